@@ -1,0 +1,160 @@
+"""The JSON command line (cli-contract.md), as a pure function: argv and text in,
+exit code and text out. ``__main__`` does the reading and printing."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, NoReturn
+
+from pydantic import BaseModel
+
+from calculator import __version__
+from calculator.errors import InputError
+from calculator.grading.crs import CrsInput, grade_crs
+from calculator.grading.icans import IcansInput, grade_icans
+from calculator.inputs import parse_json_object, validate
+from calculator.profile_files import builtin_profile, read_profile_file
+from calculator.rulebook import Ruleset, ruleset
+from calculator.rulebook.profiles import Profile
+
+EXIT_OK = 0
+EXIT_REFUSED = 2
+EXIT_INTERNAL = 70  # a bug of ours: still JSON, never a traceback
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a command runs against: the rules, the active profile, and how it was asked."""
+
+    rs: Ruleset
+    profile: Profile
+    profile_explicit: bool
+    options: argparse.Namespace
+
+
+Handler = Callable[[dict[str, Any], Context], BaseModel | dict[str, Any] | str]
+
+
+@dataclass(frozen=True)
+class Command:
+    handler: Handler
+    help: str
+    reads_input: bool = True
+
+
+def _grade_crs(payload: dict[str, Any], ctx: Context) -> BaseModel:
+    return grade_crs(validate(CrsInput, payload), ctx.profile, ctx.rs)
+
+
+def _grade_icans(payload: dict[str, Any], ctx: Context) -> BaseModel:
+    return grade_icans(validate(IcansInput, payload), ctx.profile, ctx.rs)
+
+
+def _profiles(_: dict[str, Any], ctx: Context) -> dict[str, Any]:
+    return {
+        "default": ctx.rs.default_profile,
+        "profiles": [p.model_dump(mode="json") for p in ctx.rs.profiles.values()],
+        "ruleset": ctx.rs.info.model_dump(),
+    }
+
+
+def _rules(_: dict[str, Any], ctx: Context) -> dict[str, Any]:
+    return {
+        "rules": [
+            {**r.model_dump(mode="json"), "needs_verification": r.needs_verification}
+            for r in ctx.rs.all_rules()
+        ],
+        "sources": {k: s.citation for k, s in ctx.rs.sources.items()},
+        "ruleset": ctx.rs.info.model_dump(),
+    }
+
+
+#: Every command of the contract. A new command adds one line here and one handler.
+COMMANDS: dict[str, Command] = {
+    "grade-crs": Command(_grade_crs, "ASTCT CRS grade from bedside findings"),
+    "grade-icans": Command(_grade_icans, "ASTCT ICANS grade from ICE or CAPD and neurology"),
+    "profiles": Command(_profiles, "list the protocol profiles", reads_input=False),
+    "rules": Command(_rules, "list every rule with its ID, source and status", reads_input=False),
+}
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that refuses with our JSON error instead of printing usage and exiting."""
+
+    def error(self, message: str) -> NoReturn:
+        raise InputError.for_field("arguments", message)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="python -m calculator",
+        description="CRS Bedside Calculator rules core: JSON in, JSON out.",
+    )
+    parser.add_argument("--version", action="store_true", help="print app and ruleset versions")
+    parser.add_argument("command", nargs="?", choices=sorted(COMMANDS), metavar="COMMAND")
+    parser.add_argument("--input", type=Path, help="read the JSON object from FILE, not stdin")
+    parser.add_argument("--profile", help="a built-in profile ID (see `profiles`)")
+    parser.add_argument("--profile-file", type=Path, help="an institution profile (TOML/JSON)")
+    parser.add_argument("--ics", action="store_true", help="taper: write iCalendar instead of JSON")
+    return parser
+
+
+def version_info(rs: Ruleset) -> dict[str, Any]:
+    return {"app": __version__, "ruleset": rs.info.model_dump()}
+
+
+def render(result: BaseModel | dict[str, Any] | str) -> str:
+    if isinstance(result, str):
+        return result
+    data = result.model_dump(mode="json") if isinstance(result, BaseModel) else result
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def _error_text(err: InputError) -> str:
+    return json.dumps(err.to_json(), indent=2, ensure_ascii=False) + "\n"
+
+
+def run(argv: Sequence[str], read_stdin: Callable[[], str]) -> tuple[int, str]:
+    """Run one command. Never raises: every outcome is an exit code and JSON text."""
+    try:
+        return EXIT_OK, _run(argv, read_stdin)
+    except InputError as err:
+        return EXIT_REFUSED, _error_text(err)
+    except Exception as exc:
+        internal = InputError(f"Internal error ({type(exc).__name__}): {exc}. Please report this.")
+        return EXIT_INTERNAL, _error_text(internal)
+
+
+def _run(argv: Sequence[str], read_stdin: Callable[[], str]) -> str:
+    opts = build_parser().parse_args(list(argv))
+    rs = ruleset()
+    if opts.version:
+        return render(version_info(rs))
+    if opts.command is None:
+        raise InputError.for_field("command", f"name a command: {', '.join(sorted(COMMANDS))}")
+    if opts.profile and opts.profile_file:
+        raise InputError.for_field("profile", "give --profile or --profile-file, not both")
+    if opts.profile_file:
+        profile = read_profile_file(rs, opts.profile_file)
+    else:
+        profile = builtin_profile(rs, opts.profile)
+    command = COMMANDS[opts.command]
+    payload: dict[str, Any] = {}
+    if command.reads_input:
+        payload = parse_json_object(_read_input(opts.input, read_stdin))
+    ctx = Context(rs, profile, bool(opts.profile or opts.profile_file), opts)
+    return render(command.handler(payload, ctx))
+
+
+def _read_input(path: Path | None, read_stdin: Callable[[], str]) -> str:
+    if path is None:
+        return read_stdin()
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise InputError.for_field("input", f"cannot read {path}: {reason}") from None

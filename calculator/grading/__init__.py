@@ -1,0 +1,1 @@
+"""ASTCT 2019 grading of CRS and ICANS."""

@@ -1,0 +1,65 @@
+"""Choosing the active profile: a built-in one by ID, or an institution's file."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from calculator.errors import InputError
+from calculator.inputs import validate
+from calculator.rulebook import Ruleset
+from calculator.rulebook.profiles import Profile
+
+
+def builtin_profile(rs: Ruleset, profile_id: str | None) -> Profile:
+    pid = rs.default_profile if profile_id is None else profile_id
+    try:
+        return rs.profiles[pid]
+    except KeyError:
+        known = ", ".join(rs.profiles)
+        raise InputError.for_field("profile", f"unknown profile {pid!r}; known: {known}") from None
+
+
+def profile_from_mapping(rs: Ruleset, data: dict[str, Any], field: str = "profile_file") -> Profile:
+    """An institution profile: ``based_on`` a built-in one, overriding named settings.
+
+    It is validated against the built-in schema, so a typo or an out-of-range value
+    is refused with the field and the reason, and nothing of it takes effect.
+    """
+    data = dict(data)
+    base_id = data.pop("based_on", rs.default_profile)
+    if not isinstance(base_id, str) or base_id not in rs.profiles:
+        raise InputError.for_field(
+            f"{field}.based_on", f"must name a built-in profile ({', '.join(rs.profiles)})"
+        )
+    if "id" not in data:
+        raise InputError.for_field(
+            f"{field}.id", "is required (a short name like my-hospital-2026)"
+        )
+    if data["id"] in rs.profiles:
+        raise InputError.for_field(f"{field}.id", "must differ from the built-in profile IDs")
+    merged = {**rs.profiles[base_id].model_dump(), "description": "", "sources": (), **data}
+    return validate(Profile, merged, prefix=field)
+
+
+def read_profile_file(rs: Ruleset, path: Path) -> Profile:
+    """Read an institution profile from TOML or JSON; refuse it whole if anything is off."""
+    field = "profile_file"
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError.for_field(field, f"cannot be read: {exc.strerror or exc}") from None
+    try:
+        text = raw.decode("utf-8")
+        data: Any = json.loads(text) if path.suffix.lower() == ".json" else tomllib.loads(text)
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise InputError.for_field(field, f"is not valid {_kind(path)}: {exc}") from None
+    if not isinstance(data, dict):
+        raise InputError.for_field(field, "must hold one profile object")
+    return profile_from_mapping(rs, data, field)
+
+
+def _kind(path: Path) -> str:
+    return "JSON" if path.suffix.lower() == ".json" else "TOML"

@@ -1,0 +1,70 @@
+"""Building blocks shared by every rule schema."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, model_validator
+
+#: Evidence status as in clinical-rules.md: P primary, S secondary, V to verify.
+#: Combined forms ("P/S", "S/V", "P/V") keep the spec's own wording; "derived" follows
+#: arithmetically from other rules; "safety" is a rule of this product, not of a source.
+EvidenceStatus = Literal["P", "S", "V", "P/S", "S/V", "P/V", "derived", "safety"]
+
+VERIFY_WARNING = "verify against local protocol"
+
+
+class FrozenModel(BaseModel):
+    """Immutable, typo-proof model: unknown keys, NaN and infinity are refused, never ignored."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+
+
+class Source(FrozenModel):
+    key: str
+    citation: str
+
+
+class Rule(FrozenModel):
+    """One rule of clinical-rules.md. Subclasses add the rule's typed values."""
+
+    id: str
+    title: str
+    text: str
+    status: EvidenceStatus
+    status_note: str = ""
+    sources: tuple[str, ...] = ()
+
+    @property
+    def needs_verification(self) -> bool:
+        """Rules with a V anywhere in their status are shown "verify against local protocol"."""
+        return "V" in self.status
+
+
+class RuleSection(FrozenModel):
+    """A group of rules keyed by rule ID in the data (``[crs.CRS-FEVER]``).
+
+    The ID is written once, as the key; it is copied into each record here so a
+    rule always knows its own ID.
+    """
+
+    @model_validator(mode="before")
+    @classmethod
+    def _ids_from_keys(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        out: dict[str, Any] = {}
+        for key, record in data.items():
+            if isinstance(record, dict):
+                if "id" in record and record["id"] != key:
+                    raise ValueError(f"rule {key!r} carries a different id {record['id']!r}")
+                record = {**record, "id": key}
+            out[key] = record
+        return out
+
+    def rules(self) -> tuple[Rule, ...]:
+        return tuple(
+            value
+            for name in type(self).model_fields
+            if isinstance(value := getattr(self, name), Rule)
+        )

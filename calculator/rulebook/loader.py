@@ -1,0 +1,131 @@
+"""Read the rulebook data once, validate it, and fingerprint it."""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from pydantic import Field, model_validator
+
+from calculator.rulebook.base import FrozenModel, Rule, RuleSection, Source
+from calculator.rulebook.grading import CrsRules, IcansRules
+from calculator.rulebook.profiles import Profile
+
+DATA_PACKAGE = "calculator.rulebook"
+DATA_DIR = "data"
+
+
+class RulesetInfo(FrozenModel):
+    """What every result carries to say which rules made it."""
+
+    version: str
+    sha256: str
+
+
+class RulesetMeta(FrozenModel):
+    version: str = Field(pattern=r"^\d{4}\.\d{1,2}\.\d+$")
+    name: str
+
+
+class Ruleset(FrozenModel):
+    """All the rule data of the product, validated as one piece."""
+
+    meta: RulesetMeta = Field(alias="ruleset")
+    sources: dict[str, Source]
+    crs: CrsRules
+    icans: IcansRules
+    default_profile: str = Field(alias="default")
+    profiles: dict[str, Profile]
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _keys_into_records(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            data = dict(data)
+            for table, key_name in (("sources", "key"), ("profiles", "id")):
+                if isinstance(data.get(table), dict):
+                    data[table] = {
+                        k: {**v, key_name: k} if isinstance(v, dict) else v
+                        for k, v in data[table].items()
+                    }
+        return data
+
+    @model_validator(mode="after")
+    def _cross_references(self) -> Ruleset:
+        seen: set[str] = set()
+        for rule in self.all_rules():
+            if rule.id in seen:
+                raise ValueError(f"rule ID {rule.id} appears twice")
+            seen.add(rule.id)
+            for key in rule.sources:
+                if key not in self.sources:
+                    raise ValueError(f"rule {rule.id} cites unknown source {key!r}")
+        if self.default_profile not in self.profiles:
+            raise ValueError(f"default profile {self.default_profile!r} is not defined")
+        for profile in self.profiles.values():
+            for key in profile.sources:
+                if key not in self.sources:
+                    raise ValueError(f"profile {profile.id} cites unknown source {key!r}")
+        return self
+
+    @property
+    def info(self) -> RulesetInfo:
+        return RulesetInfo(version=self.meta.version, sha256=self.sha256)
+
+    def sections(self) -> tuple[RuleSection, ...]:
+        return tuple(
+            value
+            for name in type(self).model_fields
+            if isinstance(value := getattr(self, name), RuleSection)
+        )
+
+    def all_rules(self) -> tuple[Rule, ...]:
+        return tuple(rule for section in self.sections() for rule in section.rules())
+
+    def rule(self, rule_id: str) -> Rule:
+        for rule in self.all_rules():
+            if rule.id == rule_id:
+                return rule
+        raise KeyError(rule_id)
+
+
+def read_data_files() -> list[tuple[str, bytes]]:
+    """The data files, sorted by name, as raw bytes (what the sha256 covers)."""
+    folder = resources.files(DATA_PACKAGE).joinpath(DATA_DIR)
+    files = [f for f in folder.iterdir() if f.name.endswith(".toml")]
+    return [(f.name, f.read_bytes()) for f in sorted(files, key=lambda f: f.name)]
+
+
+def fingerprint(files: list[tuple[str, bytes]]) -> str:
+    digest = hashlib.sha256()
+    for name, data in files:
+        digest.update(name.encode() + b"\0" + data + b"\0")
+    return digest.hexdigest()
+
+
+def merge_tables(files: list[tuple[str, bytes]]) -> dict[str, Any]:
+    merged: dict[str, Any] = {}
+    for name, data in files:
+        for key, value in tomllib.loads(data.decode("utf-8")).items():
+            if key in merged:
+                raise ValueError(f"{name}: top-level table {key!r} is defined in two files")
+            merged[key] = value
+    return merged
+
+
+def load_ruleset(files: list[tuple[str, bytes]] | None = None) -> Ruleset:
+    """Validate rule data; raises pydantic.ValidationError naming the bad entry."""
+    files = read_data_files() if files is None else files
+    merged = merge_tables(files)
+    merged["sha256"] = fingerprint(files)
+    return Ruleset.model_validate(merged)
+
+
+@cache
+def ruleset() -> Ruleset:
+    """The product's ruleset, read and validated once per process."""
+    return load_ruleset()
