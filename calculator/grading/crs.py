@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, StrictBool, field_validator, model_validator
 
 from calculator.errors import Contradiction
 from calculator.results import CoreResult, Note, unique, verification_warnings
@@ -20,17 +20,22 @@ MAX_FLOW_L_MIN = 80.0  # beyond any oxygen device: a flow above it is a typing e
 
 
 class CrsInput(FrozenModel):
+    # strict: JSON true/false and numbers only ("yes", 1 or "39" are wrong types, not values).
     temperature_c: float | None = Field(
-        default=None, ge=TEMPERATURE_RANGE_C[0], le=TEMPERATURE_RANGE_C[1], allow_inf_nan=False
+        default=None,
+        ge=TEMPERATURE_RANGE_C[0],
+        le=TEMPERATURE_RANGE_C[1],
+        allow_inf_nan=False,
+        strict=True,
     )
-    fever_masked: bool = False
-    hypotension: bool = False
+    fever_masked: StrictBool = False
+    hypotension: StrictBool = False
     vasopressors: tuple[Vasopressor, ...] = ()
     oxygen: OxygenDevice = "room_air"
     oxygen_flow_l_min: float | None = Field(
-        default=None, gt=0, le=MAX_FLOW_L_MIN, allow_inf_nan=False
+        default=None, gt=0, le=MAX_FLOW_L_MIN, allow_inf_nan=False, strict=True
     )
-    deceased: bool = False
+    deceased: StrictBool = False
 
     @field_validator("vasopressors")
     @classmethod

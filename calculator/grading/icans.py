@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    Field,
+    StrictBool,
+    StrictInt,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from calculator.errors import Contradiction
 from calculator.results import CoreResult, Note, unique, verification_warnings
@@ -23,11 +30,12 @@ AGE_RANGE_YEARS = (0.0, 120.0)
 class IceItems(FrozenModel):
     """ICE item by item; each item's maximum comes from ICANS-ICE."""
 
-    orientation: int
-    naming: int
-    commands: int
-    writing: int
-    attention: int
+    # strict: whole JSON numbers only (true, 2.0 or "2" are refused as wrong types).
+    orientation: StrictInt
+    naming: StrictInt
+    commands: StrictInt
+    writing: StrictInt
+    attention: StrictInt
 
     @field_validator("*")
     @classmethod
@@ -43,18 +51,21 @@ class IceItems(FrozenModel):
 
 
 class IcansInput(FrozenModel):
-    age_years: float = Field(ge=AGE_RANGE_YEARS[0], le=AGE_RANGE_YEARS[1], allow_inf_nan=False)
-    ice_score: int | None = None
+    # strict: JSON numbers and true/false only; "8", true or 5.0 for a score are wrong types.
+    age_years: float = Field(
+        ge=AGE_RANGE_YEARS[0], le=AGE_RANGE_YEARS[1], allow_inf_nan=False, strict=True
+    )
+    ice_score: StrictInt | None = None
     ice_items: IceItems | None = None
-    capd_items: tuple[int, ...] | None = None
-    capd_score: int | None = None
-    unable_to_assess: bool = False
+    capd_items: tuple[StrictInt, ...] | None = None
+    capd_score: StrictInt | None = None
+    unable_to_assess: StrictBool = False
     consciousness: Consciousness = "alert"
-    global_aphasia: bool = False
+    global_aphasia: StrictBool = False
     seizure: Seizure = "none"
-    motor_weakness: bool = False
+    motor_weakness: StrictBool = False
     cerebral_edema: Edema = "none"
-    deceased: bool = False
+    deceased: StrictBool = False
 
     @field_validator("ice_score")
     @classmethod
