@@ -13,6 +13,8 @@ from pydantic import Field, model_validator
 from calculator.rulebook.base import FrozenModel, Rule, RuleSection, Source
 from calculator.rulebook.grading import CrsRules, IcansRules
 from calculator.rulebook.profiles import Profile
+from calculator.rulebook.taper import TaperRules
+from calculator.rulebook.verification import VerificationRules
 
 DATA_PACKAGE = "calculator.rulebook"
 DATA_DIR = "data"
@@ -37,6 +39,8 @@ class Ruleset(FrozenModel):
     sources: dict[str, Source]
     crs: CrsRules
     icans: IcansRules
+    taper: TaperRules
+    verification: VerificationRules
     default_profile: str = Field(alias="default")
     profiles: dict[str, Profile]
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")

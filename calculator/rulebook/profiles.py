@@ -39,6 +39,10 @@ class Profile(FrozenModel):
     # TOCI-ROUND: rounding to whole vials is a local pharmacy policy, off by default.
     toci_rounding: Literal["off", "nearest_vial_within_tolerance"] = "off"
 
+    # VERIFY-TOL: the pharmacy double-check tolerance in percent. Unset means the rule's
+    # own value from the rulebook data; no number is written here.
+    verify_tolerance_pct: float | None = Field(default=None, gt=0, le=100)
+
     # MGT-CRS1 (ASCO): grade 1 CRS lasting more than this many days is managed as grade 2.
     crs1_as_grade2_after_days: Annotated[int, Field(ge=1, le=14)] | Literal["none"] = "none"
 
