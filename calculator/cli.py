@@ -13,6 +13,7 @@ from typing import Any, NoReturn
 from pydantic import BaseModel
 
 from calculator import __version__
+from calculator.audit import audit_verify
 from calculator.errors import InputError
 from calculator.grading.crs import CrsInput, grade_crs
 from calculator.grading.icans import IcansInput, grade_icans
@@ -20,9 +21,11 @@ from calculator.inputs import parse_json_object, validate
 from calculator.profile_files import builtin_profile, read_profile_file
 from calculator.rulebook import Ruleset, ruleset
 from calculator.rulebook.profiles import Profile
+from calculator.taper.command import taper_command
 
 EXIT_OK = 0
 EXIT_REFUSED = 2
+EXIT_FINDING = 1  # the command ran and found a fault (audit-verify: a broken chain)
 EXIT_INTERNAL = 70  # a bug of ours: still JSON, never a traceback
 
 
@@ -73,12 +76,29 @@ def _rules(_: dict[str, Any], ctx: Context) -> dict[str, Any]:
     }
 
 
+class Finding(Exception):
+    """A result that is also a failure for scripts: written as JSON, exit EXIT_FINDING."""
+
+    def __init__(self, result: BaseModel) -> None:
+        super().__init__("finding")
+        self.result = result
+
+
+def _audit_verify(_: dict[str, Any], ctx: Context) -> BaseModel:
+    report = audit_verify(ctx.options.path)
+    if not report.ok:
+        raise Finding(report)
+    return report
+
+
 #: Every command of the contract. A new command adds one line here and one handler.
 COMMANDS: dict[str, Command] = {
     "grade-crs": Command(_grade_crs, "ASTCT CRS grade from bedside findings"),
     "grade-icans": Command(_grade_icans, "ASTCT ICANS grade from ICE or CAPD and neurology"),
     "profiles": Command(_profiles, "list the protocol profiles", reads_input=False),
     "rules": Command(_rules, "list every rule with its ID, source and status", reads_input=False),
+    "audit-verify": Command(_audit_verify, "check an audit log's hash chain", reads_input=False),
+    "taper": Command(taper_command, "steroid taper plan (JSON, or iCalendar with --ics)"),
 }
 
 
@@ -96,6 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="store_true", help="print app and ruleset versions")
     parser.add_argument("command", nargs="?", choices=sorted(COMMANDS), metavar="COMMAND")
+    parser.add_argument("path", nargs="?", type=Path, help="audit-verify: the log file")
     parser.add_argument("--input", type=Path, help="read the JSON object from FILE, not stdin")
     parser.add_argument("--profile", help="a built-in profile ID (see `profiles`)")
     parser.add_argument("--profile-file", type=Path, help="an institution profile (TOML/JSON)")
@@ -124,6 +145,8 @@ def run(argv: Sequence[str], read_stdin: Callable[[], str]) -> tuple[int, str]:
         return EXIT_OK, _run(argv, read_stdin)
     except InputError as err:
         return EXIT_REFUSED, _error_text(err)
+    except Finding as finding:
+        return EXIT_FINDING, render(finding.result)
     except Exception as exc:
         internal = InputError(f"Internal error ({type(exc).__name__}): {exc}. Please report this.")
         return EXIT_INTERNAL, _error_text(internal)
@@ -143,6 +166,8 @@ def _run(argv: Sequence[str], read_stdin: Callable[[], str]) -> str:
     else:
         profile = builtin_profile(rs, opts.profile)
     command = COMMANDS[opts.command]
+    if opts.path is not None and opts.command != "audit-verify":
+        raise InputError.for_field("arguments", f"unexpected argument {str(opts.path)!r}")
     payload: dict[str, Any] = {}
     if command.reads_input:
         payload = parse_json_object(_read_input(opts.input, read_stdin))

@@ -37,27 +37,27 @@ WEIGHT_DECIMALS = 2
 
 
 class VialCount(FrozenModel):
-    strength_mg: float = Field(gt=0, le=MAX_VIAL_MG)
-    count: int = Field(ge=1, le=MAX_VIAL_COUNT)
+    strength_mg: float = Field(gt=0, le=MAX_VIAL_MG, strict=True)
+    count: int = Field(ge=1, le=MAX_VIAL_COUNT, strict=True)
 
 
 class DoseOrder(FrozenModel):
     """The order as written (the first entry)."""
 
     drug: str = Field(min_length=1)
-    weight_kg: float = Field(gt=0, le=MAX_WEIGHT_KG)
-    age_years: float = Field(ge=0, le=MAX_AGE_YEARS)
+    weight_kg: float = Field(gt=0, le=MAX_WEIGHT_KG, strict=True)
+    age_years: float = Field(ge=0, le=MAX_AGE_YEARS, strict=True)
     regimen: str | None = None
-    ordered_dose_mg: float = Field(gt=0, le=MAX_DOSE_MG)
+    ordered_dose_mg: float = Field(gt=0, le=MAX_DOSE_MG, strict=True)
     vials: tuple[VialCount, ...] | None = None
 
 
 class IndependentEntry(FrozenModel):
     """What the verifier entered without seeing the calculated values."""
 
-    weight_kg: float = Field(gt=0, le=MAX_WEIGHT_KG)
+    weight_kg: float = Field(gt=0, le=MAX_WEIGHT_KG, strict=True)
     drug: str = Field(min_length=1)
-    dose_mg: float = Field(gt=0, le=MAX_DOSE_MG)
+    dose_mg: float = Field(gt=0, le=MAX_DOSE_MG, strict=True)
     vials: tuple[VialCount, ...] | None = None
 
 
@@ -65,7 +65,7 @@ class VerifyInput(FrozenModel):
     order: DoseOrder
     independent: IndependentEntry
     #: A local setting (the app's double-check tolerance) that overrides the profile.
-    tolerance_pct: float | None = Field(default=None, gt=0, le=100)
+    tolerance_pct: float | None = Field(default=None, gt=0, le=100, strict=True)
 
 
 class CalculatedDose(FrozenModel):

@@ -209,6 +209,11 @@ def test_profile_tolerance_and_settings_override() -> None:
         ({"order": order(), "independent": entry(dosee_mg=1)}, "independent.dosee_mg"),
         ({"order": order(), "independent": entry(), "tolerance_pct": 0}, "tolerance_pct"),
         ({"order": order()}, "independent"),
+        ({"order": order(weight_kg="80"), "independent": entry()}, "order.weight_kg"),
+        (
+            {"order": order(vials=[{"strength_mg": 400, "count": 1.5}]), "independent": entry()},
+            "order.vials[0].count",
+        ),
     ],
 )
 def test_bad_input_is_refused_naming_the_field(payload: dict[str, Any], field: str) -> None:
