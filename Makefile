@@ -6,6 +6,13 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test lint typecheck imports pytest trace bench clean venv
 
+# Packaging (issue 7): a separate venv with the runtime deps and PyInstaller only,
+# all pinned (requirements.lock + packaging/requirements-build.lock); never the dev extra.
+PKG_VENV := .venv-package
+PKG_PY := $(PKG_VENV)/bin/python
+PKG_STAMP := $(PKG_VENV)/.installed
+.PHONY: package package-test sbom package-venv
+
 # The stamp is rebuilt whenever the project metadata or the lock changes, so a
 # fresh clone and a stale checkout both end up with exactly the pinned set.
 $(STAMP): pyproject.toml requirements.lock
@@ -35,4 +42,26 @@ bench: $(STAMP)
 	$(PY) bench/grading.py
 
 clean:
-	rm -rf $(VENV) build dist .mypy_cache .ruff_cache .pytest_cache .hypothesis
+	rm -rf $(VENV) $(PKG_VENV) build dist .mypy_cache .ruff_cache .pytest_cache .hypothesis
+
+$(PKG_STAMP): pyproject.toml requirements.lock packaging/requirements-build.lock packaging/runtime_deps.py
+	rm -rf $(PKG_VENV)
+	$(PYTHON) -m venv $(PKG_VENV)
+	$(PYTHON) packaging/runtime_deps.py > $(PKG_VENV)/runtime-requirements.txt
+	$(PKG_PY) -m pip install --quiet --disable-pip-version-check -c requirements.lock \
+	  -c packaging/requirements-build.lock -r $(PKG_VENV)/runtime-requirements.txt \
+	  -r packaging/requirements-build.lock
+	@sh tools/ensure-qt-libs.sh $(PKG_PY)
+	@touch $(PKG_STAMP)
+
+package-venv: $(PKG_STAMP)
+
+sbom: $(PKG_STAMP)
+	$(PKG_PY) packaging/sbom.py --out build/sbom
+
+package: sbom
+	$(PKG_PY) -m PyInstaller --noconfirm --clean --log-level WARN \
+	  --distpath dist --workpath build/pyinstaller packaging/crs-calc.spec
+
+package-test: package
+	$(PYTHON) packaging/smoke_test.py dist/crs-calc/crs-calc
