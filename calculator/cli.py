@@ -14,6 +14,12 @@ from pydantic import BaseModel
 
 from calculator import __version__
 from calculator.audit import audit_verify
+from calculator.dosing.commands import (
+    convert_steroid_command,
+    dose_command,
+    regimens_command,
+    schedule_command,
+)
 from calculator.errors import InputError
 from calculator.grading.crs import CrsInput, grade_crs
 from calculator.grading.icans import IcansInput, grade_icans
@@ -99,6 +105,10 @@ COMMANDS: dict[str, Command] = {
     "rules": Command(_rules, "list every rule with its ID, source and status", reads_input=False),
     "audit-verify": Command(_audit_verify, "check an audit log's hash chain", reads_input=False),
     "taper": Command(taper_command, "steroid taper plan (JSON, or iCalendar with --ics)"),
+    "dose": Command(dose_command, "dose of tocilizumab or another agent for a weight and age"),
+    "tocilizumab-schedule": Command(schedule_command, "tocilizumab repeat-dose clock"),
+    "regimens": Command(regimens_command, "list the dose and taper regimens", reads_input=False),
+    "convert-steroid": Command(convert_steroid_command, "corticosteroid equivalent dose"),
 }
 
 
@@ -108,12 +118,18 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         raise InputError.for_field("arguments", message)
 
+    def exit(self, status: int = 0, message: str | None = None) -> NoReturn:
+        # argparse never prints or exits from the core: help is answered as JSON by _run.
+        raise InputError.for_field("arguments", message or "cannot be read")
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="python -m calculator",
         description="CRS Bedside Calculator rules core: JSON in, JSON out.",
+        add_help=False,  # argparse's help prints and exits; ours is a JSON answer
     )
+    parser.add_argument("-h", "--help", action="store_true", help="describe the commands")
     parser.add_argument("--version", action="store_true", help="print app and ruleset versions")
     parser.add_argument("command", nargs="?", choices=sorted(COMMANDS), metavar="COMMAND")
     parser.add_argument("path", nargs="?", type=Path, help="audit-verify: the log file")
@@ -153,7 +169,15 @@ def run(argv: Sequence[str], read_stdin: Callable[[], str]) -> tuple[int, str]:
 
 
 def _run(argv: Sequence[str], read_stdin: Callable[[], str]) -> str:
-    opts = build_parser().parse_args(list(argv))
+    parser = build_parser()
+    opts = parser.parse_args(list(argv))
+    if opts.help:
+        return render(
+            {
+                "usage": parser.format_help(),
+                "commands": {name: c.help for name, c in sorted(COMMANDS.items())},
+            }
+        )
     rs = ruleset()
     if opts.version:
         return render(version_info(rs))
