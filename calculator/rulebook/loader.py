@@ -11,6 +11,7 @@ from typing import Any
 from pydantic import Field, model_validator
 
 from calculator.rulebook.base import FrozenModel, Rule, RuleSection, Source
+from calculator.rulebook.dosing import DosingRules
 from calculator.rulebook.grading import CrsRules, IcansRules
 from calculator.rulebook.profiles import Profile
 from calculator.rulebook.taper import TaperRules
@@ -39,6 +40,7 @@ class Ruleset(FrozenModel):
     sources: dict[str, Source]
     crs: CrsRules
     icans: IcansRules
+    dosing: DosingRules
     taper: TaperRules
     verification: VerificationRules
     default_profile: str = Field(alias="default")

@@ -1,0 +1,118 @@
+"""The tocilizumab repeat-dose clock (TOCI-INTERVAL, TOCI-MAX) under a profile.
+
+Time is an argument (``at``), never read from a clock. The 24 h window is
+(t - 24 h, t]: a dose exactly 24 h old has left it. Intervals are elapsed hours
+between the local date-times as written.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from itertools import pairwise
+
+from calculator.dosing.checks import verification_lines
+from calculator.dosing.models import ScheduleInput, ScheduleLimits, ScheduleResult
+from calculator.dosing.numbers import fmt
+from calculator.inputs import format_datetime
+from calculator.results import unique
+from calculator.rulebook import Ruleset, ruleset
+from calculator.rulebook.profiles import Profile
+
+DAY = timedelta(hours=24)
+MINUTE = timedelta(minutes=1)
+
+
+def _in_window(doses: list[datetime], t: datetime) -> int:
+    return sum(1 for x in doses if t - DAY < x <= t)
+
+
+def _ceil_minute(t: datetime) -> datetime:
+    """Round up to the whole minute the contract writes, never earlier than allowed."""
+    floor = t.replace(second=0, microsecond=0)
+    return floor if floor == t else floor + MINUTE
+
+
+def next_eligible(doses: list[datetime], at: datetime, profile: Profile) -> datetime | None:
+    """The earliest t >= at meeting every limit of the profile, or None at the episode
+    maximum. Each limit only relaxes as t grows, so t is the latest of their thresholds."""
+    doses = sorted(doses)
+    total = profile.max_total
+    if total is not None and len(doses) >= total:
+        return None
+    t = at
+    if doses:
+        t = max(t, doses[-1] + timedelta(hours=profile.toci_min_interval_h))
+    per_day = profile.max_per_24h
+    if per_day is not None and len(doses) >= per_day:
+        # The per_day-th most recent dose must have left the window (t - 24 h, t].
+        t = max(t, doses[-per_day] + DAY)
+    return t
+
+
+def tocilizumab_schedule(
+    inp: ScheduleInput, profile: Profile, rs: Ruleset | None = None
+) -> ScheduleResult:
+    """Whether tocilizumab may be given at ``inp.at`` under ``profile``, and when next."""
+    rs = rs or ruleset()
+    d = rs.dosing
+    doses = sorted(inp.doses)
+    at = inp.at
+    interval = profile.toci_min_interval_h
+    per_day, total = profile.max_per_24h, profile.max_total
+    rules = [d.toci_interval.id, d.toci_max.id]
+    warnings: list[str] = []
+    reasons: list[str] = []
+
+    nxt = next_eligible(doses, at, profile)
+    eligible = nxt == at
+    last_24h = _in_window(doses, at)
+
+    if total is not None and len(doses) >= total:
+        reasons.append(
+            f"{len(doses)} doses given: the episode maximum of {total} ({d.toci_max.id}, "
+            f"profile {profile.id}) is reached; no further tocilizumab this episode."
+        )
+    else:
+        if doses and at - doses[-1] < timedelta(hours=interval):
+            since = (at - doses[-1]).total_seconds() / 3600
+            reasons.append(
+                f"The last dose ({format_datetime(doses[-1])}) was {fmt(since)} h before; at "
+                f"least {fmt(interval)} h between doses ({d.toci_interval.id}): not before "
+                f"{format_datetime(_ceil_minute(doses[-1] + timedelta(hours=interval)))}."
+            )
+        if per_day is not None and last_24h >= per_day:
+            leaving = doses[-per_day]
+            reasons.append(
+                f"{last_24h} doses in the 24 h up to {format_datetime(at)}: at most {per_day} "
+                f"in any 24 h ({d.toci_max.id}, profile {profile.id}); the dose of "
+                f"{format_datetime(leaving)} leaves the window at "
+                f"{format_datetime(_ceil_minute(leaving + DAY))}."
+            )
+
+    for a, b in pairwise(doses):
+        if b - a < timedelta(hours=interval):
+            warnings.append(
+                f"{d.toci_interval.id}: the recorded doses {format_datetime(a)} and "
+                f"{format_datetime(b)} are less than {fmt(interval)} h apart; check the record."
+            )
+    if total is not None and len(doses) > total:
+        warnings.append(
+            f"{d.toci_max.id}: {len(doses)} doses are recorded, more than the episode maximum "
+            f"of {total} in profile {profile.id}; check the record."
+        )
+
+    rule_ids = unique(rules)
+    return ScheduleResult(
+        at=at,
+        doses=tuple(doses),
+        doses_total=len(doses),
+        doses_last_24h=last_24h,
+        eligible=eligible,
+        next_eligible_at=None if nxt is None else _ceil_minute(nxt),
+        limits=ScheduleLimits(min_interval_h=interval, max_per_24h=per_day, max_total=total),
+        reasons=tuple(reasons),
+        rules=rule_ids,
+        warnings=tuple(warnings + verification_lines(rs, rule_ids)),
+        ruleset=rs.info,
+        profile=profile.id,
+    )
