@@ -24,10 +24,12 @@ from calculator.errors import InputError
 from calculator.grading.crs import CrsInput, grade_crs
 from calculator.grading.icans import IcansInput, grade_icans
 from calculator.inputs import parse_json_object, validate
+from calculator.management.command import recommend_command
 from calculator.profile_files import builtin_profile, read_profile_file
 from calculator.rulebook import Ruleset, ruleset
 from calculator.rulebook.profiles import Profile
 from calculator.taper.command import taper_command
+from calculator.verification import verify_dose_command
 
 EXIT_OK = 0
 EXIT_REFUSED = 2
@@ -105,10 +107,12 @@ COMMANDS: dict[str, Command] = {
     "rules": Command(_rules, "list every rule with its ID, source and status", reads_input=False),
     "audit-verify": Command(_audit_verify, "check an audit log's hash chain", reads_input=False),
     "taper": Command(taper_command, "steroid taper plan (JSON, or iCalendar with --ics)"),
+    "recommend": Command(recommend_command, "suggested management for CRS and ICANS grades"),
     "dose": Command(dose_command, "dose of tocilizumab or another agent for a weight and age"),
     "tocilizumab-schedule": Command(schedule_command, "tocilizumab repeat-dose clock"),
     "regimens": Command(regimens_command, "list the dose and taper regimens", reads_input=False),
     "convert-steroid": Command(convert_steroid_command, "corticosteroid equivalent dose"),
+    "verify-dose": Command(verify_dose_command, "pharmacy double check of a dose order"),
 }
 
 

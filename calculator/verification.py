@@ -10,12 +10,12 @@ setting passed in the input overrides both).
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Iterable
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field
 
+from calculator import dosing
 from calculator.errors import FieldError, InputError
 from calculator.inputs import validate
 from calculator.results import CoreResult, unique, verification_warnings
@@ -73,7 +73,8 @@ class CalculatedDose(FrozenModel):
 
     drug: str
     weight_kg: float
-    dose_mg: float
+    #: None when the core computes no dose here (e.g. PED-STEROID): nothing to compare.
+    dose_mg: float | None
     vials: tuple[VialCount, ...] | None = None
     rules: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
@@ -269,6 +270,31 @@ def _vials_cover(
     )
 
 
+def _against_calculation(
+    between: Between,
+    first: tuple[str, float],
+    calc_label: str,
+    calc: CalculatedDose,
+    tolerance_pct: float,
+) -> Comparison:
+    if calc.dose_mg is not None:
+        return _compare_numbers(
+            "dose", between, first, (calc_label, calc.dose_mg), "mg", DOSE_DECIMALS, tolerance_pct
+        )
+    first_text = f"{first[0]} {fmt_number(first[1])} mg"
+    return Comparison(
+        item="dose",
+        between=between,
+        first=first_text,
+        second=f"{calc_label}: none",
+        difference_pct=None,
+        matches=False,
+        flagged=True,
+        text=f"{first_text}, {calc_label}: none (the core computes no dose here; "
+        "check the order against the local protocol)",
+    )
+
+
 def compare(
     order: DoseOrder,
     independent: IndependentEntry,
@@ -292,13 +318,11 @@ def compare(
             WEIGHT_DECIMALS,
             tolerance_pct,
         ),
-        _compare_numbers(
-            "dose",
+        _against_calculation(
             "order_vs_calculated",
             ("ordered", order.ordered_dose_mg),
-            ("calculated", calculated.dose_mg),
-            "mg",
-            DOSE_DECIMALS,
+            "calculated",
+            calculated,
             tolerance_pct,
         ),
         _compare_numbers(
@@ -314,13 +338,11 @@ def compare(
     if calculated_for_independent is not None:
         weight = fmt_number(calculated_for_independent.weight_kg, WEIGHT_DECIMALS)
         out.append(
-            _compare_numbers(
-                "dose",
+            _against_calculation(
                 "independent_vs_calculated",
                 ("independent entry", independent.dose_mg),
-                (f"calculated for {weight} kg", calculated_for_independent.dose_mg),
-                "mg",
-                DOSE_DECIMALS,
+                f"calculated for {weight} kg",
+                calculated_for_independent,
                 tolerance_pct,
             )
         )
@@ -443,22 +465,23 @@ def default_calculate(
     rs: Ruleset,
 ) -> CalculatedDose:
     """The core's dose engine (calculator.dosing), reduced to the figures compared here."""
-    # Imported late and by name while the dose engine lands beside this module.
-    dosing = importlib.import_module("calculator.dosing")
-
     payload = {"drug": drug, "weight_kg": weight_kg, "age_years": age_years, "regimen": regimen}
-    result = dosing.dose(validate(dosing.DoseInput, payload), profile)
-    raw_vials = getattr(result, "vials", None)
+    result = dosing.dose(validate(dosing.DoseInput, payload), profile, rs)
     vials = (
         None
-        if raw_vials is None
-        else tuple(VialCount(strength_mg=v.strength_mg, count=v.count) for v in raw_vials)
+        if result.vials is None
+        else tuple(VialCount(strength_mg=v.strength_mg, count=v.count) for v in result.vials)
     )
     return CalculatedDose(
         drug=drug,
         weight_kg=weight_kg,
         dose_mg=result.dose_mg,
         vials=vials,
-        rules=tuple(result.rules),
-        warnings=tuple(result.warnings),
+        rules=result.rules,
+        warnings=result.warnings,
     )
+
+
+def verify_dose_command(payload: dict[str, Any], ctx: Any) -> VerifyResult:
+    """``verify-dose``: {"order": {...}, "independent": {...}, "tolerance_pct"?}."""
+    return verify_dose(validate(VerifyInput, payload), ctx.profile, ctx.rs)

@@ -3,10 +3,12 @@ where the figures must be fixed, and the real one through ``verify-dose``."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 
+from calculator.cli import run as cli_run
 from calculator.errors import InputError
 from calculator.inputs import validate
 from calculator.rulebook import Ruleset, ruleset
@@ -237,3 +239,73 @@ def test_dose_engine_refusal_names_the_entry() -> None:
 )
 def test_percent_format(pct: float, text: str) -> None:
     assert fmt_pct(pct) == text
+
+
+# --- with the core's own dose engine, through the command line -------------------------------
+
+
+def cli(payload: dict[str, Any], *args: str) -> tuple[int, dict[str, Any]]:
+    code, text = cli_run(["verify-dose", *args], lambda: json.dumps(payload))
+    return code, json.loads(text)
+
+
+def test_cli_names_the_overdose_against_the_real_engine() -> None:
+    code, out = cli({"order": order(ordered_dose_mg=800), "independent": entry(dose_mg=800)})
+    assert code == 0
+    assert out["calculated"]["dose_mg"] == 640.0  # TOCI-DOSE: 80 kg x 8 mg/kg
+    assert out["mismatches"][0] == (
+        "ordered 800 mg, calculated 640 mg: +25% (beyond the 10% tolerance)"
+    )
+    assert out["verdict"] == "flagged"
+    assert {"VERIFY-TOL", "TOCI-DOSE"} <= set(out["rules"])
+    assert out["ruleset"]["sha256"] == ruleset().sha256
+    assert out["profile"] == ruleset().default_profile
+
+
+def test_cli_capped_dose_matches() -> None:
+    payload = {
+        "order": order(
+            weight_kg=120, ordered_dose_mg=800, vials=[{"strength_mg": 400, "count": 2}]
+        ),
+        "independent": entry(weight_kg=120, dose_mg=800, vials=[{"strength_mg": 400, "count": 2}]),
+    }
+    code, out = cli(payload)
+    assert code == 0
+    assert out["verdict"] == "match", out["mismatches"]
+
+
+def test_cli_weight_typo_by_the_verifier() -> None:
+    code, out = cli({"order": order(), "independent": entry(weight_kg=8, dose_mg=64)})
+    assert code == 0
+    assert out["flagged"]
+    assert "independent weight 8 kg, ordered weight 80 kg: -90%" in out["mismatches"][0]
+
+
+def test_cli_refuses_unknown_drug_naming_the_order() -> None:
+    code, out = cli({"order": order(drug="aspirin"), "independent": entry(drug="aspirin")})
+    assert code == 2
+    assert "order.drug" in [f["field"] for f in out["error"]["fields"]]
+
+
+def test_cli_profile_option_applies() -> None:
+    code, out = cli(
+        {"order": order(ordered_dose_mg=660), "independent": entry(dose_mg=660)},
+        "--profile",
+        "asco-2021",
+    )
+    assert code == 0
+    assert out["profile"] == "asco-2021"
+    assert out["verdict"] == "within_tolerance"
+
+
+def test_no_calculated_dose_under_ped_steroid_is_flagged_for_review() -> None:
+    """PED-STEROID: the core computes no paediatric steroid dose, so nothing confirms the order."""
+    child = {"drug": "dexamethasone", "weight_kg": 30, "age_years": 10, "ordered_dose_mg": 5}
+    code, out = cli(
+        {"order": child, "independent": entry(drug="dexamethasone", weight_kg=30, dose_mg=5)}
+    )
+    assert code == 0
+    assert out["calculated"]["dose_mg"] is None
+    assert out["flagged"]
+    assert out["mismatches"][0].startswith("ordered 5 mg, calculated: none")
+    assert "PED-STEROID" in out["rules"]
