@@ -1,0 +1,111 @@
+"""``make package-test``: run the frozen bundle's self-test the way a ward workstation would.
+
+    python3 packaging/smoke_test.py dist/crs-calc/crs-calc
+
+- ``crs-calc --self-test`` offscreen, without network access where the OS lets us take it
+  away (Linux: a new network namespace via ``unshare --net``; elsewhere the self-test's own
+  in-process socket guard still applies), with a throw-away settings folder;
+- then ``crs-calc --exit-after-startup`` (the benchmark mode must start and quit cleanly);
+- any stderr line not listed in ALLOWED_STDERR fails the run (qutebrowser style);
+- the licence list and the SBOM must be inside the bundle.
+
+Stdlib only: it runs with any Python 3.11+, not with the bundle's.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+#: stderr lines that are harmless headless. Keep this list short and commented.
+ALLOWED_STDERR: tuple[re.Pattern[str], ...] = (
+    # Qt on a CI runner without a login session.
+    re.compile(r"^QStandardPaths: XDG_RUNTIME_DIR not set"),
+    # The offscreen platform cannot propagate size hints (also in pyproject's qt_log_ignore).
+    re.compile(r"^This plugin does not support propagateSizeHints\(\)$"),
+)
+TIMEOUT_S = 300
+
+
+def _isolation_prefix() -> tuple[list[str], str]:
+    if not sys.platform.startswith("linux") or shutil.which("unshare") is None:
+        return [], "not isolated on this OS (the self-test still refuses sockets in-process)"
+    for prefix in (["unshare", "--net"], ["unshare", "--net", "--map-root-user"]):
+        try:
+            probe = subprocess.run([*prefix, "true"], capture_output=True, timeout=30)
+        except (OSError, subprocess.SubprocessError):
+            continue
+        if probe.returncode == 0:
+            return prefix, f"isolated: {' '.join(prefix)} (no interface but loopback)"
+    return [], "unshare refused here (the self-test still refuses sockets in-process)"
+
+
+def _run(cmd: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        cmd, env=env, capture_output=True, text=True, timeout=TIMEOUT_S, stdin=subprocess.DEVNULL
+    )
+
+
+def _unexpected(stderr: str) -> list[str]:
+    return [
+        line
+        for line in stderr.splitlines()
+        if line.strip() and not any(p.search(line) for p in ALLOWED_STDERR)
+    ]
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 1:
+        print(__doc__)
+        return 2
+    exe = Path(argv[0]).resolve()
+    if not exe.is_file():
+        print(f"package-test: {exe} does not exist: run `make package` first")
+        return 1
+    passed = failed = 0
+
+    def check(ok: bool, what: str, detail: str = "") -> None:
+        nonlocal passed, failed
+        passed, failed = (passed + 1, failed) if ok else (passed, failed + 1)
+        print(f"{'ok   ' if ok else 'FAIL '} {what}{': ' + detail if detail else ''}")
+
+    prefix, isolation = _isolation_prefix()
+    print(f"package-test: network {isolation}")
+    with tempfile.TemporaryDirectory(prefix="crs-calc-smoke-", ignore_cleanup_errors=True) as home:
+        env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+        env.update(QT_QPA_PLATFORM="offscreen", CRS_CALC_HOME=home)
+
+        proc = _run([*prefix, str(exe), "--self-test"], env)
+        sys.stdout.write(proc.stdout)
+        summary = re.search(r"^self-test: (\d+) passed, (\d+) failed", proc.stdout, re.M)
+        check(proc.returncode == 0, "crs-calc --self-test exits 0", f"exit {proc.returncode}")
+        check(
+            bool(summary and summary.group(2) == "0" and int(summary.group(1)) > 0),
+            "self-test summary",
+            summary.group(0) if summary else "missing",
+        )
+        bad = _unexpected(proc.stderr)
+        check(not bad, "self-test stderr is clean", " | ".join(bad[:10]))
+
+        proc = _run([*prefix, str(exe), "--exit-after-startup"], env)
+        check(
+            proc.returncode == 0, "crs-calc --exit-after-startup exits 0", f"exit {proc.returncode}"
+        )
+        bad = _unexpected(proc.stderr)
+        check(not bad, "start-up stderr is clean", " | ".join(bad[:10]))
+
+    bundle = exe.parent
+    for name in ("THIRD-PARTY-LICENSES.txt", "crs-calc.cdx.json", "LGPL-3.0.txt"):
+        found = list(bundle.rglob(f"licenses/{name}"))
+        check(bool(found), f"bundle ships licenses/{name}")
+    print(f"package-test: {passed} passed, {failed} failed")
+    return 0 if failed == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
