@@ -13,6 +13,7 @@ from pydantic import Field, model_validator
 from calculator.rulebook.base import FrozenModel, Rule, RuleSection, Source
 from calculator.rulebook.dosing import DosingRules
 from calculator.rulebook.grading import CrsRules, IcansRules
+from calculator.rulebook.management import ManagementRules
 from calculator.rulebook.profiles import Profile
 from calculator.rulebook.taper import TaperRules
 from calculator.rulebook.verification import VerificationRules
@@ -42,6 +43,7 @@ class Ruleset(FrozenModel):
     icans: IcansRules
     dosing: DosingRules
     taper: TaperRules
+    management: ManagementRules
     verification: VerificationRules
     default_profile: str = Field(alias="default")
     profiles: dict[str, Profile]

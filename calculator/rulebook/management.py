@@ -1,0 +1,157 @@
+"""Schemas of the management rules (clinical-rules.md section 6; product lines of section 8).
+
+Each MGT rule carries its suggested actions as data: the contract's action code, a
+strength (give / consider / avoid), the words shown, the dose engine regimen that computes
+the dose, and the conditions (grades, product, profile settings) under which it applies.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from calculator.rulebook.base import FrozenModel, Rule, RuleSection
+
+ActionCode = Literal[
+    "supportive_care",
+    "infection_workup",
+    "tocilizumab",
+    "dexamethasone",
+    "methylprednisolone",
+    "anakinra",
+    "siltuximab",
+    "icu",
+    "seizure_prophylaxis",
+    "antifungal_prophylaxis",
+    "neuro_imaging",
+    "eeg",
+]
+Strength = Literal["give", "consider", "avoid"]
+Product = Literal[
+    "axi-cel",
+    "brexu-cel",
+    "tisa-cel",
+    "liso-cel",
+    "ide-cel",
+    "cilta-cel",
+    "obe-cel",
+    "teclistamab",
+    "elranatamab",
+    "talquetamab",
+    "epcoritamab",
+    "glofitamab",
+    "mosunetuzumab",
+    "tarlatamab",
+    "blinatumomab",
+    "other",
+]
+Grade = int
+
+#: Codes whose action is a drug with a dose.
+DRUG_CODES: frozenset[str] = frozenset(
+    {"tocilizumab", "dexamethasone", "methylprednisolone", "anakinra", "siltuximab"}
+)
+
+
+class ActionSpec(FrozenModel):
+    """One suggested action of a rule, with the conditions under which it applies."""
+
+    code: ActionCode
+    strength: Strength
+    text: str = Field(min_length=1)
+    regimen: str | None = None
+    every_h: float | None = Field(default=None, gt=0, le=168)
+    once: bool = False
+    days: int | None = Field(default=None, gt=0)
+    taper: str | None = Field(default=None, pattern=r"^TAPER-[A-Z0-9]+$")
+    crs_grades: tuple[Grade, ...] = ()
+    icans_grades: tuple[Grade, ...] = ()
+    products: tuple[Product, ...] = ()
+    steroid_timing: Literal["standard", "earlier"] | None = None
+    crs4_steroid_regimen: Literal["TAPER-MP1G", "TAPER-MP500"] | None = None
+
+    @model_validator(mode="after")
+    def _coherent(self) -> ActionSpec:
+        if (self.regimen or self.taper or self.every_h or self.once) and (
+            self.code not in DRUG_CODES
+        ):
+            raise ValueError(f"a {self.code} action carries no dose")
+        if self.once and self.every_h is not None:
+            raise ValueError("an action is either once or every_h")
+        if any(not 0 <= g <= 5 for g in (*self.crs_grades, *self.icans_grades)):
+            raise ValueError("grades are 0-5")
+        return self
+
+
+class ManagementRule(Rule):
+    """A management rule: the grades it applies at, and its actions."""
+
+    crs_grades: tuple[Grade, ...] = ()
+    icans_grades: tuple[Grade, ...] = ()
+    actions: tuple[ActionSpec, ...] = ()
+
+
+class Rung(FrozenModel):
+    """MGT-REFR: what to add when not improving after this many tocilizumab doses."""
+
+    after_doses: int = Field(ge=1)
+    actions: tuple[ActionSpec, ...] = Field(min_length=1)
+
+
+class LadderRule(ManagementRule):
+    rungs: tuple[Rung, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _rungs_in_order(self) -> LadderRule:
+        after = [r.after_doses for r in self.rungs]
+        if after != sorted(set(after)):
+            raise ValueError("rungs must be in increasing after_doses")
+        return self
+
+    def rung_for(self, doses_given: int) -> Rung | None:
+        reached = [r for r in self.rungs if r.after_doses <= doses_given]
+        return reached[-1] if reached else None
+
+
+class InfectionRule(ManagementRule):
+    tocilizumab_warning: str = Field(min_length=1)
+
+
+class HaploRule(ManagementRule):
+    severe_from_crs_grade: int = Field(ge=1, le=5)
+
+
+class ManagementRules(RuleSection):
+    crs1: ManagementRule = Field(alias="MGT-CRS1")
+    crs2: ManagementRule = Field(alias="MGT-CRS2")
+    crs3: ManagementRule = Field(alias="MGT-CRS3")
+    crs4: ManagementRule = Field(alias="MGT-CRS4")
+    refr: LadderRule = Field(alias="MGT-REFR")
+    icans1: ManagementRule = Field(alias="MGT-ICANS1")
+    icans2: ManagementRule = Field(alias="MGT-ICANS2")
+    icans3: ManagementRule = Field(alias="MGT-ICANS3")
+    icans4: ManagementRule = Field(alias="MGT-ICANS4")
+    notoci: ManagementRule = Field(alias="MGT-NOTOCI")
+    infect: InfectionRule = Field(alias="MGT-INFECT")
+    icu: ManagementRule = Field(alias="MGT-ICU")
+    haplo: HaploRule = Field(alias="MGT-HAPLO")
+    axi: ManagementRule = Field(alias="MGT-AXI")
+    bispec: ManagementRule = Field(alias="MGT-BISPEC")
+
+    def grade_rules(self) -> tuple[ManagementRule, ...]:
+        """The rules chosen by grade alone, CRS first."""
+        return (
+            self.crs1,
+            self.crs2,
+            self.crs3,
+            self.crs4,
+            self.icans1,
+            self.icans2,
+            self.icans3,
+            self.icans4,
+        )
+
+    def conditional_rules(self) -> tuple[ManagementRule, ...]:
+        """Rules whose actions carry their own conditions (grades, products)."""
+        return (self.notoci, self.icu, self.axi, self.bispec)

@@ -1,0 +1,299 @@
+"""recommend: M1-M5, the tocilizumab rules over every grade pair, profiles and products."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from calculator import builtin_profile, ruleset
+from calculator.inputs import validate
+from calculator.management import Action, RecommendInput, RecommendResult, recommend
+from tests.calculator.helpers import PROFILES, cli_json
+
+CODES = {
+    "supportive_care",
+    "infection_workup",
+    "tocilizumab",
+    "dexamethasone",
+    "methylprednisolone",
+    "anakinra",
+    "siltuximab",
+    "icu",
+    "seizure_prophylaxis",
+    "antifungal_prophylaxis",
+    "neuro_imaging",
+    "eeg",
+}
+FOUR_DOSES = ["2026-03-01T00:00", "2026-03-01T08:00", "2026-03-01T16:00", "2026-03-02T00:00"]
+
+
+def rec(payload: dict[str, Any], profile: str | None = None) -> RecommendResult:
+    rs = ruleset()
+    return recommend(validate(RecommendInput, payload), builtin_profile(rs, profile), rs)
+
+
+def action(r: RecommendResult, code: str) -> Action | None:
+    found = [a for a in r.actions if a.code == code]
+    assert len(found) <= 1, f"{code} appears twice"
+    return found[0] if found else None
+
+
+def test_m1_crs2_gives_tocilizumab_with_its_dose() -> None:
+    r = rec({"crs_grade": 2, "icans_grade": 0, "weight_kg": 70, "age_years": 54})
+    toci = action(r, "tocilizumab")
+    assert toci is not None
+    assert toci.strength == "give"
+    assert toci.dose_mg == 560
+    assert "MGT-CRS2" in toci.rules
+    assert "TOCI-DOSE" in toci.rules
+    assert any("MGT-INFECT" in w and "diverticular" in w for w in r.warnings)
+
+
+def test_m2_crs1_icans2_dexamethasone_not_tocilizumab() -> None:
+    r = rec({"crs_grade": 1, "icans_grade": 2})
+    dex = action(r, "dexamethasone")
+    assert dex is not None
+    assert dex.strength == "give"
+    toci = action(r, "tocilizumab")
+    assert toci is not None
+    assert toci.strength == "avoid"
+    assert "MGT-NOTOCI" in toci.rules
+
+
+def test_m3_icans3_without_crs() -> None:
+    r = rec({"crs_grade": 0, "icans_grade": 3})
+    icu = action(r, "icu")
+    assert icu is not None
+    assert icu.strength == "give"
+    assert any(
+        a.code in ("dexamethasone", "methylprednisolone") and a.strength == "give"
+        for a in r.actions
+    )
+    toci = action(r, "tocilizumab")
+    assert toci is None or toci.strength != "give"
+    assert "MGT-ICANS3" in r.rules
+
+
+def test_m4_crs3_tocilizumab_dexamethasone_q6h_icu() -> None:
+    r = rec({"crs_grade": 3, "icans_grade": 0})
+    toci, dex, icu = action(r, "tocilizumab"), action(r, "dexamethasone"), action(r, "icu")
+    assert toci is not None
+    assert dex is not None
+    assert icu is not None
+    assert toci.strength == "give"
+    assert dex.every_h == 6
+    assert dex.strength == "give"
+    assert "MGT-CRS3" in r.rules
+    assert "MGT-ICU" in icu.rules
+
+
+def test_m5_maximum_reached_warns_and_withholds() -> None:
+    r = rec(
+        {
+            "crs_grade": 2,
+            "icans_grade": 0,
+            "tocilizumab_doses": FOUR_DOSES,
+            "at": "2026-03-02T09:00",
+        }
+    )
+    toci = action(r, "tocilizumab")
+    assert toci is not None
+    assert toci.strength != "give"
+    assert any("maximum" in w.lower() for w in r.warnings)
+    assert "TOCI-MAX" in toci.rules
+
+
+def test_interval_not_elapsed_names_the_next_time() -> None:
+    r = rec(
+        {
+            "crs_grade": 3,
+            "icans_grade": 0,
+            "tocilizumab_doses": ["2026-03-01T08:00"],
+            "at": "2026-03-01T14:00",
+            "improving": False,
+        }
+    )
+    toci = action(r, "tocilizumab")
+    assert toci is not None
+    assert toci.strength == "avoid"
+    assert "2026-03-01T16:00" in toci.text
+
+
+def test_nccn_shortage_stops_at_two_and_brings_steroids_forward() -> None:
+    payload = {
+        "crs_grade": 2,
+        "icans_grade": 0,
+        "tocilizumab_doses": ["2026-03-01T00:00", "2026-03-01T08:00"],
+        "at": "2026-03-01T20:00",
+        "improving": False,
+    }
+    short = rec(payload, "nccn-shortage")
+    toci = action(short, "tocilizumab")
+    assert toci is not None
+    assert toci.strength == "avoid"
+    default = rec(payload)
+    toci = action(default, "tocilizumab")
+    assert toci is not None
+    assert toci.strength == "give"
+    plain = {"crs_grade": 2, "icans_grade": 0}
+    assert action(rec(plain, "nccn-shortage"), "dexamethasone").strength == "give"  # type: ignore[union-attr]
+    assert action(rec(plain), "dexamethasone").strength == "consider"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("doses", "expected"),
+    [
+        (["2026-03-01T00:00"], ("dexamethasone", 10.0, "MGT-REFR")),
+        (["2026-03-01T00:00", "2026-03-01T08:00"], ("dexamethasone", 20.0, "TAPER-DEX20")),
+        (
+            ["2026-03-01T00:00", "2026-03-01T08:00", "2026-03-01T16:00"],
+            ("methylprednisolone", 1000.0, "TAPER-MP1G"),
+        ),
+    ],
+)
+def test_refractory_ladder_mgt_refr(doses: list[str], expected: tuple[str, float, str]) -> None:
+    r = rec(
+        {
+            "crs_grade": 2,
+            "icans_grade": 0,
+            "weight_kg": 70,
+            "age_years": 54,
+            "tocilizumab_doses": doses,
+            "at": "2026-03-02T06:00",
+            "improving": False,
+        }
+    )
+    code, dose_mg, rule = expected
+    a = action(r, code)
+    assert a is not None
+    assert a.strength == "give"
+    assert a.dose_mg == dose_mg
+    assert rule in a.rules
+    assert "MGT-REFR" in r.rules
+    if len(doses) == 3:
+        anakinra = action(r, "anakinra")
+        assert anakinra is not None
+        assert anakinra.strength == "consider"
+        assert any("MGT-REFR" in w and "verify" in w for w in r.warnings)
+
+
+def test_improving_after_a_dose_makes_repeat_a_consideration() -> None:
+    r = rec(
+        {
+            "crs_grade": 2,
+            "icans_grade": 0,
+            "tocilizumab_doses": ["2026-03-01T00:00"],
+            "at": "2026-03-01T12:00",
+        }
+    )
+    toci = action(r, "tocilizumab")
+    assert toci is not None
+    assert toci.strength == "consider"
+    assert "MGT-REFR" not in r.rules
+
+
+def test_crs4_regimen_follows_the_profile() -> None:
+    default = action(rec({"crs_grade": 4, "icans_grade": 0}), "methylprednisolone")
+    asco = action(rec({"crs_grade": 4, "icans_grade": 0}, "asco-2021"), "methylprednisolone")
+    assert default is not None
+    assert asco is not None
+    assert default.taper == "TAPER-MP1G"
+    assert asco.taper == "TAPER-MP500"
+    assert "MGT-CRS4" in asco.rules
+
+
+def test_asco_grade1_over_three_days_managed_as_grade2_but_never_give() -> None:
+    r = rec({"crs_grade": 1, "icans_grade": 0, "crs_grade1_days": 4}, "asco-2021")
+    assert r.managed_as_crs_grade == 2
+    toci = action(r, "tocilizumab")
+    assert toci is not None
+    assert toci.strength == "consider"
+    short = rec({"crs_grade": 1, "icans_grade": 0, "crs_grade1_days": 2}, "asco-2021")
+    assert short.managed_as_crs_grade == 1
+    unknown = rec({"crs_grade": 1, "icans_grade": 0}, "asco-2021")
+    assert any("crs_grade1_days" in w for w in unknown.warnings)
+
+
+def test_haplo_reserves_tocilizumab_for_severe_crs() -> None:
+    r = rec({"crs_grade": 2, "icans_grade": 0, "haplo_ptcy": True})
+    toci = action(r, "tocilizumab")
+    assert toci is not None
+    assert toci.strength == "consider"
+    assert "MGT-HAPLO" in toci.rules
+    severe = action(rec({"crs_grade": 3, "icans_grade": 0, "haplo_ptcy": True}), "tocilizumab")
+    assert severe is not None
+    assert severe.strength == "give"
+
+
+def test_product_lines_are_flagged_verify() -> None:
+    r = rec({"crs_grade": 0, "icans_grade": 3, "product": "axi-cel"})
+    mp = action(r, "methylprednisolone")
+    assert mp is not None
+    assert mp.product_specific
+    assert "MGT-AXI" in mp.rules
+    assert any(w.startswith("MGT-AXI: verify against local protocol") for w in r.warnings)
+    r = rec({"crs_grade": 0, "icans_grade": 2, "product": "epcoritamab"})
+    dex = action(r, "dexamethasone")
+    assert dex is not None
+    assert dex.every_h == 12
+    assert "MGT-BISPEC" in dex.rules
+    blina = action(
+        rec({"crs_grade": 3, "icans_grade": 0, "product": "blinatumomab"}), "dexamethasone"
+    )
+    assert blina is not None
+    assert blina.taper == "TAPER-BLINA"
+
+
+def test_children_get_no_mg_kg_steroid_dose() -> None:
+    r = rec({"crs_grade": 0, "icans_grade": 4, "weight_kg": 25, "age_years": 8})
+    mp = action(r, "methylprednisolone")
+    assert mp is not None
+    assert mp.dose_mg is None
+    assert "PED-STEROID" in mp.rules
+    anakinra = action(r, "anakinra")
+    assert anakinra is not None
+    assert anakinra.dose_mg == 50  # ANAK-PED 2 mg/kg chosen by the dose engine
+    assert "MGT-ICANS4" in r.rules
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_every_grade_pair_respects_the_tocilizumab_rules(profile: str) -> None:
+    for crs in range(6):
+        for icans in range(6):
+            r = rec({"crs_grade": crs, "icans_grade": icans}, profile)
+            assert {a.code for a in r.actions} <= CODES
+            for a in r.actions:
+                assert a.rules, a
+                assert a.strength in ("give", "consider", "avoid")
+            toci = action(r, "tocilizumab")
+            if toci is not None and toci.strength == "give":
+                assert crs >= 2
+            if crs == 0 and 1 <= icans <= 4:
+                assert toci is not None
+                assert toci.strength == "avoid"
+            if 3 <= crs <= 4 or 3 <= icans <= 4:
+                icu = action(r, "icu")
+                assert icu is not None
+                assert icu.strength == "give"
+
+
+def test_command_line_and_refusals() -> None:
+    code, out = cli_json(["recommend"], {"crs_grade": 2, "icans_grade": 0})
+    assert code == 0
+    assert out["actions"][0]["code"] == "tocilizumab"
+    assert out["ruleset"]["sha256"] == ruleset().sha256
+    code, out = cli_json(["recommend"], {"crs_grade": 6, "icans_grade": 0, "colour": 1})
+    assert code == 2
+    assert {f["field"] for f in out["error"]["fields"]} == {"crs_grade", "colour"}
+    code, out = cli_json(
+        ["recommend"],
+        {
+            "crs_grade": 2,
+            "icans_grade": 0,
+            "tocilizumab_doses": ["2026-03-02T10:00"],
+            "at": "2026-03-02T09:00",
+        },
+    )
+    assert code == 2
+    assert out["error"]["fields"][0]["field"] == "tocilizumab_doses[0]"
