@@ -7,8 +7,9 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from calculator.errors import InputError
-from calculator.inputs import validate
+from pydantic import ValidationError
+
+from calculator.errors import InputError, from_validation_error
 from calculator.rulebook import Ruleset
 from calculator.rulebook.profiles import Profile
 
@@ -41,7 +42,20 @@ def profile_from_mapping(rs: Ruleset, data: dict[str, Any], field: str = "profil
     if data["id"] in rs.profiles:
         raise InputError.for_field(f"{field}.id", "must differ from the built-in profile IDs")
     merged = {**rs.profiles[base_id].model_dump(), "description": "", "sources": (), **data}
-    return validate(Profile, merged, prefix=field)
+    # Strict: a setting of the wrong type is refused, never coerced (JSON true must not
+    # become 1 dose, nor "3" become 3). Lists from the file become the schema's tuples.
+    strict = {k: tuple(v) if isinstance(v, list) else v for k, v in merged.items()}
+    try:
+        profile = Profile.model_validate(strict, strict=True)
+    except ValidationError as exc:
+        raise from_validation_error(exc, prefix=field) from None
+    unknown = [key for key in profile.sources if key not in rs.sources]
+    if unknown:
+        raise InputError.for_field(
+            f"{field}.sources",
+            f"unknown source {unknown[0]!r}; known: {', '.join(rs.sources)}",
+        )
+    return profile
 
 
 def read_profile_file(rs: Ruleset, path: Path) -> Profile:
