@@ -1,30 +1,104 @@
-"""Application entry point: builds the QApplication and the main window."""
+"""Application entry point (`crs-calc`, `python -m ui`): arguments, QApplication, main window.
+
+Each headless mode is one branch of ``main()``; add new ones the same way.
+"""
 
 from __future__ import annotations
 
+import argparse
+import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
+from PySide6.QtCore import QByteArray, QEvent, QObject, QTimer
+from PySide6.QtGui import QFont, QIcon, QPixmap
+from PySide6.QtWidgets import QApplication
 
-import calculator
+import resources
 
 
-def build_window() -> QMainWindow:
-    rs = calculator.ruleset()
-    window = QMainWindow()
-    window.setObjectName("mainWindow")
-    window.setWindowTitle("CRS Bedside Calculator")
-    label = QLabel(f"CRS Bedside Calculator — ruleset {rs.meta.version}")
-    label.setObjectName("productLabel")
-    label.setAccessibleName("Product name and ruleset version")
-    window.setCentralWidget(label)
-    return window
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="crs-calc",
+        description="CRS Bedside Calculator: ASTCT CRS/ICANS grading, dosing, steroid tapers.",
+    )
+    parser.add_argument(
+        "--screenshot",
+        metavar="DIR",
+        type=Path,
+        help="render each tool filled with a sample case to DIR/<tool>.png and exit",
+    )
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="run the worked examples and render every tool offscreen; exit 0 or 1",
+    )
+    parser.add_argument(
+        "--exit-after-startup",
+        action="store_true",
+        help="exit right after the main window's first paint (start-up benchmarks)",
+    )
+    parser.add_argument(
+        "--font-scale",
+        type=float,
+        default=1.0,
+        metavar="FACTOR",
+        help="scale the application font (2 = 200%%) to check large-font layouts",
+    )
+    return parser
+
+
+def application(font_scale: float = 1.0, argv: Sequence[str] = ()) -> QApplication:
+    """The QApplication with the app's style sheet, icon and (scaled) font."""
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(["crs-calc", *argv])
+    app.setApplicationName("CRS Bedside Calculator")
+    app.setOrganizationName("crs-calc")
+    app.setStyleSheet(resources.read_text("style.qss"))
+    pixmap = QPixmap()
+    pixmap.loadFromData(QByteArray(resources.read_bytes("icons/app.svg")), "SVG")
+    app.setWindowIcon(QIcon(pixmap))
+    if font_scale != 1.0:
+        font = QFont(app.font())
+        font.setPointSizeF(max(font.pointSizeF(), 9.0) * font_scale)
+        app.setFont(font)
+    return app
+
+
+class _QuitOnFirstPaint(QObject):
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, QApplication.quit)
+        return False
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = list(sys.argv if argv is None else argv)
-    app = QApplication.instance() or QApplication(args)
-    window = build_window()
+    args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+
+    if args.self_test:
+        from ui.selftest import run as self_test
+
+        return self_test()
+
+    if args.screenshot is not None:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        from ui.screenshot import render_all
+
+        app = application(args.font_scale)
+        for path in render_all(args.screenshot, font_scale=args.font_scale):
+            print(path)
+        return 0
+
+    from ui.controllers.app import AppController
+
+    app = application(args.font_scale)
+    controller = AppController()
+    window = controller.window
+    if args.exit_after_startup:
+        quitter = _QuitOnFirstPaint(window)
+        window.installEventFilter(quitter)
+    window.resize(1366, 768)
     window.show()
     return app.exec()

@@ -1,0 +1,57 @@
+"""UI test fixtures. The Qt platform (offscreen) is set once, in tests/conftest.py.
+
+Strictness: a Qt warning fails the test (pyproject: qt_log_level_fail = WARNING, with
+its short commented ignore list), and so does a top-level widget left open.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QEvent
+from PySide6.QtWidgets import QApplication
+
+from ui.app import application
+from ui.controllers.app import AppController
+
+NOW = datetime(2026, 11, 21, 14, 0)
+
+
+def _flush_deletes() -> None:
+    for _ in range(3):
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        QApplication.processEvents()
+
+
+@pytest.fixture(autouse=True)
+def no_leaked_windows(qapp: QApplication) -> Iterator[None]:
+    """Fail any test that leaves top-level widgets behind (after qtbot has closed its own)."""
+    _flush_deletes()
+    before = {id(w) for w in QApplication.topLevelWidgets()}
+    yield
+    _flush_deletes()
+    leaked = [
+        f"{type(w).__name__}({w.objectName()!r})"
+        for w in QApplication.topLevelWidgets()
+        if id(w) not in before
+    ]
+    assert not leaked, f"top-level widgets leaked: {', '.join(leaked)}"
+
+
+@pytest.fixture
+def clock() -> list[datetime]:
+    """A settable clock: tests move time by replacing clock[0]."""
+    return [NOW]
+
+
+@pytest.fixture
+def app_controller(qapp: QApplication, qtbot, clock: list[datetime]) -> AppController:  # type: ignore[no-untyped-def]
+    application()  # style sheet and icon, as the real app
+    controller = AppController(clock=lambda: clock[0])
+    qtbot.addWidget(controller.window)
+    controller.window.resize(1366, 768)
+    controller.window.show()
+    qtbot.waitExposed(controller.window)
+    return controller

@@ -1,0 +1,154 @@
+"""Grading wizard flows: the NCCN worked example, ICE 0, CAPD by age, bad input."""
+
+from __future__ import annotations
+
+from tests.ui.helpers import type_text
+from ui.controllers.app import AppController
+
+
+def _crs(c: AppController):  # type: ignore[no-untyped-def]
+    return c.window.tool_pages["grading"].crs_inputs  # type: ignore[attr-defined]
+
+
+def _icans(c: AppController):  # type: ignore[no-untyped-def]
+    return c.window.tool_pages["grading"].icans_inputs  # type: ignore[attr-defined]
+
+
+def _card(c: AppController, kind: str):  # type: ignore[no-untyped-def]
+    return getattr(c.window.tool_pages["grading"], f"{kind}_result")
+
+
+def test_nccn_worked_example_is_grade_3_with_its_explanation(app_controller, qtbot) -> None:
+    c = app_controller
+    crs = _crs(c)
+    type_text(crs.temperature.edit, "39.5")
+    crs.vasopressors["norepinephrine"].setChecked(True)
+    crs.oxygen.setCurrentIndex(crs.oxygen.findData("nasal_cannula"))
+    with qtbot.wait_signal(c.grading.crs_graded) as blocker:
+        type_text(crs.flow.edit, "2")
+    result = blocker.args[0]
+    assert result.grade == 3
+    card = _card(c, "crs")
+    assert card.badge.text() == "CRS grade 3"
+    assert card.badge.property("grade") == "3"
+    assert any("worse of hypotension and hypoxia" in line for line in card.explanation.items())
+    assert "CRS-WORST" in card.rules.rule_ids()
+    assert "CRS-O2FLOW" in card.rules.rule_ids()
+
+
+def test_nasal_cannula_without_flow_is_marked_at_the_flow_field(app_controller) -> None:
+    crs = _crs(app_controller)
+    type_text(crs.temperature.edit, "39")
+    crs.oxygen.setCurrentIndex(crs.oxygen.findData("nasal_cannula"))
+    assert "required for a nasal cannula" in crs.flow.error_text()
+    assert crs.temperature.text() == "39"
+    type_text(crs.flow.edit, "2")
+    assert crs.flow.error_text() == ""
+    assert _card(app_controller, "crs").badge.text() == "CRS grade 2"
+
+
+def _adult_with_ice_zero(c: AppController) -> None:
+    type_text(c.window.patient_bar.age.edit, "45")
+    ic = _icans(c)
+    ic.ice.setChecked(True)
+    for spin in ic.ice.spins.values():
+        spin.setValue(0)
+
+
+def test_ice_zero_asks_aphasic_or_unarousable(app_controller, qtbot) -> None:
+    c = app_controller
+    _adult_with_ice_zero(c)
+    ic = _icans(c)
+    assert ic.ice0.isVisible()
+    assert ic.ice.total.text() == "ICE total: 0 / 10"
+    # Before the answer the core grades 3 and asks (ICANS-APHASIA).
+    assert any("ICE 0" in w for w in _card(c, "icans").warnings.items())
+    with qtbot.wait_signal(c.grading.icans_graded) as blocker:
+        ic.ice0_aphasia.setChecked(True)
+    assert blocker.args[0].grade == 3
+    assert "awake with global aphasia" in " ".join(blocker.args[0].explanation)
+    with qtbot.wait_signal(c.grading.icans_graded) as blocker:
+        ic.ice0_unarousable.setChecked(True)
+    assert blocker.args[0].grade == 4
+    assert _card(c, "icans").badge.text() == "ICANS grade 4"
+    assert "ICANS-APHASIA" in _card(c, "icans").rules.rule_ids()
+
+
+def test_ice_question_hidden_when_ice_above_zero(app_controller) -> None:
+    c = app_controller
+    _adult_with_ice_zero(c)
+    _icans(c).ice.spins["orientation"].setValue(1)
+    assert not _icans(c).ice0.isVisible()
+
+
+def test_a_child_of_8_switches_to_capd(app_controller, qtbot) -> None:
+    c = app_controller
+    ic = _icans(c)
+    type_text(c.window.patient_bar.age.edit, "8")
+    assert ic.instruments.currentWidget() is ic.capd
+    assert "CAPD for age 8 years" in ic.instrument.text()
+    ic.capd.setChecked(True)
+    for spin, value in zip(ic.capd.spins.values(), (4, 4, 0, 0, 4, 0, 0, 0), strict=True):
+        spin.setValue(value)
+    assert ic.capd.total.text() == "CAPD total: 12 / 32"
+    assert c.grading.icans_result is not None
+    assert c.grading.icans_result.instrument == "CAPD"
+    assert c.grading.icans_result.grade == 3  # examples.md I8
+    type_text(c.window.patient_bar.age.edit, "45")
+    assert ic.instruments.currentWidget() is not ic.capd
+
+
+def test_capd_age_boundary_follows_the_profile(app_controller) -> None:
+    c = app_controller
+    ic = _icans(c)
+    type_text(c.window.patient_bar.age.edit, "12")
+    assert ic.instruments.currentWidget() is ic.capd  # ICANS-CAPDAGE: <= 12 by default
+    c.set_profile_id("asco-2021")
+    assert ic.instruments.currentWidget() is not ic.capd  # ASCO: < 12
+    assert "asco-2021" in c.window.status_profile.text()
+
+
+def test_bad_age_is_marked_in_the_patient_bar_and_keeps_the_rest(app_controller) -> None:
+    c = app_controller
+    crs = _crs(c)
+    type_text(crs.temperature.edit, "39.5")
+    type_text(c.window.patient_bar.age.edit, "200")
+    bar = c.window.patient_bar
+    assert bar.age.error_text() == "must be at most 120.0"
+    assert bar.age.text() == "200"
+    assert crs.temperature.text() == "39.5"
+    assert _card(c, "crs").badge.text() == "CRS grade 1"
+    type_text(bar.age.edit, "45")
+    assert bar.age.error_text() == ""
+
+
+def test_temperature_switches_unit_without_loss(app_controller) -> None:
+    c = app_controller
+    crs = _crs(c)
+    type_text(crs.temperature.edit, "37.9")
+    crs.temperature_unit.setCurrentText("°F")
+    assert crs.temperature.text() == "100.2"
+    assert crs.temperature_conversion.text() == "= 37.9 °C"
+    assert _card(c, "crs").badge.text() == "CRS grade 0"  # still 37.9 °C, not 37.89 °C
+    crs.temperature_unit.setCurrentText("°C")
+    assert crs.temperature.text() == "37.9"
+
+
+def test_fahrenheit_typed_is_converted_for_the_core(app_controller) -> None:
+    c = app_controller
+    crs = _crs(c)
+    crs.temperature_unit.setCurrentText("°F")
+    type_text(crs.temperature.edit, "100.4")  # exactly 38.0 °C: CRS-FEVER
+    assert _card(c, "crs").badge.text() == "CRS grade 1"
+
+
+def test_a_bad_temperature_shows_the_core_message_and_keeps_the_last_grade(app_controller) -> None:
+    c = app_controller
+    crs = _crs(c)
+    type_text(crs.temperature.edit, "39")
+    type_text(crs.temperature.edit, "39,,5")
+    assert crs.temperature.error_text() == "must be a number"
+    badge = _card(c, "crs").badge
+    assert badge.property("grade") == "stale"
+    assert "last valid input" in badge.text()
+    assert c.grading.grades().crs is None

@@ -1,0 +1,211 @@
+"""Wires the main window to the core: profile, patient context, the tools, menus, dialogs."""
+
+from __future__ import annotations
+
+import html
+import itertools
+import platform
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+import PySide6
+from PySide6.QtCore import QObject, Signal, qVersion
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+import calculator
+from ui import trace
+from ui.controllers.grading import GradingController
+from ui.controllers.patient import PatientController
+from ui.main_window import MainWindow
+from ui.views.dialogs import AboutDialog, RuleDialog, SourcesDialog
+from ui.views.grading import GradingView
+from ui.views.placeholder import Placeholder
+from ui.widgets import RuleLinks
+
+Clock = Callable[[], datetime]
+
+
+def system_clock() -> datetime:
+    return datetime.now().replace(microsecond=0)
+
+
+class AppController(QObject):
+    profile_changed = Signal(object)  # calculator.Profile
+
+    def __init__(self, clock: Clock = system_clock) -> None:
+        super().__init__()
+        self.clock = clock
+        self.rs = calculator.ruleset()
+        self.profile = calculator.builtin_profile(self.rs, None)
+        self.institution_profiles: dict[str, calculator.Profile] = {}
+        ic = self.rs.icans
+        grading_view = GradingView(ic.ice.items, ic.capd.item_count, ic.capd.item_max)
+        tools: dict[str, QWidget] = {
+            "grading": grading_view,
+            "dose": Placeholder(
+                "Dose panel", "doseView", "The dose engine of the core is not available yet."
+            ),
+            "taper": Placeholder(
+                "Taper planner", "taperView", "The taper planner of the core is not available yet."
+            ),
+        }
+        self.window = MainWindow(tools)
+        self.window.setParent(None)
+        self.patient = PatientController(self.window.patient_bar, clock)
+        self.grading = GradingController(grading_view, self.profile, self.patient.context())
+        self.patient.changed.connect(self.grading.set_patient)
+        self.grading.patient_errors.connect(lambda msgs: self.patient.set_errors("grading", msgs))
+        self.profile_changed.connect(self.grading.set_profile)
+        self.case_path: Path | None = None
+        self._dialogs: list[QWidget] = []
+        self._wire_menus()
+        self._wire_rule_links()
+        self._set_tab_order()
+        self._show_profile()
+
+    # --- profile ---------------------------------------------------------------------
+
+    def set_profile(self, profile: calculator.Profile) -> None:
+        self.profile = profile
+        action = self.window.profile_actions.get(profile.id)
+        if action is not None and not action.isChecked():
+            action.setChecked(True)
+        self._show_profile()
+        self.profile_changed.emit(profile)
+
+    def set_profile_id(self, profile_id: str) -> None:
+        profile = self.institution_profiles.get(profile_id) or calculator.builtin_profile(
+            self.rs, profile_id
+        )
+        self.set_profile(profile)
+
+    def status_text(self) -> str:
+        info = self.rs.info
+        return (
+            f"Profile: {self.profile.name} [{self.profile.id}]   ·   "
+            f"Ruleset {self.rs.meta.name} {info.version} (sha256 {info.sha256[:12]}…)"
+        )
+
+    def _show_profile(self) -> None:
+        self.window.status_profile.setText(self.status_text())
+        self.window.status_profile.setToolTip(
+            f"{self.profile.description}\nRuleset sha256 {self.rs.sha256}"
+        )
+
+    def _load_profile_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self.window, "Institution profile", "", "Profiles (*.toml *.json)"
+        )
+        if path:
+            self.load_profile_file(Path(path))
+
+    def load_profile_file(self, path: Path) -> bool:
+        try:
+            profile = calculator.read_profile_file(self.rs, path)
+        except calculator.InputError as exc:
+            QMessageBox.warning(
+                self.window,
+                "Profile refused",
+                f"The profile file was refused; the current profile stays.\n\n{exc.message}",
+            )
+            return False
+        self.institution_profiles[profile.id] = profile
+        if profile.id not in self.window.profile_actions:
+            action = self.window.add_profile(profile.id, f"{profile.name} (institution)")
+            action.triggered.connect(lambda _=False, pid=profile.id: self.set_profile_id(pid))
+        self.set_profile(profile)
+        return True
+
+    # --- menus -----------------------------------------------------------------------
+
+    def _wire_menus(self) -> None:
+        w = self.window
+        for pid, profile in self.rs.profiles.items():
+            action = w.add_profile(pid, profile.name)
+            action.triggered.connect(lambda _=False, p=pid: self.set_profile_id(p))
+            if pid == self.profile.id:
+                action.setChecked(True)
+        w.profile_menu.addSeparator()
+        load = w._action(w.profile_menu, "Load institution profile…", "actionLoadProfile")
+        load.triggered.connect(self._load_profile_file)
+        for i, key in enumerate(w.tool_pages):
+            w.tool_actions[key].triggered.connect(
+                lambda _=False, idx=i: w.tabs.setCurrentIndex(idx)
+            )
+        w.action_sources.triggered.connect(self.show_sources)
+        w.action_about.triggered.connect(self.show_about)
+        w.action_quit.triggered.connect(w.close)
+
+    def _wire_rule_links(self) -> None:
+        for links in self.window.findChildren(RuleLinks):
+            links.rule_activated.connect(self.show_rule)
+
+    def _set_tab_order(self) -> None:
+        bar = self.window.patient_bar
+        chain: list[QWidget] = [
+            bar.weight.edit,
+            bar.weight_unit,
+            bar.age.edit,
+            bar.product,
+            bar.assessed_at,
+            bar.now_button,
+            bar.label,
+        ]
+        for page in self.window.tool_pages.values():
+            order = getattr(page, "bedside_order", None)
+            if order is not None:
+                chain += order()
+        for a, b in itertools.pairwise(chain):
+            QWidget.setTabOrder(a, b)
+
+    # --- dialogs -----------------------------------------------------------------------
+
+    def _keep(self, dialog: QWidget) -> None:
+        self._dialogs = [d for d in self._dialogs if d.isVisible()]
+        self._dialogs.append(dialog)
+        dialog.show()
+
+    def source_rows(self) -> list[tuple[str, str, str, str, str]]:
+        rows = []
+        for rule in self.rs.all_rules():
+            status = rule.status + (f" ({rule.status_note})" if rule.status_note else "")
+            if rule.needs_verification:
+                status += f" ⚠ {trace.VERIFY}"
+            rows.append((rule.id, rule.title, rule.text, status, ", ".join(rule.sources)))
+        return rows
+
+    def show_sources(self) -> SourcesDialog:
+        citations = "<br>".join(
+            f"<b>[{html.escape(k)}]</b> {html.escape(s.citation)}"
+            for k, s in self.rs.sources.items()
+        )
+        dialog = SourcesDialog(self.source_rows(), citations, self.window)
+        dialog.resize(self.window.width() * 9 // 10, self.window.height() * 9 // 10)
+        self._keep(dialog)
+        return dialog
+
+    def about_text(self) -> str:
+        info = self.rs.info
+        return (
+            "<h3>CRS Bedside Calculator</h3>"
+            f"<p>App and core version {html.escape(calculator.__version__)}<br>"
+            f"Ruleset: {html.escape(self.rs.meta.name)} {html.escape(info.version)}<br>"
+            f"Ruleset sha256: <tt>{info.sha256}</tt><br>"
+            f"Active profile: {html.escape(self.profile.name)} "
+            f"[{html.escape(self.profile.id)}]<br>"
+            f"PySide6 {PySide6.__version__}, Qt {qVersion()}, "
+            f"Python {platform.python_version()}</p>"
+            "<p>Offline: no network access, no telemetry. Suggestions are never orders: "
+            "clinical judgement and the local protocol decide.</p>"
+        )
+
+    def show_about(self) -> AboutDialog:
+        dialog = AboutDialog(self.about_text(), self.window)
+        self._keep(dialog)
+        return dialog
+
+    def show_rule(self, rule_id: str) -> RuleDialog:
+        dialog = RuleDialog(trace.rule_tooltip(rule_id), self.window)
+        self._keep(dialog)
+        return dialog

@@ -1,0 +1,105 @@
+"""The main window: patient bar, the three tools as tabs, menus and the status line.
+
+A view only: ui/controllers/app.py wires it to the core.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QTabWidget, QVBoxLayout, QWidget
+
+from ui.views.patient import PatientBar
+from ui.widgets import named
+
+TOOLS = (("grading", "&1 Grading"), ("dose", "&2 Dose"), ("taper", "&3 Taper"))
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, tools: dict[str, QWidget]) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.setWindowTitle("CRS Bedside Calculator")
+        self.setAccessibleName("CRS Bedside Calculator")
+        self.patient_bar = PatientBar()
+        self.tabs = named(QTabWidget(), "tools", "Tools")
+        self.tabs.setDocumentMode(True)
+        self.tool_pages = tools
+        titles = {"grading": "Grading (Ctrl+1)", "dose": "Dose (Ctrl+2)", "taper": "Taper (Ctrl+3)"}
+        for key, page in tools.items():
+            self.tabs.addTab(page, titles[key])
+        central = QWidget()
+        central.setObjectName("central")
+        box = QVBoxLayout(central)
+        box.setContentsMargins(6, 6, 6, 0)
+        box.addWidget(self.patient_bar)
+        box.addWidget(self.tabs, 1)
+        self.setCentralWidget(central)
+
+        self.status_profile = named(QLabel(), "statusProfile", "Active profile and ruleset")
+        self.statusBar().setObjectName("statusBar")
+        self.statusBar().addPermanentWidget(self.status_profile, 1)
+
+        bar = self.menuBar()
+        bar.setObjectName("menuBar")
+        self.file_menu = self._menu(bar.addMenu("&File"), "fileMenu")
+        self.action_new = self._action(self.file_menu, "&New case", "actionNew", QKeySequence.New)
+        self.action_open = self._action(
+            self.file_menu, "&Open case…", "actionOpen", QKeySequence.Open
+        )
+        self.action_save = self._action(
+            self.file_menu, "&Save case", "actionSave", QKeySequence.Save
+        )
+        self.action_save_as = self._action(
+            self.file_menu, "Save case &as…", "actionSaveAs", QKeySequence.SaveAs
+        )
+        self.file_menu.addSeparator()
+        self.action_quit = self._action(self.file_menu, "&Quit", "actionQuit", QKeySequence.Quit)
+
+        self.tools_menu = self._menu(bar.addMenu("&Tools"), "toolsMenu")
+        self.tool_actions: dict[str, QAction] = {}
+        for i, (key, text) in enumerate(TOOLS):
+            if key in tools:
+                self.tool_actions[key] = self._action(
+                    self.tools_menu, text, f"action_{key}", QKeySequence(f"Ctrl+{i + 1}")
+                )
+
+        self.profile_menu = self._menu(bar.addMenu("&Profile"), "profileMenu")
+        self.profile_group = QActionGroup(self)
+        self.profile_group.setExclusive(True)
+        self.profile_actions: dict[str, QAction] = {}
+
+        self.help_menu = self._menu(bar.addMenu("&Help"), "helpMenu")
+        self.action_sources = self._action(
+            self.help_menu, "&Sources and rules…", "actionSources", QKeySequence.HelpContents
+        )
+        self.action_about = self._action(self.help_menu, "&About", "actionAbout")
+
+    def add_profile(self, profile_id: str, title: str) -> QAction:
+        action = QAction(title, self)
+        action.setObjectName(f"profile_{profile_id}")
+        action.setCheckable(True)
+        action.setData(profile_id)
+        self.profile_group.addAction(action)
+        self.profile_menu.addAction(action)
+        self.profile_actions[profile_id] = action
+        return action
+
+    @staticmethod
+    def _menu(menu: QMenu, name: str) -> QMenu:
+        menu.setObjectName(name)
+        menu.setAccessibleName(menu.title().replace("&", ""))
+        return menu
+
+    def _action(
+        self,
+        menu: QMenu,
+        text: str,
+        name: str,
+        shortcut: QKeySequence | QKeySequence.StandardKey | None = None,
+    ) -> QAction:
+        action = QAction(text, self)
+        action.setObjectName(name)
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+        menu.addAction(action)
+        return action

@@ -1,0 +1,1 @@
+"""Views: build widgets and layout only; controllers make them behave."""

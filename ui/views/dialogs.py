@@ -1,0 +1,94 @@
+"""Help > Sources (every rule with ID, value, source, status) and Help > About."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.widgets import named, wrapped_label
+
+SOURCE_COLUMNS = ("Rule ID", "Title", "Rule (value)", "Status", "Sources")
+
+
+class SourcesDialog(QDialog):
+    def __init__(
+        self, rows: list[tuple[str, str, str, str, str]], citations: str, parent: QWidget
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("sourcesDialog")
+        self.setAccessibleName("Sources and rules")
+        self.setWindowTitle("Sources and rules")
+        self.filter = named(QLineEdit(), "sourcesFilter", "Filter rules")
+        self.filter.setPlaceholderText("Filter: rule ID, word or source")
+        self.table = named(QTableWidget(len(rows), len(SOURCE_COLUMNS)), "rulesTable", "Rules")
+        self.table.setHorizontalHeaderLabels(list(SOURCE_COLUMNS))
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(True)
+        self.table.verticalHeader().hide()
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                item = QTableWidgetItem(value)
+                item.setToolTip(value)
+                self.table.setItem(r, c, item)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table.resizeRowsToContents()
+        self.citations = wrapped_label(citations, "citations", "Source citations")
+        self.citations.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.setObjectName("sourcesButtons")
+        buttons.rejected.connect(self.reject)
+        box = QVBoxLayout(self)
+        box.addWidget(self.filter)
+        box.addWidget(self.table, 3)
+        box.addWidget(QLabel("<b>Sources</b>"))
+        box.addWidget(self.citations, 1)
+        box.addWidget(buttons)
+        self.filter.textChanged.connect(self._filter)
+
+    def _filter(self, text: str) -> None:
+        needle = text.strip().lower()
+        for r in range(self.table.rowCount()):
+            cells = (self.table.item(r, c).text().lower() for c in range(self.table.columnCount()))
+            self.table.setRowHidden(r, bool(needle) and not any(needle in c for c in cells))
+
+
+class AboutDialog(QDialog):
+    def __init__(self, text: str, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("aboutDialog")
+        self.setAccessibleName("About CRS Bedside Calculator")
+        self.setWindowTitle("About CRS Bedside Calculator")
+        self.text = wrapped_label(text, "aboutText", "Versions and ruleset fingerprint")
+        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        box = QVBoxLayout(self)
+        box.addWidget(self.text)
+        box.addWidget(buttons)
+
+
+class RuleDialog(QDialog):
+    def __init__(self, rich_text: str, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("ruleDialog")
+        self.setAccessibleName("Rule details")
+        self.setWindowTitle("Rule")
+        self.text = wrapped_label(rich_text, "ruleText", "Rule details")
+        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        box = QVBoxLayout(self)
+        box.addWidget(self.text)
+        box.addWidget(buttons)

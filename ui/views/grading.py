@@ -1,0 +1,332 @@
+"""The grading wizard: CRS and ICANS side by side, inputs in bedside order."""
+
+from __future__ import annotations
+
+from typing import get_args
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QRadioButton,
+    QScrollArea,
+    QSizePolicy,
+    QSpinBox,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from calculator.rulebook.grading import Consciousness, Edema, OxygenDevice, Seizure, Vasopressor
+from ui.views.management import ManagementPanel
+from ui.views.results import ResultCard
+from ui.widgets import FieldErrorLabel, ValidatedField, named, wrapped_label
+
+OXYGEN_LABELS: dict[str, str] = {
+    "room_air": "Room air",
+    "blow_by": "Blow-by",
+    "nasal_cannula": "Nasal cannula",
+    "high_flow_nasal_cannula": "High-flow nasal cannula",
+    "facemask": "Facemask",
+    "nonrebreather": "Non-rebreather mask",
+    "venturi": "Venturi mask",
+    "cpap": "CPAP",
+    "bipap": "BiPAP",
+    "mechanical_ventilation": "Intubated, mechanical ventilation",
+}
+CONSCIOUSNESS_LABELS: dict[str, str] = {
+    "alert": "Alert",
+    "awakens_spontaneously": "Awakens spontaneously",
+    "awakens_to_voice": "Awakens to voice",
+    "awakens_to_tactile": "Awakens only to tactile stimulus",
+    "unarousable": "Unarousable / stupor / coma",
+}
+SEIZURE_LABELS: dict[str, str] = {
+    "none": "None",
+    "rapidly_resolving": "Seizure that resolved rapidly",
+    "prolonged_or_repetitive": "Prolonged (> 5 min) or repetitive",
+}
+EDEMA_LABELS: dict[str, str] = {
+    "none": "None / no imaging",
+    "focal": "Focal or local edema",
+    "diffuse": "Diffuse edema / posturing / CN VI palsy / papilledema / Cushing's triad",
+}
+ICE_ITEM_LABELS: dict[str, str] = {
+    "orientation": "Orientation: year, month, city, hospital",
+    "naming": "Naming three objects",
+    "commands": "Following simple commands",
+    "writing": "Writing a standard sentence",
+    "attention": "Counting back from 100 by 10",
+}
+# The Cornell Assessment of Pediatric Delirium items as worded on the form [CAPD].
+# The scoring direction is printed with each item so the number entered is the form's.
+CAPD_ITEM_LABELS: tuple[str, ...] = (
+    "Eye contact with caregiver (never 4 … always 0)",
+    "Purposeful actions (never 4 … always 0)",
+    "Aware of surroundings (never 4 … always 0)",
+    "Communicates needs and wants (never 4 … always 0)",
+    "Restless (never 0 … always 4)",
+    "Inconsolable (never 0 … always 4)",
+    "Underactive, very little movement (never 0 … always 4)",
+    "Slow to respond to interactions (never 0 … always 4)",
+)
+
+
+def _capd_label(index: int) -> str:
+    return CAPD_ITEM_LABELS[index] if index < len(CAPD_ITEM_LABELS) else f"Item {index + 1}"
+
+
+def _combo(name: str, accessible: str, keys: tuple[str, ...], labels: dict[str, str]) -> QComboBox:
+    combo = named(QComboBox(), name, accessible)
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(14)
+    for key in keys:
+        text = labels.get(key, key.replace("_", " "))
+        combo.addItem(text, key)
+        combo.setItemData(combo.count() - 1, text, Qt.ItemDataRole.ToolTipRole)
+    return combo
+
+
+def _scroll(widget: QWidget, name: str) -> QScrollArea:
+    area = QScrollArea()
+    area.setObjectName(name)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QScrollArea.Shape.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+    area.setWidget(widget)
+    return area
+
+
+class CrsInputs(QGroupBox):
+    def __init__(self) -> None:
+        super().__init__("CRS findings")
+        self.setObjectName("crsInputs")
+        self.temperature = ValidatedField("temperature", "Temperature")
+        self.temperature_unit = named(QComboBox(), "temperatureUnit", "Temperature unit")
+        self.temperature_unit.addItems(["°C", "°F"])
+        self.temperature_conversion = named(
+            QLabel(), "temperatureConversion", "Temperature in the other unit"
+        )
+        self.fever_masked = named(
+            QCheckBox("Antipyretic or anti-cytokine therapy given this episode"),
+            "feverMasked",
+            "Antipyretic or anti-cytokine therapy given this episode",
+        )
+        self.hypotension = named(
+            QCheckBox("Hypotension (against age and baseline)"), "hypotension", "Hypotension"
+        )
+        self.vasopressors: dict[str, QCheckBox] = {}
+        vaso_box = QWidget()
+        vaso_box.setObjectName("vasopressorBox")
+        vaso_grid = QGridLayout(vaso_box)
+        vaso_grid.setContentsMargins(0, 0, 0, 0)
+        for i, key in enumerate(get_args(Vasopressor)):
+            box = named(QCheckBox(key.capitalize()), f"vaso_{key}", f"Vasopressor {key}")
+            self.vasopressors[key] = box
+            vaso_grid.addWidget(box, i // 2, i % 2)
+        self.vasopressor_error = FieldErrorLabel("vasopressorsError", "Vasopressors error")
+        self.oxygen = _combo("oxygen", "Oxygen device", get_args(OxygenDevice), OXYGEN_LABELS)
+        self.flow = ValidatedField("oxygenFlow", "Oxygen flow", unit="L/min")
+
+        temp_row = QHBoxLayout()
+        temp_row.addWidget(self.temperature, 1)
+        temp_row.addWidget(self.temperature_unit)
+        temp_row.addWidget(self.temperature_conversion)
+        form = QFormLayout(self)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        form.addRow(_buddy("&Temperature", self.temperature.edit), temp_row)
+        form.addRow(self.fever_masked)
+        form.addRow(self.hypotension)
+        form.addRow(QLabel("Vasopressors running"), vaso_box)
+        form.addRow(self.vasopressor_error)
+        form.addRow(_buddy("O&xygen", self.oxygen), self.oxygen)
+        form.addRow(_buddy("&Flow", self.flow.edit), self.flow)
+        self.general_error = FieldErrorLabel("crsError", "CRS input error")
+        form.addRow(self.general_error)
+
+    def bedside_order(self) -> list[QWidget]:
+        return [
+            self.temperature.edit,
+            self.temperature_unit,
+            self.fever_masked,
+            self.hypotension,
+            *self.vasopressors.values(),
+            self.oxygen,
+            self.flow.edit,
+        ]
+
+
+def _buddy(text: str, widget: QWidget) -> QLabel:
+    label = QLabel(text)
+    label.setBuddy(widget)
+    return label
+
+
+class ScoreItems(QGroupBox):
+    """ICE or CAPD entered item by item, with the total."""
+
+    def __init__(self, title: str, prefix: str, items: list[tuple[str, str, int]]) -> None:
+        super().__init__(title)
+        self.setObjectName(f"{prefix}Items")
+        self.setCheckable(True)
+        self.setChecked(False)
+        self.setAccessibleName(f"{title}: check to score")
+        self.spins: dict[str, QSpinBox] = {}
+        self.errors: dict[str, FieldErrorLabel] = {}
+        form = QFormLayout(self)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        for key, label, top in items:
+            spin = named(QSpinBox(), f"{prefix}_{key}", f"{label}, 0 to {top}")
+            spin.setRange(0, top)
+            spin.setValue(top if prefix == "ice" else 0)
+            spin.setSuffix(f" / {top}")
+            self.spins[key] = spin
+            err = FieldErrorLabel(f"{prefix}_{key}Error", f"{label} error")
+            self.errors[key] = err
+            lab = wrapped_label(label, f"{prefix}_{key}Label", label)
+            lab.setBuddy(spin)
+            form.addRow(lab, spin)
+            form.addRow(err)
+        self.total = named(QLabel(), f"{prefix}Total", f"{title} total")
+        self.total.setProperty("role", "total")
+        form.addRow(self.total)
+        self.unable = named(
+            QCheckBox("Unable to perform (unarousable)"), f"{prefix}Unable", "Unable to perform"
+        )
+        form.addRow(self.unable)
+        self.error = FieldErrorLabel(f"{prefix}Error", f"{title} error")
+        form.addRow(self.error)
+
+
+class IcansInputs(QGroupBox):
+    def __init__(self, ice_items: dict[str, int], capd_count: int, capd_max: int) -> None:
+        super().__init__("ICANS findings")
+        self.setObjectName("icansInputs")
+        self.instrument = wrapped_label("", "instrument", "Assessment instrument chosen by age")
+        self.instrument.setProperty("role", "hint")
+        self.ice = ScoreItems(
+            "ICE score",
+            "ice",
+            [(k, ICE_ITEM_LABELS.get(k, k), top) for k, top in ice_items.items()],
+        )
+        self.ice0 = QGroupBox("ICE 0: is the patient…")
+        self.ice0.setObjectName("ice0Question")
+        self.ice0_aphasia = named(
+            QRadioButton("Awake with global aphasia"), "ice0Aphasia", "ICE 0: awake, global aphasia"
+        )
+        self.ice0_unarousable = named(
+            QRadioButton("Unarousable"), "ice0Unarousable", "ICE 0: unarousable"
+        )
+        self.ice0_group = QButtonGroup(self)
+        self.ice0_group.addButton(self.ice0_aphasia)
+        self.ice0_group.addButton(self.ice0_unarousable)
+        q = QVBoxLayout(self.ice0)
+        q.addWidget(self.ice0_aphasia)
+        q.addWidget(self.ice0_unarousable)
+        self.ice0.hide()
+        self.capd = ScoreItems(
+            "CAPD (Cornell Assessment of Pediatric Delirium)",
+            "capd",
+            [(str(i), f"{i + 1}. {_capd_label(i)}", capd_max) for i in range(capd_count)],
+        )
+        self.instruments = QStackedWidget()
+        self.instruments.setObjectName("instrumentStack")
+        ice_page = QWidget()
+        ice_box = QVBoxLayout(ice_page)
+        ice_box.setContentsMargins(0, 0, 0, 0)
+        ice_box.addWidget(self.ice)
+        ice_box.addWidget(self.ice0)
+        self.instruments.addWidget(ice_page)
+        self.instruments.addWidget(self.capd)
+        self.consciousness = _combo(
+            "consciousness", "Level of consciousness", get_args(Consciousness), CONSCIOUSNESS_LABELS
+        )
+        self.consciousness_error = FieldErrorLabel("consciousnessError", "Consciousness error")
+        self.seizure = _combo("seizure", "Seizure", get_args(Seizure), SEIZURE_LABELS)
+        self.motor = named(
+            QCheckBox("Deep focal motor weakness"),
+            "motorWeakness",
+            "Deep focal motor weakness",
+            "Hemiparesis or paraparesis",
+        )
+        self.edema = _combo("edema", "Cerebral edema on imaging", get_args(Edema), EDEMA_LABELS)
+        self.general_error = FieldErrorLabel("icansError", "ICANS input error")
+        box = QVBoxLayout(self)
+        box.addWidget(self.instrument)
+        box.addWidget(self.instruments)
+        form = QFormLayout()
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        form.addRow(_buddy("&Consciousness", self.consciousness), self.consciousness)
+        form.addRow(self.consciousness_error)
+        form.addRow(_buddy("&Seizure", self.seizure), self.seizure)
+        form.addRow(self.motor)
+        form.addRow(_buddy("&Imaging", self.edema), self.edema)
+        box.addLayout(form)
+        box.addWidget(self.general_error)
+
+    def show_instrument(self, index: int) -> None:
+        """Show ICE (0) or CAPD (1); the hidden page takes no room."""
+        for i in range(self.instruments.count()):
+            page = self.instruments.widget(i)
+            policy = QSizePolicy.Policy.Preferred if i == index else QSizePolicy.Policy.Ignored
+            page.setSizePolicy(policy, policy)
+        self.instruments.setCurrentIndex(index)
+        self.instruments.adjustSize()
+
+    def bedside_order(self) -> list[QWidget]:
+        return [
+            self.ice,
+            *self.ice.spins.values(),
+            self.ice.unable,
+            self.ice0_aphasia,
+            self.ice0_unarousable,
+            self.capd,
+            *self.capd.spins.values(),
+            self.capd.unable,
+            self.consciousness,
+            self.seizure,
+            self.motor,
+            self.edema,
+        ]
+
+
+class GradingView(QWidget):
+    def __init__(self, ice_items: dict[str, int], capd_count: int, capd_max: int) -> None:
+        super().__init__()
+        self.setObjectName("gradingView")
+        self.crs_inputs = CrsInputs()
+        self.icans_inputs = IcansInputs(ice_items, capd_count, capd_max)
+        self.crs_result = ResultCard("CRS", "crs")
+        self.icans_result = ResultCard("ICANS", "icans")
+        self.management = ManagementPanel()
+
+        crs_col = QWidget()
+        crs_col.setObjectName("crsColumn")
+        c = QVBoxLayout(crs_col)
+        c.addWidget(self.crs_result)
+        c.addWidget(self.crs_inputs)
+        c.addStretch(1)
+        icans_col = QWidget()
+        icans_col.setObjectName("icansColumn")
+        i = QVBoxLayout(icans_col)
+        i.addWidget(self.icans_result)
+        i.addWidget(self.icans_inputs)
+        i.addStretch(1)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(_scroll(crs_col, "crsScroll"), 1)
+        row.addWidget(_scroll(icans_col, "icansScroll"), 1)
+        row.addWidget(_scroll(self.management, "managementScroll"), 1)
+
+    def bedside_order(self) -> list[QWidget]:
+        return [
+            *self.crs_inputs.bedside_order(),
+            *self.icans_inputs.bedside_order(),
+            *self.management.bedside_order(),
+        ]

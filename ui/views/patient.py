@@ -1,0 +1,75 @@
+"""The patient bar: entered once, shared by every tool."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateTimeEdit,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.widgets import ValidatedField, named
+
+
+class PatientBar(QFrame):
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("patientBar")
+        self.setProperty("role", "patientBar")
+        self.label = named(QLineEdit(), "patientLabel", "Patient label (optional, free text)")
+        self.label.setPlaceholderText("optional: bed, initials")
+        self.weight = ValidatedField("weight", "Weight")
+        self.weight_unit = named(QComboBox(), "weightUnit", "Weight unit")
+        self.weight_unit.addItems(["kg", "lb"])
+        self.weight_conversion = named(QLabel(), "weightConversion", "Weight in the other unit")
+        self.age = ValidatedField("age", "Age in years", unit="years")
+        self.product = named(QLineEdit(), "product", "Product or therapy (optional)")
+        self.product.setPlaceholderText("e.g. axi-cel, teclistamab")
+        self.assessed_at = named(QDateTimeEdit(), "assessedAt", "Assessment date and time")
+        self.assessed_at.setCalendarPopup(True)
+        self.assessed_at.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.now_button = named(QPushButton("Now"), "assessedNow", "Set assessment time to now")
+
+        self.weight_conversion.setProperty("role", "hint")
+        weight_row = QHBoxLayout()
+        weight_row.addWidget(self.weight, 1)
+        weight_row.addWidget(self.weight_unit)
+        time_row = QHBoxLayout()
+        time_row.addWidget(self.assessed_at, 1)
+        time_row.addWidget(self.now_button)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(8, 4, 8, 4)
+        cells: list[tuple[str, QWidget, QHBoxLayout | None, int]] = [
+            ("&Weight", self.weight.edit, weight_row, 2),
+            ("&Age", self.age.edit, None, 1),
+            ("Pro&duct", self.product, None, 2),
+            ("Assessed a&t", self.assessed_at, time_row, 2),
+            ("Patient &label", self.label, None, 2),
+        ]
+        for text, buddy, layout, stretch in cells:
+            cell = QVBoxLayout()
+            cell.setSpacing(2)
+            caption = QLabel(text)
+            caption.setBuddy(buddy)
+            if buddy is self.weight.edit:
+                head = QHBoxLayout()
+                head.addWidget(caption)
+                head.addStretch(1)
+                head.addWidget(self.weight_conversion)
+                cell.addLayout(head)
+            else:
+                cell.addWidget(caption)
+            if layout is not None:
+                cell.addLayout(layout)
+            elif buddy is self.age.edit:
+                cell.addWidget(self.age)
+            else:
+                cell.addWidget(buddy)
+            cell.addStretch(1)
+            row.addLayout(cell, stretch)

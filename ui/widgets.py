@@ -1,0 +1,257 @@
+"""Small reusable widgets: a field that shows the core's refusal under it, a grade badge
+that says its grade in words as well as colour, rule links with their trace, and message
+lists. Widgets only: no clinical logic."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from typing import TypeVar
+
+from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtGui import QCursor, QFont
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QSizePolicy,
+    QToolButton,
+    QToolTip,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui import trace
+
+W = TypeVar("W", bound=QWidget)
+
+
+def named(widget: W, object_name: str, accessible_name: str, tip: str = "") -> W:
+    """Every control gets an objectName (tests, style) and an accessible name (readers)."""
+    widget.setObjectName(object_name)
+    widget.setAccessibleName(accessible_name)
+    if tip:
+        widget.setToolTip(tip)
+        widget.setAccessibleDescription(tip)
+    return widget
+
+
+def scaled_font(base: QFont, factor: float, bold: bool = False) -> QFont:
+    """A font relative to the application font, so large fonts scale with the user's."""
+    font = QFont(base)
+    size = base.pointSizeF() if base.pointSizeF() > 0 else 10.0
+    font.setPointSizeF(size * factor)
+    font.setBold(bold)
+    return font
+
+
+def repolish(widget: QWidget) -> None:
+    style = widget.style()
+    style.unpolish(widget)
+    style.polish(widget)
+
+
+class ValidatedField(QWidget):
+    """A line edit with its unit and, under it, the core's message when it refuses the value.
+
+    Nothing typed is ever replaced by the error: the text stays for the user to fix.
+    """
+
+    def __init__(self, object_name: str, accessible_name: str, unit: str = "") -> None:
+        super().__init__()
+        self.setObjectName(f"{object_name}Field")
+        self.edit = named(QLineEdit(), object_name, accessible_name)
+        self.unit_label = named(
+            QLabel(unit, self), f"{object_name}UnitLabel", f"{accessible_name} unit"
+        )
+        self.unit_label.setVisible(bool(unit))
+        self.error = named(QLabel(), f"{object_name}Error", f"{accessible_name} error")
+        self.error.setProperty("role", "fieldError")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.edit, 1)
+        row.addWidget(self.unit_label)
+        box = QVBoxLayout(self)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(2)
+        box.addLayout(row)
+        box.addWidget(self.error)
+
+    def text(self) -> str:
+        return self.edit.text()
+
+    def set_error(self, message: str | None) -> None:
+        bad = bool(message)
+        if bad:
+            self.error.setText(f"✖ {message}")
+            self.edit.setAccessibleDescription(f"Refused: {message}")
+        else:
+            self.error.clear()
+            self.edit.setAccessibleDescription("")
+        self.error.setVisible(bad)
+        if bool(self.edit.property("invalid")) != bad:
+            self.edit.setProperty("invalid", bad)
+            repolish(self.edit)
+
+    def error_text(self) -> str:
+        return self.error.text().removeprefix("✖ ") if self.error.isVisible() else ""
+
+
+class FieldErrorLabel(QLabel):
+    """The core's message under a control that is not a line edit (check boxes, combos)."""
+
+    def __init__(self, object_name: str, accessible_name: str) -> None:
+        super().__init__()
+        named(self, object_name, accessible_name)
+        self.setProperty("role", "fieldError")
+        self.setWordWrap(True)
+        self.hide()
+
+    def set_error(self, message: str | None) -> None:
+        self.setText(f"✖ {message}" if message else "")
+        self.setVisible(bool(message))
+
+    def error_text(self) -> str:
+        return self.text().removeprefix("✖ ") if self.isVisible() else ""
+
+
+class GradeBadge(QLabel):
+    """The grade in large text ("CRS grade 3") on its grade colour: text, not colour alone."""
+
+    def __init__(self, kind: str, object_name: str) -> None:
+        super().__init__()
+        self.kind = kind
+        named(self, object_name, f"{kind} grade")
+        self.setProperty("role", "gradeBadge")
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setWordWrap(True)
+        self.setFont(scaled_font(self.font(), 2.0, bold=True))
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        self.set_grade(None)
+
+    def set_grade(self, grade: int | None, stale: bool = False) -> None:
+        if grade is None:
+            text = f"{self.kind}: not graded"
+            state = "none"
+        else:
+            text = f"{self.kind} grade {grade}"
+            state = str(grade)
+        if stale:
+            text += "\n(last valid input: fix the marked field)"
+            state = "stale"
+        self.setText(text)
+        self.setAccessibleName(text.replace("\n", " "))
+        if self.property("grade") != state:
+            self.setProperty("grade", state)
+            repolish(self)
+
+    def grade_text(self) -> str:
+        return self.text()
+
+
+class RuleLinks(QLabel):
+    """Rule IDs as links: hovering shows the rule's text, status and sources."""
+
+    rule_activated = Signal(str)
+
+    def __init__(self, object_name: str, accessible_name: str) -> None:
+        super().__init__()
+        named(self, object_name, accessible_name)
+        self.setWordWrap(True)
+        self.setTextFormat(Qt.TextFormat.RichText)
+        self.setTextInteractionFlags(
+            Qt.TextInteractionFlag.LinksAccessibleByMouse
+            | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
+        )
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.linkHovered.connect(self._hovered)
+        self.linkActivated.connect(self._activated)
+        self._ids: tuple[str, ...] = ()
+
+    def set_rules(self, rule_ids: Sequence[str], prefix: str = "Rules: ") -> None:
+        self._ids = tuple(rule_ids)
+        self.setText(prefix + trace.rule_links(self._ids) if self._ids else "")
+        self.setToolTip("\n".join(trace.rule_plain(r) for r in self._ids))
+
+    def rule_ids(self) -> tuple[str, ...]:
+        return self._ids
+
+    def _hovered(self, link: str) -> None:
+        if link.startswith("rule:"):
+            QToolTip.showText(QCursor.pos() + QPoint(12, 12), trace.rule_tooltip(link[5:]), self)
+
+    def _activated(self, link: str) -> None:
+        if link.startswith("rule:"):
+            self.rule_activated.emit(link[5:])
+
+
+class MessageList(QLabel):
+    """Warnings or notes as a visible list, each line prefixed by its kind in words."""
+
+    def __init__(self, object_name: str, accessible_name: str, role: str) -> None:
+        super().__init__()
+        named(self, object_name, accessible_name)
+        self.setProperty("role", role)
+        self.setWordWrap(True)
+        self.setTextFormat(Qt.TextFormat.RichText)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._items: tuple[str, ...] = ()
+        self.hide()
+
+    def set_items(self, items: Sequence[str], heading: str) -> None:
+        self._items = tuple(items)
+        if not self._items:
+            self.clear()
+            self.hide()
+            return
+        lines = "".join(f"<li>{html.escape(i)}</li>" for i in self._items)
+        self.setText(f"<b>{html.escape(heading)}</b><ul style='margin:0'>{lines}</ul>")
+        self.setAccessibleDescription(" ".join(self._items))
+        self.show()
+
+    def items(self) -> tuple[str, ...]:
+        return self._items
+
+
+class Collapsible(QWidget):
+    """A titled section that opens and closes (keyboard: Space on the title)."""
+
+    def __init__(self, title: str, object_name: str, expanded: bool = False) -> None:
+        super().__init__()
+        self.setObjectName(f"{object_name}Section")
+        self.toggle = named(QToolButton(), object_name, title)
+        self.toggle.setText(title)
+        self.toggle.setCheckable(True)
+        self.toggle.setChecked(expanded)
+        self.toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.toggle.setArrowType(Qt.ArrowType.DownArrow if expanded else Qt.ArrowType.RightArrow)
+        self.body = QFrame()
+        self.body.setObjectName(f"{object_name}Body")
+        self.body_layout = QVBoxLayout(self.body)
+        self.body_layout.setContentsMargins(12, 0, 0, 0)
+        self.body.setVisible(expanded)
+        box = QVBoxLayout(self)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addWidget(self.toggle)
+        box.addWidget(self.body)
+        self.toggle.toggled.connect(self._toggled)
+
+    def _toggled(self, on: bool) -> None:
+        self.toggle.setArrowType(Qt.ArrowType.DownArrow if on else Qt.ArrowType.RightArrow)
+        self.body.setVisible(on)
+
+
+def wrapped_label(text: str, object_name: str, accessible_name: str) -> QLabel:
+    label = named(QLabel(text), object_name, accessible_name)
+    label.setWordWrap(True)
+    return label
+
+
+def heading(text: str, object_name: str, factor: float = 1.25) -> QLabel:
+    label = named(QLabel(text), object_name, text)
+    label.setFont(scaled_font(label.font(), factor, bold=True))
+    label.setWordWrap(True)
+    return label
