@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed
 PKG_VENV := .venv-package
 PKG_PY := $(PKG_VENV)/bin/python
 PKG_STAMP := $(PKG_VENV)/.installed
-.PHONY: package package-test sbom package-venv
+.PHONY: package package-test sbom package-venv bench-bundle
 
 # The stamp is rebuilt whenever the project metadata or the lock changes, so a
 # fresh clone and a stale checkout both end up with exactly the pinned set.
@@ -65,3 +65,7 @@ package: sbom
 
 package-test: package
 	$(PYTHON) packaging/smoke_test.py dist/crs-calc/crs-calc
+
+# Size, start-up to first paint and peak memory against a Qt hello-world (printed, not asserted).
+bench-bundle: $(PKG_STAMP)
+	$(PKG_PY) bench/bundle.py

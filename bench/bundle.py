@@ -1,0 +1,162 @@
+"""Bundle budgets: crs-calc against a Qt hello-world built by the same PyInstaller, same run.
+
+    make package-venv && .venv-package/bin/python bench/bundle.py        (or: make bench-bundle)
+
+1. Builds a hello-world (a QMainWindow with a label, shown, quit at its first paint) with
+   the packaging venv's PyInstaller, onedir, no UPX, untrimmed: the baseline.
+2. Builds crs-calc with ``make package`` (unless --no-build and dist/crs-calc exists).
+3. Prints the bundle sizes, then 7 alternating runs after one warm-up of each:
+   ``hello --exit-after-startup`` and ``crs-calc --exit-after-startup``, timing spawn to exit
+   (the process quits at the first paint of its main window, so this is start-up to first
+   paint plus a short teardown, the same for both) and peak RSS per process (wait4 rusage).
+
+Goals (issue 7): bundle at most 130 MiB; start-up at most 2x hello-world. Printed, never
+asserted. Runs offscreen unless --platform says otherwise (e.g. xcb under Xvfb).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PKG_PY = ROOT / ".venv-package" / "bin" / "python"
+WORK = ROOT / "build" / "bench"
+SIZE_GOAL_MIB = 130
+STARTUP_GOAL_RATIO = 2.0
+
+HELLO = """\
+import sys
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
+
+
+class QuitOnFirstPaint(QObject):
+    def eventFilter(self, watched, event):
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, QApplication.quit)
+        return False
+
+
+app = QApplication(sys.argv)
+window = QMainWindow()
+window.setCentralWidget(QLabel("Hello, world"))
+if "--exit-after-startup" in sys.argv:
+    quitter = QuitOnFirstPaint(window)
+    window.installEventFilter(quitter)
+window.resize(1366, 768)
+window.show()
+sys.exit(app.exec())
+"""
+
+
+def dir_mib(path: Path) -> float:
+    total = sum(p.lstat().st_size for p in path.rglob("*") if p.is_file() and not p.is_symlink())
+    return total / 2**20
+
+
+def build_hello() -> tuple[Path, float]:
+    WORK.mkdir(parents=True, exist_ok=True)
+    script = WORK / "hello.py"
+    script.write_text(HELLO, encoding="utf-8")
+    started = time.perf_counter()
+    subprocess.run(
+        [str(PKG_PY), "-m", "PyInstaller", "--noconfirm", "--clean", "--onedir", "--noupx",
+         "--log-level", "ERROR", "--name", "hello", "--distpath", str(WORK / "dist"),
+         "--workpath", str(WORK / "build"), "--specpath", str(WORK), str(script)],
+        check=True, cwd=WORK,
+    )  # fmt: skip
+    return WORK / "dist" / "hello" / "hello", time.perf_counter() - started
+
+
+def build_crs_calc() -> float:
+    started = time.perf_counter()
+    subprocess.run(["make", "package"], check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
+def run_once(exe: Path, env: dict[str, str]) -> tuple[float, float]:
+    """(seconds from spawn to exit, peak RSS in MiB) of one ``exe --exit-after-startup``."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        [str(exe), "--exit-after-startup"],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise SystemExit(f"{exe} --exit-after-startup exited {proc.returncode}")
+    rss_kib = usage.ru_maxrss if sys.platform != "darwin" else usage.ru_maxrss / 1024
+    return elapsed, rss_kib / 1024
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--no-build", action="store_true", help="reuse dist/crs-calc")
+    parser.add_argument("--platform", default="offscreen", help="QT_QPA_PLATFORM for the runs")
+    args = parser.parse_args(argv)
+    if not PKG_PY.exists():
+        print("bench/bundle.py: run `make package-venv` first (the packaging venv is missing)")
+        return 1
+
+    hello, hello_build_s = build_hello()
+    crs = ROOT / "dist" / "crs-calc" / "crs-calc"
+    crs_build_s = 0.0
+    if not (args.no_build and crs.exists()):
+        crs_build_s = build_crs_calc()
+    sizes = {"hello-world": dir_mib(hello.parent), "crs-calc": dir_mib(crs.parent)}
+
+    with tempfile.TemporaryDirectory(prefix="crs-calc-bench-", ignore_cleanup_errors=True) as h:
+        env = {k: v for k, v in os.environ.items() if k not in ("WAYLAND_DISPLAY",)}
+        env.update(QT_QPA_PLATFORM=args.platform, CRS_CALC_HOME=h)
+        if args.platform == "offscreen":
+            env.pop("DISPLAY", None)
+        exes = {"hello-world": hello, "crs-calc": crs}
+        for exe in exes.values():  # warm-up: page cache, font cache
+            run_once(exe, env)
+        times: dict[str, list[float]] = {k: [] for k in exes}
+        rss: dict[str, list[float]] = {k: [] for k in exes}
+        for _ in range(args.runs):
+            for name, exe in exes.items():  # alternating
+                t, m = run_once(exe, env)
+                times[name].append(t)
+                rss[name].append(m)
+
+    print(f"bundle budgets ({args.runs} alternating runs after a warm-up, "
+          f"QT_QPA_PLATFORM={args.platform}, {os.cpu_count()} CPUs)")  # fmt: skip
+    print(f"build time: hello-world {hello_build_s:.1f} s, crs-calc (make package) "
+          f"{crs_build_s:.1f} s" + (" (not rebuilt)" if not crs_build_s else ""))  # fmt: skip
+    print(f"{'':12} {'size MiB':>9} {'start-up ms (median, min-max)':>31} {'peak RSS MiB':>13}")
+    for name in exes:
+        t = [x * 1000 for x in times[name]]
+        print(
+            f"{name:12} {sizes[name]:9.1f} {statistics.median(t):12.0f} "
+            f"({min(t):5.0f}-{max(t):5.0f} ms) {statistics.median(rss[name]):13.1f}"
+        )
+    ratio = statistics.median(times["crs-calc"]) / statistics.median(times["hello-world"])
+    size = sizes["crs-calc"]
+    print(f"size: crs-calc {size:.1f} MiB (goal <= {SIZE_GOAL_MIB} MiB: "
+          f"{'met' if size <= SIZE_GOAL_MIB else 'NOT met'}); "
+          f"untrimmed hello-world {sizes['hello-world']:.1f} MiB")  # fmt: skip
+    print(f"start-up: crs-calc / hello-world = {ratio:.2f}x (goal <= {STARTUP_GOAL_RATIO:.0f}x: "
+          f"{'met' if ratio <= STARTUP_GOAL_RATIO else 'NOT met'})")  # fmt: skip
+    ratio_rss = statistics.median(rss["crs-calc"]) / statistics.median(rss["hello-world"])
+    print(f"peak memory: crs-calc / hello-world = {ratio_rss:.2f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
