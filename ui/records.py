@@ -1,0 +1,338 @@
+"""Printed records: the handoff note, the taper checklist and the verification record.
+
+Each record is a QTextDocument built here (the handoff note from the core's Markdown,
+the others from core results as HTML), written to PDF with QPdfWriter or sent to a
+printer with QtPrintSupport. Every record carries the app version, the ruleset version
+and sha256, the profile and the time it was made, and every one printed, exported or
+verified is appended to the audit log by :func:`log_record`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import QBuffer, QIODevice, QMarginsF, QSizeF
+from PySide6.QtGui import (
+    QFont,
+    QPagedPaintDevice,
+    QPageLayout,
+    QPageSize,
+    QPdfWriter,
+    QTextDocument,
+)
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import QDialog, QWidget
+
+from calculator import __version__
+from calculator.audit import AuditEntry, Event
+from calculator.rulebook import RulesetInfo
+from calculator.taper.models import TaperResult
+from calculator.verification import VerifyResult, VialCount, fmt_vials
+from ui.startup import record_event
+from ui.storage import write_atomic
+
+PageSizeName = str  # "A4" or "Letter" (ui.settings.PrinterDefaults.page_size)
+
+MARGIN_MM = 12.0
+BODY_PT = 8.5
+PDF_RESOLUTION_DPI = 300
+PRODUCT = "CRS Bedside Calculator"
+
+
+@dataclass(frozen=True)
+class RecordMeta:
+    """What every record prints at its foot, and what the audit log keeps of it."""
+
+    kind: str  # handoff, taper-checklist, verification
+    title: str
+    ruleset: RulesetInfo
+    profile: str
+    made_at: datetime
+    label: str = ""
+    app_version: str = __version__
+
+    def footer_html(self) -> str:
+        label = f" · patient label: {html.escape(self.label)}" if self.label else ""
+        return (
+            f'<p class="foot">{PRODUCT} {html.escape(self.app_version)} · ruleset '
+            f"{html.escape(self.ruleset.version)} (sha256 <tt>{self.ruleset.sha256}</tt>) · "
+            f"profile {html.escape(self.profile)} · made {self.made_at:%Y-%m-%d %H:%M}{label}. "
+            "Suggestions and calculations are not orders: clinical judgement and the local "
+            "protocol decide.</p>"
+        )
+
+
+@dataclass
+class Record:
+    meta: RecordMeta
+    document: QTextDocument
+    details: dict[str, str] = field(default_factory=dict)
+
+
+STYLE = f"""
+body {{ font-size: {BODY_PT}pt; }}
+h1 {{ font-size: 13pt; margin: 0 0 4px 0; }}
+h2 {{ font-size: 10.5pt; margin: 8px 0 2px 0; }}
+h3 {{ font-size: 9.5pt; margin: 6px 0 2px 0; }}
+p, li {{ margin: 1px 0; }}
+table {{ border-collapse: collapse; }}
+th {{ background-color: #e6e6e6; text-align: left; }}
+td.box {{ width: 14px; }}
+.flag {{ font-weight: bold; }}
+.foot {{ font-size: 7pt; color: #333333; }}
+"""
+
+
+def _document(body_html: str, title: str) -> QTextDocument:
+    doc = QTextDocument()
+    doc.setDocumentMargin(0)
+    font = QFont("DejaVu Sans")
+    font.setStyleHint(QFont.StyleHint.SansSerif)
+    font.setPointSizeF(BODY_PT)
+    doc.setDefaultFont(font)
+    doc.setDefaultStyleSheet(STYLE)
+    doc.setMetaInformation(QTextDocument.MetaInformation.DocumentTitle, title)
+    doc.setHtml(f"<html><body>{body_html}</body></html>")
+    return doc
+
+
+def markdown_to_html(markdown: str) -> str:
+    """The core's Markdown as HTML fragments (Qt's own CommonMark/GitHub reader)."""
+    doc = QTextDocument()
+    doc.setMarkdown(markdown, QTextDocument.MarkdownFeature.MarkdownDialectGitHub)
+    full = doc.toHtml()
+    match = re.search(r"<body[^>]*>(.*)</body>", full, re.S)
+    body = match.group(1) if match else full
+    # Qt writes its own point sizes and margins inline; the record's style sheet decides.
+    body = re.sub(r"font-size:\s*[\d.]+pt;?", "", body)
+    return re.sub(r'\sstyle="\s*"', "", body)
+
+
+# --- the three records -----------------------------------------------------------------------
+
+
+def handoff_record(markdown: str, meta: RecordMeta) -> Record:
+    """The handoff note: the core's note Markdown, with the record's foot."""
+    body = markdown_to_html(markdown) + meta.footer_html()
+    return Record(meta, _document(body, meta.title))
+
+
+def _cell(text: str, cls: str = "") -> str:
+    attr = f' class="{cls}"' if cls else ""
+    return f"<td{attr}>{html.escape(text)}</td>"
+
+
+def _table(headers: Sequence[str], rows: Iterable[Sequence[str]], box_cols: int = 0) -> str:
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
+    body = []
+    for row in rows:
+        cells = "".join(_cell(c) for c in row)
+        cells += '<td class="box">&nbsp;</td>' * box_cols
+        body.append(f"<tr>{cells}</tr>")
+    return (
+        '<table border="1" cellspacing="0" cellpadding="3" width="100%">'
+        f"<tr>{head}</tr>{''.join(body)}</table>"
+    )
+
+
+def _fmt_mg(value: float) -> str:
+    return f"{value:g} mg"
+
+
+def taper_checklist(plan: TaperResult, meta: RecordMeta) -> Record:
+    """The bedside checklist of a taper plan: one row per administration, a box to tick."""
+    rows = [
+        (
+            f"{a.at:%a %Y-%m-%d}",
+            f"{a.at:%H:%M}",
+            a.drug,
+            _fmt_mg(a.dose_mg),
+            a.route,
+        )
+        for a in plan.administrations
+    ]
+    label = f" — {html.escape(meta.label)}" if meta.label else ""
+    regimen = html.escape(plan.regimen or "steps entered by hand")
+    totals = ", ".join(f"{drug} {_fmt_mg(mg)}" for drug, mg in plan.totals_mg.items())
+    parts = [
+        f"<h1>Steroid taper checklist{label}</h1>",
+        f"<p>Regimen: <b>{regimen}</b>. Starts {plan.start:%Y-%m-%d %H:%M}, last dose "
+        f"{plan.ends_at:%Y-%m-%d %H:%M}; {len(plan.administrations)} administrations. "
+        f"Totals: {html.escape(totals)}; dexamethasone equivalent "
+        f"{_fmt_mg(plan.dexamethasone_equivalent_mg)}.</p>",
+    ]
+    if plan.open_ended:
+        parts.append(
+            '<p class="flag">The last step is open-ended: its length was chosen for this '
+            "plan and is reviewed daily.</p>"
+        )
+    parts.append(
+        _table(("Date", "Time", "Drug", "Dose", "Route", "Given", "Initials"), rows, box_cols=2)
+    )
+    if plan.warnings:
+        items = "".join(f"<li>{html.escape(w)}</li>" for w in plan.warnings)
+        parts.append(f"<h3>Warnings</h3><ul>{items}</ul>")
+    parts.append(f"<p>Rules: {html.escape(', '.join(plan.rules))}.</p>")
+    parts.append(meta.footer_html())
+    return Record(meta, _document("".join(parts), meta.title), {"regimen": plan.regimen or ""})
+
+
+def _entry_rows(result: VerifyResult) -> list[tuple[str, str, str, str]]:
+    o, i, c = result.order, result.independent, result.calculated
+
+    def vials(v: tuple[VialCount, ...] | None) -> str:
+        return "not entered" if v is None else fmt_vials(v)
+
+    calc_dose = "none computed" if c.dose_mg is None else _fmt_mg(c.dose_mg)
+    return [
+        ("Drug", o.drug, i.drug, c.drug),
+        ("Weight", f"{o.weight_kg:g} kg", f"{i.weight_kg:g} kg", f"{c.weight_kg:g} kg"),
+        ("Dose", _fmt_mg(o.ordered_dose_mg), _fmt_mg(i.dose_mg), calc_dose),
+        ("Vials", vials(o.vials), vials(i.vials), vials(c.vials)),
+    ]
+
+
+def verification_record(result: VerifyResult, meta: RecordMeta, initials: str) -> Record:
+    """The pharmacy double check: both entries, the calculation, each comparison, verdict."""
+    verdict = {
+        "match": "MATCH: the order, the calculation and the independent entry agree.",
+        "within_tolerance": "DIFFERENCES WITHIN TOLERANCE: review before release.",
+        "flagged": "FLAGGED: a difference beyond tolerance. Do not release; resolve.",
+    }[result.verdict]
+    checks = [
+        (
+            c.text,
+            "match" if c.matches else ("FLAGGED" if c.flagged else "differs"),
+        )
+        for c in result.comparisons
+    ]
+    who = html.escape(initials.strip()) or "(not entered)"
+    parts = [
+        "<h1>Pharmacy double check</h1>",
+        f'<p class="flag">{html.escape(verdict)}</p>',
+        _table(("", "Order (first entry)", "Independent entry", "Calculated"), _entry_rows(result)),
+        "<h3>Comparisons</h3>",
+        _table(("Check", "Result"), checks),
+        f"<p>Tolerance: {result.tolerance_pct:g}% (from {html.escape(result.tolerance_from)}).</p>",
+    ]
+    if result.warnings:
+        items = "".join(f"<li>{html.escape(w)}</li>" for w in result.warnings)
+        parts.append(f"<h3>Warnings</h3><ul>{items}</ul>")
+    parts.append(f"<p>Rules: {html.escape(', '.join(result.rules))}.</p>")
+    parts.append(f"<p>Verified by (initials): <b>{who}</b> at {meta.made_at:%Y-%m-%d %H:%M}.</p>")
+    parts.append(meta.footer_html())
+    details = {"verdict": result.verdict, "initials": initials.strip()}
+    return Record(meta, _document("".join(parts), meta.title), details)
+
+
+# --- output ----------------------------------------------------------------------------------
+
+
+def page_layout(page_size: PageSizeName = "A4") -> QPageLayout:
+    size = QPageSize(
+        QPageSize.PageSizeId.Letter if page_size == "Letter" else QPageSize.PageSizeId.A4
+    )
+    margins = QMarginsF(MARGIN_MM, MARGIN_MM, MARGIN_MM, MARGIN_MM)
+    return QPageLayout(size, QPageLayout.Orientation.Portrait, margins, QPageLayout.Unit.Millimeter)
+
+
+def render(record: Record, device: QPagedPaintDevice) -> None:
+    """Lay the document out on the device's printable page (in points) and paint it."""
+    rect = device.pageLayout().paintRectPoints()
+    record.document.setPageSize(QSizeF(rect.width(), rect.height()))
+    record.document.print_(device)
+
+
+def pages(record: Record, page_size: PageSizeName = "A4") -> int:
+    """How many pages the record takes on this paper (the layout ``write_pdf`` uses)."""
+    layout = page_layout(page_size)
+    rect = layout.paintRectPoints()
+    doc = record.document.clone()
+    doc.setPageSize(QSizeF(rect.width(), rect.height()))
+    return doc.pageCount()
+
+
+def pdf_bytes(record: Record, page_size: PageSizeName = "A4") -> bytes:
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    writer = QPdfWriter(buffer)
+    writer.setResolution(PDF_RESOLUTION_DPI)
+    writer.setTitle(record.meta.title)
+    writer.setCreator(f"{PRODUCT} {record.meta.app_version}")
+    writer.setPageLayout(page_layout(page_size))
+    render(record, writer)
+    del writer  # finishes the PDF
+    buffer.close()
+    return bytes(buffer.data().data())
+
+
+def write_pdf(record: Record, path: Path, page_size: PageSizeName = "A4") -> bytes:
+    """Write the record to ``path`` as PDF; returns the bytes written (for the audit log)."""
+    data = pdf_bytes(record, page_size)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, data)
+    return data
+
+
+def pdf_page_count(data: bytes) -> int:
+    """Pages of a PDF Qt wrote: the /Count of its page tree."""
+    counts = [int(n) for n in re.findall(rb"/Type\s*/Pages\b[^>]*?/Count\s+(\d+)", data)]
+    if not counts:
+        counts = [int(n) for n in re.findall(rb"/Count\s+(\d+)", data)]
+    return max(counts) if counts else 0
+
+
+def log_record(
+    log: Path, record: Record, event: Event, now: datetime, content: bytes | None = None
+) -> AuditEntry:
+    """Append the record to the audit log: what, when, which rules, and its sha256."""
+    meta = record.meta
+    details = {
+        "title": meta.title,
+        "app_version": meta.app_version,
+        "ruleset_version": meta.ruleset.version,
+        "ruleset_sha256": meta.ruleset.sha256,
+        "profile": meta.profile,
+        "made_at": meta.made_at.isoformat(timespec="seconds"),
+        **record.details,
+    }
+    if content is None:
+        content = record.document.toHtml().encode("utf-8")
+    return record_event(
+        log, now, event, meta.kind, label=meta.label, content=content, details=details
+    )
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+# --- printing --------------------------------------------------------------------------------
+
+
+def make_printer(
+    page_size: PageSizeName = "A4", printer_name: str = "", copies: int = 1
+) -> QPrinter:
+    """A high-resolution printer set up from the settings' printer defaults."""
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    if printer_name:
+        printer.setPrinterName(printer_name)
+    printer.setPageLayout(page_layout(page_size))
+    printer.setCopyCount(copies)
+    return printer
+
+
+def print_with_dialog(record: Record, printer: QPrinter, parent: QWidget | None = None) -> bool:
+    """Ask with the system print dialog, then print. Returns whether it was printed."""
+    dialog = QPrintDialog(printer, parent)
+    dialog.setWindowTitle(f"Print {record.meta.title}")
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return False
+    render(record, printer)
+    return True
