@@ -25,6 +25,7 @@ from calculator.grading.crs import CrsInput, grade_crs
 from calculator.grading.icans import IcansInput, grade_icans
 from calculator.inputs import parse_json_object, validate
 from calculator.management.command import recommend_command
+from calculator.note import note_command
 from calculator.profile_files import builtin_profile, read_profile_file
 from calculator.rulebook import Ruleset, ruleset
 from calculator.rulebook.profiles import Profile
@@ -108,6 +109,7 @@ COMMANDS: dict[str, Command] = {
     "audit-verify": Command(_audit_verify, "check an audit log's hash chain", reads_input=False),
     "taper": Command(taper_command, "steroid taper plan (JSON, or iCalendar with --ics)"),
     "recommend": Command(recommend_command, "suggested management for CRS and ICANS grades"),
+    "note": Command(note_command, "handoff note (Markdown and results) from a case document"),
     "dose": Command(dose_command, "dose of tocilizumab or another agent for a weight and age"),
     "tocilizumab-schedule": Command(schedule_command, "tocilizumab repeat-dose clock"),
     "regimens": Command(regimens_command, "list the dose and taper regimens", reads_input=False),

@@ -1,0 +1,182 @@
+"""Case documents (crs-calc-case/1) and the handoff note, with committed snapshots.
+
+The snapshots in tests/calculator/snapshots/ show any change in the note's wording or
+numbers as a reviewable diff. Regenerate after a deliberate change with:
+
+    UPDATE_SNAPSHOTS=1 .venv/bin/pytest tests/calculator/test_case_note.py
+
+The ruleset sha256 is written as <sha256> in the snapshots (it changes with every data
+file edit; the version stays), and is checked against the ruleset separately.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from calculator import builtin_profile, ruleset
+from calculator.case import CASE_FORMAT, dump_case, load_case
+from calculator.errors import InputError
+from calculator.note import make_note
+from tests.calculator.helpers import cli_json
+
+SNAPSHOTS = Path(__file__).parent / "snapshots"
+UPDATE = os.environ.get("UPDATE_SNAPSHOTS") == "1"
+
+CASES: dict[str, dict[str, Any]] = {
+    "full-axicel-crs3": {
+        "format": CASE_FORMAT,
+        "patient": {"label": "bed 12", "weight_kg": 70, "age_years": 54, "product": "axi-cel"},
+        "at": "2026-11-21T08:00",
+        "made_at": "2026-11-21T08:05",
+        "profile": "astct-nccn-2026",
+        "crs": {
+            "temperature_c": 39.5,
+            "vasopressors": ["norepinephrine"],
+            "oxygen": "nasal_cannula",
+            "oxygen_flow_l_min": 2,
+        },
+        "icans": {"ice_score": 8},
+        "tocilizumab_doses": ["2026-11-21T02:00"],
+        "taper": {
+            "start": "2026-11-21T09:00",
+            "regimen": "TAPER-DEX10",
+            "days": 1,
+            "taper_days": 3,
+            "reduction": "halving",
+        },
+    },
+    "minimal": {
+        "format": CASE_FORMAT,
+        "patient": {"weight_kg": 29.9, "age_years": 9},
+        "at": "2026-11-21T03:00",
+    },
+    "icans4-max-doses-mp1g": {
+        "format": CASE_FORMAT,
+        "patient": {"label": "ICU 3", "weight_kg": 120, "age_years": 61},
+        "at": "2026-03-02T09:00",
+        "crs": {"temperature_c": 38.4, "oxygen": "nasal_cannula", "oxygen_flow_l_min": 4},
+        "icans": {"ice_score": 0, "consciousness": "unarousable", "unable_to_assess": True},
+        "tocilizumab_doses": [
+            "2026-03-01T00:00",
+            "2026-03-01T08:00",
+            "2026-03-01T16:00",
+            "2026-03-02T00:00",
+        ],
+        "improving": False,
+        "taper": {"start": "2026-03-02T10:00", "regimen": "TAPER-MP1G"},
+    },
+}
+
+
+def note_for(name: str) -> Any:
+    rs = ruleset()
+    case = load_case(CASES[name])
+    return make_note(case, builtin_profile(rs, case.profile), rs)
+
+
+def _normalise(text: str) -> str:
+    return text.replace(ruleset().sha256, "<sha256>")
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_note_matches_snapshot(name: str) -> None:
+    note = note_for(name)
+    assert ruleset().sha256 in note.markdown
+    got = {
+        f"{name}.md": _normalise(note.markdown),
+        f"{name}.actions.json": json.dumps(
+            [a.model_dump(mode="json") for a in note.actions], indent=2, ensure_ascii=False
+        )
+        + "\n",
+    }
+    for filename, text in got.items():
+        path = SNAPSHOTS / filename
+        if UPDATE:
+            path.write_text(text, encoding="utf-8")
+        assert path.exists(), f"no snapshot {filename}: run with UPDATE_SNAPSHOTS=1"
+        assert text == path.read_text(encoding="utf-8"), f"{filename} changed"
+
+
+def test_note_is_deterministic_and_carries_the_contract_keys() -> None:
+    code, out = cli_json(["note"], CASES["full-axicel-crs3"])
+    assert code == 0
+    assert out["markdown"] == note_for("full-axicel-crs3").markdown
+    for key in ("markdown", "crs", "icans", "tocilizumab", "actions", "taper", "ruleset"):
+        assert key in out
+    assert out["tocilizumab"]["dose"]["dose_mg"] == 560
+    assert out["tocilizumab"]["schedule"]["next_eligible_at"] == "2026-11-21T10:00"
+    assert out["made_at"] == "2026-11-21T08:05"
+    assert out["crs"]["grade"] == 3
+    assert out["icans"]["grade"] == 1
+    assert out["taper"]["regimen"] == "TAPER-DEX10"
+
+
+def test_note_content_for_a_nurse() -> None:
+    md = note_for("full-axicel-crs3").markdown
+    assert "**CRS grade 3**" in md
+    assert "1 x 400 mg + 2 x 80 mg" in md
+    assert "Bag: 100 mL" in md
+    assert "Next dose not before 2026-11-21 10:00" in md
+    assert "| 2026-11-21 |" in md
+    assert "MGT-CRS3 (P; NCCN-CART)" in md
+    assert "[ASTCT] Lee DW" in md
+    assert "Note made: 2026-11-21 08:05" in md
+    md = note_for("icans4-max-doses-mp1g").markdown
+    assert "No further dose: the episode maximum is reached" in md
+    assert "MGT-ICANS4" in md
+
+
+def test_made_at_defaults_to_the_case_time() -> None:
+    note = note_for("minimal")
+    assert "Note made: 2026-11-21 03:00" in note.markdown
+    assert note.crs is None
+    assert note.tocilizumab.dose.dose_mg == 358.8
+
+
+@pytest.mark.parametrize(
+    ("fmt", "words"),
+    [
+        ("crs-calc-case/2", "newer"),
+        ("crs-calc-case/0", "not a case document format"),
+        ("something-else/1", "not a case document format"),
+    ],
+)
+def test_unknown_or_newer_format_is_refused_clearly(fmt: str, words: str) -> None:
+    payload = {**CASES["minimal"], "format": fmt, "future_key": 1}
+    code, out = cli_json(["note"], payload)
+    assert code == 2
+    assert [f["field"] for f in out["error"]["fields"]] == ["format"]
+    assert words in out["error"]["message"]
+
+
+def test_case_refusals_name_the_field() -> None:
+    with pytest.raises(InputError) as exc:
+        load_case({"format": CASE_FORMAT, "patient": {"weight_kg": 70}, "at": "2026-11-21T08:00"})
+    assert {f.field for f in exc.value.fields} == {"patient.age_years"}
+    with pytest.raises(InputError) as exc:
+        load_case({**CASES["minimal"], "tocilizumab_doses": ["2026-11-22T08:00"]})
+    assert {f.field for f in exc.value.fields} == {"tocilizumab_doses[0]"}
+    code, out = cli_json(["note", "--profile", "asco-2021"], CASES["full-axicel-crs3"])
+    assert code == 2
+    assert out["error"]["fields"][0]["field"] == "profile"
+
+
+def test_case_round_trips_through_dump() -> None:
+    for payload in CASES.values():
+        case = load_case(payload)
+        assert load_case(json.loads(json.dumps(dump_case(case)))) == case
+
+
+def test_case_model_is_frozen_and_inherits_age() -> None:
+    case = load_case(CASES["full-axicel-crs3"])
+    assert case.icans is not None
+    assert case.icans.age_years == 54
+    assert case.taper is not None
+    assert case.taper.weight_kg == 70
+    with pytest.raises(Exception):  # noqa: B017, PT011 - pydantic's frozen error
+        case.at = case.at  # type: ignore[misc]
