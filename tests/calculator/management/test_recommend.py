@@ -297,3 +297,27 @@ def test_command_line_and_refusals() -> None:
     )
     assert code == 2
     assert out["error"]["fields"][0]["field"] == "tocilizumab_doses[0]"
+
+
+def test_crs1_supportive_care_and_tocilizumab_to_consider() -> None:
+    r = rec({"crs_grade": 1, "icans_grade": 0, "weight_kg": 70, "age_years": 54})
+    assert "MGT-CRS1" in r.rules
+    toci = action(r, "tocilizumab")
+    dex = action(r, "dexamethasone")
+    assert toci is not None
+    assert dex is not None
+    assert toci.strength == "consider"
+    assert (dex.strength, dex.dose_mg, dex.every_h) == ("consider", 10, 24)
+
+
+def test_icans1_and_icans2_dexamethasone() -> None:
+    one = rec({"crs_grade": 0, "icans_grade": 1, "weight_kg": 70, "age_years": 54})
+    dex = action(one, "dexamethasone")
+    assert dex is not None
+    assert "MGT-ICANS1" in dex.rules
+    assert (dex.strength, dex.once, dex.every_h, dex.dose_mg) == ("consider", True, None, 10)
+    two = rec({"crs_grade": 0, "icans_grade": 2})
+    dex = action(two, "dexamethasone")
+    assert dex is not None
+    assert "MGT-ICANS2" in dex.rules
+    assert (dex.strength, dex.every_h) == ("give", 12)
