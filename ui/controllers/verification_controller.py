@@ -1,0 +1,267 @@
+"""Pharmacy double check: reads the two entries, asks the core (verify_dose), shows the
+comparison, logs the check, and prints or exports the verification record."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QFileDialog, QWidget
+
+from calculator.audit import Event
+from calculator.errors import FieldError, InputError
+from calculator.inputs import validate
+from calculator.rulebook import Ruleset
+from calculator.rulebook.profiles import Profile
+from calculator.verification import VerifyInput, VerifyResult, verify_dose
+from ui.records import (
+    Record,
+    RecordMeta,
+    log_record,
+    make_printer,
+    print_with_dialog,
+    verification_record,
+    write_pdf,
+)
+from ui.settings import Settings
+from ui.views.verification_view import VerificationView
+from ui.widgets import FieldErrorLabel, ValidatedField
+
+_VIAL = re.compile(r"^\s*(\d+)\s*[x×*]\s*(\d+(?:\.\d+)?)\s*(?:mg)?\s*$", re.I)
+
+
+class VialText(ValueError):
+    pass
+
+
+def parse_vials(text: str) -> list[dict[str, Any]] | None:
+    """ "1x400 + 3x80" -> [{"strength_mg": 400, "count": 1}, {"strength_mg": 80, "count": 3}]."""
+    if not text.strip():
+        return None
+    out: list[dict[str, Any]] = []
+    for part in re.split(r"[+,;]", text):
+        match = _VIAL.match(part)
+        if not match:
+            raise VialText(f"write vials as count x mg, like 1x400 + 3x80 (not {part.strip()!r})")
+        strength = float(match.group(2))
+        out.append(
+            {
+                "strength_mg": int(strength) if strength.is_integer() else strength,
+                "count": int(match.group(1)),
+            }
+        )
+    return out
+
+
+def _number(text: str) -> float | str:
+    """A typed number as a number; anything else passed on so the core names the field."""
+    try:
+        return float(text.strip().replace(",", "."))
+    except ValueError:
+        return text
+
+
+@dataclass
+class VerificationContext:
+    rs: Ruleset
+    profile: Callable[[], Profile]
+    settings: Callable[[], Settings]
+    audit_log: Path | None
+    clock: Callable[[], datetime]
+    label: Callable[[], str] = lambda: ""
+
+
+class VerificationController(QObject):
+    verified = Signal(object)  # VerifyResult
+
+    def __init__(self, view: VerificationView, ctx: VerificationContext) -> None:
+        super().__init__(view)
+        self.view = view
+        self.ctx = ctx
+        self.result: VerifyResult | None = None
+        self.record: Record | None = None
+        v = view
+        self._fields: dict[str, ValidatedField | FieldErrorLabel] = {
+            "order.drug": v.order_drug_error,
+            "order.weight_kg": v.order_weight,
+            "order.age_years": v.order_age,
+            "order.ordered_dose_mg": v.order_dose,
+            "order.vials": v.order_vials,
+            "independent.drug": v.ind_drug_error,
+            "independent.weight_kg": v.ind_weight,
+            "independent.dose_mg": v.ind_dose,
+            "independent.vials": v.ind_vials,
+            "order.regimen": v.order_drug_error,
+        }
+        v.next_button.clicked.connect(lambda: v.show_page(v.INDEPENDENT))
+        v.back_button.clicked.connect(lambda: v.show_page(v.ORDER))
+        v.compare_button.clicked.connect(self.compare)
+        v.again_button.clicked.connect(self.new_check)
+        v.print_button.clicked.connect(self.print_record)
+        v.pdf_button.clicked.connect(self.export_pdf)
+        v.show_page(v.ORDER)
+
+    # --- filling in ------------------------------------------------------------------------
+
+    def prefill_order(
+        self,
+        drug: str = "",
+        weight_kg: float | None = None,
+        age_years: float | None = None,
+        dose_mg: float | None = None,
+        regimen: str = "",
+    ) -> None:
+        """The first entry from the dose panel, when there is one (editable)."""
+        v = self.view
+        index = v.order_drug.findData(drug)
+        v.order_drug.setCurrentIndex(max(index, 0))
+        v.order_weight.edit.setText("" if weight_kg is None else f"{weight_kg:g}")
+        v.order_age.edit.setText("" if age_years is None else f"{age_years:g}")
+        v.order_dose.edit.setText("" if dose_mg is None else f"{dose_mg:g}")
+        v.order_regimen.setText(regimen)
+
+    def payload(self) -> dict[str, Any]:
+        """The two entries as the core's input; a vial text it cannot read raises InputError."""
+        v = self.view
+        errors = []
+        vials: dict[str, list[dict[str, Any]] | None] = {}
+        for key, field in (("order.vials", v.order_vials), ("independent.vials", v.ind_vials)):
+            try:
+                vials[key] = parse_vials(field.text())
+            except VialText as exc:
+                errors.append((key, str(exc)))
+        if errors:
+            summary = "; ".join(f"{k}: {m}" for k, m in errors)
+            raise InputError(summary, [FieldError(field=k, message=m) for k, m in errors])
+        order: dict[str, Any] = {
+            "drug": v.order_drug.currentData() or "",
+            "weight_kg": _number(v.order_weight.text()),
+            "age_years": _number(v.order_age.text()),
+            "ordered_dose_mg": _number(v.order_dose.text()),
+        }
+        if v.order_regimen.text().strip():
+            order["regimen"] = v.order_regimen.text().strip()
+        if vials["order.vials"] is not None:
+            order["vials"] = vials["order.vials"]
+        independent: dict[str, Any] = {
+            "weight_kg": _number(v.ind_weight.text()),
+            "drug": v.ind_drug.currentData() or "",
+            "dose_mg": _number(v.ind_dose.text()),
+        }
+        if vials["independent.vials"] is not None:
+            independent["vials"] = vials["independent.vials"]
+        payload: dict[str, Any] = {"order": order, "independent": independent}
+        tolerance = self.ctx.settings().double_check_tolerance_pct
+        if tolerance is not None:
+            payload["tolerance_pct"] = tolerance
+        return payload
+
+    # --- actions ---------------------------------------------------------------------------
+
+    def _clear_errors(self) -> None:
+        for widget in set(self._fields.values()):
+            widget.set_error(None)
+        self.view.general_error.set_error(None)
+
+    def _show_errors(self, err: InputError) -> None:
+        shown = False
+        order_side = False
+        for f in err.fields:
+            widget = self._fields.get(f.field)
+            if widget is None:
+                continue
+            widget.set_error(f.message)
+            shown = True
+            order_side = order_side or f.field.startswith("order.")
+        if not shown:
+            self.view.general_error.set_error(err.message)
+        elif order_side:
+            self.view.general_error.set_error("The order (step 1) has a problem: go back.")
+
+    def compare(self) -> VerifyResult | None:
+        self._clear_errors()
+        try:
+            inp = validate(VerifyInput, self.payload())
+            result = verify_dose(inp, self.ctx.profile(), self.ctx.rs)
+        except InputError as err:
+            self._show_errors(err)
+            return None
+        now = self.ctx.clock()
+        meta = RecordMeta(
+            "verification",
+            "Pharmacy double check",
+            result.ruleset,
+            result.profile,
+            now,
+            self.ctx.label(),
+        )
+        self.result = result
+        self.record = verification_record(result, meta, self.view.initials.text())
+        self._show_result(result)
+        self._log("verify", None)
+        self.verified.emit(result)
+        return result
+
+    def _show_result(self, result: VerifyResult) -> None:
+        v = self.view
+        v.verdict.setText(result.summary)
+        v.verdict.setProperty("verdict", result.verdict)
+        rows = [
+            (c.text, "match" if c.matches else ("FLAGGED" if c.flagged else "differs"))
+            for c in result.comparisons
+        ]
+        v.set_rows(rows)
+        notes = [f"Tolerance {result.tolerance_pct:g}% (from {result.tolerance_from})."]
+        notes += list(result.warnings)
+        v.notes.setText("\n".join(notes))
+        v.status.setText("")
+        v.show_page(v.RESULT)
+
+    def new_check(self) -> None:
+        v = self.view
+        for field in (v.ind_weight, v.ind_dose, v.ind_vials):
+            field.edit.clear()
+        v.ind_drug.setCurrentIndex(0)
+        self.result = None
+        self.record = None
+        self._clear_errors()
+        v.show_page(v.ORDER)
+
+    def _log(self, event: Event, content: bytes | None) -> None:
+        if self.ctx.audit_log is None or self.record is None:
+            return
+        try:
+            log_record(self.ctx.audit_log, self.record, event, self.ctx.clock(), content)
+        except (OSError, ValueError) as exc:
+            self.view.status.setText(f"The audit log could not be written: {exc}")
+
+    def export_pdf(self, path: Path | None = None) -> Path | None:
+        if self.record is None:
+            return None
+        if path is None:
+            chosen, _ = QFileDialog.getSaveFileName(
+                self.view, "Save verification record", "verification.pdf", "PDF (*.pdf)"
+            )
+            if not chosen:
+                return None
+            path = Path(chosen)
+        data = write_pdf(self.record, path, self.ctx.settings().printer.page_size)
+        self._log("export", data)
+        self.view.status.setText(f"Saved {path}.")
+        return path
+
+    def print_record(self, parent: QWidget | None = None) -> bool:
+        if self.record is None:
+            return False
+        p = self.ctx.settings().printer
+        printer = make_printer(p.page_size, p.printer_name, p.copies)
+        if not print_with_dialog(self.record, printer, parent or self.view):
+            return False
+        self._log("print", None)
+        self.view.status.setText("Sent to the printer.")
+        return True
