@@ -33,9 +33,7 @@ def fill_sample(controller: AppController) -> None:
     ic.ice.setChecked(True)
     ic.ice.spins["orientation"].setValue(2)
     ic.ice.spins["naming"].setValue(2)
-    fill_tools = getattr(controller, "fill_sample_tools", None)
-    if fill_tools is not None:
-        fill_tools()
+    controller.dose.set_doses([datetime(2026, 11, 21, 8, 0)])
 
 
 def render_all(folder: Path, font_scale: float = 1.0) -> list[Path]:

@@ -97,7 +97,7 @@ class ValidatedField(QWidget):
             repolish(self.edit)
 
     def error_text(self) -> str:
-        return self.error.text().removeprefix("✖ ") if self.error.isVisible() else ""
+        return self.error.text().removeprefix("✖ ") if not self.error.isHidden() else ""
 
 
 class FieldErrorLabel(QLabel):
@@ -115,7 +115,7 @@ class FieldErrorLabel(QLabel):
         self.setVisible(bool(message))
 
     def error_text(self) -> str:
-        return self.text().removeprefix("✖ ") if self.isVisible() else ""
+        return self.text().removeprefix("✖ ") if not self.isHidden() else ""
 
 
 class GradeBadge(QLabel):

@@ -15,10 +15,12 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 import calculator
 from ui import trace
+from ui.controllers.dose import DoseController
 from ui.controllers.grading import GradingController
 from ui.controllers.patient import PatientController
 from ui.main_window import MainWindow
 from ui.views.dialogs import AboutDialog, RuleDialog, SourcesDialog
+from ui.views.dose import DoseView
 from ui.views.grading import GradingView
 from ui.views.placeholder import Placeholder
 from ui.widgets import RuleLinks
@@ -43,9 +45,7 @@ class AppController(QObject):
         grading_view = GradingView(ic.ice.items, ic.capd.item_count, ic.capd.item_max)
         tools: dict[str, QWidget] = {
             "grading": grading_view,
-            "dose": Placeholder(
-                "Dose panel", "doseView", "The dose engine of the core is not available yet."
-            ),
+            "dose": DoseView(),
             "taper": Placeholder(
                 "Taper planner", "taperView", "The taper planner of the core is not available yet."
             ),
@@ -57,6 +57,15 @@ class AppController(QObject):
         self.patient.changed.connect(self.grading.set_patient)
         self.grading.patient_errors.connect(lambda msgs: self.patient.set_errors("grading", msgs))
         self.profile_changed.connect(self.grading.set_profile)
+        self.dose = DoseController(
+            tools["dose"],
+            self.profile,
+            self.patient.context(),
+            clock,  # type: ignore[arg-type]
+        )
+        self.patient.changed.connect(self.dose.set_patient)
+        self.dose.patient_errors.connect(lambda msgs: self.patient.set_errors("dose", msgs))
+        self.profile_changed.connect(self.dose.set_profile)
         self.case_path: Path | None = None
         self._dialogs: list[QWidget] = []
         self._wire_menus()

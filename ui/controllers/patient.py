@@ -87,9 +87,12 @@ class PatientController(QObject):
         """Show the patient-field refusals of one tool; return the ones not for this bar."""
         mine: dict[str, str] = {}
         rest: list[FieldMessage] = []
+        ctx = self.context()
         for m in messages:
             if m.field in PATIENT_FIELDS:
-                mine.setdefault(PATIENT_FIELDS[m.field], m.message)
+                # An empty field is not an error at the field: the tool asks for it in words.
+                if getattr(ctx, m.field) is not None:
+                    mine.setdefault(PATIENT_FIELDS[m.field], m.message)
             else:
                 rest.append(m)
         self._errors[source] = mine

@@ -1,0 +1,326 @@
+"""The dose panel's logic: patient context + drug -> DoseInput -> core dose(); the
+tocilizumab dose log -> ScheduleInput -> core tocilizumab_schedule(), counted down."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any, get_args
+
+from PySide6.QtCore import QDateTime, QObject, QTimer, Signal
+
+import calculator
+from calculator.dosing import (
+    AgentDose,
+    DoseInput,
+    ScheduleInput,
+    ScheduleResult,
+    TocilizumabDose,
+    dose,
+    regimens,
+    tocilizumab_schedule,
+)
+from calculator.inputs import validate
+from calculator.rulebook.dosing import Drug
+from ui.models import FieldMessage, PatientContext
+from ui.units import fmt, kg_to_lb
+from ui.views.dose import DoseView
+
+DATE_TIME = "%Y-%m-%d %H:%M"
+
+
+def _messages(exc: calculator.InputError) -> list[FieldMessage]:
+    if not exc.fields:
+        return [FieldMessage(field="input", message=exc.message)]
+    return [FieldMessage(field=f.field, message=f.message) for f in exc.fields]
+
+
+def countdown_text(now: datetime, result: ScheduleResult) -> str:
+    """Plain words for the clock: "Next dose allowed in 3 h 05 min"."""
+    if result.next_eligible_at is None:
+        return "No further dose this episode (maximum reached)."
+    if result.eligible or result.next_eligible_at <= now:
+        return "A dose may be given now (within the profile's limits)."
+    left = result.next_eligible_at - now
+    minutes = int((left + timedelta(seconds=59)).total_seconds() // 60)
+    hours, mins = divmod(minutes, 60)
+    return f"Next dose allowed in {hours} h {mins:02d} min"
+
+
+class DoseController(QObject):
+    dose_computed = Signal(object)  # TocilizumabDose | AgentDose
+    schedule_computed = Signal(object)  # ScheduleResult
+    patient_errors = Signal(object)  # list[FieldMessage] for the patient bar
+
+    def __init__(
+        self,
+        view: DoseView,
+        profile: calculator.Profile,
+        patient: PatientContext,
+        clock: Callable[[], datetime],
+    ) -> None:
+        super().__init__(view)
+        self.view = view
+        self.profile = profile
+        self.patient = patient
+        self.clock = clock
+        self.result: TocilizumabDose | AgentDose | None = None
+        self.schedule: ScheduleResult | None = None
+        self.dose_times: list[datetime] = []
+        self.last_recompute_ms = 0.0
+        self._regimens = regimens().regimens
+        for drug in get_args(Drug):
+            view.drug.addItem(drug.capitalize(), drug)
+        view.drug.currentIndexChanged.connect(self._drug_changed)
+        view.regimen.currentIndexChanged.connect(self.recompute)
+        view.add_dose.clicked.connect(self.add_dose_from_view)
+        view.remove_dose.clicked.connect(self.remove_selected)
+        self.timer = QTimer(self)
+        self.timer.setObjectName("countdownTimer")
+        self.timer.setInterval(1000)
+        self.timer.timeout.connect(self.tick)
+        self.timer.start()
+        view.dose_time.setDateTime(QDateTime(clock().replace(second=0, microsecond=0)))
+        self._fill_regimens()
+        self.recompute()
+        self.recompute_schedule()
+
+    # --- inputs from outside ---------------------------------------------------------
+
+    def set_profile(self, profile: calculator.Profile) -> None:
+        self.profile = profile
+        self.recompute()
+        self.recompute_schedule()
+
+    def set_patient(self, patient: PatientContext) -> None:
+        self.patient = patient
+        self.recompute()
+
+    def select(self, drug: str, regimen: str | None = None) -> None:
+        """Open the panel on a drug (and regimen): used by the management panel's actions."""
+        self.view.drug.setCurrentIndex(self.view.drug.findData(drug))
+        if regimen is not None:
+            index = self.view.regimen.findData(regimen)
+            if index >= 0:
+                self.view.regimen.setCurrentIndex(index)
+
+    # --- dose ------------------------------------------------------------------------
+
+    def _drug_changed(self, *_: object) -> None:
+        self._fill_regimens()
+        self.recompute()
+
+    def _fill_regimens(self) -> None:
+        combo = self.view.regimen
+        drug = self.view.drug.currentData()
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItem("Standard for this weight and age", None)
+        for reg in self._regimens:
+            if reg.drug == drug:
+                mark = " ⚠ verify against local protocol" if reg.needs_verification else ""
+                combo.addItem(f"{reg.label} [{reg.status}]{mark}", reg.id)
+        combo.setEnabled(combo.count() > 2)
+        combo.blockSignals(False)
+
+    def payload(self) -> dict[str, Any]:
+        return {
+            "drug": self.view.drug.currentData(),
+            "weight_kg": self.patient.weight_kg,
+            "age_years": self.patient.age_years,
+            "regimen": self.view.regimen.currentData(),
+        }
+
+    def recompute(self, *_: object) -> None:
+        start = time.perf_counter()
+        v = self.view
+        self._summary()
+        refused: list[FieldMessage] = []
+        try:
+            inp = validate(DoseInput, self.payload())
+            result = dose(inp, self.profile)
+        except calculator.InputError as exc:
+            refused = _messages(exc)
+        else:
+            self.result = result
+            self._show(result)
+            self.dose_computed.emit(result)
+        self.patient_errors.emit([m for m in refused if m.field in ("weight_kg", "age_years")])
+        rest = [m for m in refused if m.field not in ("weight_kg", "age_years")]
+        v.regimen_error.set_error("; ".join(f"{m.field}: {m.message}" for m in rest) or None)
+        if refused:
+            self._show_refused()
+        self.last_recompute_ms = (time.perf_counter() - start) * 1000
+
+    def _summary(self) -> None:
+        p = self.patient
+        parts = []
+        if isinstance(p.weight_kg, float):
+            parts.append(f"Weight {fmt(p.weight_kg)} kg (= {fmt(kg_to_lb(p.weight_kg))} lb)")
+        else:
+            parts.append("Weight not entered")
+        if isinstance(p.age_years, float):
+            parts.append(f"age {fmt(p.age_years)} years")
+        else:
+            parts.append("age not entered")
+        self.view.patient_summary.setText(" · ".join(parts) + " (from the patient bar)")
+
+    def _show_refused(self) -> None:
+        v = self.view
+        v.dose_value.setText("—")
+        missing = [
+            name
+            for name, value in (("weight", self.patient.weight_kg), ("age", self.patient.age_years))
+            if not isinstance(value, float)
+        ]
+        v.dose_caption.setText(
+            f"Enter a valid {' and '.join(missing)} in the patient bar to compute the dose."
+            if missing
+            else "Fix the marked field to compute the dose."
+        )
+        for key in v.facts:
+            self._fact(key, None)
+        for lst in (v.working, v.stability, v.warnings, v.notes):
+            lst.set_items([], "")
+        v.rules.set_rules([])
+        self.result = None
+
+    def _fact(self, key: str, text: str | None) -> None:
+        self.view.facts[key].setText(text or "")
+        self.view.facts[key].setVisible(bool(text))
+        self.view.fact_captions[key].setVisible(bool(text))
+
+    def _show(self, r: TocilizumabDose | AgentDose) -> None:
+        v = self.view
+        v.warnings.set_items(r.warnings, "⚠ Warnings")
+        v.working.set_items(r.working, "Working")
+        v.notes.set_items([f"{n.rule}: {n.text}" for n in r.notes], "Notes")
+        v.rules.set_rules(r.rules)
+        v.dose_value.setToolTip("\n".join(r.working))
+        if isinstance(r, TocilizumabDose):
+            v.dose_value.setText(f"{fmt(r.dose_mg)} mg")
+            cap = " — capped at the maximum per infusion" if r.capped else ""
+            v.dose_caption.setText(
+                f"Tocilizumab {fmt(r.dose_mg)} mg {r.route} over {r.infusion_minutes} min{cap}"
+            )
+            self._fact("per_kg", f"{fmt(r.mg_per_kg)} mg/kg × {fmt(r.weight_kg)} kg")
+            self._fact("volume", f"{fmt(r.volume_ml)} mL at {fmt(r.concentration_mg_per_ml)} mg/mL")
+            self._fact(
+                "vials",
+                " + ".join(f"{c.count} × {c.strength_mg} mg" for c in r.vials)
+                + f" = {fmt(r.vial_total_mg)} mg",
+            )
+            self._fact("waste", f"{fmt(r.waste_mg)} mg")
+            self._fact(
+                "bag",
+                f"{r.bag_ml} mL {' or '.join(r.diluents)}: first withdraw "
+                f"{fmt(r.withdraw_from_bag_ml)} mL",
+            )
+            self._fact("infusion", f"{r.infusion_minutes} min")
+            for key in ("every", "daily", "dex_eq"):
+                self._fact(key, None)
+            v.stability.set_items([s.text for s in r.stability], "Stability")
+            return
+        name = r.drug.capitalize()
+        if r.dose_mg is None:
+            v.dose_value.setText("No dose computed")
+            v.dose_caption.setText(r.adult_reference or r.regimen_label)
+        else:
+            v.dose_value.setText(f"{fmt(r.dose_mg)} mg")
+            every = f" every {fmt(r.every_h)} h" if r.every_h else ""
+            v.dose_caption.setText(f"{name} {fmt(r.dose_mg)} mg {r.route or ''}{every}".strip())
+        per_kg = (
+            f"{fmt(r.mg_per_kg)} mg/kg × {fmt(r.weight_kg)} kg" if r.mg_per_kg is not None else None
+        )
+        self._fact("per_kg", per_kg)
+        self._fact("volume", f"{fmt(r.volume_ml)} mL" if r.volume_ml is not None else None)
+        self._fact(
+            "vials",
+            " + ".join(f"{c.count} × {c.strength_mg} mg" for c in r.vials) if r.vials else None,
+        )
+        self._fact("waste", f"{fmt(r.waste_mg)} mg" if r.waste_mg is not None else None)
+        self._fact("bag", None)
+        self._fact(
+            "infusion", f"{r.infusion_minutes} min" if r.infusion_minutes is not None else None
+        )
+        self._fact("every", f"every {fmt(r.every_h)} h" if r.every_h else None)
+        self._fact("daily", f"{fmt(r.daily_mg)} mg/day" if r.daily_mg is not None else None)
+        dex = r.dexamethasone_equivalent_daily_mg
+        self._fact("dex_eq", f"{fmt(dex)} mg/day" if dex is not None else None)
+        v.stability.set_items(r.preparation, "Preparation")
+
+    # --- dose log ----------------------------------------------------------------------
+
+    def add_dose(self, at: datetime) -> None:
+        self.dose_times.append(at.replace(second=0, microsecond=0))
+        self.dose_times.sort()
+        self._fill_log()
+        self.recompute_schedule()
+
+    def add_dose_from_view(self) -> None:
+        self.add_dose(self.view.dose_time.dateTime().toPython())  # type: ignore[arg-type]
+
+    def remove_selected(self) -> None:
+        row = self.view.doses.currentRow()
+        if 0 <= row < len(self.dose_times):
+            del self.dose_times[row]
+            self._fill_log()
+            self.recompute_schedule()
+
+    def set_doses(self, doses: list[datetime]) -> None:
+        self.dose_times = sorted(doses)
+        self._fill_log()
+        self.recompute_schedule()
+
+    def _fill_log(self) -> None:
+        self.view.doses.clear()
+        for i, d in enumerate(self.dose_times):
+            self.view.doses.addItem(f"Dose {i + 1}: {d.strftime(DATE_TIME)}")
+
+    def tick(self) -> None:
+        self.recompute_schedule()
+
+    def recompute_schedule(self) -> None:
+        v = self.view
+        now = self.clock()
+        try:
+            inp = validate(ScheduleInput, {"doses": tuple(self.dose_times), "at": now})
+        except calculator.InputError as exc:
+            v.log_error.set_error(
+                "; ".join(_log_message(m, self.dose_times) for m in _messages(exc))
+            )
+            return
+        v.log_error.set_error(None)
+        result = tocilizumab_schedule(inp, self.profile)
+        self.schedule = result
+        lim = result.limits
+        per_day = "no limit" if lim.max_per_24h is None else f"{lim.max_per_24h}"
+        total = "no limit" if lim.max_total is None else f"{lim.max_total}"
+        if result.next_eligible_at is None:
+            v.eligibility.setText("No further tocilizumab this episode")
+        elif result.eligible:
+            v.eligibility.setText("Eligible now")
+        else:
+            v.eligibility.setText(f"Next: {result.next_eligible_at.strftime(DATE_TIME)}")
+        v.countdown.setText(countdown_text(now, result))
+        v.counts.setText(
+            f"Doses in the last 24 h: <b>{result.doses_last_24h}</b> (limit {per_day})<br>"
+            f"Doses this episode: <b>{result.doses_total}</b> (limit {total})"
+        )
+        v.limits.setText(
+            f"Profile {self.profile.id}: at least {fmt(lim.min_interval_h)} h between doses. "
+            f"Clock: {now.strftime(DATE_TIME)}."
+        )
+        v.reasons.set_items(result.reasons, "Why")
+        v.log_warnings.set_items(result.warnings, "⚠ Warnings")
+        v.log_rules.set_rules(result.rules)
+        self.schedule_computed.emit(result)
+
+
+def _log_message(m: FieldMessage, doses: list[datetime]) -> str:
+    if m.field.startswith("doses[") and m.field.endswith("]"):
+        index = int(m.field[6:-1])
+        if 0 <= index < len(doses):
+            return f"Dose {index + 1} ({doses[index].strftime(DATE_TIME)}) {m.message}"
+    return f"{m.field}: {m.message}"
