@@ -40,6 +40,7 @@ trace: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/grading.py
+	$(PY) bench/dosing.py
 
 clean:
 	rm -rf $(VENV) $(PKG_VENV) build dist .mypy_cache .ruff_cache .pytest_cache .hypothesis

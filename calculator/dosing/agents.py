@@ -253,7 +253,7 @@ def _siltuximab(rs: Ruleset, dose: Decimal, working: list[str]) -> _Prep:
     """SILT-PREP: vials with the least waste, reconstitution, dilution and timing."""
     prep = rs.dosing.silt_prep
     strengths = [v.strength_mg for v in prep.vials]
-    counts = least_waste(int(dose * 10), [s * 10 for s in strengths])
+    counts = least_waste(int(dose * 10), tuple(s * 10 for s in strengths))
     vials = tuple(
         VialCount(strength_mg=s, count=n)
         for s, n in sorted(zip(strengths, counts, strict=True), reverse=True)

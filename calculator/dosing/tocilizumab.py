@@ -72,7 +72,7 @@ def tocilizumab_dose(inp: DoseInput, profile: Profile, rs: Ruleset) -> Tocilizum
 
     # TOCI-ROUND: a local policy of the profile, off by default.
     strengths = [v.strength_mg for v in d.toci_vials.vials]
-    tenths = [s * 10 for s in strengths]
+    tenths = tuple(s * 10 for s in strengths)
     rounded = False
     if profile.toci_rounding == "nearest_vial_within_tolerance":
         rules.append(d.toci_round.id)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator, Sequence
 from fractions import Fraction
+from functools import lru_cache
 
 Counts = tuple[int, ...]
 
@@ -34,10 +35,12 @@ def _preference(strengths: Sequence[int], counts: Counts) -> tuple[int, int, tup
     return _total(strengths, counts), sum(counts), tuple(-n for _, n in by_size)
 
 
-def least_waste(dose: int, strengths: Sequence[int]) -> Counts:
+@lru_cache(maxsize=8192)
+def least_waste(dose: int, strengths: tuple[int, ...]) -> Counts:
     """The counts (one per strength) covering ``dose`` with the least waste, then the
     fewest vials. For each choice of the larger vials the smallest vial fills the rest
-    with as few as cover it; any other count only adds waste (TOCI-VIALS)."""
+    with as few as cover it; any other count only adds waste (TOCI-VIALS). Pure, so
+    cached: a ward asks for the same few doses again and again."""
     if dose <= 0:
         raise ValueError("dose must be positive")
     if not strengths or min(strengths) <= 0:
@@ -65,9 +68,10 @@ def whole_vial_totals(limit: int, strengths: Sequence[int]) -> list[int]:
     return sorted(t for t in totals if t > 0)
 
 
+@lru_cache(maxsize=8192)
 def nearest_whole_vial_total(
     dose: int,
-    strengths: Sequence[int],
+    strengths: tuple[int, ...],
     tolerance: Fraction,
     cap: int,
     on_tie: str,

@@ -45,21 +45,21 @@ def test_every_weight_matches_brute_force_and_never_exceeds_800_mg() -> None:
 
 def test_fewest_vials_breaks_a_tie_in_waste() -> None:
     # 400 mg: one 400 mg vial, not two 200 mg or five 80 mg.
-    assert least_waste(4000, [800, 2000, 4000]) == (0, 0, 1)
+    assert least_waste(4000, (800, 2000, 4000)) == (0, 0, 1)
 
 
 def test_order_of_strengths_does_not_matter() -> None:
-    assert least_waste(5600, [4000, 800, 2000]) == (1, 2, 0)
+    assert least_waste(5600, (4000, 800, 2000)) == (1, 2, 0)
 
 
-@pytest.mark.parametrize(("dose", "strengths"), [(0, [80]), (10, []), (10, [0, 80])])
-def test_bad_arguments_are_refused(dose: int, strengths: list[int]) -> None:
+@pytest.mark.parametrize(("dose", "strengths"), [(0, (80,)), (10, ()), (10, (0, 80))])
+def test_bad_arguments_are_refused(dose: int, strengths: tuple[int, ...]) -> None:
     with pytest.raises(ValueError, match="must be positive"):
         least_waste(dose, strengths)
 
 
 def test_nearest_total_respects_the_cap_and_tolerance() -> None:
-    tenths = [800, 2000, 4000]
+    tenths = (800, 2000, 4000)
     tol = Fraction(1, 10)
     assert nearest_whole_vial_total(4920, tenths, tol, 8000, "lower") == 4800
     assert nearest_whole_vial_total(5000, tenths, tol, 8000, "lower") == 4800
