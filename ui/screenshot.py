@@ -34,6 +34,10 @@ def fill_sample(controller: AppController) -> None:
     ic.ice.spins["orientation"].setValue(2)
     ic.ice.spins["naming"].setValue(2)
     controller.dose.set_doses([datetime(2026, 11, 21, 8, 0)])
+    controller.taper.select_regimen("TAPER-DEX10")
+    controller.taper.view.first_days.edit.setText("2")
+    controller.taper.view.first_days.edit.textEdited.emit("2")
+    controller.taper.view.taper_days.setValue(3)
 
 
 def render_all(folder: Path, font_scale: float = 1.0) -> list[Path]:

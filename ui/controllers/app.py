@@ -18,11 +18,12 @@ from ui import trace
 from ui.controllers.dose import DoseController
 from ui.controllers.grading import GradingController
 from ui.controllers.patient import PatientController
+from ui.controllers.taper import TaperController
 from ui.main_window import MainWindow
 from ui.views.dialogs import AboutDialog, RuleDialog, SourcesDialog
 from ui.views.dose import DoseView
 from ui.views.grading import GradingView
-from ui.views.placeholder import Placeholder
+from ui.views.taper import TaperView
 from ui.widgets import RuleLinks
 
 Clock = Callable[[], datetime]
@@ -46,9 +47,7 @@ class AppController(QObject):
         tools: dict[str, QWidget] = {
             "grading": grading_view,
             "dose": DoseView(),
-            "taper": Placeholder(
-                "Taper planner", "taperView", "The taper planner of the core is not available yet."
-            ),
+            "taper": TaperView(),
         }
         self.window = MainWindow(tools)
         self.window.setParent(None)
@@ -66,6 +65,15 @@ class AppController(QObject):
         self.patient.changed.connect(self.dose.set_patient)
         self.dose.patient_errors.connect(lambda msgs: self.patient.set_errors("dose", msgs))
         self.profile_changed.connect(self.dose.set_profile)
+        self.taper = TaperController(
+            tools["taper"],
+            self.profile,
+            self.patient.context(),
+            clock,  # type: ignore[arg-type]
+        )
+        self.patient.changed.connect(self.taper.set_patient)
+        self.taper.patient_errors.connect(lambda msgs: self.patient.set_errors("taper", msgs))
+        self.profile_changed.connect(self.taper.set_profile)
         self.case_path: Path | None = None
         self._dialogs: list[QWidget] = []
         self._wire_menus()
