@@ -35,6 +35,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="run the worked examples and render every tool offscreen; exit 0 or 1",
     )
     parser.add_argument(
+        "--export-pdf",
+        nargs=2,
+        type=Path,
+        metavar=("CASE", "OUT"),
+        help="write the handoff record of a case document (JSON) to OUT as PDF, no window",
+    )
+    parser.add_argument(
         "--exit-after-startup",
         action="store_true",
         help="exit right after the main window's first paint (start-up benchmarks)",
@@ -81,6 +88,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         from ui.selftest import run as self_test
 
         return self_test()
+
+    if args.export_pdf is not None:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        from ui.records import export_pdf_cli
+
+        return export_pdf_cli(*args.export_pdf)
 
     if args.screenshot is not None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")

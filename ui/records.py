@@ -12,14 +12,17 @@ from __future__ import annotations
 import hashlib
 import html
 import re
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QBuffer, QIODevice, QMarginsF, QSizeF
 from PySide6.QtGui import (
     QFont,
+    QGuiApplication,
     QPagedPaintDevice,
     QPageLayout,
     QPageSize,
@@ -31,16 +34,23 @@ from PySide6.QtWidgets import QDialog, QWidget
 
 from calculator import __version__
 from calculator.audit import AuditEntry, Event
-from calculator.rulebook import RulesetInfo
+from calculator.case import load_case
+from calculator.errors import InputError
+from calculator.inputs import parse_json_object
+from calculator.note import NoteResult, make_note
+from calculator.profile_files import builtin_profile
+from calculator.rulebook import Ruleset, RulesetInfo, ruleset
+from calculator.rulebook.profiles import Profile
 from calculator.taper.models import TaperResult
 from calculator.verification import VerifyResult, VialCount, fmt_vials
+from ui.settings import load_settings
 from ui.startup import record_event
-from ui.storage import write_atomic
+from ui.storage import locate, write_atomic
 
 PageSizeName = str  # "A4" or "Letter" (ui.settings.PrinterDefaults.page_size)
 
 MARGIN_MM = 12.0
-BODY_PT = 8.5
+BODY_PT = 9.0
 PDF_RESOLUTION_DPI = 300
 PRODUCT = "CRS Bedside Calculator"
 
@@ -77,10 +87,14 @@ class Record:
 
 STYLE = f"""
 body {{ font-size: {BODY_PT}pt; }}
-h1 {{ font-size: 13pt; margin: 0 0 4px 0; }}
-h2 {{ font-size: 10.5pt; margin: 8px 0 2px 0; }}
-h3 {{ font-size: 9.5pt; margin: 6px 0 2px 0; }}
-p, li {{ margin: 1px 0; }}
+h1, .h1 {{ font-size: 14pt; font-weight: bold; margin-top: 0px; margin-bottom: 2px; }}
+h2, .h2 {{ font-size: 11pt; font-weight: bold; margin-top: 4px; margin-bottom: 1px; }}
+h3, .h3 {{ font-size: 10pt; font-weight: bold; margin-top: 3px; margin-bottom: 1px; }}
+table.small {{ font-size: {BODY_PT - 1}pt; }}
+p {{ margin-top: 1px; margin-bottom: 1px; }}
+ul {{ margin-top: 0px; margin-bottom: 0px; margin-left: 0px; -qt-list-indent: 1; }}
+li {{ margin-top: 0px; margin-bottom: 0px; }}
+.compact {{ font-size: {BODY_PT - 1}pt; }}
 table {{ border-collapse: collapse; }}
 th {{ background-color: #e6e6e6; text-align: left; }}
 td.box {{ width: 14px; }}
@@ -102,16 +116,80 @@ def _document(body_html: str, title: str) -> QTextDocument:
     return doc
 
 
+#: Sections of the note whose bullet lists print as run-on paragraphs, to keep a typical
+#: case on one page; every item is kept, only the line breaks go.
+COMPACT_SECTIONS = ("What was entered", "Rules and sources")
+
+
+def _inline(text: str) -> str:
+    out = html.escape(text, quote=False)
+    out = re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", out)
+    out = re.sub(r"(?<![\w*])_(.+?)_(?!\w)", r"<i>\1</i>", out)
+    out = re.sub(r"(?<![\w*])\*(?!\s)(.+?)\*(?!\w)", r"<i>\1</i>", out)
+    return re.sub(r"`(.+?)`", r"<tt>\1</tt>", out)
+
+
+def _row_cells(line: str) -> list[str]:
+    return [c.strip() for c in line.strip().strip("|").split("|")]
+
+
 def markdown_to_html(markdown: str) -> str:
-    """The core's Markdown as HTML fragments (Qt's own CommonMark/GitHub reader)."""
-    doc = QTextDocument()
-    doc.setMarkdown(markdown, QTextDocument.MarkdownFeature.MarkdownDialectGitHub)
-    full = doc.toHtml()
-    match = re.search(r"<body[^>]*>(.*)</body>", full, re.S)
-    body = match.group(1) if match else full
-    # Qt writes its own point sizes and margins inline; the record's style sheet decides.
-    body = re.sub(r"font-size:\s*[\d.]+pt;?", "", body)
-    return re.sub(r'\sstyle="\s*"', "", body)
+    """The core's note Markdown (headings, bullets, bold/italic, tables, paragraphs) as HTML
+    with the record's own compact styling."""
+    out: list[str] = []
+    bullets: list[str] = []
+    para: list[str] = []
+    table: list[list[str]] = []
+    compact = False
+
+    def flush() -> None:
+        if bullets:
+            if compact:
+                out.append(f'<p class="compact">{" · ".join(bullets)}</p>')
+            else:
+                out.append("<ul>" + "".join(f"<li>{b}</li>" for b in bullets) + "</ul>")
+            bullets.clear()
+        if para:
+            out.append(f"<p>{' '.join(para)}</p>")
+            para.clear()
+        if table:
+            head, *rows = table
+            cells = "".join(f"<th>{_inline(c)}</th>" for c in head)
+            body = "".join(
+                "<tr>" + "".join(f"<td>{_inline(c)}</td>" for c in row) + "</tr>" for row in rows
+            )
+            out.append(
+                '<table class="small" border="1" cellspacing="0" cellpadding="1" width="100%">'
+                f"<tr>{cells}</tr>{body}</table>"
+            )
+            table.clear()
+
+    for raw in markdown.splitlines():
+        line = raw.rstrip()
+        heading = re.match(r"^(#{1,3})\s+(.*)$", line)
+        if heading:
+            flush()
+            level = len(heading.group(1))
+            compact = level > 1 and heading.group(2).strip() in COMPACT_SECTIONS
+            # Styled paragraphs, not <hN>: Qt sizes headings itself and ignores the style sheet.
+            out.append(f'<p class="h{level}">{_inline(heading.group(2))}</p>')
+        elif re.match(r"^\s*[-*]\s+", line):
+            if para or table:
+                flush()
+            bullets.append(_inline(re.sub(r"^\s*[-*]\s+", "", line)))
+        elif line.startswith("|"):
+            if bullets or para:
+                flush()
+            if not re.match(r"^\|[\s:|-]+\|?$", line):
+                table.append(_row_cells(line))
+        elif not line.strip():
+            flush()
+        else:
+            if bullets or table:
+                flush()
+            para.append(_inline(line))
+    flush()
+    return "".join(out)
 
 
 # --- the three records -----------------------------------------------------------------------
@@ -243,19 +321,18 @@ def page_layout(page_size: PageSizeName = "A4") -> QPageLayout:
 
 
 def render(record: Record, device: QPagedPaintDevice) -> None:
-    """Lay the document out on the device's printable page (in points) and paint it."""
-    rect = device.pageLayout().paintRectPoints()
-    record.document.setPageSize(QSizeF(rect.width(), rect.height()))
-    record.document.print_(device)
+    """Lay the document out on the device itself (its resolution and printable page), so
+    point sizes print as point sizes, then paint it page by page."""
+    doc = record.document
+    doc.documentLayout().setPaintDevice(device)
+    rect = device.pageLayout().paintRectPixels(device.logicalDpiX())
+    doc.setPageSize(QSizeF(rect.width(), rect.height()))
+    doc.print_(device)
 
 
 def pages(record: Record, page_size: PageSizeName = "A4") -> int:
-    """How many pages the record takes on this paper (the layout ``write_pdf`` uses)."""
-    layout = page_layout(page_size)
-    rect = layout.paintRectPoints()
-    doc = record.document.clone()
-    doc.setPageSize(QSizeF(rect.width(), rect.height()))
-    return doc.pageCount()
+    """How many pages the record takes on this paper (as ``write_pdf`` lays it out)."""
+    return pdf_page_count(pdf_bytes(record, page_size))
 
 
 def pdf_bytes(record: Record, page_size: PageSizeName = "A4") -> bytes:
@@ -336,3 +413,107 @@ def print_with_dialog(record: Record, printer: QPrinter, parent: QWidget | None 
         return False
     render(record, printer)
     return True
+
+
+# --- the handoff record of a case document ----------------------------------------------------
+
+
+@dataclass
+class Handoff:
+    record: Record
+    note: NoteResult
+
+
+def handoff_from_case(
+    data: dict[str, Any],
+    now: datetime,
+    rs: Ruleset,
+    profile: Profile | None = None,
+) -> Handoff:
+    """The handoff record of a case document (made now); InputError if the case is refused.
+
+    The profile is the case's own built-in one, else ``profile`` (the app's active one).
+    """
+    case = load_case({**data, "made_at": now.isoformat(timespec="minutes")})
+    chosen = builtin_profile(rs, case.profile) if case.profile else profile
+    chosen = chosen or builtin_profile(rs, None)
+    note = make_note(case, chosen, rs)
+    meta = RecordMeta(
+        "handoff", "CRS / ICANS handoff note", note.ruleset, note.profile, now, case.patient.label
+    )
+    record = handoff_record(note.markdown, meta)
+    record.details.update(
+        {
+            "crs_grade": "" if note.crs is None else str(note.crs.grade),
+            "icans_grade": "" if note.icans is None else str(note.icans.grade),
+        }
+    )
+    return Handoff(record, note)
+
+
+def export_case_pdf(
+    case_path: Path,
+    out_path: Path,
+    now: datetime,
+    *,
+    audit_log: Path | None,
+    page_size: PageSizeName = "A4",
+    profile: Profile | None = None,
+) -> Handoff:
+    """``--export-pdf CASE.json OUT.pdf``: read, note, render, write, log. InputError on a
+    case that cannot be read or is refused (the message names the field)."""
+    try:
+        text = case_path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise InputError.for_field("case", f"cannot read {case_path}: {reason}") from None
+    rs = ruleset()
+    handoff = handoff_from_case(parse_json_object(text), now, rs, profile)
+    data = write_pdf(handoff.record, out_path, page_size)
+    if audit_log is not None:
+        log_record(audit_log, handoff.record, "export", now, data)
+    return handoff
+
+
+def export_pdf_cli(case_path: Path, out_path: Path) -> int:
+    """``python -m ui --export-pdf CASE.json OUT.pdf``: no window; 0 written, 2 refused.
+
+    Uses the settings (paper size, default profile) and appends to the audit log, as the
+    app does; says what it did on stdout and any problem in plain words on stderr.
+    """
+    if QGuiApplication.instance() is None:
+        app = QGuiApplication(["crs-calc"])  # noqa: F841 (kept alive while rendering)
+    now = datetime.now().replace(microsecond=0)
+    locations = locate()
+    audit_log: Path | None = locations.audit_log
+    try:
+        locations.ensure()
+    except OSError as exc:
+        sys.stderr.write(f"note: the audit log folder cannot be created ({exc}); not logged\n")
+        audit_log = None
+    loaded = load_settings(locations.settings_file, now)
+    for message in loaded.messages:
+        sys.stderr.write(f"note: {message}\n")
+    rs = ruleset()
+    settings = loaded.settings
+    profile = builtin_profile(rs, settings.default_profile or None)
+    try:
+        handoff = export_case_pdf(
+            case_path,
+            out_path,
+            now,
+            audit_log=audit_log,
+            page_size=settings.printer.page_size,
+            profile=profile,
+        )
+    except InputError as err:
+        sys.stderr.write(f"{case_path}: {err.message}\n")
+        return 2
+    except OSError as exc:
+        sys.stderr.write(f"The PDF could not be written to {out_path}: {exc.strerror or exc}\n")
+        return 2
+    sys.stdout.write(
+        f"{out_path}: handoff record, profile {handoff.note.profile}, ruleset "
+        f"{handoff.note.ruleset.version}\n"
+    )
+    return 0
