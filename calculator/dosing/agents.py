@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from calculator.dosing.checks import implausible_weight, verification_lines
 from calculator.dosing.models import AgentDose, DoseInput, RegimenInfo, RegimenList, VialCount
-from calculator.dosing.numbers import DOSE_PLACES, VOLUME_PLACES, dec, fmt, round_half_up
+from calculator.dosing.numbers import DOSE_PLACES, TOO_SMALL, VOLUME_PLACES, dec, fmt, round_half_up
 from calculator.dosing.steroids import dexamethasone_equivalent
 from calculator.dosing.vials import least_waste
 from calculator.errors import InputError
@@ -130,6 +130,8 @@ def agent_dose(inp: DoseInput, profile: Profile, rs: Ruleset) -> AgentDose:
         warnings.append(f"{d.ped_steroid.id}: {d.ped_steroid.marker}.")
     elif reg.mg_per_kg is not None:
         calculated = round_half_up(weight * dec(reg.mg_per_kg), DOSE_PLACES)
+        if calculated <= 0:
+            raise InputError.for_field("weight_kg", TOO_SMALL)
         dose = calculated
         working.append(f"{fmt(weight)} kg x {fmt(reg.mg_per_kg)} mg/kg = {fmt(calculated)} mg.")
         limit = _per_dose_limit(reg)

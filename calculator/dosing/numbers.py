@@ -13,6 +13,9 @@ from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 DOSE_PLACES = Decimal("0.1")
 VOLUME_PLACES = Decimal("0.01")
 
+#: A weight so small that weight x mg/kg rounds to 0.0 mg is a typing error, not a dose.
+TOO_SMALL = "is too small: the dose would round to 0 mg (check the weight and its unit)"
+
 
 def dec(value: float | int | Decimal) -> Decimal:
     return value if isinstance(value, Decimal) else Decimal(repr(value))

@@ -8,8 +8,9 @@ from fractions import Fraction
 
 from calculator.dosing.checks import implausible_weight, verification_lines
 from calculator.dosing.models import DoseInput, Stability, TocilizumabDose, VialCount
-from calculator.dosing.numbers import DOSE_PLACES, VOLUME_PLACES, dec, fmt, round_half_up
+from calculator.dosing.numbers import DOSE_PLACES, TOO_SMALL, VOLUME_PLACES, dec, fmt, round_half_up
 from calculator.dosing.vials import least_waste, nearest_whole_vial_total
+from calculator.errors import InputError
 from calculator.results import unique
 from calculator.rulebook import Ruleset
 from calculator.rulebook.profiles import Profile
@@ -39,6 +40,8 @@ def tocilizumab_dose(inp: DoseInput, profile: Profile, rs: Ruleset) -> Tocilizum
     per_kg = d.toci_dose.below_step_mg_per_kg if below else d.toci_dose.from_step_mg_per_kg
     band = f"< {fmt(step)} kg" if below else f">= {fmt(step)} kg"
     calculated = round_half_up(weight * dec(per_kg), DOSE_PLACES)
+    if calculated <= 0:
+        raise InputError.for_field("weight_kg", TOO_SMALL)
     working.append(
         f"{fmt(weight)} kg x {fmt(per_kg)} mg/kg = {fmt(calculated)} mg "
         f"(actual body weight {band}: {fmt(per_kg)} mg/kg)."

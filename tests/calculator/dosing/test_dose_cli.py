@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from calculator.cli import run
 from tests.calculator.helpers import cli_json
@@ -63,6 +65,8 @@ def test_rounding_profile_file(tmp_path: object) -> None:
         ('{"drug": "tocilizumab", "weight_kg": NaN, "age_years": 50}', "weight_kg"),
         ('{"drug": "tocilizumab", "weight_kg": Infinity, "age_years": 50}', "weight_kg"),
         ('{"drug": "tocilizumab", "weight_kg": true, "age_years": 50}', "weight_kg"),
+        ('{"drug": "tocilizumab", "weight_kg": 0.004, "age_years": 1}', "weight_kg"),
+        ('{"drug": "siltuximab", "weight_kg": 0.004, "age_years": 1}', "weight_kg"),
         ('{"drug": "tocilizumab", "weight_kg": 70, "age_years": 121}', "age_years"),
         ('{"drug": "tocilizumab", "weight_kg": 70}', "age_years"),
         ('{"drug": "aspirin", "weight_kg": 70, "age_years": 50}', "drug"),
@@ -84,3 +88,38 @@ def test_bad_dose_input_exits_2_naming_the_field(text: str, field: str) -> None:
 def test_350_kg_is_accepted() -> None:
     code, out = cli_json(["dose"], {"drug": "tocilizumab", "weight_kg": 350, "age_years": 50})
     assert (code, out["dose_mg"], out["capped"]) == (0, 800, True)
+
+
+DRUGS = [
+    "tocilizumab",
+    "siltuximab",
+    "anakinra",
+    "dexamethasone",
+    "methylprednisolone",
+    "levetiracetam",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(DRUGS),
+    st.one_of(
+        st.floats(min_value=0, max_value=400),
+        st.floats(),
+        st.sampled_from([0.001, 0.004, 0.0042, 1e-300, 350.0]),
+    ),
+    st.floats(min_value=-1, max_value=130),
+)
+def test_any_number_gives_a_dose_or_a_refusal_naming_the_field(
+    drug: str, weight: float, age: float
+) -> None:
+    payload = {"drug": drug, "weight_kg": weight, "age_years": age}
+    code, text = run(["dose"], lambda: json.dumps(payload))
+    out = json.loads(text)
+    assert code in (0, 2), out
+    if code == 2:
+        assert {f["field"] for f in out["error"]["fields"]} <= {"weight_kg", "age_years"}
+    else:
+        assert out["dose_mg"] is None or out["dose_mg"] > 0
+        if drug == "tocilizumab":
+            assert out["dose_mg"] <= 800
