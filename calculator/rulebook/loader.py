@@ -8,7 +8,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from pydantic import Field, model_validator
+from pydantic import Field, PrivateAttr, model_validator
 
 from calculator.rulebook.base import FrozenModel, Rule, RuleSection, Source
 from calculator.rulebook.dosing import DosingRules
@@ -48,6 +48,11 @@ class Ruleset(FrozenModel):
     default_profile: str = Field(alias="default")
     profiles: dict[str, Profile]
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    _index: dict[str, Rule] = PrivateAttr(default_factory=dict)
+
+    def model_post_init(self, context: Any, /) -> None:
+        # Built eagerly, so that two equal rulesets also carry equal indexes.
+        self._index = {rule.id: rule for rule in self.all_rules()}
 
     @model_validator(mode="before")
     @classmethod
@@ -95,10 +100,9 @@ class Ruleset(FrozenModel):
         return tuple(rule for section in self.sections() for rule in section.rules())
 
     def rule(self, rule_id: str) -> Rule:
-        for rule in self.all_rules():
-            if rule.id == rule_id:
-                return rule
-        raise KeyError(rule_id)
+        """The rule with this ID (KeyError if none), from the index built at load: results
+        look rules up on every call, so this must not scan every section."""
+        return self._index[rule_id]
 
 
 def read_data_files() -> list[tuple[str, bytes]]:

@@ -1,0 +1,117 @@
+"""Speed of the grading core and of one command-line call (prints; asserts nothing).
+
+    .venv/bin/python bench/grading.py [--calls 10000] [--cli-runs 10]
+
+Goals: core call (grade_crs, grade_icans with a prebuilt input and profile) < 50 µs median;
+one ``python -m calculator grade-crs`` process < 150 ms median wall time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from calculator import (  # noqa: E402 - after the path is set
+    CrsInput,
+    IcansInput,
+    builtin_profile,
+    grade_crs,
+    grade_icans,
+    ruleset,
+)
+
+CORE_GOAL_US = 50.0
+CLI_GOAL_MS = 150.0
+CLI_INPUT = '{"temperature_c": 39.5, "vasopressors": ["norepinephrine"], "oxygen": "facemask"}'
+
+
+def time_calls(call: Callable[[], object], n: int) -> list[float]:
+    """Per-call times in microseconds, each call timed on its own."""
+    for _ in range(min(n, 500)):  # warm-up
+        call()
+    clock = time.perf_counter_ns
+    out: list[float] = []
+    for _ in range(n):
+        start = clock()
+        call()
+        out.append((clock() - start) / 1000)
+    return out
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def cli_once() -> float:
+    start = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "calculator", "grade-crs"],
+        input=CLI_INPUT,
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=False,
+    )
+    elapsed = (time.perf_counter() - start) * 1000
+    if done.returncode != 0:
+        raise SystemExit(f"grade-crs failed ({done.returncode}): {done.stdout}{done.stderr}")
+    return elapsed
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="grading core and CLI timings")
+    parser.add_argument("--calls", type=int, default=10_000)
+    parser.add_argument("--cli-runs", type=int, default=10)
+    args = parser.parse_args()
+
+    rs = ruleset()
+    profile = builtin_profile(rs, None)
+    crs_in = CrsInput(
+        temperature_c=39.5,
+        vasopressors=("norepinephrine", "vasopressin"),
+        oxygen="nasal_cannula",
+        oxygen_flow_l_min=4.0,
+    )
+    icans_in = IcansInput(age_years=45, ice_score=5, seizure="rapidly_resolving")
+    cases = {
+        "grade_crs": lambda: grade_crs(crs_in, profile, rs),
+        "grade_icans": lambda: grade_icans(icans_in, profile, rs),
+    }
+    print(f"python {sys.version.split()[0]}, ruleset {rs.meta.version}")
+    ok = True
+    for name, call in cases.items():
+        times = time_calls(call, args.calls)
+        median = statistics.median(times)
+        p99 = percentile(times, 99)
+        verdict = "ok" if median < CORE_GOAL_US else "SLOWER THAN GOAL"
+        ok &= median < CORE_GOAL_US
+        print(
+            f"{name:<12} {args.calls} calls: median {median:7.1f} µs, p99 {p99:7.1f} µs "
+            f"(goal < {CORE_GOAL_US:g} µs median: {verdict})"
+        )
+
+    cli_once()  # warm-up: bytecode and file caches
+    walls = [cli_once() for _ in range(args.cli_runs)]
+    median = statistics.median(walls)
+    verdict = "ok" if median < CLI_GOAL_MS else "SLOWER THAN GOAL"
+    ok &= median < CLI_GOAL_MS
+    print(
+        f"python -m calculator grade-crs, {args.cli_runs} runs: median {median:.1f} ms, "
+        f"min {min(walls):.1f} ms, max {max(walls):.1f} ms "
+        f"(goal < {CLI_GOAL_MS:g} ms: {verdict})"
+    )
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
