@@ -17,7 +17,8 @@ def fill_sample(controller: AppController) -> None:
     """The NCCN worked example (39.5 °C, norepinephrine, nasal cannula 2 L/min) in a
     70 kg, 45-year-old adult with ICE 7/10."""
     bar = controller.window.patient_bar
-    for edit, text in ((bar.weight.edit, "70"), (bar.age.edit, "45"), (bar.product, "axi-cel")):
+    bar.product.setCurrentIndex(bar.product.findData("axi-cel"))
+    for edit, text in ((bar.weight.edit, "70"), (bar.age.edit, "45")):
         edit.setText(text)
         edit.textEdited.emit(text)
     bar.label.setText("Bed 12")

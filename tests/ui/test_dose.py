@@ -57,13 +57,13 @@ def test_a_bad_weight_shows_the_core_message_and_keeps_every_other_field(app_con
     bar = c.window.patient_bar
     crs = c.window.tool_pages["grading"].crs_inputs  # type: ignore[attr-defined]
     type_text(crs.temperature.edit, "39.5")
-    type_text(bar.product, "axi-cel")
+    bar.product.setCurrentIndex(bar.product.findData("axi-cel"))
     _patient(c, "70")
     type_text(bar.weight.edit, "-5")
     assert bar.weight.error_text() == "must be more than 0.0"
     assert bar.weight.text() == "-5"
     assert bar.age.text() == "45"
-    assert bar.product.text() == "axi-cel"
+    assert bar.product.currentData() == "axi-cel"
     assert crs.temperature.text() == "39.5"
     assert c.grading.crs_result is not None
     assert c.grading.crs_result.grade == 1

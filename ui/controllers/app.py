@@ -17,6 +17,7 @@ import calculator
 from ui import trace
 from ui.controllers.dose import DoseController
 from ui.controllers.grading import GradingController
+from ui.controllers.management import ManagementController
 from ui.controllers.patient import PatientController
 from ui.controllers.taper import TaperController
 from ui.main_window import MainWindow
@@ -74,6 +75,17 @@ class AppController(QObject):
         self.patient.changed.connect(self.taper.set_patient)
         self.taper.patient_errors.connect(lambda msgs: self.patient.set_errors("taper", msgs))
         self.profile_changed.connect(self.taper.set_profile)
+        self.management = ManagementController(
+            grading_view.management, self.profile, self.patient.context(), clock
+        )
+        self.grading.grades_changed.connect(self.management.set_grades)
+        self.patient.changed.connect(self.management.set_patient)
+        self.profile_changed.connect(self.management.set_profile)
+        self.dose.doses_changed.connect(self.management.set_doses)
+        self.management.open_dose.connect(self.open_dose)
+        self.management.open_taper.connect(self.open_taper)
+        self.management.set_grades(self.grading.grades())
+        self.management.recommended.connect(lambda _: self._wire_rule_links())
         self.case_path: Path | None = None
         self._dialogs: list[QWidget] = []
         self._wire_menus()
@@ -134,6 +146,16 @@ class AppController(QObject):
         self.set_profile(profile)
         return True
 
+    # --- management actions ---------------------------------------------------------
+
+    def open_dose(self, drug: str, regimen: str | None) -> None:
+        self.dose.select(drug, regimen)
+        self.window.tabs.setCurrentWidget(self.window.tool_pages["dose"])
+
+    def open_taper(self, regimen: str) -> None:
+        self.taper.select_regimen(regimen)
+        self.window.tabs.setCurrentWidget(self.window.tool_pages["taper"])
+
     # --- menus -----------------------------------------------------------------------
 
     def _wire_menus(self) -> None:
@@ -156,7 +178,9 @@ class AppController(QObject):
 
     def _wire_rule_links(self) -> None:
         for links in self.window.findChildren(RuleLinks):
-            links.rule_activated.connect(self.show_rule)
+            if not links.property("wired"):
+                links.rule_activated.connect(self.show_rule)
+                links.setProperty("wired", True)
 
     def _set_tab_order(self) -> None:
         bar = self.window.patient_bar

@@ -51,6 +51,7 @@ def countdown_text(now: datetime, result: ScheduleResult) -> str:
 class DoseController(QObject):
     dose_computed = Signal(object)  # TocilizumabDose | AgentDose
     schedule_computed = Signal(object)  # ScheduleResult
+    doses_changed = Signal(object)  # list[datetime]: the dose log
     patient_errors = Signal(object)  # list[FieldMessage] for the patient bar
 
     def __init__(
@@ -274,6 +275,7 @@ class DoseController(QObject):
         self.recompute_schedule()
 
     def _fill_log(self) -> None:
+        self.doses_changed.emit(list(self.dose_times))
         self.view.doses.clear()
         for i, d in enumerate(self.dose_times):
             self.view.doses.addItem(f"Dose {i + 1}: {d.strftime(DATE_TIME)}")

@@ -154,7 +154,7 @@ class GradingController(QObject):
         ic = self.view.icans_inputs
         instrument = self.instrument()
         age = self.patient.age_years
-        ic.show_instrument(1 if instrument == "CAPD" else 0)
+        ic.show_instrument(instrument)
         limit = self.profile.describe_capd_limit()
         if isinstance(age, float | int):
             ic.instrument.setText(

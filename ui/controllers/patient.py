@@ -42,7 +42,7 @@ class PatientController(QObject):
         )
         self.weight.changed.connect(self._emit)
         view.age.edit.textEdited.connect(self._emit)
-        view.product.textEdited.connect(self._emit)
+        view.product.currentIndexChanged.connect(self._emit)
         view.label.textEdited.connect(self._emit)
         view.assessed_at.dateTimeChanged.connect(self._emit)
         view.now_button.clicked.connect(self.set_now)
@@ -60,7 +60,7 @@ class PatientController(QObject):
             weight_kg=_core_value(text, unit, lambda v: to_kg(v, wunit)),
             weight_unit="lb" if self.weight.unit == "lb" else "kg",
             age_years=_core_value(self.view.age.text(), "years", lambda v: v),
-            product=self.view.product.text().strip(),
+            product=self.view.product.currentData() or "",
             assessed_at=self.view.assessed_at.dateTime().toPython(),  # type: ignore[arg-type]
         )
 
@@ -77,7 +77,7 @@ class PatientController(QObject):
                 self.weight.set_value(weight or "", ctx.weight_unit)
             age = ctx.age_years
             self.view.age.edit.setText(_plain(age) if isinstance(age, float | int) else age or "")
-            self.view.product.setText(ctx.product)
+            self.view.product.setCurrentIndex(max(0, self.view.product.findData(ctx.product)))
             self.view.assessed_at.setDateTime(QDateTime(ctx.assessed_at))
         finally:
             self._blocked = False

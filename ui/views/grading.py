@@ -16,9 +16,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QRadioButton,
     QScrollArea,
-    QSizePolicy,
     QSpinBox,
-    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -235,15 +233,13 @@ class IcansInputs(QGroupBox):
             "capd",
             [(str(i), f"{i + 1}. {_capd_label(i)}", capd_max) for i in range(capd_count)],
         )
-        self.instruments = QStackedWidget()
-        self.instruments.setObjectName("instrumentStack")
-        ice_page = QWidget()
-        ice_box = QVBoxLayout(ice_page)
+        self.ice_page = QWidget()
+        self.ice_page.setObjectName("icePage")
+        ice_box = QVBoxLayout(self.ice_page)
         ice_box.setContentsMargins(0, 0, 0, 0)
         ice_box.addWidget(self.ice)
         ice_box.addWidget(self.ice0)
-        self.instruments.addWidget(ice_page)
-        self.instruments.addWidget(self.capd)
+        self.capd.hide()
         self.consciousness = _combo(
             "consciousness", "Level of consciousness", get_args(Consciousness), CONSCIOUSNESS_LABELS
         )
@@ -259,7 +255,8 @@ class IcansInputs(QGroupBox):
         self.general_error = FieldErrorLabel("icansError", "ICANS input error")
         box = QVBoxLayout(self)
         box.addWidget(self.instrument)
-        box.addWidget(self.instruments)
+        box.addWidget(self.ice_page)
+        box.addWidget(self.capd)
         form = QFormLayout()
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         form.addRow(_buddy("&Consciousness", self.consciousness), self.consciousness)
@@ -270,14 +267,13 @@ class IcansInputs(QGroupBox):
         box.addLayout(form)
         box.addWidget(self.general_error)
 
-    def show_instrument(self, index: int) -> None:
-        """Show ICE (0) or CAPD (1); the hidden page takes no room."""
-        for i in range(self.instruments.count()):
-            page = self.instruments.widget(i)
-            policy = QSizePolicy.Policy.Preferred if i == index else QSizePolicy.Policy.Ignored
-            page.setSizePolicy(policy, policy)
-        self.instruments.setCurrentIndex(index)
-        self.instruments.adjustSize()
+    def show_instrument(self, instrument: str) -> None:
+        """Show the ICE or the CAPD items; the other takes no room."""
+        self.ice_page.setHidden(instrument != "ICE")
+        self.capd.setHidden(instrument != "CAPD")
+
+    def current_instrument(self) -> str:
+        return "CAPD" if not self.capd.isHidden() else "ICE"
 
     def bedside_order(self) -> list[QWidget]:
         return [

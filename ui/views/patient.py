@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import get_args
+
 from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
@@ -14,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from calculator.rulebook.management import Product
 from ui.widgets import ValidatedField, named
 
 
@@ -29,8 +32,10 @@ class PatientBar(QFrame):
         self.weight_unit.addItems(["kg", "lb"])
         self.weight_conversion = named(QLabel(), "weightConversion", "Weight in the other unit")
         self.age = ValidatedField("age", "Age in years", unit="years")
-        self.product = named(QLineEdit(), "product", "Product or therapy (optional)")
-        self.product.setPlaceholderText("e.g. axi-cel, teclistamab")
+        self.product = named(QComboBox(), "product", "Product or therapy (optional)")
+        self.product.addItem("(not given)", "")
+        for key in get_args(Product):
+            self.product.addItem(key, key)
         self.assessed_at = named(QDateTimeEdit(), "assessedAt", "Assessment date and time")
         self.assessed_at.setCalendarPopup(True)
         self.assessed_at.setDisplayFormat("yyyy-MM-dd HH:mm")

@@ -1,0 +1,141 @@
+"""The management panel's logic: current grades + patient + dose log -> core recommend()."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+import calculator
+from calculator.inputs import validate
+from calculator.management import RecommendInput, RecommendResult, recommend
+from ui.models import Grades, PatientContext
+from ui.units import fmt
+from ui.views.management import ActionItem, ManagementPanel
+
+#: Actions whose drug the dose panel computes.
+DOSE_PANEL_DRUGS = {"tocilizumab", "dexamethasone", "methylprednisolone", "anakinra", "siltuximab"}
+
+
+class ManagementController(QObject):
+    recommended = Signal(object)  # calculator.management.RecommendResult
+    open_dose = Signal(str, object)  # drug, regimen id or None
+    open_taper = Signal(str)  # taper regimen rule ID
+
+    def __init__(
+        self,
+        view: ManagementPanel,
+        profile: calculator.Profile,
+        patient: PatientContext,
+        clock: Callable[[], datetime],
+    ) -> None:
+        super().__init__(view)
+        self.view = view
+        self.profile = profile
+        self.patient = patient
+        self.clock = clock
+        self.grades = Grades()
+        self.doses: tuple[datetime, ...] = ()
+        self.result: RecommendResult | None = None
+        self.last_recompute_ms = 0.0
+        view.improving.toggled.connect(self.recompute)
+
+    def set_profile(self, profile: calculator.Profile) -> None:
+        self.profile = profile
+        self.recompute()
+
+    def set_patient(self, patient: PatientContext) -> None:
+        self.patient = patient
+        self.recompute()
+
+    def set_grades(self, grades: Grades) -> None:
+        self.grades = grades
+        self.recompute()
+
+    def set_doses(self, doses: list[datetime]) -> None:
+        self.doses = tuple(doses)
+        self.recompute()
+
+    def payload(self) -> dict[str, Any]:
+        p = self.patient
+        data: dict[str, Any] = {
+            "crs_grade": self.grades.crs,
+            "icans_grade": self.grades.icans,
+            "tocilizumab_doses": self.doses,
+            "at": self.clock(),
+            "improving": self.view.improving.isChecked(),
+        }
+        # A refused weight or age is marked in the patient bar by the tool that uses it;
+        # here it is left out, so the suggestions stay and say what they lack.
+        for name in ("weight_kg", "age_years"):
+            value = getattr(p, name)
+            if isinstance(value, float):
+                data[name] = value
+        if p.product:
+            data["product"] = p.product
+        return data
+
+    def recompute(self, *_: object) -> None:
+        start = time.perf_counter()
+        v = self.view
+        if self.grades.crs is None or self.grades.icans is None:
+            v.summary.setText("Grade CRS and ICANS (fix any marked field) to see suggestions.")
+            self._clear()
+            return
+        try:
+            result = recommend(validate(RecommendInput, self.payload()), self.profile)
+        except calculator.InputError as exc:
+            v.error.set_error(
+                "; ".join(f"{f.field}: {f.message}" for f in exc.fields) or exc.message
+            )
+            return
+        v.error.set_error(None)
+        self.result = result
+        managed = (
+            f" (managed as CRS grade {result.managed_as_crs_grade})"
+            if result.managed_as_crs_grade != result.crs_grade
+            else ""
+        )
+        v.summary.setText(
+            f"For CRS grade {result.crs_grade}{managed} and ICANS grade {result.icans_grade}, "
+            f"profile {result.profile}:"
+        )
+        self._show_actions(result)
+        v.warnings.set_items(result.warnings, "⚠ Warnings")
+        v.rules.set_rules(result.rules)
+        self.recommended.emit(result)
+        self.last_recompute_ms = (time.perf_counter() - start) * 1000
+
+    def _clear(self) -> None:
+        self.view.clear_items()
+        self.view.warnings.set_items([], "")
+        self.view.rules.set_rules([])
+        self.result = None
+
+    def _show_actions(self, result: RecommendResult) -> None:
+        v = self.view
+        v.clear_items()
+        for i, a in enumerate(result.actions):
+            detail = ""
+            if a.dose_mg is not None:
+                every = f" every {fmt(a.every_h)} h" if a.every_h else ""
+                days = f" for {a.days} days" if a.days else ""
+                detail = f"{fmt(a.dose_mg)} mg {a.route or ''}{every}{days}".replace("  ", " ")
+            item = ActionItem(i, a.strength, a.text, detail)
+            item.rules.set_rules(a.rules)
+            if a.dose_working:
+                item.detail.setToolTip("\n".join(a.dose_working))
+            if a.code in DOSE_PANEL_DRUGS and a.strength != "avoid":
+                button = item.add_button("Open in dose panel", f"action{i}Dose")
+                button.clicked.connect(
+                    lambda _=False, d=a.code, r=a.regimen: self.open_dose.emit(d, r)
+                )
+                v.action_buttons.append(button)
+            if a.taper:
+                button = item.add_button(f"Plan {a.taper}", f"action{i}Taper")
+                button.clicked.connect(lambda _=False, t=a.taper: self.open_taper.emit(t))
+                v.action_buttons.append(button)
+            v.add_item(item)
