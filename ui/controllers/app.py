@@ -14,13 +14,16 @@ from PySide6.QtCore import QObject, Signal, qVersion
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 import calculator
+from calculator import CrsInput
 from ui import trace
+from ui.controllers.case import CaseError, apply_case, read_case, save_case
 from ui.controllers.dose import DoseController
 from ui.controllers.grading import GradingController
 from ui.controllers.management import ManagementController
 from ui.controllers.patient import PatientController
 from ui.controllers.taper import TaperController
 from ui.main_window import MainWindow
+from ui.models import PatientContext
 from ui.views.dialogs import AboutDialog, RuleDialog, SourcesDialog
 from ui.views.dose import DoseView
 from ui.views.grading import GradingView
@@ -146,6 +149,80 @@ class AppController(QObject):
         self.set_profile(profile)
         return True
 
+    # --- case documents ---------------------------------------------------------------
+
+    def new_case(self) -> None:
+        """File > New: every tool back to empty, the profile kept."""
+        self.case_path = None
+        self._reset_tools()
+        self.window.setWindowTitle("CRS Bedside Calculator")
+
+    def _reset_tools(self) -> None:
+        bar = self.window.patient_bar
+        self.patient.load(PatientContext(assessed_at=self.clock().replace(second=0, microsecond=0)))
+        bar.weight.set_error(None)
+        self.dose.set_doses([])
+        blank = CrsInput()
+        self.grading.temperature.set_value("", "°C")
+        crs = self.grading.view.crs_inputs
+        crs.fever_masked.setChecked(blank.fever_masked)
+        crs.hypotension.setChecked(blank.hypotension)
+        for box in crs.vasopressors.values():
+            box.setChecked(False)
+        crs.oxygen.setCurrentIndex(0)
+        crs.flow.edit.clear()
+        ic = self.grading.view.icans_inputs
+        ic.ice.setChecked(False)
+        ic.capd.setChecked(False)
+        for combo in (ic.consciousness, ic.seizure, ic.edema):
+            combo.setCurrentIndex(0)
+        ic.motor.setChecked(False)
+        self.taper.view.regimen.setCurrentIndex(0)
+        self.grading.recompute()
+
+    def save_case(self, path: Path) -> bool:
+        try:
+            save_case(self, path)
+        except CaseError as exc:
+            QMessageBox.warning(self.window, "Case not saved", str(exc))
+            return False
+        self.case_path = path
+        self.window.setWindowTitle(f"CRS Bedside Calculator — {path.name}")
+        self.window.statusBar().showMessage(f"Saved {path}", 5000)
+        return True
+
+    def open_case(self, path: Path) -> bool:
+        try:
+            case = read_case(path)
+        except CaseError as exc:
+            QMessageBox.warning(self.window, "Case not opened", str(exc))
+            return False
+        self._reset_tools()
+        notes = apply_case(self, case)
+        self.case_path = path
+        self.window.setWindowTitle(f"CRS Bedside Calculator — {path.name}")
+        if notes:
+            QMessageBox.information(self.window, "Case opened", "\n".join(notes))
+        return True
+
+    def _open_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self.window, "Open case", "", "Case documents (*.json)"
+        )
+        if path:
+            self.open_case(Path(path))
+
+    def _save_dialog(self, ask: bool = False) -> None:
+        path = self.case_path
+        if ask or path is None:
+            chosen, _ = QFileDialog.getSaveFileName(
+                self.window, "Save case", "case.json", "Case documents (*.json)"
+            )
+            if not chosen:
+                return
+            path = Path(chosen)
+        self.save_case(path)
+
     # --- management actions ---------------------------------------------------------
 
     def open_dose(self, drug: str, regimen: str | None) -> None:
@@ -175,6 +252,10 @@ class AppController(QObject):
         w.action_sources.triggered.connect(self.show_sources)
         w.action_about.triggered.connect(self.show_about)
         w.action_quit.triggered.connect(w.close)
+        w.action_new.triggered.connect(self.new_case)
+        w.action_open.triggered.connect(self._open_dialog)
+        w.action_save.triggered.connect(lambda: self._save_dialog(False))
+        w.action_save_as.triggered.connect(lambda: self._save_dialog(True))
 
     def _wire_rule_links(self) -> None:
         for links in self.window.findChildren(RuleLinks):

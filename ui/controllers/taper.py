@@ -199,6 +199,20 @@ class TaperController(QObject):
         origin_item.setFlags(origin_item.flags() & ~Qt.ItemFlag.ItemIsEditable)
         t.setItem(r, 6, origin_item)
 
+    def load_steps(self, steps: list[dict[str, Any]]) -> None:
+        """Use these steps as the plan (a reopened case with its own steps)."""
+        v = self.view
+        v.regimen.blockSignals(True)
+        v.regimen.setCurrentIndex(v.regimen.findData(OWN_STEPS))
+        v.regimen.blockSignals(False)
+        self._filling = True
+        v.steps.setRowCount(0)
+        for step in steps:
+            self._append_row(step, "custom")
+        self._filling = False
+        self.mode = "steps"
+        self.recompute()
+
     def step_rows(self) -> list[dict[str, Any]]:
         """The steps as the table holds them, for the core (typed text kept as text)."""
         t = self.view.steps

@@ -1,0 +1,181 @@
+"""File > New / Open / Save: the case document (crs-calc-case/1) of the core.
+
+Saving gathers what each tool holds into the core's CaseDocument (validated by the core);
+opening fills every tool back from one, so a saved case reopens as it was.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QDateTime
+
+import calculator
+from calculator.case import CASE_FORMAT, CaseDocument, dump_case, load_case
+from calculator.inputs import validate
+from ui.models import PatientContext
+from ui.units import fmt
+
+if TYPE_CHECKING:
+    from ui.controllers.app import AppController
+
+
+class CaseError(Exception):
+    """The case could not be saved or opened; the message is the core's, for the user."""
+
+
+def build_case(app: AppController) -> CaseDocument:
+    """The current state of every tool as the core's case document."""
+    ctx = app.patient.context()
+    patient: dict[str, Any] = {
+        "label": ctx.label,
+        "weight_kg": ctx.weight_kg,
+        "age_years": ctx.age_years,
+    }
+    if ctx.product:
+        patient["product"] = ctx.product
+    data: dict[str, Any] = {
+        "format": CASE_FORMAT,
+        "patient": patient,
+        "at": ctx.assessed_at,
+        "made_at": app.clock(),
+        "profile": app.profile.id,
+        "tocilizumab_doses": tuple(d for d in app.dose.dose_times if d <= ctx.assessed_at),
+        "improving": app.management.view.improving.isChecked(),
+    }
+    if not app.grading.crs_refused:
+        data["crs"] = app.grading.crs_payload()
+    if not app.grading.icans_refused:
+        data["icans"] = app.grading.icans_payload()
+    if app.taper.result is not None:
+        data["taper"] = app.taper.payload()
+    try:
+        return validate(CaseDocument, data)
+    except calculator.InputError as exc:
+        raise CaseError(exc.message) from None
+
+
+def save_case(app: AppController, path: Path) -> CaseDocument:
+    case = build_case(app)
+    text = json.dumps(dump_case(case), indent=2, ensure_ascii=False) + "\n"
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise CaseError(f"The case could not be written to {path}: {exc.strerror}") from None
+    return case
+
+
+def read_case(path: Path) -> CaseDocument:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise CaseError(f"{path} cannot be read: {exc.strerror}") from None
+    except ValueError as exc:
+        raise CaseError(f"{path} is not a case document (not valid JSON: {exc}).") from None
+    try:
+        return load_case(data)
+    except calculator.InputError as exc:
+        raise CaseError(exc.message) from None
+
+
+def apply_case(app: AppController, case: CaseDocument) -> list[str]:
+    """Fill every tool from ``case``; returns notes on anything that could not be shown."""
+    notes: list[str] = []
+    if case.profile and case.profile != app.profile.id:
+        try:
+            app.set_profile_id(case.profile)
+        except calculator.InputError:
+            notes.append(
+                f"The case was made under profile {case.profile!r}, which is not loaded here; "
+                f"the active profile {app.profile.id} stays."
+            )
+    p = case.patient
+    app.patient.load(
+        PatientContext(
+            label=p.label,
+            weight_kg=p.weight_kg,
+            weight_unit="kg",
+            age_years=p.age_years,
+            product=p.product or "",
+            assessed_at=case.at,
+        )
+    )
+    _apply_crs(app, case)
+    notes += _apply_icans(app, case)
+    app.dose.set_doses(list(case.tocilizumab_doses))
+    app.management.view.improving.setChecked(case.improving)
+    if case.taper is not None:
+        _apply_taper(app, case)
+    app.grading.recompute()
+    return notes
+
+
+def _apply_crs(app: AppController, case: CaseDocument) -> None:
+    v = app.grading.view.crs_inputs
+    crs = case.crs or calculator.CrsInput()
+    temp = "" if crs.temperature_c is None else fmt(crs.temperature_c, 2)
+    app.grading.temperature.set_value(temp, "°C")
+    v.fever_masked.setChecked(crs.fever_masked)
+    v.hypotension.setChecked(crs.hypotension)
+    for key, box in v.vasopressors.items():
+        box.setChecked(key in crs.vasopressors)
+    v.oxygen.setCurrentIndex(v.oxygen.findData(crs.oxygen))
+    flow = crs.oxygen_flow_l_min
+    v.flow.edit.setText("" if flow is None else fmt(flow, 2))
+
+
+def _apply_icans(app: AppController, case: CaseDocument) -> list[str]:
+    ic = app.grading.view.icans_inputs
+    icans = case.icans
+    notes: list[str] = []
+    ic.ice.setChecked(False)
+    ic.capd.setChecked(False)
+    if icans is None:
+        return notes
+    if icans.ice_items is not None:
+        ic.ice.setChecked(True)
+        for key, spin in ic.ice.spins.items():
+            spin.setValue(getattr(icans.ice_items, key))
+    elif icans.ice_score is not None:
+        notes.append(f"The case gives ICE {icans.ice_score} without its items: enter them.")
+    if icans.capd_items is not None:
+        ic.capd.setChecked(True)
+        for spin, value in zip(ic.capd.spins.values(), icans.capd_items, strict=False):
+            spin.setValue(value)
+    elif icans.capd_score is not None:
+        notes.append(f"The case gives CAPD {icans.capd_score} without its items: enter them.")
+    if icans.unable_to_assess:
+        if icans.ice_items is not None:
+            ic.ice0_unarousable.setChecked(True)
+        else:
+            items = ic.capd if app.grading.instrument() == "CAPD" else ic.ice
+            items.setChecked(True)
+            items.unable.setChecked(True)
+    if icans.global_aphasia:
+        ic.ice0_aphasia.setChecked(True)
+    ic.consciousness.setCurrentIndex(ic.consciousness.findData(icans.consciousness))
+    ic.seizure.setCurrentIndex(ic.seizure.findData(icans.seizure))
+    ic.motor.setChecked(icans.motor_weakness)
+    ic.edema.setCurrentIndex(ic.edema.findData(icans.cerebral_edema))
+    return notes
+
+
+def _apply_taper(app: AppController, case: CaseDocument) -> None:
+    t = case.taper
+    assert t is not None
+    v = app.taper.view
+    v.start.setDateTime(QDateTime(t.start))
+    if t.regimen is not None:
+        app.taper.select_regimen(t.regimen)
+        v.first_days.edit.setText("" if t.days is None else fmt(t.days, 2))
+        v.final_days.edit.setText("" if t.final_step_days is None else fmt(t.final_step_days, 2))
+        v.generate.setChecked(t.taper_days is not None)
+        if t.taper_days is not None:
+            v.taper_days.setValue(t.taper_days)
+        if t.reduction is not None:
+            v.reduction.setCurrentIndex(v.reduction.findData(t.reduction))
+        app.taper.recompute()
+        return
+    app.taper.load_steps([s.model_dump(exclude_none=True) for s in t.steps or ()])
