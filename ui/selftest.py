@@ -419,6 +419,9 @@ def _gui_steps(report: Report) -> None:
 
 def run(out: TextIO | None = None) -> int:
     """The whole self-test; 0 when nothing failed (and something passed)."""
+    if out is None and hasattr(sys.stdout, "reconfigure"):
+        # A Windows console code page must not turn a "°C" in a message into a crash.
+        sys.stdout.reconfigure(encoding="utf-8", errors="replace")
     stream = out or sys.stdout
     report = Report(stream)
     frozen = getattr(sys, "frozen", False)
