@@ -14,6 +14,7 @@ Stdlib only: it runs with any Python 3.11+, not with the bundle's.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -109,6 +110,19 @@ def main(argv: list[str]) -> int:
     for name in ("THIRD-PARTY-LICENSES.txt", "crs-calc.cdx.json", "LGPL-3.0.txt"):
         found = list(bundle.rglob(f"licenses/{name}"))
         check(bool(found), f"bundle ships licenses/{name}")
+    sbom = next(iter(bundle.rglob("licenses/crs-calc.cdx.json")), None)
+    if sbom is not None:
+        bom = json.loads(sbom.read_text(encoding="utf-8"))
+        names = {c.get("name", "").lower().replace("_", "-") for c in bom.get("components", [])}
+        check(
+            bom.get("bomFormat") == "CycloneDX" and bom.get("specVersion") == "1.5",
+            "SBOM is CycloneDX 1.5",
+        )
+        check("pyside6-essentials" in names and "pyside6" not in names, "SBOM: Essentials only")
+    notices = next(iter(bundle.rglob("licenses/THIRD-PARTY-LICENSES.txt")), None)
+    if notices is not None:
+        text = notices.read_text(encoding="utf-8")
+        check("LGPL-3.0" in text and "replace" in text, "licence list: Qt LGPL notice")
     print(f"package-test: {passed} passed, {failed} failed")
     return 0 if failed == 0 else 1
 
