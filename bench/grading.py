@@ -3,7 +3,8 @@
     .venv/bin/python bench/grading.py [--calls 10000] [--cli-runs 10]
 
 Goals: core call (grade_crs, grade_icans with a prebuilt input and profile) < 50 µs median;
-one ``python -m calculator grade-crs`` process < 150 ms median wall time.
+one ``python -m calculator grade-crs`` process < 150 ms median wall time. The verdicts are
+printed, never asserted: the exit code is 0 unless the command itself fails.
 """
 
 from __future__ import annotations
@@ -110,7 +111,8 @@ def main() -> int:
         f"min {min(walls):.1f} ms, max {max(walls):.1f} ms "
         f"(goal < {CLI_GOAL_MS:g} ms: {verdict})"
     )
-    return 0 if ok else 1
+    print("all goals met" if ok else "some goals missed (reported, not asserted)")
+    return 0
 
 
 if __name__ == "__main__":
