@@ -4,38 +4,102 @@ No Qt, no network, no clock reads: the time of an assessment always comes in as 
 argument. Import the public API from here.
 """
 
-from calculator.case import CASE_FORMAT, CaseDocument, CasePatient, dump_case, load_case
-from calculator.dosing import (
-    AgentDose,
-    DoseInput,
-    ScheduleInput,
-    ScheduleResult,
-    SteroidConversion,
-    SteroidConversionInput,
-    TocilizumabDose,
-    convert_steroid,
-    dose,
-    regimens,
-    tocilizumab_schedule,
-)
-from calculator.errors import FieldError, InputError
-from calculator.grading.crs import CrsInput, CrsResult, grade_crs
-from calculator.grading.icans import IcansInput, IcansResult, IceItems, grade_icans
-from calculator.management import Action, RecommendInput, RecommendResult, recommend
-from calculator.note import NoteResult, make_note
-from calculator.profile_files import builtin_profile, read_profile_file
-from calculator.rulebook import Rule, Ruleset, RulesetInfo, ruleset
-from calculator.rulebook.profiles import Profile
-from calculator.taper import (
-    TaperInput,
-    TaperResult,
-    TaperStepInput,
-    generate_taper,
-    plan_taper,
-    taper_to_ics,
-)
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+
+# Where each public name lives. Importing ``calculator`` stays cheap: a name's module is
+# imported on first use, so the command line pays only for the domain it runs.
+_EXPORTS: dict[str, str] = {
+    "CASE_FORMAT": "calculator.case",
+    "CaseDocument": "calculator.case",
+    "CasePatient": "calculator.case",
+    "dump_case": "calculator.case",
+    "load_case": "calculator.case",
+    "AgentDose": "calculator.dosing",
+    "DoseInput": "calculator.dosing",
+    "ScheduleInput": "calculator.dosing",
+    "ScheduleResult": "calculator.dosing",
+    "SteroidConversion": "calculator.dosing",
+    "SteroidConversionInput": "calculator.dosing",
+    "TocilizumabDose": "calculator.dosing",
+    "convert_steroid": "calculator.dosing",
+    "dose": "calculator.dosing",
+    "regimens": "calculator.dosing",
+    "tocilizumab_schedule": "calculator.dosing",
+    "FieldError": "calculator.errors",
+    "InputError": "calculator.errors",
+    "CrsInput": "calculator.grading.crs",
+    "CrsResult": "calculator.grading.crs",
+    "grade_crs": "calculator.grading.crs",
+    "IcansInput": "calculator.grading.icans",
+    "IcansResult": "calculator.grading.icans",
+    "IceItems": "calculator.grading.icans",
+    "grade_icans": "calculator.grading.icans",
+    "Action": "calculator.management",
+    "RecommendInput": "calculator.management",
+    "RecommendResult": "calculator.management",
+    "recommend": "calculator.management",
+    "NoteResult": "calculator.note",
+    "make_note": "calculator.note",
+    "builtin_profile": "calculator.profile_files",
+    "read_profile_file": "calculator.profile_files",
+    "Rule": "calculator.rulebook",
+    "Ruleset": "calculator.rulebook",
+    "RulesetInfo": "calculator.rulebook",
+    "ruleset": "calculator.rulebook",
+    "Profile": "calculator.rulebook.profiles",
+    "TaperInput": "calculator.taper",
+    "TaperResult": "calculator.taper",
+    "TaperStepInput": "calculator.taper",
+    "generate_taper": "calculator.taper",
+    "plan_taper": "calculator.taper",
+    "taper_to_ics": "calculator.taper",
+}
+
+if TYPE_CHECKING:
+    from calculator.case import CASE_FORMAT, CaseDocument, CasePatient, dump_case, load_case
+    from calculator.dosing import (
+        AgentDose,
+        DoseInput,
+        ScheduleInput,
+        ScheduleResult,
+        SteroidConversion,
+        SteroidConversionInput,
+        TocilizumabDose,
+        convert_steroid,
+        dose,
+        regimens,
+        tocilizumab_schedule,
+    )
+    from calculator.errors import FieldError, InputError
+    from calculator.grading.crs import CrsInput, CrsResult, grade_crs
+    from calculator.grading.icans import IcansInput, IcansResult, IceItems, grade_icans
+    from calculator.management import Action, RecommendInput, RecommendResult, recommend
+    from calculator.note import NoteResult, make_note
+    from calculator.profile_files import builtin_profile, read_profile_file
+    from calculator.rulebook import Rule, Ruleset, RulesetInfo, ruleset
+    from calculator.rulebook.profiles import Profile
+    from calculator.taper import (
+        TaperInput,
+        TaperResult,
+        TaperStepInput,
+        generate_taper,
+        plan_taper,
+        taper_to_ics,
+    )
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'calculator' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "CASE_FORMAT",

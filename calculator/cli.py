@@ -4,6 +4,7 @@ exit code and text out. ``__main__`` does the reading and printing."""
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -13,24 +14,11 @@ from typing import Any, NoReturn
 from pydantic import BaseModel
 
 from calculator import __version__
-from calculator.audit import audit_verify
-from calculator.dosing.commands import (
-    convert_steroid_command,
-    dose_command,
-    regimens_command,
-    schedule_command,
-)
 from calculator.errors import InputError
-from calculator.grading.crs import CrsInput, grade_crs
-from calculator.grading.icans import IcansInput, grade_icans
 from calculator.inputs import parse_json_object, validate
-from calculator.management.command import recommend_command
-from calculator.note import note_command
 from calculator.profile_files import builtin_profile, read_profile_file
 from calculator.rulebook import Ruleset, ruleset
 from calculator.rulebook.profiles import Profile
-from calculator.taper.command import taper_command
-from calculator.verification import verify_dose_command
 
 EXIT_OK = 0
 EXIT_REFUSED = 2
@@ -53,16 +41,29 @@ Handler = Callable[[dict[str, Any], Context], BaseModel | dict[str, Any] | str]
 
 @dataclass(frozen=True)
 class Command:
-    handler: Handler
+    """A command of the contract. ``target`` is "module:function", imported only when the
+    command runs, so one call pays for its own domain and not for all of them."""
+
+    target: str
     help: str
     reads_input: bool = True
 
+    @property
+    def handler(self) -> Handler:
+        module, _, name = self.target.partition(":")
+        handler: Handler = getattr(importlib.import_module(module), name)
+        return handler
+
 
 def _grade_crs(payload: dict[str, Any], ctx: Context) -> BaseModel:
+    from calculator.grading.crs import CrsInput, grade_crs
+
     return grade_crs(validate(CrsInput, payload), ctx.profile, ctx.rs)
 
 
 def _grade_icans(payload: dict[str, Any], ctx: Context) -> BaseModel:
+    from calculator.grading.icans import IcansInput, grade_icans
+
     return grade_icans(validate(IcansInput, payload), ctx.profile, ctx.rs)
 
 
@@ -94,6 +95,8 @@ class Finding(Exception):
 
 
 def _audit_verify(_: dict[str, Any], ctx: Context) -> BaseModel:
+    from calculator.audit import audit_verify
+
     report = audit_verify(ctx.options.path)
     if not report.ok:
         raise Finding(report)
@@ -102,19 +105,48 @@ def _audit_verify(_: dict[str, Any], ctx: Context) -> BaseModel:
 
 #: Every command of the contract. A new command adds one line here and one handler.
 COMMANDS: dict[str, Command] = {
-    "grade-crs": Command(_grade_crs, "ASTCT CRS grade from bedside findings"),
-    "grade-icans": Command(_grade_icans, "ASTCT ICANS grade from ICE or CAPD and neurology"),
-    "profiles": Command(_profiles, "list the protocol profiles", reads_input=False),
-    "rules": Command(_rules, "list every rule with its ID, source and status", reads_input=False),
-    "audit-verify": Command(_audit_verify, "check an audit log's hash chain", reads_input=False),
-    "taper": Command(taper_command, "steroid taper plan (JSON, or iCalendar with --ics)"),
-    "recommend": Command(recommend_command, "suggested management for CRS and ICANS grades"),
-    "note": Command(note_command, "handoff note (Markdown and results) from a case document"),
-    "dose": Command(dose_command, "dose of tocilizumab or another agent for a weight and age"),
-    "tocilizumab-schedule": Command(schedule_command, "tocilizumab repeat-dose clock"),
-    "regimens": Command(regimens_command, "list the dose and taper regimens", reads_input=False),
-    "convert-steroid": Command(convert_steroid_command, "corticosteroid equivalent dose"),
-    "verify-dose": Command(verify_dose_command, "pharmacy double check of a dose order"),
+    "grade-crs": Command("calculator.cli:_grade_crs", "ASTCT CRS grade from bedside findings"),
+    "grade-icans": Command(
+        "calculator.cli:_grade_icans", "ASTCT ICANS grade from ICE or CAPD and neurology"
+    ),
+    "profiles": Command(
+        "calculator.cli:_profiles", "list the protocol profiles", reads_input=False
+    ),
+    "rules": Command(
+        "calculator.cli:_rules", "list every rule with its ID, source and status", reads_input=False
+    ),
+    "audit-verify": Command(
+        "calculator.cli:_audit_verify", "check an audit log's hash chain", reads_input=False
+    ),
+    "taper": Command(
+        "calculator.taper.command:taper_command",
+        "steroid taper plan (JSON, or iCalendar with --ics)",
+    ),
+    "recommend": Command(
+        "calculator.management.command:recommend_command",
+        "suggested management for CRS and ICANS grades",
+    ),
+    "note": Command(
+        "calculator.note:note_command", "handoff note (Markdown and results) from a case document"
+    ),
+    "dose": Command(
+        "calculator.dosing.commands:dose_command",
+        "dose of tocilizumab or another agent for a weight and age",
+    ),
+    "tocilizumab-schedule": Command(
+        "calculator.dosing.commands:schedule_command", "tocilizumab repeat-dose clock"
+    ),
+    "regimens": Command(
+        "calculator.dosing.commands:regimens_command",
+        "list the dose and taper regimens",
+        reads_input=False,
+    ),
+    "convert-steroid": Command(
+        "calculator.dosing.commands:convert_steroid_command", "corticosteroid equivalent dose"
+    ),
+    "verify-dose": Command(
+        "calculator.verification:verify_dose_command", "pharmacy double check of a dose order"
+    ),
 }
 
 
