@@ -193,7 +193,8 @@ def grade_crs(inp: CrsInput, profile: Profile, rs: Ruleset | None = None) -> Crs
                 f"Also present: {found}. Without fever this is not graded as CRS; "
                 "look for another cause and reassess."
             )
-        return _result(rs, profile, 0, explanation, organ_findings, rules, warnings, notes)
+        # Findings without fever are named in the explanation but drive no grade.
+        return _result(rs, profile, 0, explanation, [], rules, warnings, notes)
 
     for d in organ_findings:
         explanation.append(f"{d.finding[0].upper()}{d.finding[1:]}: grade {d.grade}.")
