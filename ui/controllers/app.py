@@ -88,7 +88,7 @@ class AppController(QObject):
         self.management.open_dose.connect(self.open_dose)
         self.management.open_taper.connect(self.open_taper)
         self.management.set_grades(self.grading.grades())
-        self.management.recommended.connect(lambda _: self._wire_rule_links())
+        self.management.rule_activated.connect(self.show_rule)
         self.case_path: Path | None = None
         self._dialogs: list[QWidget] = []
         self._wire_menus()
@@ -259,9 +259,7 @@ class AppController(QObject):
 
     def _wire_rule_links(self) -> None:
         for links in self.window.findChildren(RuleLinks):
-            if not links.property("wired"):
-                links.rule_activated.connect(self.show_rule)
-                links.setProperty("wired", True)
+            links.rule_activated.connect(self.show_rule)
 
     def _set_tab_order(self) -> None:
         bar = self.window.patient_bar

@@ -70,6 +70,7 @@ class DoseController(QObject):
         self.schedule: ScheduleResult | None = None
         self.dose_times: list[datetime] = []
         self.last_recompute_ms = 0.0
+        self._last_key: tuple[object, ...] | None = None
         self._regimens = regimens().regimens
         for drug in get_args(Drug):
             view.drug.addItem(drug.capitalize(), drug)
@@ -136,6 +137,10 @@ class DoseController(QObject):
     def recompute(self, *_: object) -> None:
         start = time.perf_counter()
         v = self.view
+        key = (self.profile, repr(sorted(self.payload().items())))
+        if key == self._last_key:
+            return
+        self._last_key = key
         self._summary()
         refused: list[FieldMessage] = []
         try:

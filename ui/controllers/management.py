@@ -24,6 +24,7 @@ class ManagementController(QObject):
     recommended = Signal(object)  # calculator.management.RecommendResult
     open_dose = Signal(str, object)  # drug, regimen id or None
     open_taper = Signal(str)  # taper regimen rule ID
+    rule_activated = Signal(str)  # a rule link of an action was followed
 
     def __init__(
         self,
@@ -41,6 +42,7 @@ class ManagementController(QObject):
         self.doses: tuple[datetime, ...] = ()
         self.result: RecommendResult | None = None
         self.last_recompute_ms = 0.0
+        self._last_key: tuple[object, ...] | None = None
         view.improving.toggled.connect(self.recompute)
 
     def set_profile(self, profile: calculator.Profile) -> None:
@@ -85,14 +87,20 @@ class ManagementController(QObject):
             v.summary.setText("Grade CRS and ICANS (fix any marked field) to see suggestions.")
             self._clear()
             return
+        payload = self.payload()
+        key = (self.profile, tuple(sorted((k, repr(v)) for k, v in payload.items())))
+        if key == self._last_key:
+            return  # same question, same answer: nothing to redraw
+        self._last_key = key
         try:
-            result = recommend(validate(RecommendInput, self.payload()), self.profile)
+            result = recommend(validate(RecommendInput, payload), self.profile)
         except calculator.InputError as exc:
             v.error.set_error(
                 "; ".join(f"{f.field}: {f.message}" for f in exc.fields) or exc.message
             )
             return
         v.error.set_error(None)
+        previous_actions = self.result.actions if self.result is not None else None
         self.result = result
         managed = (
             f" (managed as CRS grade {result.managed_as_crs_grade})"
@@ -103,7 +111,8 @@ class ManagementController(QObject):
             f"For CRS grade {result.crs_grade}{managed} and ICANS grade {result.icans_grade}, "
             f"profile {result.profile}:"
         )
-        self._show_actions(result)
+        if self.result is None or previous_actions != result.actions:
+            self._show_actions(result)
         v.warnings.set_items(result.warnings, "⚠ Warnings")
         v.rules.set_rules(result.rules)
         self.recommended.emit(result)
@@ -114,6 +123,7 @@ class ManagementController(QObject):
         self.view.warnings.set_items([], "")
         self.view.rules.set_rules([])
         self.result = None
+        self._last_key = None
 
     def _show_actions(self, result: RecommendResult) -> None:
         v = self.view
@@ -126,6 +136,7 @@ class ManagementController(QObject):
                 detail = f"{fmt(a.dose_mg)} mg {a.route or ''}{every}{days}".replace("  ", " ")
             item = ActionItem(i, a.strength, a.text, detail)
             item.rules.set_rules(a.rules)
+            item.rules.rule_activated.connect(self.rule_activated)
             if a.dose_working:
                 item.detail.setToolTip("\n".join(a.dose_working))
             if a.code in DOSE_PANEL_DRUGS and a.strength != "avoid":

@@ -58,6 +58,8 @@ class TaperController(QObject):
         self.mode = "regimen"
         self.last_recompute_ms = 0.0
         self._filling = False
+        self._last_key: tuple[object, ...] | None = None
+        self._shown_steps: tuple[object, ...] | None = None
         self.rs = calculator.ruleset()
         for reg in self.rs.taper.regimens():
             mark = " ⚠" if reg.needs_verification else ""
@@ -148,6 +150,7 @@ class TaperController(QObject):
     def _step_edited(self, *_: object) -> None:
         if self._filling:
             return
+        self._shown_steps = None
         self.mode = "steps"
         self.recompute()
 
@@ -157,6 +160,7 @@ class TaperController(QObject):
         self._filling = True
         self._append_row(row, "custom")
         self._filling = False
+        self._shown_steps = None
         self.mode = "steps"
         self.recompute()
 
@@ -166,6 +170,7 @@ class TaperController(QObject):
             row = self.view.steps.rowCount() - 1
         if row >= 0 and self.view.steps.rowCount() > 1:
             self.view.steps.removeRow(row)
+            self._shown_steps = None
             self.mode = "steps"
             self.recompute()
 
@@ -206,6 +211,7 @@ class TaperController(QObject):
         v.regimen.setCurrentIndex(v.regimen.findData(OWN_STEPS))
         v.regimen.blockSignals(False)
         self._filling = True
+        self._shown_steps = None
         v.steps.setRowCount(0)
         for step in steps:
             self._append_row(step, "custom")
@@ -241,6 +247,7 @@ class TaperController(QObject):
             origin = result.steps[i].origin if i < len(result.steps) else "custom"
             self._append_row(step.model_dump(exclude_none=True), origin)
         self._filling = False
+        self._shown_steps = result.editable_steps
 
     # --- plan ----------------------------------------------------------------------------
 
@@ -268,13 +275,18 @@ class TaperController(QObject):
         start = time.perf_counter()
         v = self.view
         refused: list[FieldMessage] = []
+        payload = self.payload()
+        key = (self.mode, self.profile, repr(sorted(payload.items())))
+        if key == self._last_key:
+            return  # the same plan: nothing to redraw
+        self._last_key = key
         try:
-            result = plan_taper(validate(TaperInput, self.payload()), self.profile)
+            result = plan_taper(validate(TaperInput, payload), self.profile)
         except calculator.InputError as exc:
             refused = _messages(exc)
         else:
             self.result = result
-            if self.mode == "regimen":
+            if self.mode == "regimen" and self._shown_steps != result.editable_steps:
                 self._fill_steps(result)
             self._show(result)
             self.planned.emit(result)
