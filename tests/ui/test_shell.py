@@ -35,11 +35,11 @@ def test_status_line_shows_profile_and_ruleset(app_controller) -> None:
     c = app_controller
     rs = calculator.ruleset()
     text = c.window.status_profile.text()
-    assert f"[{rs.default_profile}]" in text
+    assert f"Profile {rs.default_profile}" in text
     assert rs.meta.version in text
     c.window.profile_actions["eu-epcoritamab"].trigger()
     assert c.profile.id == "eu-epcoritamab"
-    assert "[eu-epcoritamab]" in c.window.status_profile.text()
+    assert "Profile eu-epcoritamab" in c.window.status_profile.text()
     assert c.window.profile_actions["eu-epcoritamab"].isChecked()
 
 

@@ -114,15 +114,17 @@ class AppController(QObject):
 
     def status_text(self) -> str:
         info = self.rs.info
+        # The IDs first: at large fonts the end of the line may be cut, never the profile.
         return (
-            f"Profile: {self.profile.name} [{self.profile.id}]   ·   "
-            f"Ruleset {self.rs.meta.name} {info.version} (sha256 {info.sha256[:12]}…)"
+            f"Profile {self.profile.id}  ·  Ruleset {info.version}  ·  "
+            f"sha256 {info.sha256[:12]}…  ·  {self.profile.name}"
         )
 
     def _show_profile(self) -> None:
         self.window.status_profile.setText(self.status_text())
         self.window.status_profile.setToolTip(
-            f"{self.profile.description}\nRuleset sha256 {self.rs.sha256}"
+            f"{self.profile.name}: {self.profile.description}\n"
+            f"Ruleset {self.rs.meta.name} {self.rs.info.version}\nsha256 {self.rs.sha256}"
         )
 
     def _load_profile_file(self) -> None:

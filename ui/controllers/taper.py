@@ -354,15 +354,25 @@ class TaperController(QObject):
         v.chart.set_points([(d.date[5:], d.daily_dexamethasone_equivalent_mg) for d in r.days])
         t = v.days
         t.setRowCount(len(r.days))
+        # One drug in the plan: it is named once, in the header, not on every line.
+        single = next(iter(r.totals_mg)) if len(r.totals_mg) == 1 else None
+        t.setHorizontalHeaderItem(1, QTableWidgetItem(f"Doses ({single})" if single else "Doses"))
+
+        def amounts(by_drug: dict[str, float]) -> str:
+            return ", ".join(
+                f"{fmt(mg)} mg" + ("" if single else f" {drug}") for drug, mg in by_drug.items()
+            )
+
         for i, day in enumerate(r.days):
             doses = "\n".join(
-                f"{d.time}  {fmt(d.dose_mg)} mg {d.drug} {d.route}" for d in day.doses
+                f"{d.time}  {fmt(d.dose_mg)} mg {d.route}" + ("" if single else f" {d.drug}")
+                for d in day.doses
             )
             cells = (
                 day.date,
                 doses,
-                ", ".join(f"{fmt(mg)} mg {drug}" for drug, mg in day.daily_mg.items()),
-                ", ".join(f"{fmt(mg)} mg {drug}" for drug, mg in day.cumulative_mg.items()),
+                amounts(day.daily_mg),
+                amounts(day.cumulative_mg),
                 f"{fmt(day.daily_dexamethasone_equivalent_mg)} mg",
                 f"{fmt(day.cumulative_dexamethasone_equivalent_mg)} mg",
             )

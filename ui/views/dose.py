@@ -123,6 +123,7 @@ class DoseView(QWidget):
         self.eligibility.setWordWrap(True)
         self.countdown = named(QLabel(""), "countdown", "Time until the next dose may be given")
         self.countdown.setProperty("role", "countdown")
+        self.countdown.setWordWrap(True)
         self.countdown.setFont(scaled_font(self.countdown.font(), 1.3, bold=True))
         self.counts = wrapped_label("", "doseCounts", "Doses in the last 24 h and in total")
         self.counts.setFont(scaled_font(self.counts.font(), 1.15))
@@ -132,13 +133,13 @@ class DoseView(QWidget):
         self.log_warnings = MessageList("doseLogWarnings", "Dose log warnings", role="warning")
         self.log_rules = RuleLinks("doseLogRules", "Rules behind the dose clock")
         add_row = QHBoxLayout()
-        add_row.addWidget(self.dose_time, 1)
         add_row.addWidget(self.add_dose)
+        add_row.addWidget(self.remove_dose)
         lv = QVBoxLayout(log)
         lv.addWidget(_buddy("Dose &given at", self.dose_time))
+        lv.addWidget(self.dose_time)
         lv.addLayout(add_row)
         lv.addWidget(self.doses)
-        lv.addWidget(self.remove_dose)
         lv.addWidget(self.log_error)
         lv.addWidget(self.eligibility)
         lv.addWidget(self.countdown)
@@ -150,8 +151,8 @@ class DoseView(QWidget):
 
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(_scroll(dose_card, "doseScroll"), 3)
-        row.addWidget(_scroll(log, "doseLogScroll"), 2)
+        row.addWidget(_scroll(dose_card, "doseScroll"), 1)
+        row.addWidget(_scroll(log, "doseLogScroll"), 1)
 
     def bedside_order(self) -> list[QWidget]:
         return [

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import get_args
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -112,12 +113,12 @@ class CrsInputs(QGroupBox):
             QLabel(), "temperatureConversion", "Temperature in the other unit"
         )
         self.fever_masked = named(
-            QCheckBox("Antipyretic or anti-cytokine therapy given this episode"),
+            QCheckBox("Antipyretic or anti-cytokine therapy\ngiven this episode"),
             "feverMasked",
             "Antipyretic or anti-cytokine therapy given this episode",
         )
         self.hypotension = named(
-            QCheckBox("Hypotension (against age and baseline)"), "hypotension", "Hypotension"
+            QCheckBox("Hypotension\n(against age and baseline)"), "hypotension", "Hypotension"
         )
         self.vasopressors: dict[str, QCheckBox] = {}
         vaso_box = QWidget()
@@ -314,11 +315,43 @@ class GradingView(QWidget):
         i.addWidget(self.icans_result)
         i.addWidget(self.icans_inputs)
         i.addStretch(1)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(_scroll(crs_col, "crsScroll"), 1)
-        row.addWidget(_scroll(icans_col, "icansScroll"), 1)
-        row.addWidget(_scroll(self.management, "managementScroll"), 1)
+        self.columns = [
+            _scroll(crs_col, "crsScroll"),
+            _scroll(icans_col, "icansScroll"),
+            _scroll(self.management, "managementScroll"),
+        ]
+        self.grid = QGridLayout(self)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.wide = True
+        self._place(wide=True)
+
+    def _place(self, wide: bool) -> None:
+        """Three columns side by side, or (large fonts, narrow screens) management below."""
+        for column in self.columns:
+            self.grid.removeWidget(column)
+        crs, icans, management = self.columns
+        self.grid.addWidget(crs, 0, 0)
+        self.grid.addWidget(icans, 0, 1)
+        if wide:
+            self.grid.addWidget(management, 0, 2)
+            self.grid.setRowStretch(1, 0)
+        else:
+            self.grid.addWidget(management, 1, 0, 1, 2)
+            self.grid.setRowStretch(1, 1)
+        self.grid.setRowStretch(0, 2)
+        for c in range(3):
+            self.grid.setColumnStretch(c, 1 if wide or c < 2 else 0)
+        self.wide = wide
+
+    def needed_width(self) -> int:
+        """The width three columns need to show their content without clipping."""
+        return sum(c.widget().minimumSizeHint().width() + 24 for c in self.columns)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        wide = self.width() >= self.needed_width()
+        if wide != self.wide:
+            self._place(wide)
+        super().resizeEvent(event)
 
     def bedside_order(self) -> list[QWidget]:
         return [
