@@ -6,7 +6,7 @@ import json
 from datetime import datetime
 from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, BeforeValidator, ValidationError
+from pydantic import BaseModel, BeforeValidator, PlainSerializer, ValidationError
 
 from calculator.errors import InputError, from_validation_error
 
@@ -68,9 +68,21 @@ def _local_datetime(value: Any) -> datetime:
     return parsed
 
 
-#: A local date-time read strictly from text (never from a number or with an offset).
-LocalDateTime = Annotated[datetime, BeforeValidator(_local_datetime)]
-
-
 def format_datetime(value: datetime) -> str:
     return value.strftime("%Y-%m-%dT%H:%M")
+
+
+def _write_local_datetime(value: datetime) -> str:
+    # The contract's form (2026-11-21T08:00); seconds only when there are any to keep.
+    if value.second == 0 and value.microsecond == 0:
+        return format_datetime(value)
+    return value.isoformat()
+
+
+#: A local date-time read strictly from text (never from a number or with an offset), and
+#: written back in the contract's form.
+LocalDateTime = Annotated[
+    datetime,
+    BeforeValidator(_local_datetime),
+    PlainSerializer(_write_local_datetime, return_type=str, when_used="json"),
+]

@@ -92,9 +92,13 @@ class ScoreBand(FrozenModel):
     grade: int = Field(ge=0, le=5)
 
 
+IceItemName = Literal["orientation", "naming", "commands", "writing", "attention"]
+
+
 class IceRule(Rule):
     max_score: int = Field(gt=0)
-    items: dict[Literal["orientation", "naming", "commands", "writing", "attention"], int]
+    items: dict[IceItemName, int]
+    item_labels: dict[IceItemName, str]
     bands: tuple[ScoreBand, ...]
     unable_grade: int = Field(ge=0, le=5)
 
@@ -102,13 +106,23 @@ class IceRule(Rule):
     def _consistent(self) -> IceRule:
         if sum(self.items.values()) != self.max_score:
             raise ValueError("ICE item maxima must add up to max_score")
+        if set(self.item_labels) != set(self.items):
+            raise ValueError("every ICE item needs a label, and only those")
         _check_bands(self.bands, self.max_score)
         return self
+
+
+class CapdItem(FrozenModel):
+    """One CAPD item as worded on the form, and which way its columns run."""
+
+    label: str
+    scoring: Literal["reverse", "direct"]  # reverse: never = max ... always = 0
 
 
 class CapdRule(Rule):
     item_count: int = Field(gt=0)
     item_max: int = Field(gt=0)
+    items: tuple[CapdItem, ...]
     bands: tuple[ScoreBand, ...]
     unable_grade: int = Field(ge=0, le=5)
 
@@ -116,9 +130,17 @@ class CapdRule(Rule):
     def max_score(self) -> int:
         return self.item_count * self.item_max
 
+    def scoring_text(self, index: int) -> str:
+        """The item's column order as printed on the form: "never 4 … always 0"."""
+        top = self.item_max
+        low, high = (top, 0) if self.items[index].scoring == "reverse" else (0, top)
+        return f"never {low} … always {high}"
+
     @model_validator(mode="after")
     def _consistent(self) -> CapdRule:
         _check_bands(self.bands, self.max_score)
+        if len(self.items) != self.item_count:
+            raise ValueError(f"CAPD lists {len(self.items)} items, not {self.item_count}")
         return self
 
 

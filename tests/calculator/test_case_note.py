@@ -180,3 +180,19 @@ def test_case_model_is_frozen_and_inherits_age() -> None:
     assert case.taper.weight_kg == 70
     with pytest.raises(Exception):  # noqa: B017, PT011 - pydantic's frozen error
         case.at = case.at  # type: ignore[misc]
+
+
+def test_saved_case_writes_times_in_the_contract_form() -> None:
+    from calculator.case import dump_case, load_case
+
+    case = load_case(
+        {
+            "format": "crs-calc-case/1",
+            "patient": {"weight_kg": 70, "age_years": 54},
+            "at": "2026-11-21T08:00",
+            "tocilizumab_doses": ["2026-11-21T02:00", "2026-11-21T03:15:30"],
+        }
+    )
+    saved = dump_case(case)
+    assert saved["tocilizumab_doses"] == ["2026-11-21T02:00", "2026-11-21T03:15:30"]
+    assert saved["at"] == "2026-11-21T08:00"

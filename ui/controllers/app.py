@@ -47,7 +47,14 @@ class AppController(QObject):
         self.profile = calculator.builtin_profile(self.rs, None)
         self.institution_profiles: dict[str, calculator.Profile] = {}
         ic = self.rs.icans
-        grading_view = GradingView(ic.ice.items, ic.capd.item_count, ic.capd.item_max)
+        # Item wording and scoring direction come from the rule data (ICANS-ICE, ICANS-CAPD).
+        grading_view = GradingView(
+            [(k, ic.ice.item_labels[k], top) for k, top in ic.ice.items.items()],
+            [
+                (f"{item.label} ({ic.capd.scoring_text(i)})", ic.capd.item_max)
+                for i, item in enumerate(ic.capd.items)
+            ],
+        )
         tools: dict[str, QWidget] = {
             "grading": grading_view,
             "dose": DoseView(),

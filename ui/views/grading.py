@@ -56,29 +56,6 @@ EDEMA_LABELS: dict[str, str] = {
     "focal": "Focal or local edema",
     "diffuse": "Diffuse edema / posturing / CN VI palsy / papilledema / Cushing's triad",
 }
-ICE_ITEM_LABELS: dict[str, str] = {
-    "orientation": "Orientation: year, month, city, hospital",
-    "naming": "Naming three objects",
-    "commands": "Following simple commands",
-    "writing": "Writing a standard sentence",
-    "attention": "Counting back from 100 by 10",
-}
-# The Cornell Assessment of Pediatric Delirium items as worded on the form [CAPD].
-# The scoring direction is printed with each item so the number entered is the form's.
-CAPD_ITEM_LABELS: tuple[str, ...] = (
-    "Eye contact with caregiver (never 4 … always 0)",
-    "Purposeful actions (never 4 … always 0)",
-    "Aware of surroundings (never 4 … always 0)",
-    "Communicates needs and wants (never 4 … always 0)",
-    "Restless (never 0 … always 4)",
-    "Inconsolable (never 0 … always 4)",
-    "Underactive, very little movement (never 0 … always 4)",
-    "Slow to respond to interactions (never 0 … always 4)",
-)
-
-
-def _capd_label(index: int) -> str:
-    return CAPD_ITEM_LABELS[index] if index < len(CAPD_ITEM_LABELS) else f"Item {index + 1}"
 
 
 def _combo(name: str, accessible: str, keys: tuple[str, ...], labels: dict[str, str]) -> QComboBox:
@@ -204,7 +181,9 @@ class ScoreItems(QGroupBox):
 
 
 class IcansInputs(QGroupBox):
-    def __init__(self, ice_items: dict[str, int], capd_count: int, capd_max: int) -> None:
+    def __init__(
+        self, ice_items: list[tuple[str, str, int]], capd_items: list[tuple[str, int]]
+    ) -> None:
         super().__init__("ICANS findings")
         self.setObjectName("icansInputs")
         self.instrument = wrapped_label("", "instrument", "Assessment instrument chosen by age")
@@ -212,7 +191,7 @@ class IcansInputs(QGroupBox):
         self.ice = ScoreItems(
             "ICE score",
             "ice",
-            [(k, ICE_ITEM_LABELS.get(k, k), top) for k, top in ice_items.items()],
+            ice_items,
         )
         self.ice0 = QGroupBox("ICE 0: is the patient…")
         self.ice0.setObjectName("ice0Question")
@@ -232,7 +211,7 @@ class IcansInputs(QGroupBox):
         self.capd = ScoreItems(
             "CAPD (Cornell Assessment of Pediatric Delirium)",
             "capd",
-            [(str(i), f"{i + 1}. {_capd_label(i)}", capd_max) for i in range(capd_count)],
+            [(str(i), f"{i + 1}. {label}", top) for i, (label, top) in enumerate(capd_items)],
         )
         self.ice_page = QWidget()
         self.ice_page.setObjectName("icePage")
@@ -294,11 +273,13 @@ class IcansInputs(QGroupBox):
 
 
 class GradingView(QWidget):
-    def __init__(self, ice_items: dict[str, int], capd_count: int, capd_max: int) -> None:
+    def __init__(
+        self, ice_items: list[tuple[str, str, int]], capd_items: list[tuple[str, int]]
+    ) -> None:
         super().__init__()
         self.setObjectName("gradingView")
         self.crs_inputs = CrsInputs()
-        self.icans_inputs = IcansInputs(ice_items, capd_count, capd_max)
+        self.icans_inputs = IcansInputs(ice_items, capd_items)
         self.crs_result = ResultCard("CRS", "crs")
         self.icans_result = ResultCard("ICANS", "icans")
         self.management = ManagementPanel()
