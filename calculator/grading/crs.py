@@ -123,7 +123,7 @@ def _hypoxia(inp: CrsInput, rs: Ruleset, profile: Profile) -> DomainFinding | No
         kind = "low flow" if low else "high flow"
         finding = (
             f"hypoxia on nasal cannula at {flow:g} L/min "
-            f"({kind}: low flow is {profile.describe_low_flow()} in this profile)"
+            f"({kind}; low flow is {profile.describe_low_flow()} in this profile)"
         )
         return DomainFinding(domain="hypoxia", grade=row.grade, finding=finding, rule=crs.o2flow.id)
     row = next(r for r in crs.grade_rows() if inp.oxygen in r.oxygen_devices)
