@@ -105,13 +105,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
     from ui.controllers.app import AppController
+    from ui.storage import locate
 
     app = application(args.font_scale)
-    controller = AppController()
+    # Settings, autosave and audit log (start-up checks included); the headless modes
+    # above never touch them.
+    controller = AppController(locations=locate())
     window = controller.window
     if args.exit_after_startup:
         quitter = _QuitOnFirstPaint(window)
         window.installEventFilter(quitter)
     window.resize(1366, 768)
     window.show()
+    if not args.exit_after_startup:
+        # Asked once the window is up; a start-up benchmark never waits on a question.
+        QTimer.singleShot(0, controller.session.offer_recovery)
     return app.exec()

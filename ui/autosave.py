@@ -102,8 +102,9 @@ def _short(exc: Exception) -> str:
 class Autosaver(QObject):
     """Debounced autosave: call :meth:`changed` after every edit.
 
-    ``snapshot`` returns the current case as a JSON object; ``clock`` the local time
-    (the core never reads the clock; the app does, here).
+    ``snapshot`` returns the current case as a JSON object, or None when there is no
+    complete case to keep yet (nothing is written; the file keeps the last good save);
+    ``clock`` the local time (the core never reads the clock; the app does, here).
     """
 
     saved = Signal(int)  # the change count the file now holds
@@ -112,7 +113,7 @@ class Autosaver(QObject):
     def __init__(
         self,
         path: Path,
-        snapshot: Callable[[], dict[str, Any]],
+        snapshot: Callable[[], dict[str, Any] | None],
         *,
         delay_ms: int = 1000,
         max_wait_ms: int = 5000,
@@ -153,7 +154,9 @@ class Autosaver(QObject):
             return True
         changes = self._changes
         try:
-            save_case(self.path, self._snapshot(), self._clock(), changes)
+            case = self._snapshot()
+            if case is not None:
+                save_case(self.path, case, self._clock(), changes)
         except (OSError, TypeError, ValueError) as exc:
             self.failed.emit(
                 f"The case could not be autosaved to {self.path} ({exc}). "
@@ -162,7 +165,8 @@ class Autosaver(QObject):
             return False
         self._saved_changes = changes
         self._pending_since = None
-        self.saved.emit(changes)
+        if case is not None:
+            self.saved.emit(changes)
         return True
 
     def close_cleanly(self) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QTabWidget, QVBoxLayout, QWidget
 
+from ui.views.notice import NoticeBar
 from ui.views.patient import PatientBar
 from ui.widgets import named
 
@@ -32,6 +33,8 @@ class MainWindow(QMainWindow):
         box = QVBoxLayout(central)
         box.setContentsMargins(6, 6, 6, 0)
         box.addWidget(self.patient_bar)
+        self.notice = NoticeBar()
+        box.addWidget(self.notice)
         box.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
 
@@ -53,7 +56,19 @@ class MainWindow(QMainWindow):
             self.file_menu, "Save case &as…", "actionSaveAs", QKeySequence.SaveAs
         )
         self.file_menu.addSeparator()
+        self.action_print_handoff = self._action(
+            self.file_menu, "&Print handoff record…", "actionPrintHandoff", QKeySequence.Print
+        )
+        self.action_export_handoff = self._action(
+            self.file_menu, "&Export handoff PDF…", "actionExportHandoff"
+        )
+        self.file_menu.addSeparator()
         self.action_quit = self._action(self.file_menu, "&Quit", "actionQuit", QKeySequence.Quit)
+
+        self.edit_menu = self._menu(bar.addMenu("&Edit"), "editMenu")
+        self.action_settings = self._action(
+            self.edit_menu, "&Settings…", "actionSettings", QKeySequence.Preferences
+        )
 
         self.tools_menu = self._menu(bar.addMenu("&Tools"), "toolsMenu")
         self.tool_actions: dict[str, QAction] = {}
@@ -62,6 +77,10 @@ class MainWindow(QMainWindow):
                 self.tool_actions[key] = self._action(
                     self.tools_menu, text, f"action_{key}", QKeySequence(f"Ctrl+{i + 1}")
                 )
+        self.tools_menu.addSeparator()
+        self.action_double_check = self._action(
+            self.tools_menu, "&Pharmacy double check…", "actionDoubleCheck"
+        )
 
         self.profile_menu = self._menu(bar.addMenu("&Profile"), "profileMenu")
         self.profile_group = QActionGroup(self)

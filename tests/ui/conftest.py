@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QEvent
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import QApplication
 
 from ui.app import application
 from ui.controllers.app import AppController
+from ui.storage import ENV_HOME, locate
 
 NOW = datetime(2026, 11, 21, 14, 0)
 
@@ -23,6 +25,17 @@ def _flush_deletes() -> None:
     for _ in range(3):
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         QApplication.processEvents()
+
+
+@pytest.fixture(autouse=True)
+def crs_calc_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """Settings, autosave and the audit log of every UI test (and of any app it starts as
+    a subprocess) live in a fresh temporary folder, never the user's own."""
+    home = tmp_path_factory.mktemp("crs-calc-home")
+    monkeypatch.setenv(ENV_HOME, str(home))
+    return home
 
 
 @pytest.fixture(autouse=True)
@@ -49,7 +62,7 @@ def clock() -> list[datetime]:
 @pytest.fixture
 def app_controller(qapp: QApplication, qtbot, clock: list[datetime]) -> AppController:  # type: ignore[no-untyped-def]
     application()  # style sheet and icon, as the real app
-    controller = AppController(clock=lambda: clock[0])
+    controller = AppController(clock=lambda: clock[0], locations=locate())
     qtbot.addWidget(controller.window)
     controller.window.resize(1366, 768)
     controller.window.show()

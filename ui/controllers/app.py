@@ -15,15 +15,19 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 import calculator
 from calculator import CrsInput
+from calculator.case import CaseDocument
 from ui import trace
 from ui.controllers.case import CaseError, apply_case, read_case, save_case
 from ui.controllers.dose import DoseController
 from ui.controllers.grading import GradingController
 from ui.controllers.management import ManagementController
 from ui.controllers.patient import PatientController
+from ui.controllers.records_controller import RecordsController
+from ui.controllers.session import Session
 from ui.controllers.taper import TaperController
 from ui.main_window import MainWindow
 from ui.models import PatientContext
+from ui.storage import Locations
 from ui.views.dialogs import AboutDialog, RuleDialog, SourcesDialog
 from ui.views.dose import DoseView
 from ui.views.grading import GradingView
@@ -40,7 +44,9 @@ def system_clock() -> datetime:
 class AppController(QObject):
     profile_changed = Signal(object)  # calculator.Profile
 
-    def __init__(self, clock: Clock = system_clock) -> None:
+    def __init__(self, clock: Clock = system_clock, locations: Locations | None = None) -> None:
+        """``locations``: where settings, autosave and the audit log live (``ui.storage.
+        locate()`` in the running app); None keeps nothing on disk (screenshots, benches)."""
         super().__init__()
         self.clock = clock
         self.rs = calculator.ruleset()
@@ -102,6 +108,8 @@ class AppController(QObject):
         self._wire_rule_links()
         self._set_tab_order()
         self._show_profile()
+        self.session = Session(self, locations)
+        self.records = RecordsController(self, self.session)
 
     # --- profile ---------------------------------------------------------------------
 
@@ -151,12 +159,16 @@ class AppController(QObject):
                 f"The profile file was refused; the current profile stays.\n\n{exc.message}",
             )
             return False
+        self.add_institution_profile(profile)
+        self.set_profile(profile)
+        return True
+
+    def add_institution_profile(self, profile: calculator.Profile) -> None:
+        """Offer an institution profile in the Profile menu (it does not become active)."""
         self.institution_profiles[profile.id] = profile
         if profile.id not in self.window.profile_actions:
             action = self.window.add_profile(profile.id, f"{profile.name} (institution)")
             action.triggered.connect(lambda _=False, pid=profile.id: self.set_profile_id(pid))
-        self.set_profile(profile)
-        return True
 
     # --- case documents ---------------------------------------------------------------
 
@@ -168,11 +180,16 @@ class AppController(QObject):
 
     def _reset_tools(self) -> None:
         bar = self.window.patient_bar
-        self.patient.load(PatientContext(assessed_at=self.clock().replace(second=0, microsecond=0)))
+        self.patient.load(
+            PatientContext(
+                assessed_at=self.clock().replace(second=0, microsecond=0),
+                weight_unit=self.session.settings.units.weight,
+            )
+        )
         bar.weight.set_error(None)
         self.dose.set_doses([])
         blank = CrsInput()
-        self.grading.temperature.set_value("", "°C")
+        self.grading.temperature.set_value("", self.session.temperature_unit())
         crs = self.grading.view.crs_inputs
         crs.fever_masked.setChecked(blank.fever_masked)
         crs.hypotension.setChecked(blank.hypotension)
@@ -213,6 +230,14 @@ class AppController(QObject):
         if notes:
             QMessageBox.information(self.window, "Case opened", "\n".join(notes))
         return True
+
+    def restore_case(self, case: CaseDocument) -> list[str]:
+        """Fill every tool from a recovered autosave (not tied to a file)."""
+        self._reset_tools()
+        notes = apply_case(self, case)
+        self.case_path = None
+        self.window.setWindowTitle("CRS Bedside Calculator — recovered case")
+        return notes
 
     def _open_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(

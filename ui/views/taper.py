@@ -143,12 +143,25 @@ class TaperView(QWidget):
         self.days.setWordWrap(True)
         self.warnings = MessageList("taperWarnings", "Taper warnings", role="warning")
         self.rules = RuleLinks("taperRules", "Rules behind the plan")
+        self.print_checklist = named(
+            QPushButton("Print checklist…"), "taperPrintChecklist", "Print the taper checklist"
+        )
+        self.save_checklist = named(
+            QPushButton("Save checklist PDF…"),
+            "taperSaveChecklist",
+            "Save the taper checklist as PDF",
+        )
+        record_row = QHBoxLayout()
+        record_row.addWidget(self.print_checklist)
+        record_row.addWidget(self.save_checklist)
+        record_row.addStretch(1)
         right = QFrame()
         right.setObjectName("taperPlan")
         right.setProperty("role", "resultCard")
         rv = QVBoxLayout(right)
         for w in (self.total, self.summary, self.warnings, self.chart, self.days, self.rules):
             rv.addWidget(w)
+        rv.addLayout(record_row)
         rv.addStretch(1)
 
         row = QHBoxLayout(self)

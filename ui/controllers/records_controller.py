@@ -1,0 +1,180 @@
+"""Printed records from the running app: File > Print handoff record… / Export handoff
+PDF…, the taper planner's Print checklist… / Save checklist PDF…, and Tools > Pharmacy
+double check…. Every record printed or exported is appended to the audit log.
+
+The records themselves are built in ui/records.py; this module only gathers the current
+case, asks where to write, and reports in plain words.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+import calculator
+from calculator.audit import Event
+from calculator.case import dump_case
+from calculator.inputs import validate
+from calculator.taper import TaperInput, plan_taper
+from ui.controllers.case import CaseError, build_case
+from ui.controllers.verification_controller import VerificationContext, VerificationController
+from ui.records import (
+    Record,
+    RecordMeta,
+    handoff_from_case,
+    log_record,
+    make_printer,
+    print_with_dialog,
+    taper_checklist,
+    write_pdf,
+)
+from ui.views.verification_view import VerificationView
+
+if TYPE_CHECKING:
+    from ui.controllers.app import AppController
+    from ui.controllers.session import Session
+
+STATUS_MS = 8000
+
+
+class RecordsController(QObject):
+    def __init__(self, app: AppController, session: Session) -> None:
+        super().__init__(app)
+        self.app = app
+        self.session = session
+        self.verification: VerificationController | None = None
+        w = app.window
+        w.action_print_handoff.triggered.connect(lambda: self.print_handoff())
+        w.action_export_handoff.triggered.connect(lambda: self.export_handoff())
+        w.action_double_check.triggered.connect(lambda: self.open_double_check())
+        taper = app.taper.view
+        taper.print_checklist.clicked.connect(lambda: self.print_checklist())
+        taper.save_checklist.clicked.connect(lambda: self.export_checklist())
+
+    # --- the records -------------------------------------------------------------------
+
+    def _refuse(self, title: str, message: str) -> None:
+        QMessageBox.warning(self.app.window, title, message)
+
+    def handoff(self) -> Record | None:
+        """The handoff record of the current case, or None (said why)."""
+        try:
+            data = dump_case(build_case(self.app))
+        except CaseError as exc:
+            self._refuse("No handoff record", f"The case is not complete:\n\n{exc}")
+            return None
+        # The active profile decides (it may be an institution profile, not a built-in one).
+        data.pop("profile", None)
+        try:
+            handoff = handoff_from_case(data, self.app.clock(), self.app.rs, self.app.profile)
+        except calculator.InputError as err:
+            self._refuse("No handoff record", err.message)
+            return None
+        return handoff.record
+
+    def checklist(self) -> Record | None:
+        """The taper checklist of the plan as it stands now, or None (said why)."""
+        app = self.app
+        try:
+            plan = plan_taper(validate(TaperInput, app.taper.payload()), app.profile, app.rs)
+        except calculator.InputError as err:
+            self._refuse(
+                "No taper checklist",
+                f"The taper plan has a problem; fix the marked field first.\n\n{err.message}",
+            )
+            return None
+        meta = RecordMeta(
+            "taper-checklist",
+            "Steroid taper checklist",
+            plan.ruleset,
+            plan.profile,
+            app.clock(),
+            app.patient.context().label,
+        )
+        return taper_checklist(plan, meta)
+
+    # --- output ------------------------------------------------------------------------
+
+    def _log(self, record: Record, event: Event, content: bytes | None) -> None:
+        log = self.session.audit_log
+        if log is None:
+            return
+        try:
+            log_record(log, record, event, self.app.clock(), content)
+        except (OSError, ValueError) as exc:
+            self.session.tell([f"The audit log could not be written ({exc})."])
+
+    def _export(self, record: Record | None, path: Path | None, suggested: str) -> Path | None:
+        if record is None:
+            return None
+        if path is None:
+            chosen, _ = QFileDialog.getSaveFileName(
+                self.app.window, f"Save {record.meta.title}", suggested, "PDF (*.pdf)"
+            )
+            if not chosen:
+                return None
+            path = Path(chosen)
+        try:
+            data = write_pdf(record, path, self.session.settings.printer.page_size)
+        except OSError as exc:
+            self._refuse("PDF not saved", f"{path} could not be written: {exc.strerror or exc}")
+            return None
+        self._log(record, "export", data)
+        self.app.window.statusBar().showMessage(f"Saved {record.meta.title} to {path}", STATUS_MS)
+        return path
+
+    def _print(self, record: Record | None) -> bool:
+        if record is None:
+            return False
+        p = self.session.settings.printer
+        printer = make_printer(p.page_size, p.printer_name, p.copies)
+        if not print_with_dialog(record, printer, self.app.window):
+            return False
+        self._log(record, "print", None)
+        self.app.window.statusBar().showMessage(
+            f"Sent {record.meta.title} to the printer", STATUS_MS
+        )
+        return True
+
+    def export_handoff(self, path: Path | None = None) -> Path | None:
+        return self._export(self.handoff(), path, "handoff.pdf")
+
+    def print_handoff(self) -> bool:
+        return self._print(self.handoff())
+
+    def export_checklist(self, path: Path | None = None) -> Path | None:
+        return self._export(self.checklist(), path, "taper-checklist.pdf")
+
+    def print_checklist(self) -> bool:
+        return self._print(self.checklist())
+
+    # --- pharmacy double check ---------------------------------------------------------
+
+    def open_double_check(self) -> VerificationView:
+        """Tools > Pharmacy double check…: the order prefilled from the dose panel."""
+        app = self.app
+        view = VerificationView(app.window)
+        ctx = VerificationContext(
+            rs=app.rs,
+            profile=lambda: app.profile,
+            settings=lambda: self.session.settings,
+            audit_log=self.session.audit_log,
+            clock=app.clock,
+            label=lambda: app.patient.context().label,
+        )
+        controller = VerificationController(view, ctx)
+        patient = app.patient.context()
+        # The ordered dose is typed from the order itself: prefilling the calculated dose
+        # would make the order agree with the calculation by construction.
+        controller.prefill_order(
+            drug=app.dose.view.drug.currentData() or "",
+            weight_kg=patient.weight_kg if isinstance(patient.weight_kg, float) else None,
+            age_years=patient.age_years if isinstance(patient.age_years, float) else None,
+            regimen=app.dose.view.regimen.currentData() or "",
+        )
+        self.verification = controller
+        app._keep(view)
+        return view

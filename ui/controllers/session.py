@@ -1,0 +1,283 @@
+"""One window's session: start-up checks, settings, autosave and recovery, audit log.
+
+Built by the AppController once the window and the tools exist. With ``locations`` None
+(screenshots, self-test, benchmarks) nothing is read from or written to disk: default
+settings, no autosave, no audit log.
+
+- Start-up (ui.startup.start_up): settings, institution profile, a recovery case, and
+  plain-words messages about any file that could not be used; the messages go to the
+  status bar and to the notice above the tools (never a modal box).
+- Settings are applied: units for new entries, the institution profile (in force when it
+  loads) else the default profile. Edit > Settings… saves them through ui.settings.
+- Autosave: every change restarts the Autosaver's debounce; the snapshot is the current
+  case document (nothing is written while the case is incomplete, or while a recovery
+  case waits for its answer). A clean close removes it; File > New discards it.
+- Recovery: :meth:`Session.offer_recovery` asks (the prompt is injectable; the app calls
+  it only when it runs with a window, never for the headless modes).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QEvent, QObject, Signal
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+import calculator
+from calculator.case import dump_case, load_case
+from calculator.inputs import validate
+from calculator.rulebook.profiles import Profile
+from ui.autosave import Autosaver, Recovery, discard
+from ui.controllers.case import CaseError, build_case
+from ui.settings import Settings, save_settings
+from ui.startup import load_institution_profile, start_up
+from ui.storage import Locations, set_aside
+from ui.views.settings_dialog import TEMPERATURE_TEXT, SettingsDialog
+
+if TYPE_CHECKING:
+    from ui.controllers.app import AppController
+
+#: (parent, question) -> restore? The default asks with a QMessageBox.
+RestorePrompt = Callable[[QWidget, str], bool]
+
+STATUS_MS = 15000
+
+
+def ask_restore(parent: QWidget, question: str) -> bool:
+    answer = QMessageBox.question(
+        parent,
+        "Restore the last case?",
+        question,
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.Yes,
+    )
+    return answer == QMessageBox.StandardButton.Yes
+
+
+class Session(QObject):
+    settings_changed = Signal(object)  # ui.settings.Settings
+    messages = Signal(object)  # list[str]: plain words shown to the user
+
+    def __init__(self, app: AppController, locations: Locations | None) -> None:
+        super().__init__(app)
+        self.app = app
+        self.locations = locations
+        self.settings = Settings()
+        self.recovery = Recovery()
+        self.autosaver: Autosaver | None = None
+        self.startup_messages: list[str] = []
+        self._folders_ok = False
+        self._dialog: SettingsDialog | None = None
+        self.institution: Profile | None = None
+        if locations is not None:
+            startup = start_up(locations, app.rs, app.clock())
+            self.settings = startup.settings
+            self.recovery = startup.recovery
+            self.startup_messages = startup.messages
+            self._folders_ok = locations.data_dir.is_dir()
+            if startup.institution_profile is not None:
+                self.institution = startup.institution_profile
+                app.add_institution_profile(self.institution)
+        self._apply_profile(self.settings, initial=True)
+        self._apply_units(self.settings)
+        if locations is not None and self._folders_ok:
+            self.autosaver = Autosaver(
+                locations.autosave_file,
+                self.snapshot,
+                delay_ms=self.settings.autosave_delay_ms,
+                clock=app.clock,
+                parent=self,
+            )
+            self.autosaver.failed.connect(lambda m: self.tell([m]))
+            self._watch_changes()
+            app.window.installEventFilter(self)
+        app.window.action_settings.triggered.connect(self.open_settings)
+        app.window.action_new.triggered.connect(self._case_replaced)
+        self.tell(self.startup_messages)
+
+    # --- where things go ---------------------------------------------------------------
+
+    @property
+    def audit_log(self) -> Path | None:
+        if self.locations is None or not self._folders_ok:
+            return None
+        return self.locations.audit_log
+
+    @property
+    def recovery_pending(self) -> bool:
+        return self.recovery.case is not None
+
+    def temperature_unit(self) -> str:
+        return TEMPERATURE_TEXT[self.settings.units.temperature]
+
+    def tell(self, messages: list[str]) -> None:
+        """Plain words for the user: the status bar and the notice above the tools."""
+        if not messages:
+            return
+        self.app.window.notice.add(messages)
+        self.app.window.statusBar().showMessage(messages[-1], STATUS_MS)
+        self.messages.emit(list(messages))
+
+    # --- settings ----------------------------------------------------------------------
+
+    def _apply_profile(self, settings: Settings, initial: bool = False) -> None:
+        app = self.app
+        if settings.institution_profile_file and self.institution is not None:
+            app.set_profile(self.institution)
+        elif settings.default_profile:
+            app.set_profile_id(settings.default_profile)
+        elif not initial:
+            app.set_profile_id(app.rs.default_profile)
+
+    def _apply_units(self, settings: Settings) -> None:
+        bar = self.app.window.patient_bar
+        if bar.weight_unit.currentText() != settings.units.weight:
+            bar.weight_unit.setCurrentText(settings.units.weight)
+        temperature = self.app.grading.view.crs_inputs.temperature_unit
+        wanted = TEMPERATURE_TEXT[settings.units.temperature]
+        if temperature.currentText() != wanted:
+            temperature.setCurrentText(wanted)
+
+    def open_settings(self) -> SettingsDialog:
+        """Edit > Settings…: a dialog; Save validates, writes and applies."""
+        rs = self.app.rs
+        profiles = [("", f"The ruleset's default ({rs.default_profile})")]
+        profiles += [(pid, p.name) for pid, p in rs.profiles.items()]
+        dialog = SettingsDialog(profiles, self.app.window)
+        dialog.set_settings(self.settings)
+        dialog.save_button.clicked.connect(lambda: self.save_from(dialog))
+        dialog.browse.clicked.connect(lambda: self._browse(dialog))
+        self._dialog = dialog
+        dialog.setModal(True)
+        dialog.show()
+        return dialog
+
+    def _browse(self, dialog: SettingsDialog) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            dialog, "Institution profile file", "", "Profiles (*.toml *.json)"
+        )
+        if path:
+            dialog.institution_file.setText(path)
+
+    def save_from(self, dialog: SettingsDialog) -> bool:
+        data: dict[str, Any] = self.settings.model_dump(mode="json") | dialog.values()
+        if data.get("double_check_tolerance_pct") is None:
+            data.pop("double_check_tolerance_pct", None)
+        try:
+            settings = validate(Settings, data)
+        except calculator.InputError as err:
+            dialog.error.set_error(
+                "; ".join(f"{f.field}: {f.message}" for f in err.fields) or err.message
+            )
+            return False
+        if self.locations is not None:
+            try:
+                save_settings(self.locations.settings_file, settings)
+            except OSError as exc:
+                dialog.error.set_error(
+                    f"The settings could not be saved to {self.locations.settings_file} "
+                    f"({exc.strerror or exc})."
+                )
+                return False
+        self.apply(settings)
+        dialog.accept()
+        return True
+
+    def apply(self, settings: Settings) -> None:
+        """Use new settings now (after Edit > Settings…)."""
+        old = self.settings
+        self.settings = settings
+        messages: list[str] = []
+        if settings.institution_profile_file != old.institution_profile_file:
+            profile, messages = load_institution_profile(settings, self.app.rs, self.app.clock())
+            self.institution = profile
+            if profile is not None:
+                self.app.add_institution_profile(profile)
+        if (
+            settings.institution_profile_file != old.institution_profile_file
+            or settings.default_profile != old.default_profile
+        ):
+            self._apply_profile(settings)
+        self._apply_units(settings)
+        messages.append(f"Settings saved. Profile {self.app.profile.id} is in force.")
+        self.tell(messages)
+        self.settings_changed.emit(settings)
+
+    # --- autosave ----------------------------------------------------------------------
+
+    def _watch_changes(self) -> None:
+        app = self.app
+        for signal in (
+            app.patient.changed,
+            app.grading.crs_graded,
+            app.grading.icans_graded,
+            app.grading.patient_errors,
+            app.dose.doses_changed,
+            app.taper.planned,
+            app.taper.patient_errors,
+            app.profile_changed,
+            app.management.view.improving.toggled,
+        ):
+            signal.connect(self.changed)
+
+    def changed(self, *_: object) -> None:
+        if self.autosaver is not None:
+            self.autosaver.changed()
+
+    def snapshot(self) -> dict[str, Any] | None:
+        """The current case document, or None: incomplete, or a recovery still unanswered
+        (its file must not be overwritten before the user has chosen)."""
+        if self.recovery_pending:
+            return None
+        try:
+            return dump_case(build_case(self.app))
+        except CaseError:
+            return None
+
+    def _case_replaced(self) -> None:
+        """File > New: the old case is no longer the one to recover."""
+        if self.autosaver is not None and not self.recovery_pending:
+            discard(self.autosaver.path)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.app.window and event.type() == QEvent.Type.Close:
+            self.close_cleanly()
+        return False
+
+    def close_cleanly(self) -> None:
+        """A clean exit removes the autosave, unless a recovery case was never answered."""
+        if self.autosaver is not None and not self.recovery_pending:
+            self.autosaver.close_cleanly()
+
+    # --- recovery ----------------------------------------------------------------------
+
+    def offer_recovery(self, ask: RestorePrompt = ask_restore) -> bool:
+        """If the last session did not end cleanly, offer its case; returns restored?"""
+        if not self.recovery_pending or self.autosaver is None:
+            return False
+        data = self.recovery.case
+        assert data is not None
+        when = f" (autosaved {self.recovery.saved_at.replace('T', ' ')})"
+        question = (
+            "The last session did not end cleanly. Its case was autosaved"
+            f"{when if self.recovery.saved_at else ''}. Restore it?"
+        )
+        path = self.autosaver.path
+        if not ask(self.app.window, question):
+            self.recovery = Recovery()
+            discard(path)
+            self.tell(["The autosaved case was not restored."])
+            return False
+        self.recovery = Recovery()
+        try:
+            case = load_case(data)
+        except calculator.InputError as err:
+            aside = set_aside(path, self.app.clock()) if path.exists() else None
+            kept = f"; the file was kept as {aside.name}" if aside else ""
+            self.tell([f"The autosaved case could not be restored ({err.message}){kept}."])
+            return False
+        notes = self.app.restore_case(case)
+        self.tell([*notes, "The case from the last session was restored. Check it before use."])
+        return True
