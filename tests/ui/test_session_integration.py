@@ -1,0 +1,323 @@
+"""Issue 6 in the running window: handoff PDF and taper checklist from the menus and
+buttons (audit-logged, chain verified), the pharmacy double check from Tools, autosave and
+recovery in a new window, settings at start (a corrupt file) and Edit > Settings…."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QDateTime
+from pytestqt.qtbot import QtBot
+
+from calculator.audit import verify_chain
+from calculator.rulebook import ruleset
+from tests.ui.helpers import type_text
+from ui.controllers.app import AppController
+from ui.settings import Settings, load_settings, save_settings
+from ui.storage import locate
+from ui.views.settings_dialog import SettingsDialog
+from ui.views.verification_view import VerificationView
+
+NOW = datetime(2026, 11, 21, 14, 0)
+FAST = Settings(autosave_delay_ms=100)
+
+
+def fill(c: AppController) -> None:
+    bar = c.window.patient_bar
+    type_text(bar.weight.edit, "70")
+    type_text(bar.age.edit, "45")
+    type_text(bar.label, "Bed 12")
+    g = c.grading.view
+    type_text(g.crs_inputs.temperature.edit, "39.5")
+    g.crs_inputs.vasopressors["norepinephrine"].setChecked(True)
+    c.dose.add_dose(datetime(2026, 11, 21, 8, 0))
+    c.taper.view.start.setDateTime(QDateTime(datetime(2026, 11, 21, 16, 0)))
+    c.taper.select_regimen("TAPER-MP1G")
+
+
+@pytest.fixture
+def make(qtbot: QtBot) -> Callable[[], AppController]:
+    """A main window as the app builds it (settings, autosave, audit log in CRS_CALC_HOME)."""
+
+    def build() -> AppController:
+        c = AppController(clock=lambda: NOW, locations=locate())
+        qtbot.addWidget(c.window)
+        c.window.resize(1366, 768)
+        c.window.show()
+        qtbot.waitExposed(c.window)
+        return c
+
+    return build
+
+
+def save_to(monkeypatch: pytest.MonkeyPatch, path: Path) -> None:
+    monkeypatch.setattr(
+        "ui.controllers.records_controller.QFileDialog.getSaveFileName",
+        lambda *a, **k: (str(path), "PDF (*.pdf)"),
+    )
+
+
+def entries(log: Path) -> list[dict]:  # type: ignore[type-arg]
+    return [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+
+
+def test_export_handoff_pdf_from_the_file_menu(make, crs_calc_home, tmp_path, monkeypatch) -> None:
+    c = make()
+    fill(c)
+    out = tmp_path / "handoff.pdf"
+    save_to(monkeypatch, out)
+    c.window.action_export_handoff.trigger()
+    assert out.read_bytes().startswith(b"%PDF")
+    log = crs_calc_home / "audit.jsonl"
+    assert verify_chain(log).ok
+    last = entries(log)[-1]
+    assert (last["event"], last["record"], last["label"]) == ("export", "handoff", "Bed 12")
+    rs = ruleset()
+    assert last["details"]["ruleset_sha256"] == rs.sha256
+    assert last["details"]["profile"] == c.profile.id
+    assert last["details"]["crs_grade"] == "3"
+    # What the record carries at its foot: app version, ruleset version + sha256, profile, time.
+    text = c.records.handoff().document.toPlainText()  # type: ignore[union-attr]
+    assert rs.sha256 in text
+    assert f"ruleset {rs.info.version}" in text
+    assert "made 2026-11-21 14:00" in text
+    assert f"profile {c.profile.id}" in text
+
+
+def test_no_handoff_record_for_an_incomplete_case(make, tmp_path, monkeypatch) -> None:
+    c = make()
+    shown: list[str] = []
+    monkeypatch.setattr(
+        "ui.controllers.records_controller.QMessageBox.warning", lambda *a: shown.append(a[2])
+    )
+    save_to(monkeypatch, tmp_path / "handoff.pdf")
+    c.window.action_export_handoff.trigger()
+    assert "patient.weight_kg" in shown[0]
+    assert not (tmp_path / "handoff.pdf").exists()
+
+
+def test_print_handoff_goes_through_the_print_dialog(make, crs_calc_home, monkeypatch) -> None:
+    c = make()
+    fill(c)
+    printed: list[str] = []
+
+    def fake_print(record, printer, parent):  # type: ignore[no-untyped-def]
+        printed.append(record.meta.kind)
+        return True
+
+    monkeypatch.setattr("ui.controllers.records_controller.print_with_dialog", fake_print)
+    c.window.action_print_handoff.trigger()
+    assert printed == ["handoff"]
+    assert entries(crs_calc_home / "audit.jsonl")[-1]["event"] == "print"
+
+
+def test_taper_checklist_pdf_from_the_planner(make, crs_calc_home, tmp_path, monkeypatch) -> None:
+    c = make()
+    fill(c)
+    out = tmp_path / "taper.pdf"
+    save_to(monkeypatch, out)
+    c.taper.view.save_checklist.click()
+    assert out.read_bytes().startswith(b"%PDF")
+    record = c.records.checklist()
+    assert record is not None
+    text = record.document.toPlainText()
+    assert "2026-11-21" in text
+    assert "methylprednisolone" in text
+    assert "IV" in text
+    log = crs_calc_home / "audit.jsonl"
+    assert verify_chain(log).ok
+    last = entries(log)[-1]
+    assert (last["event"], last["record"]) == ("export", "taper-checklist")
+    assert last["details"]["regimen"] == "TAPER-MP1G"
+
+
+def test_a_refused_taper_gives_no_checklist(make, tmp_path, monkeypatch) -> None:
+    c = make()
+    fill(c)
+    c.taper.select_regimen("TAPER-DEX10")
+    type_text(c.taper.view.first_days.edit, "-3")
+    shown: list[str] = []
+    monkeypatch.setattr(
+        "ui.controllers.records_controller.QMessageBox.warning", lambda *a: shown.append(a[2])
+    )
+    save_to(monkeypatch, tmp_path / "taper.pdf")
+    c.taper.view.save_checklist.click()
+    assert shown
+    assert "fix the marked field" in shown[0]
+    assert not (tmp_path / "taper.pdf").exists()
+
+
+def test_pharmacy_double_check_from_the_tools_menu(make, crs_calc_home) -> None:
+    c = make()
+    fill(c)
+    c.session.settings = c.session.settings.model_copy(update={"double_check_tolerance_pct": 7.5})
+    c.window.action_double_check.trigger()
+    views = [v for v in c.window.findChildren(VerificationView) if v.isVisible()]
+    assert len(views) == 1
+    view = views[0]
+    assert view.order_weight.text() == "70"  # from the patient bar
+    assert view.order_age.text() == "45"
+    assert view.order_dose.text() == ""  # typed from the order, never the calculation
+    view.order_drug.setCurrentIndex(view.order_drug.findData("tocilizumab"))
+    view.order_dose.edit.setText("560")
+    view.next_button.click()
+    view.ind_weight.edit.setText("70")
+    view.ind_drug.setCurrentIndex(view.ind_drug.findData("tocilizumab"))
+    view.ind_dose.edit.setText("560")
+    view.initials.setText("AB")
+    view.compare_button.click()
+    result = c.records.verification.result  # type: ignore[union-attr]
+    assert result is not None
+    assert result.tolerance_pct == 7.5  # the setting, not the profile's
+    last = entries(crs_calc_home / "audit.jsonl")[-1]
+    assert (last["event"], last["record"], last["details"]["initials"]) == (
+        "verify",
+        "verification",
+        "AB",
+    )
+    view.close()
+
+
+def test_autosave_after_a_change_and_recovery_in_a_new_window(
+    make, crs_calc_home, qtbot: QtBot
+) -> None:
+    save_settings(crs_calc_home / "settings.toml", FAST)
+    first = make()
+    autosave = first.session.autosaver.path  # type: ignore[union-attr]
+    assert autosave.parent.parent == crs_calc_home
+    fill(first)
+    qtbot.waitUntil(autosave.exists, timeout=5000)
+    qtbot.waitUntil(lambda: "TAPER-MP1G" in autosave.read_text(encoding="utf-8"), timeout=5000)
+    saved = json.loads(autosave.read_text(encoding="utf-8"))
+    assert saved["case"]["patient"]["weight_kg"] == 70.0
+
+    # The first window "crashed" (still open, never closed cleanly): a new one starts.
+    second = make()
+    assert second.session.recovery_pending
+    questions: list[str] = []
+    restored = second.session.offer_recovery(lambda parent, q: questions.append(q) or True)
+    assert restored
+    assert "did not end cleanly" in questions[0]
+    assert second.window.patient_bar.weight.text() == "70"
+    assert second.window.patient_bar.label.text() == "Bed 12"
+    assert second.grading.crs_result is not None
+    assert second.grading.crs_result.grade == 3
+    assert second.dose.dose_times == [datetime(2026, 11, 21, 8, 0)]
+    assert second.taper.result is not None
+    assert "restored" in second.window.notice.text.text()
+
+    # A clean close removes the autosave.
+    second.window.close()
+    assert not autosave.exists()
+
+
+def test_declined_recovery_is_discarded_and_an_unanswered_one_kept(
+    make, crs_calc_home, qtbot: QtBot
+) -> None:
+    save_settings(crs_calc_home / "settings.toml", FAST)
+    first = make()
+    fill(first)
+    autosave = first.session.autosaver.path  # type: ignore[union-attr]
+    qtbot.waitUntil(autosave.exists, timeout=5000)
+    kept = autosave.read_bytes()
+
+    unanswered = make()  # e.g. --exit-after-startup: never asked
+    type_text(unanswered.window.patient_bar.weight.edit, "55")
+    qtbot.wait(300)
+    assert autosave.read_bytes() == kept  # not overwritten while the question is open
+    unanswered.window.close()
+    assert autosave.read_bytes() == kept  # nor removed by its close
+
+    declined = make()
+    assert not declined.session.offer_recovery(lambda parent, q: False)
+    assert not autosave.exists()
+    assert declined.window.patient_bar.weight.text() == ""
+
+
+def test_a_corrupt_settings_file_gives_defaults_a_message_and_is_set_aside(
+    make, crs_calc_home
+) -> None:
+    settings_file = crs_calc_home / "settings.toml"
+    settings_file.write_text("units = [this is not toml", encoding="utf-8")
+    c = make()
+    assert c.session.settings == Settings()
+    assert not settings_file.exists()
+    aside = list(crs_calc_home.glob("settings.toml.corrupt-*"))
+    assert len(aside) == 1
+    notice = c.window.notice
+    assert notice.isVisible()
+    assert "settings file could not be used" in notice.text.text()
+    assert aside[0].name in notice.text.text()
+    assert "settings file" in c.window.statusBar().currentMessage()
+    notice.dismiss.click()
+    assert not notice.isVisible()
+
+
+def test_settings_are_applied_at_start(make, crs_calc_home) -> None:
+    settings = Settings.model_validate(
+        {"default_profile": "eu-epcoritamab", "units": {"weight": "lb", "temperature": "F"}}
+    )
+    save_settings(crs_calc_home / "settings.toml", settings)
+    c = make()
+    assert c.profile.id == "eu-epcoritamab"
+    assert c.window.patient_bar.weight_unit.currentText() == "lb"
+    assert c.grading.view.crs_inputs.temperature_unit.currentText() == "°F"
+    assert not c.window.notice.isVisible()
+    type_text(c.window.patient_bar.weight.edit, "154")
+    assert c.patient.context().weight_kg == pytest.approx(69.85, abs=0.01)
+
+
+def test_a_missing_institution_profile_file_is_said_in_plain_words(make, crs_calc_home) -> None:
+    missing = crs_calc_home / "nowhere" / "institution.toml"
+    save_settings(crs_calc_home / "settings.toml", Settings(institution_profile_file=str(missing)))
+    c = make()
+    assert c.profile.id == ruleset().default_profile
+    assert "was not found" in c.window.notice.text.text()
+
+
+def test_edit_settings_dialog_saves_and_applies(make, crs_calc_home) -> None:
+    c = make()
+    c.window.action_settings.trigger()
+    dialogs = [d for d in c.window.findChildren(SettingsDialog) if d.isVisible()]
+    assert len(dialogs) == 1
+    d = dialogs[0]
+    d.tolerance.setText("abc")
+    d.save_button.click()
+    assert "double_check_tolerance_pct" in d.error.error_text()
+    assert d.isVisible()
+    assert not (crs_calc_home / "settings.toml").exists()
+
+    d.tolerance.setText("5")
+    d.weight_unit.setCurrentIndex(d.weight_unit.findData("lb"))
+    d.temperature_unit.setCurrentIndex(d.temperature_unit.findData("F"))
+    d.profile.setCurrentIndex(d.profile.findData("eu-epcoritamab"))
+    d.page_size.setCurrentIndex(d.page_size.findData("Letter"))
+    d.copies.setValue(2)
+    d.save_button.click()
+    assert not d.isVisible()
+    loaded = load_settings(crs_calc_home / "settings.toml", NOW)
+    assert loaded.messages == []
+    s = loaded.settings
+    assert s.double_check_tolerance_pct == 5
+    assert (s.units.weight, s.units.temperature) == ("lb", "F")
+    assert s.default_profile == "eu-epcoritamab"
+    assert (s.printer.page_size, s.printer.copies) == ("Letter", 2)
+    assert c.session.settings == s
+    assert c.profile.id == "eu-epcoritamab"
+    assert c.window.patient_bar.weight_unit.currentText() == "lb"
+    c.new_case()
+    assert c.grading.view.crs_inputs.temperature_unit.currentText() == "°F"
+    assert c.window.patient_bar.weight_unit.currentText() == "lb"
+
+
+def test_the_headless_controller_keeps_nothing_on_disk(qtbot: QtBot, crs_calc_home) -> None:
+    c = AppController(clock=lambda: NOW)  # screenshots, self-test, benches
+    qtbot.addWidget(c.window)
+    fill(c)
+    assert c.session.autosaver is None
+    assert c.session.audit_log is None
+    assert list(crs_calc_home.iterdir()) == []
