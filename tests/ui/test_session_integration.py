@@ -321,3 +321,39 @@ def test_the_headless_controller_keeps_nothing_on_disk(qtbot: QtBot, crs_calc_ho
     assert c.session.autosaver is None
     assert c.session.audit_log is None
     assert list(crs_calc_home.iterdir()) == []
+
+
+def test_portable_mode_keeps_everything_beside_the_program(
+    qtbot: QtBot, tmp_path, monkeypatch
+) -> None:
+    monkeypatch.delenv("CRS_CALC_HOME")
+    monkeypatch.setenv("CRS_CALC_APP_DIR", str(tmp_path))
+    (tmp_path / "crs-calc.portable").write_text("", encoding="utf-8")
+    c = AppController(clock=lambda: NOW, locations=locate())
+    qtbot.addWidget(c.window)
+    folder = tmp_path / "crs-calc-data"
+    assert c.session.locations is not None
+    assert c.session.locations.portable
+    assert c.session.audit_log == folder / "audit.jsonl"
+    assert c.session.autosaver is not None
+    assert c.session.autosaver.path.is_relative_to(folder)
+    c.window.action_settings.trigger()
+    dialog = c.window.findChild(SettingsDialog)
+    dialog.save_button.click()
+    assert (folder / "settings.toml").is_file()
+
+
+def test_settings_dialog_controls_are_named(make) -> None:
+    from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QComboBox, QLineEdit, QWidget
+
+    kinds = (QAbstractButton, QAbstractSpinBox, QComboBox, QLineEdit)
+    c = make()
+    dialog = c.session.open_settings()
+    controls = [
+        w
+        for w in dialog.findChildren(QWidget)
+        if isinstance(w, kinds) and not w.objectName().startswith("qt_")
+    ]
+    assert len(controls) >= 10
+    assert [w for w in controls if not (w.objectName() and w.accessibleName())] == []
+    dialog.close()
