@@ -129,18 +129,25 @@ class GradeBadge(QLabel):
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setWordWrap(True)
         self.setFont(scaled_font(self.font(), 2.0, bold=True))
-        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        # Grow with wrapped text (a two-line stale badge, a 200% font): the policy must keep
+        # height-for-width, which a plain setSizePolicy(h, v) would drop.
+        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
         self.set_grade(None)
 
     def set_grade(self, grade: int | None, stale: bool = False) -> None:
         if grade is None:
             text = f"{self.kind}: not graded"
             state = "none"
+            if stale:
+                text += "\n(fix the marked field)"
         else:
             text = f"{self.kind} grade {grade}"
             state = str(grade)
+            if stale:
+                text += "\n(last valid input: fix the marked field)"
         if stale:
-            text += "\n(last valid input: fix the marked field)"
             state = "stale"
         self.setText(text)
         self.setAccessibleName(text.replace("\n", " "))

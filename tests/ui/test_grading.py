@@ -152,3 +152,15 @@ def test_a_bad_temperature_shows_the_core_message_and_keeps_the_last_grade(app_c
     assert badge.property("grade") == "stale"
     assert "last valid input" in badge.text()
     assert c.grading.grades().crs is None
+
+
+def test_a_blank_case_badge_says_what_to_fix_and_shows_all_of_it(app_controller) -> None:
+    c = app_controller
+    c.window.patient_bar.age.edit.clear()
+    badge = _card(c, "icans").badge
+    assert badge.property("grade") == "stale"
+    # Nothing was graded before, so there is no "last valid input" to speak of.
+    assert "last valid input" not in badge.text()
+    assert "fix the marked field" in badge.text()
+    # The wrapped two-line text gets the height it needs (no clipped badge).
+    assert badge.height() >= badge.heightForWidth(badge.width())
