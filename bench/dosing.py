@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -23,6 +22,7 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
+from bench.timing import cli_once, percentile, time_calls  # noqa: E402
 from calculator import (  # noqa: E402 - after the path is set
     DoseInput,
     ScheduleInput,
@@ -34,40 +34,6 @@ from calculator import (  # noqa: E402 - after the path is set
 
 SCALE_US = 50.0
 CLI_INPUT = '{"drug": "tocilizumab", "weight_kg": 70, "age_years": 54}'
-
-
-def time_calls(call: Callable[[], object], n: int) -> list[float]:
-    """Per-call times in microseconds, each call timed on its own."""
-    for _ in range(min(n, 200)):  # warm-up
-        call()
-    clock = time.perf_counter_ns
-    out: list[float] = []
-    for _ in range(n):
-        start = clock()
-        call()
-        out.append((clock() - start) / 1000)
-    return out
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
-
-
-def cli_once(command: str, text: str) -> float:
-    start = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "-m", "calculator", command],
-        input=text,
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        check=False,
-    )
-    elapsed = (time.perf_counter() - start) * 1000
-    if done.returncode != 0:
-        raise SystemExit(f"{command} failed ({done.returncode}): {done.stdout}{done.stderr}")
-    return elapsed
 
 
 def main() -> int:

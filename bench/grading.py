@@ -11,16 +11,14 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import subprocess
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
+from bench.timing import cli_once, percentile, time_calls  # noqa: E402
 from calculator import (  # noqa: E402 - after the path is set
     CrsInput,
     IcansInput,
@@ -33,40 +31,6 @@ from calculator import (  # noqa: E402 - after the path is set
 CORE_GOAL_US = 50.0
 CLI_GOAL_MS = 150.0
 CLI_INPUT = '{"temperature_c": 39.5, "vasopressors": ["norepinephrine"], "oxygen": "facemask"}'
-
-
-def time_calls(call: Callable[[], object], n: int) -> list[float]:
-    """Per-call times in microseconds, each call timed on its own."""
-    for _ in range(min(n, 500)):  # warm-up
-        call()
-    clock = time.perf_counter_ns
-    out: list[float] = []
-    for _ in range(n):
-        start = clock()
-        call()
-        out.append((clock() - start) / 1000)
-    return out
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
-
-
-def cli_once() -> float:
-    start = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "-m", "calculator", "grade-crs"],
-        input=CLI_INPUT,
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        check=False,
-    )
-    elapsed = (time.perf_counter() - start) * 1000
-    if done.returncode != 0:
-        raise SystemExit(f"grade-crs failed ({done.returncode}): {done.stdout}{done.stderr}")
-    return elapsed
 
 
 def main() -> int:
@@ -91,7 +55,7 @@ def main() -> int:
     print(f"python {sys.version.split()[0]}, ruleset {rs.meta.version}")
     ok = True
     for name, call in cases.items():
-        times = time_calls(call, args.calls)
+        times = time_calls(call, args.calls, warmup=500)
         median = statistics.median(times)
         p99 = percentile(times, 99)
         verdict = "ok" if median < CORE_GOAL_US else "SLOWER THAN GOAL"
@@ -101,8 +65,8 @@ def main() -> int:
             f"(goal < {CORE_GOAL_US:g} µs median: {verdict})"
         )
 
-    cli_once()  # warm-up: bytecode and file caches
-    walls = [cli_once() for _ in range(args.cli_runs)]
+    cli_once("grade-crs", CLI_INPUT)  # warm-up: bytecode and file caches
+    walls = [cli_once("grade-crs", CLI_INPUT) for _ in range(args.cli_runs)]
     median = statistics.median(walls)
     verdict = "ok" if median < CLI_GOAL_MS else "SLOWER THAN GOAL"
     ok &= median < CLI_GOAL_MS
