@@ -13,13 +13,17 @@ from calculator.rulebook.profiles import Profile
 EQUIVALENT_PLACES = VOLUME_PLACES
 
 
-def equivalent_mg(rs: Ruleset, drug: str, dose_mg: float | Decimal, to: str) -> Decimal:
-    """STER-EQ: ``dose_mg`` of ``drug`` as mg of ``to``, to 0.01 mg."""
+def exact_equivalent_mg(rs: Ruleset, drug: str, dose_mg: float | Decimal, to: str) -> Decimal:
+    """STER-EQ: ``dose_mg`` of ``drug`` as mg of ``to``, unrounded (for sums of many doses)."""
     table = rs.dosing.ster_eq.equivalent_mg
     if drug not in table or to not in table:
         raise KeyError(f"STER-EQ has no equivalent for {drug if drug not in table else to}")
-    value = dec(dose_mg) * dec(table[to]) / dec(table[drug])
-    return round_half_up(value, EQUIVALENT_PLACES)
+    return dec(dose_mg) * dec(table[to]) / dec(table[drug])
+
+
+def equivalent_mg(rs: Ruleset, drug: str, dose_mg: float | Decimal, to: str) -> Decimal:
+    """STER-EQ: ``dose_mg`` of ``drug`` as mg of ``to``, to 0.01 mg."""
+    return round_half_up(exact_equivalent_mg(rs, drug, dose_mg, to), EQUIVALENT_PLACES)
 
 
 def dexamethasone_equivalent(rs: Ruleset, drug: str, dose_mg: float | Decimal) -> Decimal:
