@@ -64,31 +64,37 @@ class SourcesDialog(QDialog):
             self.table.setRowHidden(r, bool(needle) and not any(needle in c for c in cells))
 
 
-class AboutDialog(QDialog):
+class TextDialog(QDialog):
+    """A read-only, selectable text with a Close button (About, rule details)."""
+
+    def __init__(
+        self, text: str, parent: QWidget, *, name: str, title: str, accessible: str
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName(f"{name}Dialog")
+        self.setAccessibleName(title)
+        self.setWindowTitle(title)
+        self.text = wrapped_label(text, f"{name}Text", accessible)
+        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        box = QVBoxLayout(self)
+        box.addWidget(self.text)
+        box.addWidget(buttons)
+
+
+class AboutDialog(TextDialog):
     def __init__(self, text: str, parent: QWidget) -> None:
-        super().__init__(parent)
-        self.setObjectName("aboutDialog")
-        self.setAccessibleName("About CRS Bedside Calculator")
-        self.setWindowTitle("About CRS Bedside Calculator")
-        self.text = wrapped_label(text, "aboutText", "Versions and ruleset fingerprint")
-        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
-        box = QVBoxLayout(self)
-        box.addWidget(self.text)
-        box.addWidget(buttons)
+        super().__init__(
+            text,
+            parent,
+            name="about",
+            title="About CRS Bedside Calculator",
+            accessible="Versions and ruleset fingerprint",
+        )
 
 
-class RuleDialog(QDialog):
+class RuleDialog(TextDialog):
     def __init__(self, rich_text: str, parent: QWidget) -> None:
-        super().__init__(parent)
-        self.setObjectName("ruleDialog")
+        super().__init__(rich_text, parent, name="rule", title="Rule", accessible="Rule details")
         self.setAccessibleName("Rule details")
-        self.setWindowTitle("Rule")
-        self.text = wrapped_label(rich_text, "ruleText", "Rule details")
-        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
-        box = QVBoxLayout(self)
-        box.addWidget(self.text)
-        box.addWidget(buttons)
