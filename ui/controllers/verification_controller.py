@@ -102,8 +102,10 @@ class VerificationController(QObject):
         v.back_button.clicked.connect(lambda: v.show_page(v.ORDER))
         v.compare_button.clicked.connect(self.compare)
         v.again_button.clicked.connect(self.new_check)
-        v.print_button.clicked.connect(self.print_record)
-        v.pdf_button.clicked.connect(self.export_pdf)
+        # Lambdas, not the methods: clicked(bool) would arrive as their first argument
+        # (a PDF path of False was the "Save record as PDF" traceback).
+        v.print_button.clicked.connect(lambda: self.print_record())
+        v.pdf_button.clicked.connect(lambda: self.export_pdf())
         v.show_page(v.ORDER)
 
     # --- filling in ------------------------------------------------------------------------
@@ -250,7 +252,13 @@ class VerificationController(QObject):
             if not chosen:
                 return None
             path = Path(chosen)
-        data = write_pdf(self.record, path, self.ctx.settings().printer.page_size)
+        try:
+            data = write_pdf(self.record, path, self.ctx.settings().printer.page_size)
+        except OSError as exc:
+            self.view.status.setText(
+                f"The record could not be saved to {path}: {exc.strerror or exc}"
+            )
+            return None
         self._log("export", data)
         self.view.status.setText(f"Saved {path}.")
         return path

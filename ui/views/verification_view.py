@@ -2,7 +2,8 @@
 
 1. The order (first entry): drug, weight, age, regimen, ordered dose, vials.
 2. The independent entry: the verifier types weight, drug, dose and vials without
-   seeing the order's values or any calculated value (page 1 is hidden by then).
+   seeing the order's values or any calculated value: page 1 is hidden by then, the
+   dialog is modal, and the main window's contents are hidden until step 2 is left.
 3. The result: verdict, every comparison, and print / save-as-PDF of the record.
 """
 
@@ -10,6 +11,8 @@ from __future__ import annotations
 
 from typing import get_args
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QHideEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -17,6 +20,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMainWindow,
     QPushButton,
     QStackedWidget,
     QTableWidget,
@@ -48,6 +52,10 @@ class VerificationView(QDialog):
         self.setObjectName("verificationDialog")
         self.setWindowTitle("Pharmacy double check")
         self.setAccessibleName("Pharmacy double check")
+        # Modal: while the check is open nobody works in the main window, and step 2
+        # hides the main window's results altogether (set_blind).
+        self.setWindowModality(Qt.WindowModality.ApplicationModal)
+        self._hidden_behind: QWidget | None = None
         self.pages = named(QStackedWidget(), "verificationPages", "Double check steps")
 
         # --- 1. the order ---------------------------------------------------------------
@@ -151,6 +159,27 @@ class VerificationView(QDialog):
 
     def show_page(self, index: int) -> None:
         self.pages.setCurrentIndex(index)
+        self.set_blind(index == self.INDEPENDENT)
+
+    def set_blind(self, blind: bool) -> None:
+        """Step 2 is blind: the main window's contents (dose panel, grades, plan: every
+        calculated value) are hidden while the verifier types, and shown again after."""
+        if blind and self._hidden_behind is None:
+            window = self.parentWidget()
+            central = window.centralWidget() if isinstance(window, QMainWindow) else None
+            if central is not None and central.isVisible():
+                central.hide()
+                self._hidden_behind = central
+        elif not blind and self._hidden_behind is not None:
+            self._hidden_behind.show()
+            self._hidden_behind = None
+
+    def is_blind(self) -> bool:
+        return self._hidden_behind is not None
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        self.set_blind(False)
+        super().hideEvent(event)
 
     def set_rows(self, rows: list[tuple[str, str]]) -> None:
         self.table.setRowCount(len(rows))
