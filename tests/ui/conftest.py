@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QEvent
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from ui.app import application
 from ui.controllers.app import AppController
@@ -68,3 +68,18 @@ def app_controller(qapp: QApplication, qtbot, clock: list[datetime]) -> AppContr
     controller.window.show()
     qtbot.waitExposed(controller.window)
     return controller
+
+
+@pytest.fixture(autouse=True)
+def discard_unsaved_on_close(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """qtbot closes every window a test opened: the Save / Discard / Cancel question of a
+    changed case answers Discard (a modal box would wait forever headless). Tests of the
+    question itself patch ``ui.controllers.unsaved.ask_save`` again."""
+    asked: list[str] = []
+
+    def discard(parent, what):  # type: ignore[no-untyped-def]
+        asked.append(what)
+        return QMessageBox.StandardButton.Discard
+
+    monkeypatch.setattr("ui.controllers.unsaved.ask_save", discard)
+    return asked

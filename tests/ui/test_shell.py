@@ -114,6 +114,7 @@ def test_tab_order_follows_the_bedside_order(app_controller) -> None:
         bar.age.edit,
         bar.product,
         bar.assessed_at,
+        bar.minus_hour,
         bar.now_button,
         bar.label,
         crs.temperature.edit,

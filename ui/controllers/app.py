@@ -1,12 +1,16 @@
-"""Wires the main window to the core: profile, patient context, the tools, menus, dialogs."""
+"""Wires the main window to the core: profile, patient context, the tools, menus, dialogs.
+
+The one place that knows every controller: the tools share the case and its clock
+(ui/state.py CaseState); case documents, the session, the records and the unsaved-changes
+prompt see the app through ui/controllers/ports.py, never through this module
+(import-linter keeps it so).
+"""
 
 from __future__ import annotations
 
 import html
 import itertools
 import platform
-from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 
 import PySide6
@@ -25,8 +29,10 @@ from ui.controllers.patient import PatientController
 from ui.controllers.records_controller import RecordsController
 from ui.controllers.session import Session
 from ui.controllers.taper import TaperController
+from ui.controllers.unsaved import UnsavedChanges
 from ui.main_window import MainWindow
 from ui.models import PatientContext
+from ui.state import CaseState, Clock, system_clock
 from ui.storage import Locations
 from ui.views.dialogs import AboutDialog, RuleDialog, SourcesDialog
 from ui.views.dose import DoseView
@@ -34,11 +40,7 @@ from ui.views.grading import GradingView
 from ui.views.taper import TaperView
 from ui.widgets import RuleLinks
 
-Clock = Callable[[], datetime]
-
-
-def system_clock() -> datetime:
-    return datetime.now().replace(microsecond=0)
+__all__ = ["AppController", "Clock", "system_clock"]
 
 
 class AppController(QObject):
@@ -68,32 +70,21 @@ class AppController(QObject):
         }
         self.window = MainWindow(tools)
         self.window.setParent(None)
-        self.patient = PatientController(self.window.patient_bar, clock)
+        self.state = CaseState(clock, self)
+        self.patient = PatientController(self.window.patient_bar, self.state)
         self.grading = GradingController(grading_view, self.profile, self.patient.context())
         self.patient.changed.connect(self.grading.set_patient)
         self.grading.patient_errors.connect(lambda msgs: self.patient.set_errors("grading", msgs))
         self.profile_changed.connect(self.grading.set_profile)
-        self.dose = DoseController(
-            tools["dose"],
-            self.profile,
-            self.patient.context(),
-            clock,  # type: ignore[arg-type]
-        )
+        self.dose = DoseController(tools["dose"], self.profile, self.state)  # type: ignore[arg-type]
         self.patient.changed.connect(self.dose.set_patient)
         self.dose.patient_errors.connect(lambda msgs: self.patient.set_errors("dose", msgs))
         self.profile_changed.connect(self.dose.set_profile)
-        self.taper = TaperController(
-            tools["taper"],
-            self.profile,
-            self.patient.context(),
-            clock,  # type: ignore[arg-type]
-        )
+        self.taper = TaperController(tools["taper"], self.profile, self.state)  # type: ignore[arg-type]
         self.patient.changed.connect(self.taper.set_patient)
         self.taper.patient_errors.connect(lambda msgs: self.patient.set_errors("taper", msgs))
         self.profile_changed.connect(self.taper.set_profile)
-        self.management = ManagementController(
-            grading_view.management, self.profile, self.patient.context(), clock
-        )
+        self.management = ManagementController(grading_view.management, self.profile, self.state)
         self.grading.grades_changed.connect(self.management.set_grades)
         self.patient.changed.connect(self.management.set_patient)
         self.profile_changed.connect(self.management.set_profile)
@@ -109,7 +100,24 @@ class AppController(QObject):
         self._set_tab_order()
         self._show_profile()
         self.session = Session(self, locations)
-        self.records = RecordsController(self, self.session)
+        self.records = RecordsController(
+            self,
+            settings=lambda: self.session.settings,
+            audit_log=lambda: self.session.audit_log,
+            tell=self.session.tell,
+        )
+        # Installed after the session's close filter, so it is asked first; only the
+        # running app (with its folders) asks: screenshots and benches type nothing.
+        self.unsaved = UnsavedChanges(self.window, self._save_from_prompt)
+        self.unsaved.enabled = locations is not None
+        self.unsaved.watch(
+            self.state.changed,
+            self.grading.crs_graded,
+            self.grading.icans_graded,
+            self.dose.doses_changed,
+            self.taper.planned,
+            self.management.view.improving.toggled,
+        )
 
     # --- profile ---------------------------------------------------------------------
 
@@ -172,19 +180,34 @@ class AppController(QObject):
 
     # --- case documents ---------------------------------------------------------------
 
+    def request_new(self) -> bool:
+        """File > New (Ctrl+N): asks Save / Discard / Cancel first if the case is unsaved."""
+        if not self.unsaved.may_replace("starting a new case"):
+            return False
+        self.new_case()
+        return True
+
     def new_case(self) -> None:
-        """File > New: every tool back to empty, the profile kept."""
+        """A new case: every tool back to empty, the clock live, the profile kept; the old
+        case is no longer the one to recover."""
         self.case_path = None
         self._reset_tools()
+        self.session._case_replaced()
+        self.unsaved.clean()
         self.window.setWindowTitle("CRS Bedside Calculator")
 
     def _reset_tools(self) -> None:
+        with self.unsaved.loading():
+            self._blank_tools()
+
+    def _blank_tools(self) -> None:
         bar = self.window.patient_bar
         self.patient.load(
             PatientContext(
-                assessed_at=self.clock().replace(second=0, microsecond=0),
+                assessed_at=self.state.wall_now(),
                 weight_unit=self.session.settings.units.weight,
-            )
+            ),
+            live=True,
         )
         bar.weight.set_error(None)
         self.dose.set_doses([])
@@ -204,6 +227,7 @@ class AppController(QObject):
             combo.setCurrentIndex(0)
         ic.motor.setChecked(False)
         self.taper.view.regimen.setCurrentIndex(0)
+        self.taper.default_start()
         self.grading.recompute()
 
     def save_case(self, path: Path) -> bool:
@@ -213,6 +237,7 @@ class AppController(QObject):
             QMessageBox.warning(self.window, "Case not saved", str(exc))
             return False
         self.case_path = path
+        self.unsaved.clean()
         self.window.setWindowTitle(f"CRS Bedside Calculator — {path.name}")
         self.window.statusBar().showMessage(f"Saved {path}", 5000)
         return True
@@ -223,9 +248,11 @@ class AppController(QObject):
         except CaseError as exc:
             QMessageBox.warning(self.window, "Case not opened", str(exc))
             return False
-        self._reset_tools()
-        notes = apply_case(self, case)
+        with self.unsaved.loading():
+            self._blank_tools()
+            notes = apply_case(self, case)
         self.case_path = path
+        self.unsaved.clean()
         self.window.setWindowTitle(f"CRS Bedside Calculator — {path.name}")
         if notes:
             QMessageBox.information(self.window, "Case opened", "\n".join(notes))
@@ -233,29 +260,36 @@ class AppController(QObject):
 
     def restore_case(self, case: CaseDocument) -> list[str]:
         """Fill every tool from a recovered autosave (not tied to a file)."""
-        self._reset_tools()
-        notes = apply_case(self, case)
+        with self.unsaved.loading():
+            self._blank_tools()
+            notes = apply_case(self, case)
         self.case_path = None
+        self.unsaved.dirty = True  # recovered, not in any file yet
         self.window.setWindowTitle("CRS Bedside Calculator — recovered case")
         return notes
 
     def _open_dialog(self) -> None:
+        if not self.unsaved.may_replace("opening another case"):
+            return
         path, _ = QFileDialog.getOpenFileName(
             self.window, "Open case", "", "Case documents (*.json)"
         )
         if path:
             self.open_case(Path(path))
 
-    def _save_dialog(self, ask: bool = False) -> None:
+    def _save_dialog(self, ask: bool = False) -> bool:
         path = self.case_path
         if ask or path is None:
             chosen, _ = QFileDialog.getSaveFileName(
                 self.window, "Save case", "case.json", "Case documents (*.json)"
             )
             if not chosen:
-                return
+                return False
             path = Path(chosen)
-        self.save_case(path)
+        return self.save_case(path)
+
+    def _save_from_prompt(self) -> bool:
+        return self._save_dialog(False)
 
     # --- management actions ---------------------------------------------------------
 
@@ -286,7 +320,7 @@ class AppController(QObject):
         w.action_sources.triggered.connect(self.show_sources)
         w.action_about.triggered.connect(self.show_about)
         w.action_quit.triggered.connect(w.close)
-        w.action_new.triggered.connect(self.new_case)
+        w.action_new.triggered.connect(self.request_new)
         w.action_open.triggered.connect(self._open_dialog)
         w.action_save.triggered.connect(lambda: self._save_dialog(False))
         w.action_save_as.triggered.connect(lambda: self._save_dialog(True))
@@ -303,6 +337,7 @@ class AppController(QObject):
             bar.age.edit,
             bar.product,
             bar.assessed_at,
+            bar.minus_hour,
             bar.now_button,
             bar.label,
         ]
@@ -314,6 +349,10 @@ class AppController(QObject):
             QWidget.setTabOrder(a, b)
 
     # --- dialogs -----------------------------------------------------------------------
+
+    def keep_dialog(self, dialog: QWidget) -> None:
+        """Show a modeless dialog and keep it alive while it is open."""
+        self._keep(dialog)
 
     def _keep(self, dialog: QWidget) -> None:
         self._dialogs = [d for d in self._dialogs if d.isVisible()]

@@ -2,31 +2,37 @@
 
 Saving gathers what each tool holds into the core's CaseDocument (validated by the core);
 opening fills every tool back from one, so a saved case reopens as it was.
+
+The document's ``at`` is the case's one clock (CaseState.at, "Assessed at"). Every dose
+in the log goes into the document: a dose later than ``at`` is refused by the core, by
+name, never left out; the dose log asks to move the assessment time before it gets there.
+What was typed in °F or lb is saved as such (``units``) and reopens in that unit.
 """
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import QDateTime
 
 import calculator
 from calculator.case import CASE_FORMAT, CaseDocument, dump_case, load_case
 from calculator.inputs import validate
+from ui.controllers.ports import CaseTools
 from ui.models import PatientContext
-from ui.units import fmt
+from ui.units import c_to_f, fmt
 
-if TYPE_CHECKING:
-    from ui.controllers.app import AppController
+#: The case document's unit codes and the app's unit texts.
+TEMPERATURE_CODES = {"°C": "C", "°F": "F"}
 
 
 class CaseError(Exception):
     """The case could not be saved or opened; the message is the core's, for the user."""
 
 
-def build_case(app: AppController) -> CaseDocument:
+def build_case(app: CaseTools) -> CaseDocument:
     """The current state of every tool as the core's case document."""
     ctx = app.patient.context()
     patient: dict[str, Any] = {
@@ -36,15 +42,18 @@ def build_case(app: AppController) -> CaseDocument:
     }
     if ctx.product:
         patient["product"] = ctx.product
+    at = app.state.at()
     data: dict[str, Any] = {
         "format": CASE_FORMAT,
         "patient": patient,
-        "at": ctx.assessed_at,
-        "made_at": app.clock(),
+        "at": at,
+        "made_at": app.clock(),  # when the document is made (the wall clock)
         "profile": app.profile.id,
-        "tocilizumab_doses": tuple(d for d in app.dose.dose_times if d <= ctx.assessed_at),
+        "tocilizumab_doses": tuple(app.dose.dose_times),
         "improving": app.management.view.improving.isChecked(),
     }
+    if "units" in CaseDocument.model_fields:
+        data["units"] = typed_units(app)
     if not app.grading.crs_refused:
         data["crs"] = app.grading.crs_payload()
     if not app.grading.icans_refused:
@@ -57,7 +66,26 @@ def build_case(app: AppController) -> CaseDocument:
         raise CaseError(exc.message) from None
 
 
-def save_case(app: AppController, path: Path) -> CaseDocument:
+def typed_units(app: CaseTools) -> dict[str, str]:
+    """The units the user typed in: the temperature's and the weight's."""
+    _text, temp_unit = app.grading.temperature.typed()
+    return {
+        "temperature": TEMPERATURE_CODES.get(temp_unit, "C"),
+        "weight": app.patient.context().weight_unit,
+    }
+
+
+def _case_units(case: CaseDocument) -> tuple[str, str]:
+    """(temperature unit text, weight unit) the case was typed in; °C and kg when unsaid."""
+    units = getattr(case, "units", None)
+    if units is None:
+        return "°C", "kg"
+    temp = getattr(units, "temperature", None) or "C"
+    weight = getattr(units, "weight", None) or "kg"
+    return ("°F" if temp == "F" else "°C"), ("lb" if weight == "lb" else "kg")
+
+
+def save_case(app: CaseTools, path: Path) -> CaseDocument:
     case = build_case(app)
     text = json.dumps(dump_case(case), indent=2, ensure_ascii=False) + "\n"
     try:
@@ -80,7 +108,7 @@ def read_case(path: Path) -> CaseDocument:
         raise CaseError(exc.message) from None
 
 
-def apply_case(app: AppController, case: CaseDocument) -> list[str]:
+def apply_case(app: CaseTools, case: CaseDocument) -> list[str]:
     """Fill every tool from ``case``; returns notes on anything that could not be shown."""
     notes: list[str] = []
     if case.profile and case.profile != app.profile.id:
@@ -92,11 +120,12 @@ def apply_case(app: AppController, case: CaseDocument) -> list[str]:
                 f"the active profile {app.profile.id} stays."
             )
     p = case.patient
+    _temp_unit, weight_unit = _case_units(case)
     app.patient.load(
         PatientContext(
             label=p.label,
             weight_kg=p.weight_kg,
-            weight_unit="kg",
+            weight_unit=weight_unit,
             age_years=p.age_years,
             product=p.product or "",
             assessed_at=case.at,
@@ -112,11 +141,13 @@ def apply_case(app: AppController, case: CaseDocument) -> list[str]:
     return notes
 
 
-def _apply_crs(app: AppController, case: CaseDocument) -> None:
+def _apply_crs(app: CaseTools, case: CaseDocument) -> None:
     v = app.grading.view.crs_inputs
     crs = case.crs or calculator.CrsInput()
-    temp = "" if crs.temperature_c is None else fmt(crs.temperature_c, 2)
-    app.grading.temperature.set_value(temp, "°C")
+    unit, _weight = _case_units(case)
+    celsius = crs.temperature_c
+    value = None if celsius is None else (c_to_f(celsius) if unit == "°F" else celsius)
+    app.grading.temperature.set_value("" if value is None else fmt(value, 2), unit)
     v.fever_masked.setChecked(crs.fever_masked)
     v.hypotension.setChecked(crs.hypotension)
     for key, box in v.vasopressors.items():
@@ -126,7 +157,7 @@ def _apply_crs(app: AppController, case: CaseDocument) -> None:
     v.flow.edit.setText("" if flow is None else fmt(flow, 2))
 
 
-def _apply_icans(app: AppController, case: CaseDocument) -> list[str]:
+def _apply_icans(app: CaseTools, case: CaseDocument) -> list[str]:
     ic = app.grading.view.icans_inputs
     icans = case.icans
     notes: list[str] = []
@@ -162,7 +193,7 @@ def _apply_icans(app: AppController, case: CaseDocument) -> list[str]:
     return notes
 
 
-def _apply_taper(app: AppController, case: CaseDocument) -> None:
+def _apply_taper(app: CaseTools, case: CaseDocument) -> None:
     t = case.taper
     assert t is not None
     v = app.taper.view

@@ -1,14 +1,21 @@
 """The dose panel's logic: patient context + drug -> DoseInput -> core dose(); the
-tocilizumab dose log -> ScheduleInput -> core tocilizumab_schedule(), counted down."""
+tocilizumab dose log -> ScheduleInput -> core tocilizumab_schedule(), counted down.
+
+The dose log counts down on the case's clock (CaseState.at: "Assessed at", live until
+set), the same time the management panel, the autosave and the printed record use.
+Nothing typed is lost here: a dose later than a set assessment time is never dropped
+(the user is asked to move the assessment time), a removed dose can be put back, a
+second dose at the same time asks first, and a double click adds one dose.
+"""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any, get_args
+from typing import Any, Literal, get_args
 
-from PySide6.QtCore import QDateTime, QObject, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 import calculator
 from calculator.dosing import (
@@ -23,11 +30,58 @@ from calculator.dosing import (
 )
 from calculator.inputs import validate
 from calculator.rulebook.dosing import Drug
+from ui.controllers.time_entry import TimeEntry
 from ui.models import FieldMessage, PatientContext
+from ui.state import CaseState
+from ui.timeentry import shown
 from ui.units import fmt, kg_to_lb
 from ui.views.dose import DoseView
 
 DATE_TIME = "%Y-%m-%d %H:%M"
+
+LateChoice = Literal["now", "dose"]
+
+
+def ask_late_dose(
+    parent: QWidget, dose_at: datetime, case_at: datetime, can_now: bool
+) -> LateChoice | None:
+    """The dose is later than the (set) assessment time: move the time, or do not add."""
+    box = QMessageBox(parent)
+    box.setObjectName("lateDoseQuestion")
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle("Dose later than the assessment time")
+    box.setText(
+        f"The dose at {shown(dose_at)} is later than \"Assessed at\" {shown(case_at)}.\n\n"
+        "A case holds only doses given by its assessment time. Move the assessment time "
+        "so the dose is kept?"
+    )
+    now = box.addButton("Assessed at: now (live)", QMessageBox.ButtonRole.AcceptRole)
+    now.setEnabled(can_now)
+    at_dose = box.addButton(
+        f"Assessed at: {shown(dose_at)}", QMessageBox.ButtonRole.AcceptRole
+    )
+    cancel = box.addButton("Do not add", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(now if can_now else at_dose)
+    box.setEscapeButton(cancel)
+    box.exec()
+    clicked = box.clickedButton()
+    box.deleteLater()
+    if clicked is now:
+        return "now"
+    if clicked is at_dose:
+        return "dose"
+    return None
+
+
+def ask_duplicate(parent: QWidget, at: datetime) -> bool:
+    answer = QMessageBox.question(
+        parent,
+        "Same dose time twice?",
+        f"A dose at {shown(at)} is already in the log. Add a second dose at the same time?",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No,
+    )
+    return answer == QMessageBox.StandardButton.Yes
 
 
 def _messages(exc: calculator.InputError) -> list[FieldMessage]:
@@ -54,18 +108,12 @@ class DoseController(QObject):
     doses_changed = Signal(object)  # list[datetime]: the dose log
     patient_errors = Signal(object)  # list[FieldMessage] for the patient bar
 
-    def __init__(
-        self,
-        view: DoseView,
-        profile: calculator.Profile,
-        patient: PatientContext,
-        clock: Callable[[], datetime],
-    ) -> None:
+    def __init__(self, view: DoseView, profile: calculator.Profile, state: CaseState) -> None:
         super().__init__(view)
         self.view = view
         self.profile = profile
-        self.patient = patient
-        self.clock = clock
+        self.state = state
+        self.patient = state.patient()
         self.result: TocilizumabDose | AgentDose | None = None
         self.schedule: ScheduleResult | None = None
         self.dose_times: list[datetime] = []
@@ -78,12 +126,20 @@ class DoseController(QObject):
         view.regimen.currentIndexChanged.connect(self.recompute)
         view.add_dose.clicked.connect(self.add_dose_from_view)
         view.remove_dose.clicked.connect(self.remove_selected)
-        self.timer = QTimer(self)
-        self.timer.setObjectName("countdownTimer")
-        self.timer.setInterval(1000)
-        self.timer.timeout.connect(self.tick)
-        self.timer.start()
-        view.dose_time.setDateTime(QDateTime(clock().replace(second=0, microsecond=0)))
+        view.undo_remove.clicked.connect(self.undo_remove)
+        view.undo_shortcut.activated.connect(self.undo_remove)
+        self.removed: list[datetime] = []
+        self.time = TimeEntry(view.time_field, state.wall_clock)
+        view.dose_time.returnPressed.connect(self.add_dose_from_view)
+        view.time_field.now_button.clicked.connect(lambda: self.time.show(state.wall_now()))
+        view.time_field.minus_hour.clicked.connect(self._hour_earlier)
+        # A double click on "Add dose" is two clicks: the second, within the double-click
+        # interval and for the same time, is not a second dose.
+        self._guard = QTimer(self)
+        self._guard.setSingleShot(True)
+        self._last_added: datetime | None = None
+        state.clock_changed.connect(self._clock_moved)
+        self.time.show(state.at())
         self._fill_regimens()
         self.recompute()
         self.recompute_schedule()
@@ -264,20 +320,75 @@ class DoseController(QObject):
         self._fill_log()
         self.recompute_schedule()
 
-    def add_dose_from_view(self) -> None:
-        self.add_dose(self.view.dose_time.dateTime().toPython())  # type: ignore[arg-type]
+    def add_dose_from_view(self) -> bool:
+        """"Add dose" or Enter in the time field: the typed time, asked about when it is a
+        duplicate or later than the set assessment time; returns whether it was added."""
+        at = self.time.value()
+        if at is None:
+            return False
+        if self._guard.isActive() and at == self._last_added:
+            return False
+        if at in self.dose_times and not ask_duplicate(self.view, at):
+            return False
+        wall = self.state.wall_now()
+        if at > wall:
+            self.view.time_field.field.set_error(
+                f"is later than now ({shown(wall)}): record only doses given"
+            )
+            return False
+        if at > self.state.at():
+            choice = ask_late_dose(self.view, at, self.state.at(), can_now=True)
+            if choice is None:
+                return False
+            if choice == "now":
+                self.state.follow_live()
+            else:
+                self.state.set_at(at)
+        self.add_dose(at)
+        self._last_added = at
+        self._guard.start(QApplication.doubleClickInterval())
+        self.time.show(at)
+        self._say(f"Dose {self.dose_times.index(at) + 1} ({shown(at)}) added.")
+        return True
+
+    def _hour_earlier(self) -> None:
+        at = self.time.value() or self.state.at()
+        self.time.show(at - timedelta(hours=1))
+
+    def _clock_moved(self, *_: object) -> None:
+        self.time.show(self.state.at())
+        self.recompute_schedule()
 
     def remove_selected(self) -> None:
         row = self.view.doses.currentRow()
         if 0 <= row < len(self.dose_times):
-            del self.dose_times[row]
+            removed = self.dose_times.pop(row)
+            self.removed.append(removed)
+            self.view.undo_remove.setEnabled(True)
             self._fill_log()
             self.recompute_schedule()
+            self._say(f"Dose {row + 1} ({shown(removed)}) removed. Undo: Ctrl+Z or Undo remove.")
+
+    def undo_remove(self) -> None:
+        """Put the last removed dose back (Ctrl+Z or "Undo remove")."""
+        if not self.removed:
+            return
+        at = self.removed.pop()
+        self.view.undo_remove.setEnabled(bool(self.removed))
+        self.add_dose(at)
+        self._say(f"Dose {self.dose_times.index(at) + 1} ({shown(at)}) put back.")
 
     def set_doses(self, doses: list[datetime]) -> None:
         self.dose_times = sorted(doses)
+        self.removed.clear()
+        self.view.undo_remove.setEnabled(False)
+        self._say("")
         self._fill_log()
         self.recompute_schedule()
+
+    def _say(self, text: str) -> None:
+        self.view.log_notice.setText(text)
+        self.view.log_notice.setVisible(bool(text))
 
     def _fill_log(self) -> None:
         self.doses_changed.emit(list(self.dose_times))
@@ -290,7 +401,7 @@ class DoseController(QObject):
 
     def recompute_schedule(self) -> None:
         v = self.view
-        now = self.clock()
+        now = self.state.at()
         try:
             inp = validate(ScheduleInput, {"doses": tuple(self.dose_times), "at": now})
         except calculator.InputError as exc:
@@ -317,7 +428,8 @@ class DoseController(QObject):
         )
         v.limits.setText(
             f"Profile {self.profile.id}: at least {fmt(lim.min_interval_h)} h between doses. "
-            f"Clock: {now.strftime(DATE_TIME)}."
+            f"Counted at the assessment time {now.strftime(DATE_TIME)}"
+            f"{' (live)' if self.state.live else ' (set)'}."
         )
         v.reasons.set_items(result.reasons, "Why")
         v.log_warnings.set_items(result.warnings, "⚠ Warnings")

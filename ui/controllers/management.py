@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -13,6 +12,7 @@ import calculator
 from calculator.inputs import validate
 from calculator.management import RecommendInput, RecommendResult, recommend
 from ui.models import Grades, PatientContext
+from ui.state import CaseState
 from ui.units import fmt
 from ui.views.management import ActionItem, ManagementPanel
 
@@ -30,20 +30,21 @@ class ManagementController(QObject):
         self,
         view: ManagementPanel,
         profile: calculator.Profile,
-        patient: PatientContext,
-        clock: Callable[[], datetime],
+        state: CaseState,
     ) -> None:
         super().__init__(view)
         self.view = view
         self.profile = profile
-        self.patient = patient
-        self.clock = clock
+        self.state = state
+        self.patient = state.patient()
         self.grades = Grades()
         self.doses: tuple[datetime, ...] = ()
         self.result: RecommendResult | None = None
         self.last_recompute_ms = 0.0
         self._last_key: tuple[object, ...] | None = None
         view.improving.toggled.connect(self.recompute)
+        # The suggestions are for the case's time, the one the dose log counts down on.
+        state.clock_changed.connect(self.recompute)
 
     def set_profile(self, profile: calculator.Profile) -> None:
         self.profile = profile
@@ -67,7 +68,7 @@ class ManagementController(QObject):
             "crs_grade": self.grades.crs,
             "icans_grade": self.grades.icans,
             "tocilizumab_doses": self.doses,
-            "at": self.clock(),
+            "at": self.state.at(),
             "improving": self.view.improving.isChecked(),
         }
         # A refused weight or age is marked in the patient bar by the tool that uses it;

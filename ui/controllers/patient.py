@@ -1,14 +1,17 @@
-"""The patient context: weight (kg/lb), age, product, assessment time, entered once."""
+"""The patient bar: weight (kg/lb), age, product, label, entered once, and "Assessed at",
+the case's one clock (live until set; "Now" goes back to live). Both live in CaseState."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from PySide6.QtCore import QDateTime, QObject, Signal
+from PySide6.QtCore import QObject, SignalInstance
 
+from ui.controllers.time_entry import TimeEntry
 from ui.controllers.unit_field import UnitField
 from ui.models import FieldMessage, PatientContext
+from ui.state import CaseState
 from ui.units import WeightUnit, from_kg, parse_number, to_kg
 from ui.views.patient import PatientBar
 
@@ -29,13 +32,15 @@ def _core_value(text: str, unit: str, to_canonical: Callable[[float], float]) ->
     return text.strip() if value is None else to_canonical(value)
 
 
-class PatientController(QObject):
-    changed = Signal(object)  # PatientContext
+LIVE_TEXT = "● now (live): follows the clock"
+SET_TEXT = "set by you · Now goes back to live"
 
-    def __init__(self, view: PatientBar, clock: Callable[[], datetime]) -> None:
+
+class PatientController(QObject):
+    def __init__(self, view: PatientBar, state: CaseState) -> None:
         super().__init__(view)
         self.view = view
-        self._clock = clock
+        self.state = state
         self._errors: dict[str, dict[str, str]] = {}
         self.weight = UnitField(
             view.weight.edit, view.weight_unit, view.weight_conversion, _convert_weight
@@ -44,15 +49,47 @@ class PatientController(QObject):
         view.age.edit.textEdited.connect(self._emit)
         view.product.currentIndexChanged.connect(self._emit)
         view.label.textEdited.connect(self._emit)
-        view.assessed_at.dateTimeChanged.connect(self._emit)
+        self.time = TimeEntry(view.assessed, state.wall_clock)
+        self.time.entered.connect(self.set_time)
         view.now_button.clicked.connect(self.set_now)
+        view.minus_hour.clicked.connect(self.hour_earlier)
+        state.clock_changed.connect(self._show_clock)
         self._blocked = False
-        self.set_now()
+        self._show_clock()
+        self.state.set_patient(self._fields(), emit=False)
+
+    @property
+    def changed(self) -> SignalInstance:
+        """The patient context changed (a field, or the case time set / back to live)."""
+        return self.state.changed
 
     def set_now(self) -> None:
-        self.view.assessed_at.setDateTime(QDateTime(self._clock().replace(second=0, microsecond=0)))
+        """ "Now": the assessment time follows the wall clock again (live)."""
+        self.state.follow_live()
+        self._show_clock()
+
+    def hour_earlier(self) -> None:
+        self.state.set_at(self.state.at() - timedelta(hours=1))
+
+    def set_time(self, at: datetime) -> None:
+        """The user set "Assessed at" (also used by the dose log's late-dose question)."""
+        self.state.set_at(at)
+        self._show_clock()
+
+    def _show_clock(self, *_: object) -> None:
+        live = self.state.live
+        self.time.show(self.state.at())
+        mode = self.view.assessed.mode
+        mode.setText(LIVE_TEXT if live else SET_TEXT)
+        mode.setProperty("live", live)
+        self.view.assessed_at.setAccessibleDescription(
+            "live: follows the clock" if live else "set by you"
+        )
 
     def context(self) -> PatientContext:
+        return self.state.patient()
+
+    def _fields(self) -> PatientContext:
         text, unit = self.weight.typed()
         wunit: WeightUnit = "lb" if unit == "lb" else "kg"
         return PatientContext(
@@ -61,11 +98,12 @@ class PatientController(QObject):
             weight_unit="lb" if self.weight.unit == "lb" else "kg",
             age_years=_core_value(self.view.age.text(), "years", lambda v: v),
             product=self.view.product.currentData() or "",
-            assessed_at=self.view.assessed_at.dateTime().toPython(),  # type: ignore[arg-type]
+            assessed_at=self.state.at(),
         )
 
-    def load(self, ctx: PatientContext) -> None:
-        """Fill the bar from a saved context (File > Open)."""
+    def load(self, ctx: PatientContext, live: bool = False) -> None:
+        """Fill the bar from a saved context (File > Open: its time is set), or a blank
+        one (File > New: ``live``, the time follows the clock)."""
         self._blocked = True
         try:
             self.view.label.setText(ctx.label)
@@ -78,9 +116,14 @@ class PatientController(QObject):
             age = ctx.age_years
             self.view.age.edit.setText(_plain(age) if isinstance(age, float | int) else age or "")
             self.view.product.setCurrentIndex(max(0, self.view.product.findData(ctx.product)))
-            self.view.assessed_at.setDateTime(QDateTime(ctx.assessed_at))
+            self.state.set_patient(self._fields(), emit=False)
+            if live:
+                self.state.follow_live()
+            else:
+                self.state.set_at(ctx.assessed_at)
         finally:
             self._blocked = False
+        self._show_clock()
         self._emit()
 
     def set_errors(self, source: str, messages: Iterable[FieldMessage]) -> list[FieldMessage]:
@@ -102,8 +145,7 @@ class PatientController(QObject):
         return rest
 
     def _emit(self, *_: object) -> None:
-        if not self._blocked:
-            self.changed.emit(self.context())
+        self.state.set_patient(self._fields(), emit=not self._blocked)
 
 
 def _plain(value: float) -> str:

@@ -8,8 +8,8 @@ case, asks where to write, and reports in plain words.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QFileDialog, QMessageBox
@@ -20,6 +20,7 @@ from calculator.case import dump_case
 from calculator.inputs import validate
 from calculator.taper import TaperInput, plan_taper
 from ui.controllers.case import CaseError, build_case
+from ui.controllers.ports import AppPort
 from ui.controllers.verification_controller import VerificationContext, VerificationController
 from ui.records import (
     Record,
@@ -31,20 +32,27 @@ from ui.records import (
     taper_checklist,
     write_pdf,
 )
+from ui.settings import Settings
 from ui.views.verification_view import VerificationView
-
-if TYPE_CHECKING:
-    from ui.controllers.app import AppController
-    from ui.controllers.session import Session
 
 STATUS_MS = 8000
 
 
 class RecordsController(QObject):
-    def __init__(self, app: AppController, session: Session) -> None:
-        super().__init__(app)
+    def __init__(
+        self,
+        app: AppPort,
+        settings: Callable[[], Settings],
+        audit_log: Callable[[], Path | None],
+        tell: Callable[[list[str]], None],
+    ) -> None:
+        """``settings``, ``audit_log`` and ``tell`` come from the session (the app wires
+        them): the printer settings, where records are logged, plain words to the user."""
+        super().__init__(app.window)
         self.app = app
-        self.session = session
+        self._settings = settings
+        self._audit_log = audit_log
+        self._tell = tell
         self.verification: VerificationController | None = None
         w = app.window
         w.action_print_handoff.triggered.connect(lambda: self.print_handoff())
@@ -99,13 +107,13 @@ class RecordsController(QObject):
     # --- output ------------------------------------------------------------------------
 
     def _log(self, record: Record, event: Event, content: bytes | None) -> None:
-        log = self.session.audit_log
+        log = self._audit_log()
         if log is None:
             return
         try:
             log_record(log, record, event, self.app.clock(), content)
         except (OSError, ValueError) as exc:
-            self.session.tell([f"The audit log could not be written ({exc})."])
+            self._tell([f"The audit log could not be written ({exc})."])
 
     def _export(self, record: Record | None, path: Path | None, suggested: str) -> Path | None:
         if record is None:
@@ -118,7 +126,7 @@ class RecordsController(QObject):
                 return None
             path = Path(chosen)
         try:
-            data = write_pdf(record, path, self.session.settings.printer.page_size)
+            data = write_pdf(record, path, self._settings().printer.page_size)
         except OSError as exc:
             self._refuse("PDF not saved", f"{path} could not be written: {exc.strerror or exc}")
             return None
@@ -129,7 +137,7 @@ class RecordsController(QObject):
     def _print(self, record: Record | None) -> bool:
         if record is None:
             return False
-        p = self.session.settings.printer
+        p = self._settings().printer
         printer = make_printer(p.page_size, p.printer_name, p.copies)
         if not print_with_dialog(record, printer, self.app.window):
             return False
@@ -160,8 +168,8 @@ class RecordsController(QObject):
         ctx = VerificationContext(
             rs=app.rs,
             profile=lambda: app.profile,
-            settings=lambda: self.session.settings,
-            audit_log=self.session.audit_log,
+            settings=self._settings,
+            audit_log=self._audit_log(),
             clock=app.clock,
             label=lambda: app.patient.context().label,
         )
@@ -176,5 +184,5 @@ class RecordsController(QObject):
             regimen=app.dose.view.regimen.currentData() or "",
         )
         self.verification = controller
-        app._keep(view)
+        app.keep_dialog(view)
         return view

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
@@ -31,13 +31,11 @@ from calculator.inputs import validate
 from calculator.rulebook.profiles import Profile
 from ui.autosave import Autosaver, Recovery, discard
 from ui.controllers.case import CaseError, build_case
+from ui.controllers.ports import AppPort
 from ui.settings import Settings, save_settings
 from ui.startup import load_institution_profile, start_up
 from ui.storage import Locations, set_aside
 from ui.views.settings_dialog import TEMPERATURE_TEXT, SettingsDialog
-
-if TYPE_CHECKING:
-    from ui.controllers.app import AppController
 
 #: (parent, question) -> restore? The default asks with a QMessageBox.
 RestorePrompt = Callable[[QWidget, str], bool]
@@ -60,7 +58,7 @@ class Session(QObject):
     settings_changed = Signal(object)  # ui.settings.Settings
     messages = Signal(object)  # list[str]: plain words shown to the user
 
-    def __init__(self, app: AppController, locations: Locations | None) -> None:
+    def __init__(self, app: AppPort, locations: Locations | None) -> None:
         super().__init__(app)
         self.app = app
         self.locations = locations
@@ -94,7 +92,6 @@ class Session(QObject):
             self._watch_changes()
             app.window.installEventFilter(self)
         app.window.action_settings.triggered.connect(self.open_settings)
-        app.window.action_new.triggered.connect(self._case_replaced)
         self.tell(self.startup_messages)
 
     # --- where things go ---------------------------------------------------------------
@@ -237,7 +234,7 @@ class Session(QObject):
             return None
 
     def _case_replaced(self) -> None:
-        """File > New: the old case is no longer the one to recover."""
+        """File > New (once the user agreed): the old case is no longer the one to recover."""
         if self.autosaver is not None and not self.recovery_pending:
             discard(self.autosaver.path)
 

@@ -4,8 +4,6 @@ plan_taper() -> steps table, day table, totals and chart."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from datetime import datetime
 from typing import Any, get_args
 
 from PySide6.QtCore import QDateTime, QObject, Qt, Signal
@@ -17,6 +15,7 @@ from calculator.inputs import validate
 from calculator.rulebook.taper import Route, SteroidDrug
 from calculator.taper import TaperInput, TaperResult, plan_taper
 from ui.models import FieldMessage, PatientContext
+from ui.state import CaseState
 from ui.units import fmt, parse_number
 from ui.views.taper import STEP_COLUMNS, TaperView
 
@@ -47,13 +46,13 @@ class TaperController(QObject):
         self,
         view: TaperView,
         profile: calculator.Profile,
-        patient: PatientContext,
-        clock: Callable[[], datetime],
+        state: CaseState,
     ) -> None:
         super().__init__(view)
         self.view = view
         self.profile = profile
-        self.patient = patient
+        self.state = state
+        self.patient = state.patient()
         self.result: TaperResult | None = None
         self.mode = "regimen"
         self.last_recompute_ms = 0.0
@@ -65,8 +64,7 @@ class TaperController(QObject):
             mark = " ⚠" if reg.needs_verification else ""
             view.regimen.addItem(f"{reg.id}: {reg.title} [{reg.status}]{mark}", reg.id)
         view.regimen.addItem("Own steps (build step by step)", OWN_STEPS)
-        start = clock().replace(minute=0, second=0, microsecond=0)
-        view.start.setDateTime(QDateTime(start))
+        self.default_start()
         view.regimen.currentIndexChanged.connect(self._regimen_changed)
         view.start.dateTimeChanged.connect(self.recompute)
         view.first_days.edit.textEdited.connect(self.recompute)
@@ -79,6 +77,11 @@ class TaperController(QObject):
         view.remove_step.clicked.connect(self.remove_step)
         view.reset_steps.clicked.connect(self.reset_to_regimen)
         self._regimen_changed()
+
+    def default_start(self) -> None:
+        """The taper starts by default at the case's time (the hour of "Assessed at")."""
+        start = self.state.at().replace(minute=0)
+        self.view.start.setDateTime(QDateTime(start))
 
     # --- inputs from outside ---------------------------------------------------------
 

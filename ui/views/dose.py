@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateTimeEdit,
     QFormLayout,
     QFrame,
     QGroupBox,
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.views.time_field import TimeField
 from ui.widgets import (
     FieldErrorLabel,
     MessageList,
@@ -92,7 +93,7 @@ class DoseView(QWidget):
         dose_card.setProperty("role", "resultCard")
         form = QFormLayout()
         form.addRow(_buddy("D&rug", self.drug), self.drug)
-        form.addRow(_buddy("Re&gimen", self.regimen), self.regimen)
+        form.addRow(_buddy("Reg&imen", self.regimen), self.regimen)
         form.addRow(self.regimen_error)
         card = QVBoxLayout(dose_card)
         card.addLayout(form)
@@ -108,13 +109,27 @@ class DoseView(QWidget):
         log = QGroupBox("Tocilizumab dose log (this episode)")
         log.setObjectName("doseLog")
         self.log_box = log
-        self.dose_time = named(QDateTimeEdit(), "doseTime", "Time the dose was given")
-        self.dose_time.setCalendarPopup(True)
-        self.dose_time.setDisplayFormat("yyyy-MM-dd HH:mm")
-        self.add_dose = named(QPushButton("&Add dose"), "addDose", "Add a dose given at this time")
-        self.remove_dose = named(
-            QPushButton("Re&move selected"), "removeDose", "Remove the selected dose"
+        # One line edit ("0730" is 07:30 today; Enter adds the dose), -1 h, Now.
+        self.time_field = TimeField(
+            "doseTime", "Time the dose was given", "The dose was given now (the wall clock)"
         )
+        self.dose_time = self.time_field.edit
+        self.add_dose = named(
+            QPushButton("Add do&se"), "addDose", "Add a dose given at this time (Enter)"
+        )
+        self.remove_dose = named(
+            QPushButton("Remo&ve selected"), "removeDose", "Remove the selected dose"
+        )
+        self.undo_remove = named(
+            QPushButton("&Undo remove"), "undoRemove", "Put the removed dose back (Ctrl+Z)"
+        )
+        self.undo_remove.setEnabled(False)
+        self.undo_shortcut = QShortcut(QKeySequence.StandardKey.Undo, self)
+        self.undo_shortcut.setObjectName("undoRemoveShortcut")
+        self.undo_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.log_notice = wrapped_label("", "doseLogNotice", "What just happened to the dose log")
+        self.log_notice.setProperty("role", "hint")
+        self.log_notice.hide()
         self.doses = named(QListWidget(), "doseList", "Doses given this episode")
         self.doses.setSizeAdjustPolicy(QListWidget.SizeAdjustPolicy.AdjustToContents)
         self.log_error = FieldErrorLabel("doseLogError", "Dose log error")
@@ -135,11 +150,13 @@ class DoseView(QWidget):
         add_row = QHBoxLayout()
         add_row.addWidget(self.add_dose)
         add_row.addWidget(self.remove_dose)
+        add_row.addWidget(self.undo_remove)
         lv = QVBoxLayout(log)
-        lv.addWidget(_buddy("Dose &given at", self.dose_time))
-        lv.addWidget(self.dose_time)
+        lv.addWidget(_buddy("D&ose given at", self.dose_time))
+        lv.addWidget(self.time_field)
         lv.addLayout(add_row)
         lv.addWidget(self.doses)
+        lv.addWidget(self.log_notice)
         lv.addWidget(self.log_error)
         lv.addWidget(self.eligibility)
         lv.addWidget(self.countdown)
@@ -160,9 +177,12 @@ class DoseView(QWidget):
             self.regimen,
             self.rules,
             self.dose_time,
+            self.time_field.minus_hour,
+            self.time_field.now_button,
             self.add_dose,
             self.doses,
             self.remove_dose,
+            self.undo_remove,
             self.log_rules,
         ]
 

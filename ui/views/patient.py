@@ -6,17 +6,16 @@ from typing import get_args
 
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateTimeEdit,
     QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from calculator.rulebook.management import Product
+from ui.views.time_field import TimeField
 from ui.widgets import ValidatedField, named
 
 
@@ -36,25 +35,30 @@ class PatientBar(QFrame):
         self.product.addItem("(not given)", "")
         for key in get_args(Product):
             self.product.addItem(key, key)
-        self.assessed_at = named(QDateTimeEdit(), "assessedAt", "Assessment date and time")
-        self.assessed_at.setCalendarPopup(True)
-        self.assessed_at.setDisplayFormat("yyyy-MM-dd HH:mm")
-        self.now_button = named(QPushButton("Now"), "assessedNow", "Set assessment time to now")
+        # "Assessed at" is the case's time: one line edit (one Tab stop, type "0730"),
+        # -1 h, and Now (back to the live clock); the line under it says live or set.
+        self.assessed = TimeField(
+            "assessedAt", "Assessment date and time", "Assessment time follows the clock (live)"
+        )
+        self.assessed_at = self.assessed.edit
+        self.minus_hour = self.assessed.minus_hour
+        self.now_button = self.assessed.now_button
+        self.now_button.setObjectName("assessedNow")
+        self.assessed.mode.show()
 
         self.weight_conversion.setProperty("role", "hint")
         weight_row = QHBoxLayout()
         weight_row.addWidget(self.weight, 1)
         weight_row.addWidget(self.weight_unit)
         time_row = QHBoxLayout()
-        time_row.addWidget(self.assessed_at, 1)
-        time_row.addWidget(self.now_button)
+        time_row.addWidget(self.assessed, 1)
         row = QHBoxLayout(self)
         row.setContentsMargins(8, 4, 8, 4)
         cells: list[tuple[str, QWidget, QHBoxLayout | None, int]] = [
             ("&Weight", self.weight.edit, weight_row, 2),
-            ("&Age", self.age.edit, None, 1),
+            ("A&ge", self.age.edit, None, 1),
             ("Pro&duct", self.product, None, 2),
-            ("Assessed a&t", self.assessed_at, time_row, 2),
+            ("&Assessed at", self.assessed_at, time_row, 3),
             ("Patient &label", self.label, None, 2),
         ]
         for text, buddy, layout, stretch in cells:

@@ -1,0 +1,102 @@
+"""The case and its clock: the one small model the app's controllers share.
+
+The case's time is "Assessed at". Until the user sets it, it follows the wall clock
+(live, to the minute); once set, it stays. Every tool (grading, the dose log and its
+countdown, the management panel, the taper's default start), the autosave and every
+print read :meth:`CaseState.at`, so the screen and the paper never disagree.
+
+The patient context (weight, age, product, label) is entered once in the patient bar
+and kept here with the time; controllers hear ``changed`` (the context) and
+``clock_changed`` (the case time moved: set, back to live, or the live minute turned).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from ui.models import PatientContext
+
+Clock = Callable[[], datetime]
+
+
+def system_clock() -> datetime:
+    return datetime.now().replace(microsecond=0)
+
+
+def minute(at: datetime) -> datetime:
+    return at.replace(second=0, microsecond=0)
+
+
+class CaseState(QObject):
+    changed = Signal(object)  # PatientContext: a patient field, or the time set/back to live
+    clock_changed = Signal(object)  # datetime: the case time moved (also each live minute)
+
+    def __init__(self, clock: Clock = system_clock, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.wall_clock = clock
+        self._set_at: datetime | None = None
+        self._patient = PatientContext(assessed_at=minute(clock()))
+        self._last_live = self.at()
+        # The live time is re-read every second so that a minute turning is heard.
+        self.timer = QTimer(self)
+        self.timer.setObjectName("caseClockTimer")
+        self.timer.setInterval(1000)
+        self.timer.timeout.connect(self.tick)
+        self.timer.start()
+
+    # --- the clock ---------------------------------------------------------------------
+
+    @property
+    def live(self) -> bool:
+        """True while "Assessed at" follows the wall clock (the user has not set it)."""
+        return self._set_at is None
+
+    def at(self) -> datetime:
+        """The case's time, to the minute: the time the user set, else the wall clock."""
+        return self._set_at if self._set_at is not None else minute(self.wall_clock())
+
+    def wall_now(self) -> datetime:
+        """The wall clock, to the minute (when a dose is given "now", when a file is made)."""
+        return minute(self.wall_clock())
+
+    def set_at(self, at: datetime) -> None:
+        """The user set the assessment time: every tool uses it from now on."""
+        at = minute(at)
+        if at == self._set_at:
+            return
+        self._set_at = at
+        self._clock_moved()
+
+    def follow_live(self) -> None:
+        """Back to the wall clock ("Now")."""
+        was_live = self.live
+        self._set_at = None
+        if not was_live or self._last_live != self.at():
+            self._clock_moved()
+
+    def tick(self) -> None:
+        """Heard every second: while live, a turned minute moves the case time."""
+        if self.live and self.at() != self._last_live:
+            self._last_live = self.at()
+            self.clock_changed.emit(self._last_live)
+
+    def _clock_moved(self) -> None:
+        self._last_live = minute(self.wall_clock())
+        at = self.at()
+        self.clock_changed.emit(at)
+        self.changed.emit(self.patient())
+
+    # --- the patient -------------------------------------------------------------------
+
+    def patient(self) -> PatientContext:
+        """The patient context, its ``assessed_at`` the case time now."""
+        return self._patient.model_copy(update={"assessed_at": self.at()})
+
+    def set_patient(self, ctx: PatientContext, emit: bool = True) -> None:
+        """New patient fields (``ctx.assessed_at`` is ignored: the clock is set apart)."""
+        self._patient = ctx
+        if emit:
+            self.changed.emit(self.patient())
