@@ -147,6 +147,18 @@ COMMANDS: dict[str, Command] = {
     "verify-dose": Command(
         "calculator.verification:verify_dose_command", "pharmacy double check of a dose order"
     ),
+    "scenario-key": Command(
+        "calculator.teaching.command:scenario_key_command",
+        "teaching: the answer key of a scenario, computed by the core",
+    ),
+    "score": Command(
+        "calculator.teaching.command:score_command", "teaching: score a learner's attempt"
+    ),
+    "scenarios": Command(
+        "calculator.teaching.command:scenarios_command",
+        "teaching: the built-in scenarios",
+        reads_input=False,
+    ),
 }
 
 

@@ -16,6 +16,7 @@ from calculator.rulebook.grading import CrsRules, IcansRules
 from calculator.rulebook.management import ManagementRules
 from calculator.rulebook.profiles import Profile
 from calculator.rulebook.taper import TaperRules
+from calculator.rulebook.teaching import TeachingRules
 from calculator.rulebook.verification import VerificationRules
 
 DATA_PACKAGE = "calculator.rulebook"
@@ -45,6 +46,7 @@ class Ruleset(FrozenModel):
     taper: TaperRules
     management: ManagementRules
     verification: VerificationRules
+    teaching: TeachingRules
     default_profile: str = Field(alias="default")
     profiles: dict[str, Profile]
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")

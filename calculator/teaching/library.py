@@ -1,0 +1,35 @@
+"""The built-in scenario library: ``scenarios/*.json`` shipped as package data, each
+validated like any scenario document when read."""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+
+from calculator.inputs import parse_json_object
+from calculator.teaching.models import Scenario, load_scenario
+
+SCENARIO_PACKAGE = "calculator.teaching"
+SCENARIO_DIR = "scenarios"
+MAX_FILE_BYTES = 1 << 20  # as every input: at most 1 MiB
+
+
+@cache
+def builtin_scenarios() -> tuple[Scenario, ...]:
+    """Every built-in scenario, sorted by file name (the teaching order)."""
+    folder = resources.files(SCENARIO_PACKAGE).joinpath(SCENARIO_DIR)
+    files = sorted((f for f in folder.iterdir() if f.name.endswith(".json")), key=lambda f: f.name)
+    out = []
+    for f in files:
+        data = f.read_bytes()
+        if len(data) > MAX_FILE_BYTES:
+            raise ValueError(f"built-in scenario {f.name} is larger than 1 MiB")
+        out.append(load_scenario(parse_json_object(data.decode("utf-8"))))
+    return tuple(out)
+
+
+def builtin_scenario(scenario_id: str) -> Scenario:
+    for scenario in builtin_scenarios():
+        if scenario.id == scenario_id:
+            return scenario
+    raise KeyError(scenario_id)
