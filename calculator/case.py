@@ -10,7 +10,7 @@ the clock, so without it the note is stamped with ``at``.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, StrictBool, model_validator
 
@@ -39,6 +39,15 @@ class CasePatient(FrozenModel):
     product: Product | None = None
 
 
+class CaseUnits(FrozenModel):
+    """The units the user typed in, so the app reopens a case in them and the note can
+    print "102.4 °F (39.1 °C)". Values are stored canonically (temperature_c, weight_kg,
+    full precision) whatever these say."""
+
+    temperature: Literal["C", "F"] = "C"
+    weight: Literal["kg", "lb"] = "kg"
+
+
 class CaseDocument(FrozenModel):
     format: str
     patient: CasePatient
@@ -48,7 +57,9 @@ class CaseDocument(FrozenModel):
     crs: CrsInput | None = None
     icans: IcansInput | None = None
     tocilizumab_doses: tuple[LocalDateTime, ...] = Field(default=(), max_length=MAX_DOSES)
-    improving: StrictBool = True
+    #: MGT-IMPROVING: None (the default) means not asked yet; passed to recommend.
+    improving: StrictBool | None = None
+    units: CaseUnits = CaseUnits()
     taper: TaperInput | None = None
 
     @model_validator(mode="before")

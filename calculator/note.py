@@ -71,6 +71,7 @@ def make_note(case: CaseDocument, profile: Profile, rs: Ruleset | None = None) -
             tocilizumab_doses=case.tocilizumab_doses,
             at=case.at,
             improving=case.improving,
+            seizure=case.icans is not None and case.icans.seizure != "none",
         ),
         profile,
         rs,
@@ -103,6 +104,11 @@ def _t(value: datetime | None) -> str:
 
 def _n(value: float) -> str:
     return f"{value:g}"
+
+
+def _answer(value: bool | None) -> str:
+    """MGT-IMPROVING: an unanswered question is said to be unanswered, never "no"."""
+    return "not asked" if value is None else ("yes" if value else "no")
 
 
 def _entered(title: str, data: dict[str, Any]) -> list[str]:
@@ -158,7 +164,7 @@ def _markdown(
     given = ", ".join(_t(d) for d in case.tocilizumab_doses) or "none"
     out += [
         f"- Tocilizumab doses given this episode: {given}",
-        f"- Improving since the last tocilizumab dose: {'yes' if case.improving else 'no'}",
+        f"- Improving since the last tocilizumab dose: {_answer(case.improving)}",
         "",
         "## Grades",
         "",

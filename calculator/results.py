@@ -28,9 +28,11 @@ def unique(items: Iterable[str]) -> tuple[str, ...]:
 
 
 def verification_warnings(rs: Ruleset, rule_ids: Iterable[str]) -> list[str]:
-    """Rules with status V carry "verify against local protocol" wherever they appear."""
+    """Rules with status V carry "verify against local protocol" wherever they appear; a
+    rule of split status (``verify_part``) only where its V part is used, which the code
+    using that part says itself (Split statuses)."""
     return [
         f"{rule_id}: {VERIFY_WARNING} ({rs.rule(rule_id).title})"
         for rule_id in unique(rule_ids)
-        if rs.rule(rule_id).needs_verification
+        if rs.rule(rule_id).marks_whole_rule
     ]

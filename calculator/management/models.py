@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field, StrictBool, StrictInt, model_validator
 
 from calculator.dosing import ScheduleResult
-from calculator.dosing.models import MAX_DOSES, MAX_WEIGHT_KG
+from calculator.dosing.models import MAX_DOSES, MAX_WEIGHT_KG, OutDateTime
 from calculator.errors import Contradiction
 from calculator.inputs import LocalDateTime, format_datetime
 from calculator.results import CoreResult
@@ -17,9 +19,11 @@ MAX_GRADE1_DAYS = 60  # a typing-error guard, not a clinical limit
 
 
 class RecommendInput(FrozenModel):
-    """`recommend` input. Beyond the contract: ``crs_grade1_days`` (how long grade 1 CRS
-    has lasted, for profiles that manage a long grade 1 as grade 2) and ``haplo_ptcy``
-    (haploidentical HCT with post-transplant cyclophosphamide, MGT-HAPLO)."""
+    """`recommend` input. ``improving`` is three-state: None (the default) means not asked
+    yet (MGT-IMPROVING); ``seizure`` says a seizure occurred this episode (MGT-SZ). Beyond
+    the contract: ``crs_grade1_days`` (how long grade 1 CRS has lasted, for profiles that
+    manage a long grade 1 as grade 2) and ``haplo_ptcy`` (haploidentical HCT with
+    post-transplant cyclophosphamide, MGT-HAPLO)."""
 
     crs_grade: StrictInt = Field(ge=0, le=5)
     icans_grade: StrictInt = Field(ge=0, le=5)
@@ -30,7 +34,8 @@ class RecommendInput(FrozenModel):
     product: Product | None = None
     tocilizumab_doses: tuple[LocalDateTime, ...] = Field(default=(), max_length=MAX_DOSES)
     at: LocalDateTime | None = None
-    improving: StrictBool = True
+    improving: StrictBool | None = None
+    seizure: StrictBool = False
     crs_grade1_days: float | None = Field(default=None, ge=0, le=MAX_GRADE1_DAYS, strict=True)
     haplo_ptcy: StrictBool = False
 
@@ -48,14 +53,52 @@ class RecommendInput(FrozenModel):
         return self
 
 
+Outcome = Literal["dropped", "demoted", "reworded"]
+
+
+class Composed(FrozenModel):
+    """What the composer (section 9) did to one proposed action, and which rule did it.
+
+    ``label`` names the proposed regimen ("dexamethasone 10 mg every 6 h"); ``kept`` the
+    action that replaced it, if any; ``reason`` is the sentence the plan can show."""
+
+    code: ActionCode
+    label: str
+    text: str
+    proposed_by: str
+    outcome: Outcome
+    strength_before: Strength
+    strength_after: Strength | None
+    by_rule: str
+    reason: str
+    kept: str | None = None
+
+
 class Action(FrozenModel):
     """One suggestion: never an order. Drug actions carry their dose when weight and age
-    allow (computed by the dose engine); ``taper`` names the plan that follows."""
+    allow (computed by the dose engine; MGT-NODOSE names what is missing); ``taper`` names
+    the plan that follows.
+
+    Section 9 adds: ``not_before`` for strength "wait" (MGT-WAIT); ``replaces`` (labels of
+    the regimens this one replaces, MGT-ONE-STEROID); ``instead_of`` for an alternative
+    worded "instead, not in addition"; ``if_improving`` / ``if_not_improving`` (what each
+    answer would make of this action, MGT-IMPROVING); ``verify`` (the "verify against
+    local protocol" mark, of the V part only: Split statuses); ``caveats`` shown inside the
+    action (PED-STEROID); ``missing_inputs`` (MGT-NODOSE)."""
 
     code: ActionCode
     strength: Strength
     text: str
     rules: tuple[str, ...]
+    label: str = ""
+    not_before: OutDateTime | None = None
+    replaces: tuple[str, ...] = ()
+    instead_of: str | None = None
+    if_improving: str | None = None
+    if_not_improving: str | None = None
+    verify: bool = False
+    caveats: tuple[str, ...] = ()
+    missing_inputs: tuple[str, ...] = ()
     dose_mg: float | None = None
     every_h: float | None = None
     once: bool = False
@@ -72,5 +115,11 @@ class RecommendResult(CoreResult):
     icans_grade: int
     managed_as_crs_grade: int
     actions: tuple[Action, ...]
+    #: Every action the composer dropped, demoted or reworded, with the rule that did it.
+    composition: tuple[Composed, ...] = ()
+    improving: bool | None = None
+    #: MGT-IMPROVING: what each answer would change in the plan (when it matters).
+    if_improving: tuple[str, ...] = ()
+    if_not_improving: tuple[str, ...] = ()
     tocilizumab_schedule: ScheduleResult | None
     disclaimer: str

@@ -33,12 +33,21 @@ class Rule(FrozenModel):
     text: str
     status: EvidenceStatus
     status_note: str = ""
+    #: Split statuses: the part of the rule that is V ("the 20 mg dose"). The "verify
+    #: against local protocol" mark then goes with that part only (a regimen or action of
+    #: status V), never with every mention of the rule.
+    verify_part: str = ""
     sources: tuple[str, ...] = ()
 
     @property
     def needs_verification(self) -> bool:
         """Rules with a V anywhere in their status are shown "verify against local protocol"."""
         return "V" in self.status
+
+    @property
+    def marks_whole_rule(self) -> bool:
+        """Whether every use of the rule carries the mark (V status, not split)."""
+        return self.needs_verification and not self.verify_part
 
 
 class RuleSection(FrozenModel):

@@ -31,7 +31,7 @@ class RulesetInfo(FrozenModel):
 
 
 class RulesetMeta(FrozenModel):
-    version: str = Field(pattern=r"^\d{4}\.\d{1,2}\.\d+$")
+    version: str = Field(pattern=r"^\d{4}\.\d{1,2}(\.\d+)?$")
     name: str
 
 

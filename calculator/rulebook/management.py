@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from calculator.rulebook.base import FrozenModel, Rule, RuleSection
+from calculator.rulebook.base import EvidenceStatus, FrozenModel, Rule, RuleSection
 
 ActionCode = Literal[
     "supportive_care",
@@ -27,7 +27,10 @@ ActionCode = Literal[
     "neuro_imaging",
     "eeg",
 ]
-Strength = Literal["give", "consider", "avoid"]
+#: What the rule data may say of an action.
+SpecStrength = Literal["give", "consider", "avoid"]
+#: What a plan may say: "wait" is set by MGT-WAIT from the repeat-dose clock, never by data.
+Strength = Literal["give", "consider", "avoid", "wait"]
 Product = Literal[
     "axi-cel",
     "brexu-cel",
@@ -48,19 +51,31 @@ Product = Literal[
 ]
 Grade = int
 
-#: Codes whose action is a drug with a dose.
-DRUG_CODES: frozenset[str] = frozenset(
-    {"tocilizumab", "dexamethasone", "methylprednisolone", "anakinra", "siltuximab"}
-)
+#: Codes whose action is a drug with a dose, and the dose engine's drug for each.
+CODE_DRUG: dict[str, str] = {
+    "tocilizumab": "tocilizumab",
+    "dexamethasone": "dexamethasone",
+    "methylprednisolone": "methylprednisolone",
+    "anakinra": "anakinra",
+    "siltuximab": "siltuximab",
+    "seizure_prophylaxis": "levetiracetam",
+}
+DRUG_CODES: frozenset[str] = frozenset(CODE_DRUG)
 
 
 class ActionSpec(FrozenModel):
     """One suggested action of a rule, with the conditions under which it applies."""
 
     code: ActionCode
-    strength: Strength
+    strength: SpecStrength
     text: str = Field(min_length=1)
     regimen: str | None = None
+    #: The action is one of two regimens a line offers as alternatives (MGT-ONE-STEROID).
+    alternative: bool = False
+    #: The action's own status where its rule's is split (the V part of the rule).
+    status: EvidenceStatus | None = None
+    #: The action applies only when the improving answer is this (None: whatever it is).
+    improving: bool | None = None
     every_h: float | None = Field(default=None, gt=0, le=168)
     once: bool = False
     days: int | None = Field(default=None, gt=0)
@@ -122,6 +137,41 @@ class HaploRule(ManagementRule):
     severe_from_crs_grade: int = Field(ge=1, le=5)
 
 
+class OneSteroidRule(Rule):
+    """MGT-ONE-STEROID: the codes that count as one systemic corticosteroid regimen."""
+
+    steroid_codes: tuple[ActionCode, ...] = Field(min_length=1)
+    replaces_words: str = Field(min_length=1)
+    alternative_words: str = Field(min_length=1)
+
+
+class LadderGateRule(Rule):
+    """MGT-LADDER: the CRS grade from which the refractory ladder climbs."""
+
+    from_crs_grade: int = Field(ge=1, le=4)
+    advice: str = Field(min_length=1)
+
+
+class ImprovingRule(Rule):
+    unanswered: str = Field(min_length=1)
+
+
+class GradeFiveRule(Rule):
+    grade: int = Field(ge=1, le=5)
+
+
+class SeizureRule(Rule):
+    """MGT-SZ: prophylaxis to consider from an ICANS grade; levetiracetam after a seizure."""
+
+    consider_from_icans_grade: int = Field(ge=1, le=4)
+    prophylaxis: ActionSpec
+    on_seizure: ActionSpec
+
+
+class NoDoseRule(Rule):
+    requires: tuple[Literal["weight_kg", "age_years"], ...] = Field(min_length=1)
+
+
 class ManagementRules(RuleSection):
     crs1: ManagementRule = Field(alias="MGT-CRS1")
     crs2: ManagementRule = Field(alias="MGT-CRS2")
@@ -138,6 +188,13 @@ class ManagementRules(RuleSection):
     haplo: HaploRule = Field(alias="MGT-HAPLO")
     axi: ManagementRule = Field(alias="MGT-AXI")
     bispec: ManagementRule = Field(alias="MGT-BISPEC")
+    one_steroid: OneSteroidRule = Field(alias="MGT-ONE-STEROID")
+    ladder: LadderGateRule = Field(alias="MGT-LADDER")
+    improving: ImprovingRule = Field(alias="MGT-IMPROVING")
+    wait: Rule = Field(alias="MGT-WAIT")
+    g5: GradeFiveRule = Field(alias="MGT-G5")
+    sz: SeizureRule = Field(alias="MGT-SZ")
+    nodose: NoDoseRule = Field(alias="MGT-NODOSE")
 
     def grade_rules(self) -> tuple[ManagementRule, ...]:
         """The rules chosen by grade alone, CRS first."""

@@ -134,7 +134,7 @@ def apply_case(app: CaseTools, case: CaseDocument) -> list[str]:
     _apply_crs(app, case)
     notes += _apply_icans(app, case)
     app.dose.set_doses(list(case.tocilizumab_doses))
-    app.management.view.improving.setChecked(case.improving)
+    app.management.view.improving.setChecked(case.improving is True)
     if case.taper is not None:
         _apply_taper(app, case)
     app.grading.recompute()

@@ -117,13 +117,17 @@ def test_methylprednisolone_mg_per_kg_never_reaches_1_g(weight: float) -> None:
     assert r.dose_mg < 1000
 
 
-def test_levetiracetam_adult_range_as_two_regimens_with_v_warning() -> None:
+def test_levetiracetam_adult_range_as_two_regimens_v_mark_only_for_children() -> None:
+    """Split statuses: LEV-PROPH is S for the adult dose; the V mark goes with the
+    children's dose only."""
     low = agent("levetiracetam")
     high = agent("levetiracetam", regimen="levetiracetam-adult-750mg-q12h")
+    child = agent("levetiracetam", 30, 10)
     assert (low.dose_mg, high.dose_mg, low.every_h) == (500.0, 750.0, 12.0)
     for r in (low, high):
         assert "LEV-PROPH" in r.rules
-        assert any(w.startswith("LEV-PROPH: verify against local protocol") for w in r.warnings)
+        assert not any("verify against local protocol" in w for w in r.warnings)
+    assert any(w.startswith("LEV-PROPH: verify against local protocol") for w in child.warnings)
 
 
 @pytest.mark.parametrize(

@@ -116,7 +116,9 @@ def test_interval_not_elapsed_names_the_next_time() -> None:
     )
     toci = action(r, "tocilizumab")
     assert toci is not None
-    assert toci.strength == "avoid"
+    assert toci.strength == "wait"  # MGT-WAIT: not due yet is never "avoid"
+    assert toci.not_before is not None
+    assert toci.not_before.isoformat(timespec="minutes") == "2026-03-01T16:00"
     assert "2026-03-01T16:00" in toci.text
 
 
@@ -185,6 +187,7 @@ def test_improving_after_a_dose_makes_repeat_a_consideration() -> None:
             "icans_grade": 0,
             "tocilizumab_doses": ["2026-03-01T00:00"],
             "at": "2026-03-01T12:00",
+            "improving": True,
         }
     )
     toci = action(r, "tocilizumab")
@@ -219,7 +222,7 @@ def test_haplo_reserves_tocilizumab_for_severe_crs() -> None:
     r = rec({"crs_grade": 2, "icans_grade": 0, "haplo_ptcy": True})
     toci = action(r, "tocilizumab")
     assert toci is not None
-    assert toci.strength == "consider"
+    assert toci.strength == "avoid"  # MGT-WAIT: "avoid" for MGT-HAPLO below grade 3
     assert "MGT-HAPLO" in toci.rules
     severe = action(rec({"crs_grade": 3, "icans_grade": 0, "haplo_ptcy": True}), "tocilizumab")
     assert severe is not None
@@ -242,7 +245,10 @@ def test_product_lines_are_flagged_verify() -> None:
         rec({"crs_grade": 3, "icans_grade": 0, "product": "blinatumomab"}), "dexamethasone"
     )
     assert blina is not None
-    assert blina.taper == "TAPER-BLINA"
+    # MGT-ONE-STEROID: dexamethasone 10 mg every 6 h (40 mg/day) outranks TAPER-BLINA's
+    # 8 mg every 8 h (24 mg/day); the chosen action names what it replaces.
+    assert blina.taper is None
+    assert blina.replaces == ("dexamethasone 8 mg every 8 h",)
 
 
 def test_children_get_no_mg_kg_steroid_dose() -> None:
@@ -265,7 +271,10 @@ def test_every_grade_pair_respects_the_tocilizumab_rules(profile: str) -> None:
             assert {a.code for a in r.actions} <= CODES
             for a in r.actions:
                 assert a.rules, a
-                assert a.strength in ("give", "consider", "avoid")
+                assert a.strength in ("give", "consider", "avoid", "wait")
+            if 5 in (crs, icans):
+                assert r.actions == ()  # MGT-G5
+                continue
             toci = action(r, "tocilizumab")
             if toci is not None and toci.strength == "give":
                 assert crs >= 2
