@@ -65,8 +65,13 @@ def main() -> None:
         bar.weight.edit.setText(text)
         bar.weight.edit.textEdited.emit(text)
 
+    ice_items = c.grading.view.icans_inputs.ice
+    ice_items.setChecked(True)
+    for spin in ice_items.spins.values():
+        spin.setValue(spin.maximum())  # every item asked: each change is graded by the core
+
     def ice(i: int) -> None:
-        c.grading.view.icans_inputs.ice.spins["naming"].setValue(i % 4)
+        ice_items.spins["naming"].setValue(i % 4)
 
     def taper(i: int) -> None:
         c.taper.view.taper_days.setValue(2 + i % 3)

@@ -32,8 +32,8 @@ def fill_sample(controller: AppController) -> None:
     crs.flow.edit.textEdited.emit("2")
     ic = controller.window.tool_pages["grading"].icans_inputs  # type: ignore[attr-defined]
     ic.ice.setChecked(True)
-    ic.ice.spins["orientation"].setValue(2)
-    ic.ice.spins["naming"].setValue(2)
+    for key, value in zip(ic.ice.spins, (2, 2, 1, 1, 1), strict=True):
+        ic.ice.spins[key].setValue(value)
     controller.dose.set_doses([datetime(2026, 11, 21, 8, 0)])
     controller.taper.select_regimen("TAPER-DEX10")
     controller.taper.view.first_days.edit.setText("2")

@@ -9,13 +9,15 @@ from collections.abc import Sequence
 from typing import TypeVar
 
 from PySide6.QtCore import QPoint, Qt, Signal
-from PySide6.QtGui import QCursor, QFont
+from PySide6.QtGui import QCursor, QFont, QWheelEvent
 from PySide6.QtWidgets import (
+    QComboBox,
     QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QSizePolicy,
+    QSpinBox,
     QToolButton,
     QToolTip,
     QVBoxLayout,
@@ -100,6 +102,50 @@ class ValidatedField(QWidget):
         return self.error.text().removeprefix("✖ ") if not self.error.isHidden() else ""
 
 
+class BlankSpin(QSpinBox):
+    """A score from 0 to ``top`` that starts blank ("not asked"), so an item nobody asked
+    is never scored. The blank is the value -1 shown as the special text."""
+
+    BLANK = -1
+
+    def __init__(self, top: int, blank_text: str = "not asked") -> None:
+        super().__init__()
+        self.setRange(self.BLANK, top)
+        self.setSpecialValueText(blank_text)
+        self.setSuffix(f" / {top}")
+        self.setValue(self.BLANK)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+    def score(self) -> int | None:
+        value = self.value()
+        return None if value == self.BLANK else value
+
+    def clear_score(self) -> None:
+        self.setValue(self.BLANK)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        # Scrolling the form past a score must not change it: the wheel counts only once
+        # the field has the focus.
+        if self.hasFocus():
+            super().wheelEvent(event)
+        else:
+            event.ignore()
+
+
+class NoWheelCombo(QComboBox):
+    """A combo that the mouse wheel changes only when it has the focus (see BlankSpin)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        if self.hasFocus():
+            super().wheelEvent(event)
+        else:
+            event.ignore()
+
+
 class FieldErrorLabel(QLabel):
     """The core's message under a control that is not a line edit (check boxes, combos)."""
 
@@ -136,17 +182,21 @@ class GradeBadge(QLabel):
         self.setSizePolicy(policy)
         self.set_grade(None)
 
-    def set_grade(self, grade: int | None, stale: bool = False) -> None:
+    def set_grade(self, grade: int | None, stale: bool = False, reason: str = "") -> None:
+        """``grade`` None and not stale: nothing was entered, so nothing is claimed
+        ("not assessed", never a green grade 0). Stale: the input is refused; ``reason``
+        says what to do (default: fix the marked field)."""
+        todo = reason or "fix the marked field"
         if grade is None:
-            text = f"{self.kind}: not graded"
+            text = f"{self.kind}: not graded" if stale else f"{self.kind}: not assessed"
             state = "none"
             if stale:
-                text += "\n(fix the marked field)"
+                text += f"\n({todo})"
         else:
             text = f"{self.kind} grade {grade}"
             state = str(grade)
             if stale:
-                text += "\n(last valid input: fix the marked field)"
+                text += f"\n(last valid input: {todo})"
         if stale:
             state = "stale"
         self.setText(text)

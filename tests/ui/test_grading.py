@@ -154,13 +154,106 @@ def test_a_bad_temperature_shows_the_core_message_and_keeps_the_last_grade(app_c
     assert c.grading.grades().crs is None
 
 
-def test_a_blank_case_badge_says_what_to_fix_and_shows_all_of_it(app_controller) -> None:
+def test_a_blank_form_says_not_assessed_and_claims_nothing(app_controller) -> None:
     c = app_controller
     c.window.patient_bar.age.edit.clear()
+    for kind in ("crs", "icans"):
+        badge = _card(c, kind).badge
+        assert badge.text() == f"{kind.upper()}: not assessed"
+        assert badge.property("grade") == "none"  # grey, never a green grade 0
+        assert "fix the marked field" not in badge.text()
+        assert _card(c, kind).explanation.items() == ()
+    assert c.grading.grades().crs is None
+    assert c.grading.grades().icans is None
+    assert _icans(c).general_error.error_text() == ""
+    # The record says only what was entered: no CRS or ICANS section at all.
+    assert c.grading.crs_for_case() is None
+    assert c.grading.icans_for_case() is None
+
+
+def test_an_icans_finding_without_age_asks_for_the_age_not_a_marked_field(
+    app_controller, qtbot
+) -> None:
+    c = app_controller
+    c.window.patient_bar.age.edit.clear()
+    ic = _icans(c)
+    ic.seizure.setCurrentIndex(ic.seizure.findData("rapidly_resolving"))
     badge = _card(c, "icans").badge
     assert badge.property("grade") == "stale"
-    # Nothing was graded before, so there is no "last valid input" to speak of.
+    assert "enter the age in the patient bar" in badge.text()
+    assert "fix the marked field" not in badge.text()
     assert "last valid input" not in badge.text()
-    assert "fix the marked field" in badge.text()
     # The wrapped two-line text gets the height it needs (no clipped badge).
-    assert badge.height() >= badge.heightForWidth(badge.width())
+    qtbot.waitUntil(lambda: badge.height() >= badge.heightForWidth(badge.width()))
+
+
+def test_ticking_ice_scores_nothing_until_the_items_are_asked(app_controller) -> None:
+    c = app_controller
+    type_text(c.window.patient_bar.age.edit, "45")
+    ic = _icans(c)
+    ic.ice.setChecked(True)
+    assert all(spin.score() is None for spin in ic.ice.spins.values())
+    assert all(spin.text() == "not asked" for spin in ic.ice.spins.values())
+    assert "10" not in ic.ice.total.text()
+    assert "not assessed" in ic.ice.total.text()
+    assert _card(c, "icans").badge.text() == "ICANS: not assessed"
+    assert "ice_items" not in c.grading.icans_payload()
+    assert "ice_score" not in c.grading.icans_payload()
+
+
+def test_half_answered_ice_names_what_is_missing_and_grades_nothing(app_controller) -> None:
+    c = app_controller
+    type_text(c.window.patient_bar.age.edit, "45")
+    ic = _icans(c)
+    ic.ice.setChecked(True)
+    ic.ice.spins["orientation"].setValue(4)
+    ic.ice.spins["naming"].setValue(3)
+    message = ic.ice.error.error_text()
+    assert message.startswith("answer every ICE item or type the total")
+    assert ic.ice.labels["writing"] in message
+    assert ic.ice.labels["orientation"] not in message
+    assert c.grading.grades().icans is None
+    assert "fix the marked field" in _card(c, "icans").badge.text()
+    for key in ("commands", "writing", "attention"):
+        ic.ice.spins[key].setValue(1)
+    assert ic.ice.error.error_text() == ""
+    assert ic.ice.total.text() == "ICE total: 10 / 10"
+    assert _card(c, "icans").badge.text() == "ICANS grade 0"
+
+
+def test_a_typed_ice_total_grades_without_items(app_controller) -> None:
+    c = app_controller
+    type_text(c.window.patient_bar.age.edit, "45")
+    ic = _icans(c)
+    ic.ice.setChecked(True)
+    ic.ice.score.setValue(7)
+    assert c.grading.icans_payload()["ice_score"] == 7
+    assert "ice_items" not in c.grading.icans_payload()
+    assert _card(c, "icans").badge.text() == "ICANS grade 1"  # ICANS-ICE: 7-9
+    # Items that cannot add up to the typed total are refused, naming the total.
+    ic.ice.spins["orientation"].setValue(0)
+    ic.ice.spins["naming"].setValue(0)  # the rest allow at most 0 + 0 + 1 + 1 + 1 = 3
+    assert "does not fit the items entered" in ic.ice.error.error_text()
+    assert c.grading.grades().icans is None
+
+
+def test_capd_items_start_blank_not_zero(app_controller) -> None:
+    c = app_controller
+    type_text(c.window.patient_bar.age.edit, "8")
+    ic = _icans(c)
+    ic.capd.setChecked(True)
+    assert all(spin.score() is None for spin in ic.capd.spins.values())
+    assert _card(c, "icans").badge.text() == "ICANS: not assessed"
+    assert "capd_items" not in c.grading.icans_payload()
+    ic.capd.spins["0"].setValue(2)
+    assert ic.capd.error.error_text().startswith("answer every CAPD item or type the total")
+
+
+def test_a_new_case_starts_with_blank_items(app_controller) -> None:
+    c = app_controller
+    type_text(c.window.patient_bar.age.edit, "45")
+    ic = _icans(c)
+    ic.ice.setChecked(True)
+    ic.ice.spins["orientation"].setValue(3)
+    ic.ice.setChecked(False)  # what a new case or an opened case does first
+    assert ic.ice.spins["orientation"].score() is None

@@ -13,9 +13,11 @@ def _grade(c: AppController, temp: str, vaso: bool, ice_zero_unarousable: bool) 
     crs = c.window.tool_pages["grading"].crs_inputs  # type: ignore[attr-defined]
     type_text(crs.temperature.edit, temp)
     crs.vasopressors["norepinephrine"].setChecked(vaso)
-    if ice_zero_unarousable:
-        ic = c.window.tool_pages["grading"].icans_inputs  # type: ignore[attr-defined]
-        ic.ice.setChecked(True)
+    ic = c.window.tool_pages["grading"].icans_inputs  # type: ignore[attr-defined]
+    ic.ice.setChecked(True)
+    if not ice_zero_unarousable:
+        ic.ice.score.setValue(10)  # ICANS is graded only once assessed: ICE 10 typed
+    else:
         for spin in ic.ice.spins.values():
             spin.setValue(0)
         ic.ice0_unarousable.setChecked(True)

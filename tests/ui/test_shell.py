@@ -130,6 +130,11 @@ def test_tab_order_follows_the_bedside_order(app_controller) -> None:
 
 def test_grades_are_text_as_well_as_colour(app_controller) -> None:
     badge = app_controller.grading.view.crs_result.badge
+    assert badge.text() == "CRS: not assessed"
+    assert badge.accessibleName() == "CRS: not assessed"
+    temperature = app_controller.grading.view.crs_inputs.temperature.edit
+    temperature.setText("37")
+    temperature.textEdited.emit("37")
     assert badge.text() == "CRS grade 0"
     assert badge.accessibleName() == "CRS grade 0"
 

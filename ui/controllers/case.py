@@ -54,10 +54,12 @@ def build_case(app: CaseTools) -> CaseDocument:
     }
     if "units" in CaseDocument.model_fields:
         data["units"] = typed_units(app)
-    if not app.grading.crs_refused:
-        data["crs"] = app.grading.crs_payload()
-    if not app.grading.icans_refused:
-        data["icans"] = app.grading.icans_payload()
+    crs = app.grading.crs_for_case()
+    if crs is not None:
+        data["crs"] = crs
+    icans = app.grading.icans_for_case()
+    if icans is not None:
+        data["icans"] = icans
     if app.taper.result is not None:
         data["taper"] = app.taper.payload()
     try:

@@ -14,7 +14,7 @@ from calculator.inputs import validate
 from ui.controllers.unit_field import UnitField
 from ui.models import FieldMessage, Grades, PatientContext
 from ui.units import parse_number, to_celsius
-from ui.views.grading import GradingView
+from ui.views.grading import GradingView, ScoreItems
 from ui.views.results import ResultCard
 
 
@@ -56,6 +56,10 @@ class GradingController(QObject):
         self.icans_result: calculator.IcansResult | None = None
         self.crs_refused: list[FieldMessage] = []
         self.icans_refused: list[FieldMessage] = []
+        # Local refusals of the ICE/CAPD entry (items half answered), before the core.
+        self.icans_problems: list[FieldMessage] = []
+        self.crs_assessed = False
+        self.icans_assessed = False
         self.last_recompute_ms = 0.0
         crs = view.crs_inputs
         self.temperature = UnitField(
@@ -74,7 +78,7 @@ class GradingController(QObject):
         for items in (ic.ice, ic.capd):
             items.toggled.connect(self.recompute)
             items.unable.toggled.connect(self.recompute)
-            for spin in items.spins.values():
+            for spin in (*items.spins.values(), items.score):
                 spin.valueChanged.connect(self.recompute)
         ic.ice0_aphasia.toggled.connect(self.recompute)
         ic.ice0_unarousable.toggled.connect(self.recompute)
@@ -128,14 +132,20 @@ class GradingController(QObject):
 
     def _grade_crs(self) -> None:
         view = self.view.crs_inputs
-        try:
-            inp = validate(calculator.CrsInput, self.crs_payload())
-        except calculator.InputError as exc:
-            self.crs_refused = _messages(exc)
-        else:
+        payload = self.crs_payload()
+        self.crs_assessed = view.touched()
+        if not self.crs_assessed:
             self.crs_refused = []
-            self.crs_result = calculator.grade_crs(inp, self.profile)
-            self.crs_graded.emit(self.crs_result)
+            self.crs_result = None
+        else:
+            try:
+                inp = validate(calculator.CrsInput, payload)
+            except calculator.InputError as exc:
+                self.crs_refused = _messages(exc)
+            else:
+                self.crs_refused = []
+                self.crs_result = calculator.grade_crs(inp, self.profile)
+                self.crs_graded.emit(self.crs_result)
         routes = {
             "temperature_c": view.temperature,
             "oxygen_flow_l_min": view.flow,
@@ -143,6 +153,19 @@ class GradingController(QObject):
         }
         self._route(self.crs_refused, routes, view.general_error)
         self._show(self.view.crs_result, self.crs_result, bool(self.crs_refused))
+
+    def crs_for_case(self) -> dict[str, Any] | None:
+        """The CRS findings for the case document, or None when none were entered or the
+        core refuses them: the record says only what was entered."""
+        if not self.crs_assessed or self.crs_refused:
+            return None
+        return self.crs_payload()
+
+    def icans_for_case(self) -> dict[str, Any] | None:
+        """The ICANS findings for the case document (see crs_for_case)."""
+        if not self.icans_assessed or self.icans_refused:
+            return None
+        return self.icans_payload()
 
     def instrument(self) -> str:
         age = self.patient.age_years
@@ -172,52 +195,100 @@ class GradingController(QObject):
             "motor_weakness": ic.motor.isChecked(),
             "cerebral_edema": ic.edema.currentData(),
         }
+        self.icans_problems = []
         ic.ice0.hide()
-        if instrument == "ICE" and ic.ice.isChecked():
-            unable = ic.ice.unable.isChecked()
-            for spin in ic.ice.spins.values():
-                spin.setEnabled(not unable)
-            if unable:
-                payload["unable_to_assess"] = True
-            else:
-                items = {k: s.value() for k, s in ic.ice.spins.items()}
-                payload["ice_items"] = items
-                total = sum(items.values())
-                top = sum(s.maximum() for s in ic.ice.spins.values())
-                ic.ice.total.setText(f"ICE total: {total} / {top}")
-                if total == 0:
-                    ic.ice0.show()
-                    if ic.ice0_aphasia.isChecked():
-                        payload["global_aphasia"] = True
-                    elif ic.ice0_unarousable.isChecked():
-                        payload["unable_to_assess"] = True
-        elif instrument == "ICE":
-            ic.ice.total.setText("ICE not scored: check the box to enter it item by item.")
-        if instrument == "CAPD" and ic.capd.isChecked():
-            unable = ic.capd.unable.isChecked()
-            for spin in ic.capd.spins.values():
-                spin.setEnabled(not unable)
-            if unable:
-                payload["unable_to_assess"] = True
-            else:
-                scores = tuple(s.value() for s in ic.capd.spins.values())
-                payload["capd_items"] = scores
-                top = sum(s.maximum() for s in ic.capd.spins.values())
-                ic.capd.total.setText(f"CAPD total: {sum(scores)} / {top}")
-        elif instrument == "CAPD":
-            ic.capd.total.setText("CAPD not scored: check the box to enter it item by item.")
+        items = ic.capd if instrument == "CAPD" else ic.ice
+        for other in (ic.ice, ic.capd):
+            if other is not items:
+                other.total.clear()
+        if items.isChecked():
+            score = self._score_payload(items, instrument, payload)
+            if instrument == "ICE" and score == 0:
+                ic.ice0.show()
+                if ic.ice0_aphasia.isChecked():
+                    payload["global_aphasia"] = True
+                elif ic.ice0_unarousable.isChecked():
+                    payload["unable_to_assess"] = True
+        else:
+            items.total.setText(f"{instrument} not scored: tick the box to enter it.")
+        if ic.ice0.isHidden():
+            ic.clear_ice0()
         return payload
+
+    def _score_payload(self, items: ScoreItems, instrument: str, payload: dict[str, Any]) -> int | None:
+        """ICE or CAPD into the payload: the items once every one is answered, else the
+        typed total; None (not assessed) when neither. Returns the score used."""
+        key = instrument.lower()
+        unable = items.unable.isChecked()
+        for spin in (*items.spins.values(), items.score):
+            spin.setEnabled(not unable)
+        if unable:
+            payload["unable_to_assess"] = True
+            items.total.setText(f"{instrument}: unable to perform.")
+            return None
+        entered = items.entered()
+        missing = items.missing()
+        typed = items.score.score()
+        top = items.top()
+        if entered and not missing:
+            total = sum(entered.values())
+            payload[f"{key}_items"] = entered if key == "ice" else tuple(entered.values())
+            if typed is not None:
+                payload[f"{key}_score"] = typed
+            items.total.setText(f"{instrument} total: {total} / {top}")
+            return total if typed is None else typed
+        if typed is not None:
+            low = sum(entered.values())
+            high = low + sum(items.spins[k].maximum() for k in items.spins if k not in entered)
+            if not low <= typed <= high:
+                self.icans_problems.append(
+                    FieldMessage(
+                        field=f"{key}_score",
+                        message=f"the typed total {typed} does not fit the items entered "
+                        f"(they allow {low} to {high}): correct the total or the items",
+                    )
+                )
+                return None
+            payload[f"{key}_score"] = typed
+            items.total.setText(f"{instrument} total (typed): {typed} / {top}")
+            return typed
+        if entered:
+            self.icans_problems.append(
+                FieldMessage(
+                    field=f"{key}_items",
+                    message=f"answer every {instrument} item or type the total "
+                    f"(not answered yet: {', '.join(missing)})",
+                )
+            )
+            items.total.setText(
+                f"{instrument}: {len(entered)} of {len(items.spins)} items answered."
+            )
+            return None
+        items.total.setText(
+            f"{instrument} not assessed yet: answer each item, or type the total."
+        )
+        return None
 
     def _grade_icans(self) -> None:
         ic = self.view.icans_inputs
-        try:
-            inp = validate(calculator.IcansInput, self.icans_payload())
-        except calculator.InputError as exc:
-            self.icans_refused = _messages(exc)
-        else:
+        payload = self.icans_payload()
+        self.icans_assessed = ic.touched()
+        if not self.icans_assessed:
+            # Nothing entered: nothing to claim, and nothing to fix (the age alone is not
+            # an ICANS finding).
             self.icans_refused = []
-            self.icans_result = calculator.grade_icans(inp, self.profile)
-            self.icans_graded.emit(self.icans_result)
+            self.icans_result = None
+        elif self.icans_problems:
+            self.icans_refused = list(self.icans_problems)
+        else:
+            try:
+                inp = validate(calculator.IcansInput, payload)
+            except calculator.InputError as exc:
+                self.icans_refused = _messages(exc)
+            else:
+                self.icans_refused = []
+                self.icans_result = calculator.grade_icans(inp, self.profile)
+                self.icans_graded.emit(self.icans_result)
         patient = [m for m in self.icans_refused if m.field == "age_years"]
         self.patient_errors.emit(patient)
         rest = [m for m in self.icans_refused if m.field != "age_years"]
@@ -232,9 +303,18 @@ class GradingController(QObject):
             "consciousness": ic.consciousness_error,
         }
         self._route(rest, routes, ic.general_error)
+        reason = ""
         if patient and not rest:
-            ic.general_error.set_error("Enter a valid age in the patient bar to grade ICANS.")
-        self._show(self.view.icans_result, self.icans_result, bool(self.icans_refused))
+            age_text = self.patient.age_years
+            reason = (
+                "enter the age in the patient bar"
+                if age_text is None
+                else "fix the age in the patient bar"
+            )
+            ic.general_error.set_error(f"To grade ICANS, {reason}.")
+        self._show(
+            self.view.icans_result, self.icans_result, bool(self.icans_refused), reason
+        )
 
     # --- view updates --------------------------------------------------------------------
 
@@ -256,14 +336,15 @@ class GradingController(QObject):
         card: ResultCard,
         result: calculator.CrsResult | calculator.IcansResult | None,
         refused: bool,
+        reason: str = "",
     ) -> None:
         if result is None:
-            card.badge.set_grade(None, stale=refused)
+            card.badge.set_grade(None, stale=refused, reason=reason)
             for lst in (card.explanation, card.warnings, card.notes):
                 lst.set_items([], "")
             card.rules.set_rules([])
             return
-        card.badge.set_grade(result.grade, stale=refused)
+        card.badge.set_grade(result.grade, stale=refused, reason=reason)
         card.explanation.set_items(result.explanation, "Why")
         card.rules.set_rules(result.rules)
         card.warnings.set_items(result.warnings, "⚠ Warnings")

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QRadioButton,
     QScrollArea,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -25,7 +24,14 @@ from PySide6.QtWidgets import (
 from calculator.rulebook.grading import Consciousness, Edema, OxygenDevice, Seizure, Vasopressor
 from ui.views.management import ManagementPanel
 from ui.views.results import ResultCard
-from ui.widgets import FieldErrorLabel, ValidatedField, named, wrapped_label
+from ui.widgets import (
+    BlankSpin,
+    FieldErrorLabel,
+    NoWheelCombo,
+    ValidatedField,
+    named,
+    wrapped_label,
+)
 
 OXYGEN_LABELS: dict[str, str] = {
     "room_air": "Room air",
@@ -59,7 +65,7 @@ EDEMA_LABELS: dict[str, str] = {
 
 
 def _combo(name: str, accessible: str, keys: tuple[str, ...], labels: dict[str, str]) -> QComboBox:
-    combo = named(QComboBox(), name, accessible)
+    combo = named(NoWheelCombo(), name, accessible)
     combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
     combo.setMinimumContentsLength(14)
     for key in keys:
@@ -126,6 +132,16 @@ class CrsInputs(QGroupBox):
         self.general_error = FieldErrorLabel("crsError", "CRS input error")
         form.addRow(self.general_error)
 
+    def touched(self) -> bool:
+        """Any CRS finding entered (room air, the default, is not one by itself)."""
+        return (
+            bool(self.temperature.text().strip())
+            or any(b.isChecked() for b in (self.fever_masked, self.hypotension))
+            or any(b.isChecked() for b in self.vasopressors.values())
+            or self.oxygen.currentIndex() != 0
+            or bool(self.flow.text().strip())
+        )
+
     def bedside_order(self) -> list[QWidget]:
         return [
             self.temperature.edit,
@@ -145,39 +161,81 @@ def _buddy(text: str, widget: QWidget) -> QLabel:
 
 
 class ScoreItems(QGroupBox):
-    """ICE or CAPD entered item by item, with the total."""
+    """ICE or CAPD entered item by item (every item starts blank: "not asked"), or, when
+    the items were not recorded, the total alone."""
 
     def __init__(self, title: str, prefix: str, items: list[tuple[str, str, int]]) -> None:
         super().__init__(title)
         self.setObjectName(f"{prefix}Items")
         self.setCheckable(True)
-        self.setChecked(False)
+        super().setChecked(False)
         self.setAccessibleName(f"{title}: check to score")
-        self.spins: dict[str, QSpinBox] = {}
+        self.spins: dict[str, BlankSpin] = {}
+        self.labels: dict[str, str] = {}
         self.errors: dict[str, FieldErrorLabel] = {}
         form = QFormLayout(self)
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         for key, label, top in items:
-            spin = named(QSpinBox(), f"{prefix}_{key}", f"{label}, 0 to {top}")
-            spin.setRange(0, top)
-            spin.setValue(top if prefix == "ice" else 0)
-            spin.setSuffix(f" / {top}")
+            spin = named(BlankSpin(top), f"{prefix}_{key}", f"{label}, 0 to {top}")
             self.spins[key] = spin
+            self.labels[key] = label
             err = FieldErrorLabel(f"{prefix}_{key}Error", f"{label} error")
             self.errors[key] = err
             lab = wrapped_label(label, f"{prefix}_{key}Label", label)
             lab.setBuddy(spin)
             form.addRow(lab, spin)
             form.addRow(err)
+        top_total = sum(top for _, _, top in items)
         self.total = named(QLabel(), f"{prefix}Total", f"{title} total")
+        self.total.setWordWrap(True)
         self.total.setProperty("role", "total")
         form.addRow(self.total)
+        self.score = named(
+            BlankSpin(top_total, "not typed"),
+            f"{prefix}Score",
+            f"{title} total typed, when the items were not recorded",
+        )
+        score_label = wrapped_label(
+            "Total only (items not recorded)", f"{prefix}ScoreLabel", f"{title} total only"
+        )
+        score_label.setBuddy(self.score)
+        form.addRow(score_label, self.score)
         self.unable = named(
             QCheckBox("Unable to perform (unarousable)"), f"{prefix}Unable", "Unable to perform"
         )
         form.addRow(self.unable)
         self.error = FieldErrorLabel(f"{prefix}Error", f"{title} error")
         form.addRow(self.error)
+
+    def clear(self) -> None:
+        """Every item blank again, no typed total, not marked unable."""
+        for spin in (*self.spins.values(), self.score):
+            spin.clear_score()
+        self.unable.setChecked(False)
+
+    def setChecked(self, checked: bool) -> None:  # noqa: N802 (Qt name)
+        # Unticked by the program (new case, a case being opened): the next patient's
+        # items start blank. A user's click does not come through here, so unticking by
+        # mistake loses nothing typed.
+        if not checked:
+            self.clear()
+        super().setChecked(checked)
+
+    def entered(self) -> dict[str, int]:
+        """The items answered so far, by key."""
+        return {k: v for k, s in self.spins.items() if (v := s.score()) is not None}
+
+    def missing(self) -> list[str]:
+        """The labels of the items not answered yet."""
+        return [self.labels[k] for k, s in self.spins.items() if s.score() is None]
+
+    def top(self) -> int:
+        return sum(s.maximum() for s in self.spins.values())
+
+    def touched(self) -> bool:
+        """Anything entered: an item, the total or "unable"."""
+        return bool(self.entered()) or self.score.score() is not None or self.unable.isChecked()
 
 
 class IcansInputs(QGroupBox):
@@ -247,6 +305,22 @@ class IcansInputs(QGroupBox):
         box.addLayout(form)
         box.addWidget(self.general_error)
 
+    def clear_ice0(self) -> None:
+        """Unanswer the ICE 0 question (it is asked again when ICE is 0 again)."""
+        self.ice0_group.setExclusive(False)
+        for button in (self.ice0_aphasia, self.ice0_unarousable):
+            button.setChecked(False)
+        self.ice0_group.setExclusive(True)
+
+    def touched(self) -> bool:
+        """Any ICANS finding entered (a default left alone is not a finding)."""
+        return (
+            self.ice.touched()
+            or self.capd.touched()
+            or any(c.currentIndex() != 0 for c in (self.consciousness, self.seizure, self.edema))
+            or self.motor.isChecked()
+        )
+
     def show_instrument(self, instrument: str) -> None:
         """Show the ICE or the CAPD items; the other takes no room."""
         self.ice_page.setHidden(instrument != "ICE")
@@ -259,11 +333,13 @@ class IcansInputs(QGroupBox):
         return [
             self.ice,
             *self.ice.spins.values(),
+            self.ice.score,
             self.ice.unable,
             self.ice0_aphasia,
             self.ice0_unarousable,
             self.capd,
             *self.capd.spins.values(),
+            self.capd.score,
             self.capd.unable,
             self.consciousness,
             self.seizure,
