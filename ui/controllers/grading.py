@@ -215,7 +215,9 @@ class GradingController(QObject):
             ic.clear_ice0()
         return payload
 
-    def _score_payload(self, items: ScoreItems, instrument: str, payload: dict[str, Any]) -> int | None:
+    def _score_payload(
+        self, items: ScoreItems, instrument: str, payload: dict[str, Any]
+    ) -> int | None:
         """ICE or CAPD into the payload: the items once every one is answered, else the
         typed total; None (not assessed) when neither. Returns the score used."""
         key = instrument.lower()
@@ -264,9 +266,7 @@ class GradingController(QObject):
                 f"{instrument}: {len(entered)} of {len(items.spins)} items answered."
             )
             return None
-        items.total.setText(
-            f"{instrument} not assessed yet: answer each item, or type the total."
-        )
+        items.total.setText(f"{instrument} not assessed yet: answer each item, or type the total.")
         return None
 
     def _grade_icans(self) -> None:
@@ -312,9 +312,7 @@ class GradingController(QObject):
                 else "fix the age in the patient bar"
             )
             ic.general_error.set_error(f"To grade ICANS, {reason}.")
-        self._show(
-            self.view.icans_result, self.icans_result, bool(self.icans_refused), reason
-        )
+        self._show(self.view.icans_result, self.icans_result, bool(self.icans_refused), reason)
 
     # --- view updates --------------------------------------------------------------------
 

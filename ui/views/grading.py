@@ -214,7 +214,7 @@ class ScoreItems(QGroupBox):
             spin.clear_score()
         self.unable.setChecked(False)
 
-    def setChecked(self, checked: bool) -> None:  # noqa: N802 (Qt name)
+    def setChecked(self, checked: bool) -> None:
         # Unticked by the program (new case, a case being opened): the next patient's
         # items start blank. A user's click does not come through here, so unticking by
         # mistake loses nothing typed.
