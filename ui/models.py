@@ -34,6 +34,8 @@ class Grades(UiModel):
 
     crs: int | None = None
     icans: int | None = None
+    #: A seizure this episode (ICANS-SZ), for the plan's levetiracetam (MGT-SZ).
+    seizure: bool = False
 
 
 class FieldMessage(UiModel):

@@ -48,7 +48,8 @@ def rule_tooltip(rule_id: str) -> str:
         f"Status: {html.escape(status)}",
     ]
     if rule.needs_verification:
-        parts.append(f"<b>⚠ {VERIFY}</b>")
+        part = f": {html.escape(rule.verify_part)} only" if rule.verify_part else ""
+        parts.append(f"<b>⚠ {VERIFY}</b>{part}")
     parts.append(html.escape(rule.text))
     if rule.sources:
         cites = "<br>".join(
@@ -64,14 +65,18 @@ def rule_plain(rule_id: str) -> str:
         return rule_id
     sources = ", ".join(rule.sources)
     verify = f" — {VERIFY}" if rule.needs_verification else ""
+    if rule.verify_part:
+        verify += f" ({rule.verify_part} only)"
     return f"{rule.id} ({rule.status}{verify}): {rule.title}. Sources: {sources}."
 
 
 def rule_links(rule_ids: tuple[str, ...] | list[str]) -> str:
-    """Rich text links for a list of rule IDs; V rules carry a ⚠ mark."""
+    """Rich text links for a list of rule IDs; V rules carry a ⚠ mark. A rule of split
+    status (DEX-CRS, ANAK-ADULT ...) carries none here: the mark goes with its V part
+    only, where that part is used (the action or dose says so itself)."""
     out = []
     for rid in rule_ids:
         rule = rule_or_none(rid)
-        mark = " ⚠" if rule is not None and rule.needs_verification else ""
+        mark = " ⚠" if rule is not None and rule.marks_whole_rule else ""
         out.append(f"<a href='rule:{html.escape(rid)}'>{html.escape(rid)}</a>{mark}")
     return " · ".join(out)

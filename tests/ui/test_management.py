@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from PySide6.QtWidgets import QApplication
+
+from calculator.case import dump_case, load_case
+from calculator.management import RecommendResult
 from tests.ui.helpers import type_text
 from ui.controllers.app import AppController
+from ui.controllers.case import apply_case, build_case
+from ui.models import Grades
+from ui.views.management import ActionItem, ManagementPanel
 
 
 def _grade(c: AppController, temp: str, vaso: bool, ice_zero_unarousable: bool) -> None:
@@ -75,3 +84,192 @@ def test_tocilizumab_is_never_give_for_icans_alone(app_controller) -> None:
     result = c.management.result
     assert result is not None
     assert all(a.strength != "give" for a in result.actions if a.code == "tocilizumab")
+
+
+# --- issue 10: the plan as composed by the core (section 9) --------------------------------
+
+DOSE_2H_AGO = datetime(2026, 11, 21, 12, 0)  # the fixture's clock reads 14:00
+STEROIDS = {"dexamethasone", "methylprednisolone"}
+
+
+def _panel(c: AppController) -> ManagementPanel:
+    return c.window.tool_pages["grading"].management  # type: ignore[attr-defined,no-any-return]
+
+
+def _crs3_icans4(c: AppController, weight: str = "70", age: str = "45") -> None:
+    """CRS 3 (39.5 °C on norepinephrine) with ICANS 4 (ICE 0, unarousable)."""
+    bar = c.window.patient_bar
+    type_text(bar.weight.edit, weight)
+    type_text(bar.age.edit, age)
+    crs = c.window.tool_pages["grading"].crs_inputs  # type: ignore[attr-defined]
+    type_text(crs.temperature.edit, "39.5")
+    crs.vasopressors["norepinephrine"].setChecked(True)
+    ic = c.window.tool_pages["grading"].icans_inputs  # type: ignore[attr-defined]
+    ic.ice.setChecked(True)
+    for spin in ic.ice.spins.values():
+        spin.setValue(0)
+    ic.ice0_unarousable.setChecked(True)
+    assert c.grading.grades() == Grades(crs=3, icans=4)
+
+
+def _card(panel: ManagementPanel, result: RecommendResult, code: str) -> ActionItem:
+    [index] = [i for i, a in enumerate(result.actions) if a.code == code]
+    QApplication.processEvents()  # a layout shows a new card on the next event loop turn
+    return panel.items[index]
+
+
+def test_a_dose_not_due_yet_waits_with_its_time_never_avoid(app_controller) -> None:
+    """MGT-WAIT: given at 12:00, the 8 h clock (TOCI-INTERVAL) allows the next at 20:00."""
+    c = app_controller
+    c.dose.set_doses([DOSE_2H_AGO])
+    _crs3_icans4(c)
+    panel = _panel(c)
+    panel.improving.set_value(False)
+    result = c.management.result
+    toci = next(a for a in result.actions if a.code == "tocilizumab")
+    assert (toci.strength, toci.not_before) == ("wait", datetime(2026, 11, 21, 20, 0))
+    card = _card(panel, result, "tocilizumab")
+    assert card.strength.text() == "WAIT"
+    assert card.strength.property("strength") == "wait"
+    assert card.when.isVisible()
+    assert card.when.text() == "Next tocilizumab dose allowed from 20:00"
+    assert "AVOID" not in card.strength.text()
+    assert "2026-11-21T20:00" not in card.text.text()  # a clock time, not ISO
+
+
+def test_each_strength_has_its_own_word_and_colour(app_controller, qtbot) -> None:
+    """Strength in words and colour: give/consider/wait/avoid each with its own style."""
+    colours = set()
+    for strength in ("give", "consider", "wait", "avoid"):
+        item = ActionItem(0, strength, "text", "")
+        qtbot.addWidget(item)
+        item.show()
+        assert item.strength.text() == strength.upper()
+        colours.add(item.strength.palette().color(item.strength.backgroundRole()).name())
+        colours.add(f"fg:{item.strength.palette().color(item.strength.foregroundRole()).name()}")
+    assert len([c for c in colours if not c.startswith("fg:")]) == 4
+
+
+def test_one_corticosteroid_give_card_naming_what_it_replaces(app_controller) -> None:
+    """MGT-ONE-STEROID: CRS 3 (dexamethasone 10 mg every 6 h) with ICANS 4
+    (methylprednisolone 1 g/day): one steroid is "give", and its card says what it replaces."""
+    c = app_controller
+    _crs3_icans4(c)
+    panel = _panel(c)
+    result = c.management.result
+    gives = [
+        (i, a) for i, a in enumerate(result.actions) if a.code in STEROIDS and a.strength == "give"
+    ]
+    assert len(gives) == 1
+    index, steroid = gives[0]
+    assert steroid.code == "methylprednisolone"
+    card = panel.items[index]
+    shown = f"{card.text.text()} {card.replaces.text()}"
+    assert "eplaces dexamethasone 10 mg every 6 h" in shown
+    # No other card offers dexamethasone as a second "give".
+    others = [item for i, item in enumerate(panel.items) if i != index]
+    assert not [
+        item
+        for item in others
+        if item.strength.text() == "GIVE" and "dexamethasone" in item.text.text().lower()
+    ]
+
+
+def test_improving_starts_unanswered_and_the_case_keeps_null(app_controller) -> None:
+    """MGT-IMPROVING: three states, none assumed; the panel says what each answer changes."""
+    c = app_controller
+    panel = _panel(c)
+    assert panel.improving.value() is None
+    assert panel.improving.radios[None].isChecked()
+    assert [r.text() for r in panel.improving.radios.values()] == ["Not asked yet", "Yes", "No"]
+    c.dose.set_doses([datetime(2026, 11, 21, 4, 0)])  # 10 h ago: a repeat is allowed
+    _crs3_icans4(c)
+    result = c.management.result
+    assert result.improving is None
+    toci = next(a for a in result.actions if a.code == "tocilizumab")
+    assert toci.strength != "give"  # no repeat dose is "give" until someone answers
+    effects = panel.improving.effects
+    assert effects.isVisible()
+    assert effects.text().startswith("If yes:")
+    assert "\nIf no:" in effects.text()
+    assert build_case(c).improving is None
+    saved = dump_case(build_case(c))
+    assert saved.get("improving") is None  # null: the contract's default, never True
+    assert load_case(saved).improving is None
+    panel.improving.radios[False].click()
+    assert c.management.result.improving is False
+    assert build_case(c).improving is False
+    panel.improving.radios[True].click()
+    assert build_case(c).improving is True
+    saved = build_case(c)
+    panel.improving.radios[None].click()
+    apply_case(c, saved)
+    assert panel.improving.value() is True
+    apply_case(c, saved.model_copy(update={"improving": None}))
+    assert panel.improving.value() is None
+    assert panel.improving.radios[None].isChecked()
+
+
+def test_the_paediatric_caveat_sits_inside_the_steroid_card(app_controller) -> None:
+    """PED-STEROID: for a child the steroid card itself carries the caveat."""
+    c = app_controller
+    _crs3_icans4(c, weight="45", age="13")  # ICE from 12 years (CAPD below)
+    panel = _panel(c)
+    result = c.management.result
+    [index] = [
+        i for i, a in enumerate(result.actions) if a.code in STEROIDS and a.strength == "give"
+    ]
+    QApplication.processEvents()
+    card = panel.items[index]
+    assert card.caveats.isVisible()
+    assert any(item.startswith("PED-STEROID") for item in card.caveats.items())
+    assert "PED-STEROID" in card.caveats.text()
+
+
+def test_grade_5_suggests_no_treatment_and_says_so(app_controller) -> None:
+    """MGT-G5: no action at grade 5; the panel says so instead of an empty list."""
+    c = app_controller
+    type_text(c.window.patient_bar.weight.edit, "70")
+    type_text(c.window.patient_bar.age.edit, "45")
+    c.management.set_grades(Grades(crs=5, icans=0))
+    panel = _panel(c)
+    assert c.management.result.actions == ()
+    assert panel.items == []
+    assert panel.no_treatment.isVisible()
+    assert "MGT-G5" in panel.no_treatment.text()
+    c.management.set_grades(Grades(crs=3, icans=0))
+    assert not panel.no_treatment.isVisible()
+    assert panel.items
+
+
+def test_verify_mark_goes_with_the_v_part_only(app_controller) -> None:
+    """Split statuses: ANAK-ADULT is P for 100 mg every 6 h and V for the high IV doses,
+    so the adult 100 mg card carries no "verify" mark; a V part in use carries it."""
+    c = app_controller
+    _crs3_icans4(c)
+    panel = _panel(c)
+    result = c.management.result
+    anakinra = _card(panel, result, "anakinra")
+    assert "ANAK-ADULT" in anakinra.rules.rule_ids()
+    assert "ANAK-ADULT</a> ⚠" not in anakinra.rules.text()
+    assert not anakinra.verify.isVisible()
+    marked = [panel.items[i] for i, a in enumerate(result.actions) if a.verify]
+    assert marked  # MGT-SZ: the grade threshold of the prophylaxis is the V part
+    for card in marked:
+        assert card.verify.isVisible()
+        assert card.verify.text() == "⚠ verify against local protocol"
+
+
+def test_a_seizure_entered_in_icans_makes_levetiracetam_give(app_controller) -> None:
+    """MGT-SZ: ICANS >= 2 alone: consider prophylaxis; a seizure (ICANS-SZ): give."""
+    c = app_controller
+    type_text(c.window.patient_bar.weight.edit, "70")
+    type_text(c.window.patient_bar.age.edit, "45")
+    ic = c.window.tool_pages["grading"].icans_inputs  # type: ignore[attr-defined]
+    ic.seizure.setCurrentIndex(ic.seizure.findData("rapidly_resolving"))
+    assert c.grading.grades().seizure
+    levetiracetam = [a for a in c.management.result.actions if a.code == "seizure_prophylaxis"]
+    assert [a.strength for a in levetiracetam] == ["give"]
+    assert "MGT-SZ" in levetiracetam[0].rules
+    ic.seizure.setCurrentIndex(ic.seizure.findData("none"))
+    assert not c.grading.grades().seizure

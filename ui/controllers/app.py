@@ -116,7 +116,7 @@ class AppController(QObject):
             self.grading.icans_graded,
             self.dose.doses_changed,
             self.taper.planned,
-            self.management.view.improving.toggled,
+            self.management.view.improving.changed,
         )
 
     # --- profile ---------------------------------------------------------------------

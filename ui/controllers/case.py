@@ -50,7 +50,7 @@ def build_case(app: CaseTools) -> CaseDocument:
         "made_at": app.clock(),  # when the document is made (the wall clock)
         "profile": app.profile.id,
         "tocilizumab_doses": tuple(app.dose.dose_times),
-        "improving": app.management.view.improving.isChecked(),
+        "improving": app.management.view.improving.value(),
     }
     if "units" in CaseDocument.model_fields:
         data["units"] = typed_units(app)
@@ -136,7 +136,7 @@ def apply_case(app: CaseTools, case: CaseDocument) -> list[str]:
     _apply_crs(app, case)
     notes += _apply_icans(app, case)
     app.dose.set_doses(list(case.tocilizumab_doses))
-    app.management.view.improving.setChecked(case.improving is True)
+    app.management.view.improving.set_value(case.improving)
     if case.taper is not None:
         _apply_taper(app, case)
     app.grading.recompute()

@@ -111,6 +111,8 @@ class GradingController(QObject):
         return Grades(
             crs=self.crs_result.grade if self.crs_result and not self.crs_refused else None,
             icans=self.icans_result.grade if self.icans_result and not self.icans_refused else None,
+            seizure=not self.icans_refused
+            and self.view.icans_inputs.seizure.currentData() not in (None, "none"),
         )
 
     def crs_payload(self) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import datetime
 from typing import Any
@@ -11,13 +12,28 @@ from PySide6.QtCore import QObject, Signal
 import calculator
 from calculator.inputs import validate
 from calculator.management import RecommendInput, RecommendResult, recommend
+from calculator.management.models import Action
 from ui.models import Grades, PatientContext
 from ui.state import CaseState
+from ui.trace import VERIFY
 from ui.units import fmt
 from ui.views.management import ActionItem, ManagementPanel
 
 #: Actions whose drug the dose panel computes.
 DOSE_PANEL_DRUGS = {"tocilizumab", "dexamethasone", "methylprednisolone", "anakinra", "siltuximab"}
+
+
+def when_text(moment: datetime, at: datetime) -> str:
+    """16:00 on the day of the assessment, else with its date (Sun 22 Nov 04:00)."""
+    return f"{moment:%H:%M}" if moment.date() == at.date() else f"{moment:%a %d %b %H:%M}"
+
+
+_ISO_MINUTE = re.compile(r"\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}\b")
+
+
+def friendly_times(text: str, at: datetime) -> str:
+    """The core's ISO times (2026-11-21T20:00) as a nurse reads them (20:00)."""
+    return _ISO_MINUTE.sub(lambda m: when_text(datetime.fromisoformat(m.group(0)), at), text)
 
 
 class ManagementController(QObject):
@@ -42,7 +58,7 @@ class ManagementController(QObject):
         self.result: RecommendResult | None = None
         self.last_recompute_ms = 0.0
         self._last_key: tuple[object, ...] | None = None
-        view.improving.toggled.connect(self.recompute)
+        view.improving.changed.connect(self.recompute)
         # The suggestions are for the case's time, the one the dose log counts down on.
         state.clock_changed.connect(self.recompute)
 
@@ -69,7 +85,9 @@ class ManagementController(QObject):
             "icans_grade": self.grades.icans,
             "tocilizumab_doses": self.doses,
             "at": self.state.at(),
-            "improving": self.view.improving.isChecked(),
+            # MGT-IMPROVING: None until someone answers; never assumed.
+            "improving": self.view.improving.value(),
+            "seizure": self.grades.seizure,
         }
         # A refused weight or age is marked in the patient bar by the tool that uses it;
         # here it is left out, so the suggestions stay and say what they lack.
@@ -114,20 +132,59 @@ class ManagementController(QObject):
         )
         if self.result is None or previous_actions != result.actions:
             self._show_actions(result)
-        v.warnings.set_items(result.warnings, "⚠ Warnings")
+        v.improving.set_effects(self._effects(result))
+        v.set_no_treatment(self._no_treatment(result))
+        at = self.state.at()
+        v.warnings.set_items([friendly_times(w, at) for w in result.warnings], "⚠ Warnings")
         v.rules.set_rules(result.rules)
         self.recommended.emit(result)
         self.last_recompute_ms = (time.perf_counter() - start) * 1000
 
+    def _effects(self, result: RecommendResult) -> list[str]:
+        """MGT-IMPROVING: what each answer would change, as the core says it."""
+        at = self.state.at()
+        lines = []
+        for word, changes in (("yes", result.if_improving), ("no", result.if_not_improving)):
+            if changes:
+                lines.append(f"If {word}: {friendly_times('; '.join(changes), at)}.")
+        return lines
+
+    @staticmethod
+    def _no_treatment(result: RecommendResult) -> str:
+        """MGT-G5: the core suggests nothing at grade 5 and says why in a warning."""
+        if result.actions:
+            return ""
+        said = [w for w in result.warnings if w.startswith("MGT-G5")]
+        return said[0] if said else ""
+
     def _clear(self) -> None:
+        self.view.improving.set_effects([])
+        self.view.set_no_treatment("")
         self.view.clear_items()
         self.view.warnings.set_items([], "")
         self.view.rules.set_rules([])
         self.result = None
         self._last_key = None
 
+    @staticmethod
+    def _when(a: Action, at: datetime) -> str:
+        """MGT-WAIT: when the next dose is allowed, as a clock time."""
+        if a.not_before is None:
+            return ""
+        return f"Next {a.code} dose allowed from {when_text(a.not_before, at)}"
+
+    def _text(self, a: Action, at: datetime) -> str:
+        """The core's text, its times said as clock times, without repeating the line
+        that says when the next dose is allowed (shown on its own)."""
+        text = friendly_times(a.text, at)
+        when = self._when(a, at)
+        if when and text.startswith(f"{when}."):
+            text = text[len(when) + 1 :].strip()
+        return text
+
     def _show_actions(self, result: RecommendResult) -> None:
         v = self.view
+        at = self.state.at()
         v.clear_items()
         for i, a in enumerate(result.actions):
             detail = ""
@@ -135,7 +192,13 @@ class ManagementController(QObject):
                 every = f" every {fmt(a.every_h)} h" if a.every_h else ""
                 days = f" for {a.days} days" if a.days else ""
                 detail = f"{fmt(a.dose_mg)} mg {a.route or ''}{every}{days}".replace("  ", " ")
-            item = ActionItem(i, a.strength, a.text, detail)
+            item = ActionItem(i, a.strength, self._text(a, at), detail)
+            item.set_when(self._when(a, at))
+            missing = [r for r in a.replaces if r not in a.text]
+            if missing:
+                item.set_replaces(f"Replaces {'; '.join(missing)} (not in addition)")
+            item.caveats.set_items(a.caveats, "Caveat")
+            item.set_verify(f"⚠ {VERIFY}" if a.verify else "")
             item.rules.set_rules(a.rules)
             item.rules.rule_activated.connect(self.rule_activated)
             if a.dose_working:

@@ -215,7 +215,7 @@ class Session(QObject):
             app.taper.planned,
             app.taper.patient_errors,
             app.profile_changed,
-            app.management.view.improving.toggled,
+            app.management.view.improving.changed,
         ):
             signal.connect(self.changed)
 
