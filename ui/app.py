@@ -42,6 +42,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="write the handoff record of a case document (JSON) to OUT as PDF, no window",
     )
     parser.add_argument(
+        "--teach",
+        metavar="SCENARIO",
+        type=Path,
+        help="open a scenario (crs-calc-scenario/1) in a teaching window; with --screenshot "
+        "DIR, write its learner view and feedback view to DIR and exit",
+    )
+    parser.add_argument(
+        "--export-debrief",
+        nargs=2,
+        type=Path,
+        metavar=("ATTEMPT", "OUT"),
+        help="write the debrief of an attempt (crs-calc-attempt/1) to OUT as PDF, no window",
+    )
+    parser.add_argument(
         "--exit-after-startup",
         action="store_true",
         help="exit right after the main window's first paint (start-up benchmarks)",
@@ -95,6 +109,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return export_pdf_cli(*args.export_pdf)
 
+    if args.export_debrief is not None:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        from ui.teaching.debrief import export_debrief_cli
+
+        return export_debrief_cli(*args.export_debrief)
+
+    if args.teach is not None:
+        return _teach(args.teach, args.screenshot, args.font_scale)
+
     if args.screenshot is not None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         from ui.screenshot import render_all
@@ -111,6 +134,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Settings, autosave and audit log (start-up checks included); the headless modes
     # above never touch them.
     controller = AppController(locations=locate())
+    from ui.teaching import install_menu
+
+    install_menu(controller)
     window = controller.window
     if args.exit_after_startup:
         quitter = _QuitOnFirstPaint(window)
@@ -120,4 +146,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.exit_after_startup:
         # Asked once the window is up; a start-up benchmark never waits on a question.
         QTimer.singleShot(0, controller.session.offer_recovery)
+    return app.exec()
+
+
+def _teach(scenario: Path, screenshot: Path | None, font_scale: float) -> int:
+    """A teaching window only: no clinical session, nothing read from or written to the
+    clinical folders. With a screenshot folder, render and exit."""
+    if screenshot is not None:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        from ui.teaching.headless import screenshot_cli
+
+        application(font_scale)
+        return screenshot_cli(scenario, screenshot)
+    from ui.teaching import TeachingLauncher
+
+    app = application(font_scale)
+    launcher = TeachingLauncher()
+    if launcher.open_file(None, scenario) is None:  # type: ignore[arg-type]
+        return 2
     return app.exec()

@@ -1,0 +1,355 @@
+"""Teaching mode in the app: results hidden until commit, feedback, the scenario clock in
+the dose log and the management panel, no autosave, the SIMULATION watermark on screen
+and in the debrief PDF, the attempt saved and reopened, a clean state for each learner."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QEvent
+from PySide6.QtWidgets import QApplication, QMessageBox
+from pytestqt.qtbot import QtBot
+
+from calculator.teaching import builtin_scenario, dump_scenario
+from tests.ui.helpers import type_text
+from ui.controllers.app import AppController
+from ui.storage import locate
+from ui.teaching import TeachingLauncher, install_menu
+from ui.teaching.debrief import DebriefDialog, debrief_pdf
+from ui.teaching.files import read_attempt
+from ui.teaching.session import TeachingSession
+from ui.teaching.views import WATERMARK, Banner
+
+ROOT = Path(__file__).resolve().parents[2]
+ESCALATION = "adult-axicel-escalation"
+
+
+def _flush() -> None:
+    for _ in range(3):
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        QApplication.processEvents()
+
+
+@pytest.fixture
+def launcher(qapp: QApplication) -> Iterator[TeachingLauncher]:
+    launcher = TeachingLauncher()
+    yield launcher
+    for dialog in launcher.dialogs:
+        dialog.close()
+        dialog.deleteLater()
+    for session in list(launcher.sessions):
+        session.close()
+    _flush()
+    launcher.deleteLater()
+
+
+@pytest.fixture
+def session(launcher: TeachingLauncher, qtbot: QtBot) -> TeachingSession:
+    s = launcher.start(builtin_scenario(ESCALATION))
+    qtbot.waitExposed(s.window)
+    return s
+
+
+def goto(session: TeachingSession, checkpoint_id: str) -> None:
+    ids = [c.id for c in session.scenario.checkpoints]
+    session.show_checkpoint(ids.index(checkpoint_id))
+
+
+def choose(combo, data) -> None:  # type: ignore[no-untyped-def]
+    combo.setCurrentIndex(combo.findData(data))
+
+
+def test_results_are_hidden_until_the_learner_commits(session: TeachingSession) -> None:
+    grading = session.app.grading
+    assert session.results_hidden()
+    # the learner enters findings: the tools compute, but nothing of it shows
+    type_text(grading.view.crs_inputs.temperature.edit, "38.9")
+    QApplication.processEvents()
+    assert grading.grades().crs == 1  # computed ...
+    for cover in session.covers:
+        assert not cover.isHidden()
+        assert cover.geometry().contains(cover.covered_rect())
+    assert not grading.view.crs_result.isEnabled()  # ... and out of reach of the keyboard
+    assert not grading.view.management.isEnabled()
+    assert session.panel.feedback.isHidden()
+    assert session.commit() is not None
+    assert all(c.isHidden() for c in session.covers)
+    assert grading.view.crs_result.isEnabled()
+    assert session.panel.feedback.isVisibleTo(session.panel)
+    # the next checkpoint covers them again
+    session.next_checkpoint()
+    assert session.results_hidden()
+
+
+def test_feedback_marks_each_item_and_critical_errors_stand_out(session: TeachingSession) -> None:
+    goto(session, "morning")  # CRS 3, one dose at 02:15, the next not before 10:15
+    form = session.panel.answers
+    choose(form.crs_grade, 3)
+    choose(form.icans_grade, 1)
+    choose(form.actions["tocilizumab"], "give")
+    form.dose.setText("984")  # 12 mg/kg: a critical dose error
+    form.next_at.setText("0900")
+    items = session.commit()
+    assert items is not None
+    fb = session.panel.feedback
+    status = {card.title.text().split(" — ")[1]: card.property("status") for card in fb.items}
+    assert status["CRS grade"] == "right"
+    assert status["ICANS grade"] == "wrong"
+    assert status["Next tocilizumab dose from"] == "wrong"
+    assert fb.critical is not None
+    text = " ".join(line.text() for line in fb.critical.lines)
+    assert "tocilizumab" in text
+    assert "Tocilizumab dose" in text
+    assert all(links.rule_ids() for links in fb.critical.rule_links)
+    assert "TEACH-CRITICAL" in fb.critical.rule_links[0].rule_ids()
+    # the explanation is the core's: the clock's own reason names TOCI-INTERVAL
+    time_card = next(c for c in fb.items if "Next tocilizumab" in c.title.text())
+    assert "10:15" in time_card.answer.text()
+    assert "TOCI-INTERVAL" in time_card.why.text()
+
+
+def test_a_bad_dose_answer_is_refused_by_field(session: TeachingSession) -> None:
+    session.panel.answers.dose.setText("six hundred")
+    assert session.commit() is None
+    assert "not a number" in session.panel.answers.dose_error.error_text()
+    assert session.results_hidden()
+    session.panel.answers.dose.setText("-5")
+    assert session.commit() is None
+    assert session.panel.answers.dose_error.error_text()
+    session.panel.answers.dose.setText("656")
+    assert session.commit() is not None
+
+
+def test_the_scenario_clock_drives_the_dose_log_and_management(session: TeachingSession) -> None:
+    """Scenario time 2026-03-02 09:00, dose at 02:15: the tools count from the scenario
+    clock, never from today's wall clock."""
+    goto(session, "morning")
+    app = session.app
+    at = datetime(2026, 3, 2, 9, 0)
+    assert app.state.at() == at
+    assert app.state.wall_now() == at  # "Now" in the dose log is the scenario's now
+    assert app.management.payload()["at"] == at
+    assert app.dose.dose_times == [datetime(2026, 3, 2, 2, 15)]
+    schedule = app.dose.schedule
+    assert schedule is not None
+    assert schedule.at == at
+    assert schedule.next_eligible_at == datetime(2026, 3, 2, 10, 15)
+    app.dose.view.time_field.now_button.click()
+    assert "2026-03-02 09:00" in app.dose.view.dose_time.text()
+    session.next_checkpoint()
+    assert app.state.at() == datetime(2026, 3, 2, 10, 30)
+    assert app.management.payload()["at"] == datetime(2026, 3, 2, 10, 30)
+
+
+def test_no_autosave_and_no_recovery_during_teaching(
+    app_controller: AppController, qtbot: QtBot
+) -> None:
+    launcher = install_menu(app_controller)
+    action = next(
+        a
+        for a in app_controller.window.findChildren(type(app_controller.window.action_new))
+        if a.objectName() == f"scenario_{ESCALATION}"
+    )
+    action.trigger()
+    assert len(launcher.sessions) == 1
+    session = launcher.sessions[0]
+    try:
+        assert session.app.session.autosaver is None
+        assert session.app.session.audit_log is None
+        type_text(session.app.grading.view.crs_inputs.temperature.edit, "38.9")
+        session.commit()
+        qtbot.wait(app_controller.session.settings.autosave_delay_ms + 400)
+        assert not locate().autosave_file.exists()
+        assert not app_controller.session.recovery_pending
+    finally:
+        session.close()
+        _flush()
+
+
+def test_watermark_on_every_screen(session: TeachingSession, qtbot: QtBot) -> None:
+    banners = session.window.findChildren(Banner)
+    assert len(banners) >= 2  # over the tools and over the scenario panel
+    assert all(b.text() == WATERMARK and b.isVisible() for b in banners)
+    assert WATERMARK in session.window.windowTitle()
+    session.commit()
+    dialog = session.finish()
+    assert isinstance(dialog, DebriefDialog)
+    assert dialog.banner.isVisible()
+    assert WATERMARK in dialog.windowTitle()
+    assert WATERMARK in dialog.text.toPlainText()
+    dialog.close()
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext not installed")
+def test_debrief_pdf_has_the_watermark_on_every_page(
+    session: TeachingSession, tmp_path: Path
+) -> None:
+    for _ in session.scenario.checkpoints:
+        session.commit()
+        session.next_checkpoint()
+    score = session.score()
+    pdf = tmp_path / "debrief.pdf"
+    pdf.write_bytes(debrief_pdf(score, session.attempt()))
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    pages = [p for p in text.split("\f") if p.strip()]
+    assert len(pages) >= 2
+    for page in pages:
+        assert page.count(WATERMARK) >= 2  # head and foot
+    assert "Debrief" in text
+    assert f"{score.score.points} of {score.score.possible}" in text
+
+
+def test_attempt_saved_from_the_debrief_reopens_with_the_same_score(
+    session: TeachingSession, tmp_path: Path
+) -> None:
+    session.panel.learner.setText("Nurse A")
+    choose(session.panel.answers.crs_grade, 1)
+    session.commit()
+    session.next_checkpoint()
+    choose(session.panel.answers.crs_grade, 2)
+    choose(session.panel.answers.actions["tocilizumab"], "give")
+    session.commit()
+    dialog = session.finish()
+    assert isinstance(dialog, DebriefDialog)
+    path = tmp_path / "attempt.json"
+    assert dialog.save_attempt(path)
+    dialog.close()
+    attempt = read_attempt(path)
+    assert attempt.learner == "Nurse A"
+    assert [a.checkpoint for a in attempt.answers] == ["evening", "night"]
+    assert attempt == session.attempt()
+    from ui.teaching.debrief import score_of
+
+    assert score_of(attempt) == session.score()
+
+
+def test_next_learner_gets_a_clean_state(
+    launcher: TeachingLauncher, session: TeachingSession
+) -> None:
+    session.panel.learner.setText("Nurse A")
+    type_text(session.app.grading.view.crs_inputs.temperature.edit, "39.9")
+    session.commit()
+    fresh = launcher.next_learner(session)
+    _flush()
+    assert launcher.sessions == [fresh]
+    assert fresh.panel.learner.text() == ""
+    assert fresh.answers == {}
+    assert fresh.index == 0
+    assert fresh.app.grading.view.crs_inputs.temperature.edit.text() == ""
+    assert fresh.results_hidden()
+    fresh.close()
+
+
+def test_a_bad_scenario_file_is_refused_by_field(
+    launcher: TeachingLauncher, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: shown.append(text))
+    doc = dump_scenario(builtin_scenario(ESCALATION))
+    doc["checkpoints"][1]["at"] = "2026-03-01T19:00"
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    assert launcher.open_file(None, path) is None  # type: ignore[arg-type]
+    assert "checkpoints[1].at" in shown[0]
+    path.write_bytes(b"\xff\xfe not json")
+    assert launcher.open_file(None, path) is None  # type: ignore[arg-type]
+    assert len(shown) == 2
+    assert launcher.sessions == []
+
+
+def _run_ui(args: list[str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "CRS_CALC_HOME": str(tmp_path / "home"), "QT_QPA_PLATFORM": "offscreen"}
+    return subprocess.run(
+        [sys.executable, "-m", "ui", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+
+
+def test_headless_teach_screenshot_and_export_debrief(tmp_path: Path) -> None:
+    scenario = tmp_path / "scenario.json"
+    scenario.write_text(json.dumps(dump_scenario(builtin_scenario(ESCALATION))))
+    done = _run_ui(["--teach", str(scenario), "--screenshot", str(tmp_path / "shots")], tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "shots" / "teach-learner.png").stat().st_size > 10_000
+    assert (tmp_path / "shots" / "teach-feedback.png").stat().st_size > 10_000
+    assert not (tmp_path / "home").exists() or not any((tmp_path / "home").iterdir())
+    attempt = tmp_path / "attempt.json"
+    attempt.write_text(
+        json.dumps(
+            {
+                "format": "crs-calc-attempt/1",
+                "scenario": dump_scenario(builtin_scenario(ESCALATION)),
+                "learner": "Nurse B",
+                "answers": [{"checkpoint": "evening", "crs_grade": 1, "seconds": 30}],
+            }
+        )
+    )
+    out = tmp_path / "debrief.pdf"
+    done = _run_ui(["--export-debrief", str(attempt), str(out)], tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert out.read_bytes().startswith(b"%PDF")
+    attempt.write_text('{"format": "crs-calc-attempt/1", "scenario": {}, "answers": []}')
+    done = _run_ui(["--export-debrief", str(attempt), str(tmp_path / "bad.pdf")], tmp_path)
+    assert done.returncode == 2
+    assert "scenario" in done.stderr
+
+
+def _attempt_file(tmp_path: Path, name: str, learner: str, answers: list[dict]) -> Path:  # type: ignore[type-arg]
+    path = tmp_path / name
+    path.write_text(
+        json.dumps(
+            {
+                "format": "crs-calc-attempt/1",
+                "scenario": dump_scenario(builtin_scenario(ESCALATION)),
+                "learner": learner,
+                "answers": answers,
+            }
+        ),
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_class_summary_over_several_attempt_files(
+    launcher: TeachingLauncher, tmp_path: Path
+) -> None:
+    from ui.teaching.classroom import ClassSummaryDialog
+
+    good = _attempt_file(tmp_path, "a.json", "Nurse A", [{"checkpoint": "evening", "crs_grade": 1}])
+    give = [{"code": "tocilizumab", "strength": "give"}]
+    other = _attempt_file(
+        tmp_path, "b.json", "Nurse B", [{"checkpoint": "morning", "crs_grade": 2, "actions": give}]
+    )
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"format": "crs-calc-attempt/1"}', encoding="utf-8")
+    dialog = launcher.class_summary(None)  # type: ignore[arg-type]
+    assert isinstance(dialog, ClassSummaryDialog)
+    assert dialog.banner.text() == WATERMARK
+    problems = dialog.open_files([good, other, bad])
+    assert len(problems) == 1
+    assert problems[0].startswith("bad.json")
+    assert dialog.rows.rowCount() == 2
+    assert dialog.rows.item(0, 0).text() == "Nurse A"
+    # two critical errors: tocilizumab before 10:15, and no corticosteroid at CRS grade 3
+    assert dialog.rows.item(1, 4).text() == "2"
+    assert "Nurse B" in dialog.critical.text()
+    assert dialog.missed.rowCount() > 0
+    out = tmp_path / "class.csv"
+    assert dialog.export_csv(out)
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert lines[1].startswith("Nurse A,a.json,adult-axicel-escalation")

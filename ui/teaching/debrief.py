@@ -1,0 +1,292 @@
+"""The debrief: score, critical errors, every checkpoint's answers against the key with
+the core's explanations, time taken; on screen, printed and as PDF. Every page carries
+"SIMULATION - not for clinical use" at its head and foot.
+
+`python -m ui --export-debrief ATTEMPT.json OUT.pdf` writes the PDF with no window.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QBuffer, QIODevice, QRectF, QSizeF, Qt
+from PySide6.QtGui import QColor, QFont, QPagedPaintDevice, QPainter, QPdfWriter, QTextDocument
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QMessageBox,
+    QPushButton,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from calculator import __version__, ruleset
+from calculator.errors import InputError
+from calculator.teaching import Attempt, ScoreResult, scenario_profile, score_attempt
+from ui.records import PDF_RESOLUTION_DPI, PRODUCT, STYLE, page_layout
+from ui.storage import write_atomic
+from ui.teaching.files import read_attempt, save_attempt
+from ui.teaching.views import WATERMARK, Banner, item_title
+from ui.widgets import named
+
+BAND_MM = 8.0
+
+
+def _minutes(seconds: float | None) -> str:
+    if seconds is None:
+        return "—"
+    m, s = divmod(round(seconds), 60)
+    return f"{m} min {s:02d} s"
+
+
+def _value(value: object) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def debrief_html(score: ScoreResult, attempt: Attempt) -> str:
+    """The debrief as HTML (the same on screen and on paper)."""
+    e = html.escape
+    s = score.score
+    parts = [
+        f"<p class='flag'>{e(WATERMARK)}</p>",
+        f"<h1>Debrief: {e(score.scenario.title)}</h1>",
+        f"<p>Learner: <b>{e(score.learner or 'not named')}</b> · scenario {e(score.scenario.id)} "
+        f"· profile {e(score.profile)} · time taken {_minutes(score.seconds_total)}</p>",
+        f"<h2>Score: {s.points} of {s.possible} ({s.percent:.1f}%)</h2>",
+    ]
+    if score.critical_errors:
+        rows = "".join(
+            f"<li><b>{e(c.checkpoint)} · {e(item_title(c.item))}</b>: {e(c.text)} "
+            f"<span class='compact'>({e(', '.join(c.rules))})</span></li>"
+            for c in score.critical_errors
+        )
+        parts.append(
+            f"<h2 style='color:#a01010'>Critical errors: {len(score.critical_errors)}</h2>"
+            f"<ul>{rows}</ul>"
+        )
+    else:
+        parts.append("<h2>Critical errors: none</h2>")
+    for cp, scenario_cp in zip(score.checkpoints, attempt.scenario.checkpoints, strict=True):
+        parts.append(
+            f"<h2>{e(cp.id)} · {cp.at:%Y-%m-%d %H:%M} · {cp.points} of {cp.possible} · "
+            f"{'answered in ' + _minutes(cp.seconds) if cp.answered else 'not answered'}</h2>"
+        )
+        parts.append(f"<p class='compact'><i>{e(scenario_cp.narrative)}</i></p>")
+        rows = []
+        for item in cp.items:
+            why = "<br>".join(e(x) for x in item.explanation)
+            rows.append(
+                f"<tr><td>{e(item_title(item.item))}</td><td>{e(item.status)}</td>"
+                f"<td>{e(_value(item.answer))}</td><td>{e(_value(item.key))}</td>"
+                f"<td>{why}<br><span class='compact'>{e(', '.join(item.rules))}</span></td></tr>"
+            )
+        parts.append(
+            "<table class='small' border='1' cellpadding='2' width='100%'>"
+            "<tr><th>Item</th><th>Result</th><th>Answer</th><th>Key</th><th>Why</th></tr>"
+            + "".join(rows)
+            + "</table>"
+        )
+        if scenario_cp.teaching_points:
+            points = "".join(f"<li>{e(t)}</li>" for t in scenario_cp.teaching_points)
+            parts.append(f"<p><b>Teaching points</b></p><ul>{points}</ul>")
+    info = score.ruleset
+    parts.append(
+        f"<p class='foot'>{PRODUCT} {e(__version__)} · ruleset {e(info.version)} "
+        f"(sha256 <tt>{info.sha256}</tt>) · scenario sha256 <tt>{score.scenario.sha256}</tt>. "
+        f"{e(WATERMARK)}: the key is computed by the rules core from the scenario's findings."
+        "</p>"
+    )
+    return "".join(parts)
+
+
+def debrief_document(score: ScoreResult, attempt: Attempt) -> QTextDocument:
+    doc = QTextDocument()
+    doc.setDocumentMargin(0)
+    font = QFont("DejaVu Sans")
+    font.setStyleHint(QFont.StyleHint.SansSerif)
+    font.setPointSizeF(9.0)
+    doc.setDefaultFont(font)
+    doc.setDefaultStyleSheet(STYLE)
+    doc.setMetaInformation(QTextDocument.MetaInformation.DocumentTitle, "Debrief")
+    doc.setHtml(f"<html><body>{debrief_html(score, attempt)}</body></html>")
+    return doc
+
+
+def render_pages(doc: QTextDocument, device: QPagedPaintDevice) -> int:
+    """Paint ``doc`` page by page with the watermark at the head and foot of every page.
+    Returns the number of pages."""
+    doc.documentLayout().setPaintDevice(device)
+    dpi = device.logicalDpiY()
+    rect = device.pageLayout().paintRectPixels(device.logicalDpiX())
+    band = BAND_MM / 25.4 * dpi
+    body_h = rect.height() - 2 * band
+    doc.setPageSize(QSizeF(rect.width(), body_h))
+    count = max(1, doc.pageCount())
+    painter = QPainter(device)
+    try:
+        mark = QFont("DejaVu Sans")
+        mark.setPointSizeF(9.0)
+        mark.setBold(True)
+        for page in range(count):
+            if page:
+                device.newPage()
+            painter.setFont(mark)
+            painter.setPen(QColor("#8e1b2b"))
+            head = QRectF(0, 0, rect.width(), band)
+            foot = QRectF(0, rect.height() - band, rect.width(), band)
+            painter.drawText(head, Qt.AlignmentFlag.AlignCenter, WATERMARK)
+            painter.drawText(
+                foot, Qt.AlignmentFlag.AlignCenter, f"{WATERMARK} · page {page + 1} of {count}"
+            )
+            painter.save()
+            painter.translate(0, band - page * body_h)
+            doc.drawContents(painter, QRectF(0, page * body_h, rect.width(), body_h))
+            painter.restore()
+    finally:
+        painter.end()
+    return count
+
+
+def debrief_pdf(score: ScoreResult, attempt: Attempt, page_size: str = "A4") -> bytes:
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    writer = QPdfWriter(buffer)
+    writer.setResolution(PDF_RESOLUTION_DPI)
+    writer.setTitle(f"Debrief: {score.scenario.title} ({WATERMARK})")
+    writer.setCreator(f"{PRODUCT} {__version__}")
+    writer.setPageLayout(page_layout(page_size))
+    render_pages(debrief_document(score, attempt), writer)
+    del writer
+    buffer.close()
+    return bytes(buffer.data().data())
+
+
+def write_debrief_pdf(score: ScoreResult, attempt: Attempt, path: Path) -> None:
+    data = debrief_pdf(score, attempt)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, data)
+
+
+def score_of(attempt: Attempt) -> ScoreResult:
+    rs = ruleset()
+    try:
+        profile = scenario_profile(attempt.scenario, rs)
+    except InputError:
+        raise InputError.for_field(
+            "scenario.profile", f"unknown profile {attempt.scenario.profile!r}"
+        ) from None
+    return score_attempt(attempt, profile, rs)
+
+
+def export_debrief_cli(attempt_path: Path, out_path: Path) -> int:
+    """`--export-debrief ATTEMPT OUT`: 0 written, 2 refused (the message names the field)."""
+    from ui.app import application
+
+    application()
+    try:
+        attempt = read_attempt(attempt_path)
+        score = score_of(attempt)
+        write_debrief_pdf(score, attempt, out_path)
+    except InputError as err:
+        print(json.dumps(err.to_json(), indent=2), file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"cannot write {out_path}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    print(out_path)
+    return 0
+
+
+class DebriefDialog(QDialog):
+    """The debrief on screen, with Print…, Save PDF… and Save attempt…."""
+
+    def __init__(self, score: ScoreResult, attempt: Attempt, parent: QWidget | None) -> None:
+        super().__init__(parent)
+        self.setObjectName("debriefDialog")
+        self.setAccessibleName("Debrief")
+        self.setWindowTitle(f"Debrief — {WATERMARK}")
+        self.score = score
+        self.attempt = attempt
+        self.banner = Banner("debriefBanner")
+        self.text = named(QTextBrowser(), "debriefText", "Debrief")
+        self.text.document().setDefaultStyleSheet(STYLE)
+        self.text.setHtml(debrief_html(score, attempt))
+        self.print_button = named(QPushButton("&Print…"), "debriefPrint", "Print the debrief")
+        self.pdf_button = named(QPushButton("Save &PDF…"), "debriefPdf", "Save as PDF")
+        self.save_button = named(
+            QPushButton("Save &attempt…"), "debriefSaveAttempt", "Save the attempt file"
+        )
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.setObjectName("debriefButtons")
+        for b in (self.print_button, self.pdf_button, self.save_button):
+            buttons.addButton(b, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.rejected.connect(self.reject)
+        box = QVBoxLayout(self)
+        box.addWidget(self.banner)
+        box.addWidget(self.text, 1)
+        box.addWidget(buttons)
+        self.print_button.clicked.connect(lambda: self.print_debrief())
+        self.pdf_button.clicked.connect(lambda: self.save_pdf())
+        self.save_button.clicked.connect(lambda: self.save_attempt())
+        self.resize(900, 700)
+
+    def save_pdf(self, path: Path | None = None) -> bool:
+        if path is None:
+            chosen, _ = QFileDialog.getSaveFileName(
+                self, "Save debrief PDF", "debrief.pdf", "PDF (*.pdf)"
+            )
+            if not chosen:
+                return False
+            path = Path(chosen)
+        try:
+            write_debrief_pdf(self.score, self.attempt, path)
+        except OSError as exc:
+            QMessageBox.warning(self, "Not saved", f"{path}: {exc.strerror or exc}")
+            return False
+        return True
+
+    def save_attempt(self, path: Path | None = None) -> bool:
+        if path is None:
+            chosen, _ = QFileDialog.getSaveFileName(
+                self, "Save attempt", "attempt.json", "Attempts (*.json)"
+            )
+            if not chosen:
+                return False
+            path = Path(chosen)
+        try:
+            save_attempt(self.attempt, path)
+        except OSError as exc:
+            QMessageBox.warning(self, "Not saved", f"{path}: {exc.strerror or exc}")
+            return False
+        return True
+
+    def print_debrief(self, printer: QPrinter | None = None, ask: bool = True) -> bool:
+        printer = printer or QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setPageLayout(page_layout("A4"))
+        if ask:
+            dialog = QPrintDialog(printer, self)
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return False
+        render_pages(debrief_document(self.score, self.attempt), printer)
+        return True
+
+
+__all__ = [
+    "DebriefDialog",
+    "debrief_html",
+    "debrief_pdf",
+    "export_debrief_cli",
+    "render_pages",
+    "score_of",
+    "write_debrief_pdf",
+]
