@@ -116,26 +116,15 @@ def recommend_payload(scenario: Scenario, cp: Checkpoint, crs: int, icans: int) 
         "age_years": p.age_years,
         "tocilizumab_doses": list(cp.tocilizumab_doses),
         "at": cp.at,
+        "improving": cp.improving,
+        "seizure": cp.icans.seizure != "none",
         "haplo_ptcy": p.haplo_ptcy,
     }
     if p.product is not None:
         payload["product"] = p.product
     if cp.crs_grade1_days is not None:
         payload["crs_grade1_days"] = cp.crs_grade1_days
-    if "seizure" in RecommendInput.model_fields:
-        payload["seizure"] = cp.icans.seizure != "none"
-    if cp.improving is not None or _improving_nullable():
-        payload["improving"] = cp.improving
     return payload
-
-
-def _improving_nullable() -> bool:
-    """Whether this core's ``recommend`` takes ``improving`` null (MGT-IMPROVING)."""
-    try:
-        RecommendInput.model_validate({"crs_grade": 0, "icans_grade": 0, "improving": None})
-    except ValueError:
-        return False
-    return True
 
 
 def checkpoint_key(scenario: Scenario, index: int, profile: Profile, rs: Ruleset) -> CheckpointKey:

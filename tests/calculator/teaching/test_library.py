@@ -260,3 +260,18 @@ def test_a_rule_change_changes_the_key() -> None:
     key = scenario_key(s, builtin_profile(rs, None), rs)
     assert key.checkpoints[0].crs_grade == 0
     assert key.ruleset.sha256 != ruleset().sha256
+
+
+def test_the_key_passes_seizure_and_improving_as_the_scenario_gives_them() -> None:
+    """The seizure of the ICANS findings reaches recommend (MGT-SZ: levetiracetam "give"),
+    and an unasked improving stays null (MGT-IMPROVING), never assumed."""
+    night = key_of("icans-without-crs").checkpoints[2]
+    assert {a.code: a.strength for a in night.actions}["seizure_prophylaxis"] == "give"
+    assert "MGT-SZ" in night.rules
+    evening = key_of("adult-axicel-escalation").checkpoints[0]
+    assert evening.recommendation.improving is None
+    morning = key_of("adult-axicel-escalation").checkpoints[2]
+    assert morning.recommendation.improving is False
+    toci = next(a for a in morning.actions if a.code == "tocilizumab")
+    assert toci.strength == "wait"  # MGT-WAIT: the 8 h clock, with the time
+    assert toci.not_before is not None
