@@ -1,4 +1,9 @@
-"""Choosing the active profile: a built-in one by ID, or an institution's file."""
+"""Choosing the active profile: a built-in one by ID, or an institution's file.
+
+Every profile file is checked against PROFILE-BOUNDS when it is loaded (the command line
+and the app both load through ``read_profile_file``): a choice outside what the sources
+span is refused with the field and the allowed range, and nothing of the file takes
+effect."""
 
 from __future__ import annotations
 
@@ -9,9 +14,12 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from calculator.errors import InputError, from_validation_error
+from calculator.errors import FieldError, InputError, from_validation_error
 from calculator.rulebook import Ruleset
 from calculator.rulebook.profiles import Profile
+
+#: A profile is a few hundred bytes; anything near this is not a profile (bounded read).
+MAX_PROFILE_BYTES = 64 * 1024
 
 
 def builtin_profile(rs: Ruleset, profile_id: str | None) -> Profile:
@@ -49,6 +57,7 @@ def profile_from_mapping(rs: Ruleset, data: dict[str, Any], field: str = "profil
         profile = Profile.model_validate(strict, strict=True)
     except ValidationError as exc:
         raise from_validation_error(exc, prefix=field) from None
+    check_bounds(rs, profile, field)
     unknown = [key for key in profile.sources if key not in rs.sources]
     if unknown:
         raise InputError.for_field(
@@ -58,13 +67,28 @@ def profile_from_mapping(rs: Ruleset, data: dict[str, Any], field: str = "profil
     return profile
 
 
+def check_bounds(rs: Ruleset, profile: Profile, field: str = "profile_file") -> None:
+    """PROFILE-BOUNDS: refuse a profile whose choices lie outside what the sources span,
+    naming every such field with its allowed range."""
+    bad = rs.bounds.bounds.violations(profile)
+    if bad:
+        fields = [FieldError(field=f"{field}.{name}", message=message) for name, message in bad]
+        summary = "; ".join(f"{f.field}: {f.message}" for f in fields)
+        raise InputError(f"The profile was refused: {summary}.", fields)
+
+
 def read_profile_file(rs: Ruleset, path: Path) -> Profile:
     """Read an institution profile from TOML or JSON; refuse it whole if anything is off."""
     field = "profile_file"
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_PROFILE_BYTES + 1)
     except OSError as exc:
         raise InputError.for_field(field, f"cannot be read: {exc.strerror or exc}") from None
+    if len(raw) > MAX_PROFILE_BYTES:
+        raise InputError.for_field(
+            field, f"is larger than {MAX_PROFILE_BYTES // 1024} KiB: not a profile file"
+        )
     try:
         text = raw.decode("utf-8")
         data: Any = json.loads(text) if path.suffix.lower() == ".json" else tomllib.loads(text)

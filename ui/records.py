@@ -271,7 +271,7 @@ def _entry_rows(result: VerifyResult) -> list[tuple[str, str, str, str]]:
     return [
         ("Drug", o.drug, i.drug, c.drug),
         ("Weight", f"{o.weight_kg:g} kg", f"{i.weight_kg:g} kg", f"{c.weight_kg:g} kg"),
-        ("Dose", _fmt_mg(o.ordered_dose_mg), _fmt_mg(i.dose_mg), calc_dose),
+        ("Dose", _fmt_mg(o.dose_mg), _fmt_mg(i.dose_mg), calc_dose),
         ("Vials", vials(o.vials), vials(i.vials), vials(c.vials)),
     ]
 

@@ -183,14 +183,16 @@ def _instrument(inp: IcansInput, profile: Profile, rs: Ruleset) -> tuple[Instrum
     if inp.ice is not None:
         if by_age == "CAPD":
             warnings.append(
-                f"ICE was given for a child aged {inp.age_years:g} years; at this age ({limit} in "
-                "this profile) ASTCT grades with the CAPD. Graded on the ICE given."
+                f"{capd_age.id}: ICE was given for a child aged {inp.age_years:g} years; at "
+                f"this age ({limit} in this profile) ASTCT grades with the CAPD. Graded on "
+                "the ICE given."
             )
         return "ICE", warnings
     if inp.capd is not None:
         if by_age == "ICE":
             warnings.append(
-                f"CAPD was given for a patient aged {inp.age_years:g} years, outside the CAPD age "
+                f"{capd_age.id}: CAPD was given for a patient aged {inp.age_years:g} years, "
+                "outside the CAPD age "
                 f"range ({limit} in this profile), where ICE is expected. ASCO allows CAPD in "
                 "older children with baseline developmental delay. Graded on the CAPD given."
             )

@@ -14,7 +14,7 @@ from calculator.rulebook.base import FrozenModel, Rule, RuleSection, Source
 from calculator.rulebook.dosing import DosingRules
 from calculator.rulebook.grading import CrsRules, IcansRules
 from calculator.rulebook.management import ManagementRules
-from calculator.rulebook.profiles import Profile
+from calculator.rulebook.profiles import BoundsRules, Profile
 from calculator.rulebook.taper import TaperRules
 from calculator.rulebook.teaching import TeachingRules
 from calculator.rulebook.verification import VerificationRules
@@ -46,6 +46,7 @@ class Ruleset(FrozenModel):
     taper: TaperRules
     management: ManagementRules
     verification: VerificationRules
+    bounds: BoundsRules
     teaching: TeachingRules
     default_profile: str = Field(alias="default")
     profiles: dict[str, Profile]
@@ -85,6 +86,11 @@ class Ruleset(FrozenModel):
             for key in profile.sources:
                 if key not in self.sources:
                     raise ValueError(f"profile {profile.id} cites unknown source {key!r}")
+            for name, message in self.bounds.bounds.violations(profile):
+                raise ValueError(f"profile {profile.id}: {name} {message}")
+        for entry in self.verification.maximum.maxima:
+            if entry.rule not in {r.id for r in self.all_rules()}:
+                raise ValueError(f"VERIFY-MAX names unknown rule {entry.rule}")
         return self
 
     @property

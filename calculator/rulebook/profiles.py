@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from calculator.rulebook.base import FrozenModel
+from calculator.rulebook.base import FrozenModel, Rule, RuleSection
 
 ProfileId = str
 
@@ -41,7 +41,7 @@ class Profile(FrozenModel):
 
     # VERIFY-TOL: the pharmacy double-check tolerance in percent. Unset means the rule's
     # own value from the rulebook data; no number is written here.
-    verify_tolerance_pct: float | None = Field(default=None, gt=0, le=100)
+    verify_tolerance_pct: float | None = Field(default=None, ge=0, le=100)
 
     # MGT-CRS1 (ASCO): grade 1 CRS lasting more than this many days is managed as grade 2.
     crs1_as_grade2_after_days: Annotated[int, Field(ge=1, le=14)] | Literal["none"] = "none"
@@ -93,3 +93,93 @@ class Profile(FrozenModel):
 class ProfileBook(FrozenModel):
     default: ProfileId
     profiles: dict[ProfileId, Profile]
+
+
+class FlowReading(FrozenModel):
+    low_flow_max_l_min: float = Field(gt=0)
+    flow_at_boundary: Literal["low_flow", "high_flow"]
+
+
+class CapdReading(FrozenModel):
+    capd_age_limit_years: int = Field(ge=1)
+    capd_age_boundary: Literal["inclusive", "exclusive"]
+
+
+class ProfileBoundsRule(Rule):
+    """PROFILE-BOUNDS: what an institution profile may choose (ranges inclusive)."""
+
+    toci_min_interval_h: tuple[float, float]
+    toci_max_per_24h: tuple[int, int]
+    #: "none" per 24 h is allowed only with at least this interval.
+    per_24h_none_needs_interval_h: float = Field(gt=0)
+    toci_max_total: tuple[int, int]
+    flow_readings: tuple[FlowReading, ...] = Field(min_length=1)
+    capd_readings: tuple[CapdReading, ...] = Field(min_length=1)
+    verify_tolerance_pct: tuple[float, float]
+
+    def violations(self, p: Profile) -> list[tuple[str, str]]:
+        """(field, message) for every choice of ``p`` outside the bounds."""
+        out: list[tuple[str, str]] = []
+        tag = f"({self.id})"
+
+        def span(lo: float, hi: float) -> str:
+            return f"{lo:g}-{hi:g}"
+
+        lo, hi = self.toci_min_interval_h
+        if not lo <= p.toci_min_interval_h <= hi:
+            out.append(
+                (
+                    "toci_min_interval_h",
+                    f"must be {span(lo, hi)} h {tag}; {p.toci_min_interval_h:g} is outside",
+                )
+            )
+        lo_d, hi_d = self.toci_max_per_24h
+        if p.toci_max_per_24h == "none":
+            if p.toci_min_interval_h < self.per_24h_none_needs_interval_h:
+                out.append(
+                    (
+                        "toci_max_per_24h",
+                        f'may be "none" only with toci_min_interval_h of '
+                        f"at least {self.per_24h_none_needs_interval_h:g} h {tag}; otherwise "
+                        f"{lo_d}-{hi_d}",
+                    )
+                )
+        elif not lo_d <= p.toci_max_per_24h <= hi_d:
+            out.append(
+                (
+                    "toci_max_per_24h",
+                    f'must be {lo_d}-{hi_d} doses, or "none" with an '
+                    f"interval of at least {self.per_24h_none_needs_interval_h:g} h {tag}",
+                )
+            )
+        lo_t, hi_t = self.toci_max_total
+        if p.toci_max_total == "none" or not lo_t <= p.toci_max_total <= hi_t:
+            out.append(
+                ("toci_max_total", f'must be {lo_t}-{hi_t} doses per episode, never "none" {tag}')
+            )
+        flow = (p.low_flow_max_l_min, p.flow_at_boundary)
+        if flow not in [(r.low_flow_max_l_min, r.flow_at_boundary) for r in self.flow_readings]:
+            readings = " or ".join(
+                f"{r.low_flow_max_l_min:g} L/min counted as {r.flow_at_boundary}"
+                for r in self.flow_readings
+            )
+            out.append(("low_flow_max_l_min", f"must be one of the two readings: {readings} {tag}"))
+        capd = (p.capd_age_limit_years, p.capd_age_boundary)
+        if capd not in [(r.capd_age_limit_years, r.capd_age_boundary) for r in self.capd_readings]:
+            readings = " or ".join(
+                f"{'<=' if r.capd_age_boundary == 'inclusive' else '<'} "
+                f"{r.capd_age_limit_years} years"
+                for r in self.capd_readings
+            )
+            out.append(
+                ("capd_age_limit_years", f"must be one of the two readings: {readings} {tag}")
+            )
+        lo_v, hi_v = self.verify_tolerance_pct
+        tol = p.verify_tolerance_pct
+        if tol is not None and not lo_v <= tol <= hi_v:
+            out.append(("verify_tolerance_pct", f"must be {span(lo_v, hi_v)}% {tag}"))
+        return out
+
+
+class BoundsRules(RuleSection):
+    bounds: ProfileBoundsRule = Field(alias="PROFILE-BOUNDS")

@@ -140,7 +140,8 @@ def _generated(
             [],
             [],
             [
-                f'{regimen.id} says "then taper"{length}: no taper steps are planned yet. '
+                f'{regimen.id}: the source says "then taper"{length}: no taper steps are '
+                "planned yet. "
                 f"Give {need} (halving or linear) to generate them, or add your own steps."
             ],
             [],

@@ -196,3 +196,74 @@ def test_saved_case_writes_times_in_the_contract_form() -> None:
     saved = dump_case(case)
     assert saved["tocilizumab_doses"] == ["2026-11-21T02:00", "2026-11-21T03:15:30"]
     assert saved["at"] == "2026-11-21T08:00"
+
+
+# --- issue 10/11: improving (MGT-IMPROVING), the late dose, units ------------------------
+
+
+def _case(**over: Any) -> dict[str, Any]:
+    base: dict[str, Any] = {
+        "format": CASE_FORMAT,
+        "patient": {"weight_kg": 70, "age_years": 54},
+        "at": "2026-11-21T10:00",
+        "crs": {"temperature_c": 39.2, "hypotension": True},
+        "tocilizumab_doses": ["2026-11-21T06:00"],
+    }
+    return {**base, **over}
+
+
+def test_case_improving_is_unanswered_by_default_and_reaches_recommend() -> None:
+    case = load_case(_case())
+    assert case.improving is None
+    note = make_note(case, builtin_profile(ruleset(), None))
+    assert note.recommendation.improving is None
+    assert "Improving since the last tocilizumab dose: not asked" in note.markdown
+    assert "MGT-IMPROVING" in note.recommendation.rules
+    worse = make_note(load_case(_case(improving=False)), builtin_profile(ruleset(), None))
+    assert worse.recommendation.improving is False
+    assert "Improving since the last tocilizumab dose: no" in worse.markdown
+    assert "improving" not in dump_case(case)  # null is the default, not written
+
+
+@pytest.mark.parametrize("value", ["yes", 1, [True]])
+def test_case_improving_refused_by_name_when_not_true_false_or_null(value: Any) -> None:
+    with pytest.raises(InputError) as err:
+        load_case(_case(improving=value))
+    assert [f.field for f in err.value.fields] == ["improving"]
+
+
+def test_case_late_tocilizumab_dose_is_refused_naming_the_dose() -> None:
+    doses = ["2026-11-21T06:00", "2026-11-21T11:00"]
+    code, out = cli_json(["note"], _case(tocilizumab_doses=doses))
+    assert code == 2
+    assert [f["field"] for f in out["error"]["fields"]] == ["tocilizumab_doses[1]"]
+    assert "later than at" in out["error"]["fields"][0]["message"]
+
+
+def test_case_units_default_and_round_trip() -> None:
+    case = load_case(_case())
+    assert (case.units.temperature, case.units.weight) == ("C", "kg")
+    assert "units" not in dump_case(case)
+    typed = load_case(
+        _case(units={"temperature": "F", "weight": "lb"}, crs={"temperature_c": 39.111111111111114})
+    )
+    again = load_case(json.loads(json.dumps(dump_case(typed))))
+    assert (again.units.temperature, again.units.weight) == ("F", "lb")
+    assert again.crs is not None
+    assert again.crs.temperature_c == 39.111111111111114  # canonical, full precision
+
+
+@pytest.mark.parametrize(
+    ("units", "field"),
+    [
+        ({"temperature": "K"}, "units.temperature"),
+        ({"weight": "stone"}, "units.weight"),
+        ({"temperature": "f"}, "units.temperature"),
+        ({"height": "cm"}, "units.height"),
+        ("F", "units"),
+    ],
+)
+def test_case_units_refused_by_name(units: Any, field: str) -> None:
+    with pytest.raises(InputError) as err:
+        load_case(_case(units=units))
+    assert field in [f.field for f in err.value.fields]

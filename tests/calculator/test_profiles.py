@@ -265,3 +265,83 @@ def test_a_refused_file_leaves_the_built_ins_untouched(tmp_path: Path) -> None:
     refusal(tmp_path, "typo.toml", 'id = "local"\nflow_at_boundary = "high_flow"\ntypo = 1\n')
     assert profile(DEFAULT) == before
     assert cli_json(["grade-crs"], C7)[1]["grade"] == 2
+
+
+# --- PROFILE-BOUNDS (section 11) ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "words"),
+    [
+        # the profile: a 0.001 h interval and no dose limits
+        (
+            'id = "fast"\ntoci_min_interval_h = 0.001\ntoci_max_per_24h = "none"\n'
+            'toci_max_total = "none"\n',
+            "profile_file.toci_min_interval_h",
+            "must be 6-24 h (PROFILE-BOUNDS)",
+        ),
+        ('id = "slow"\ntoci_min_interval_h = 25\n', "profile_file.toci_min_interval_h", "6-24 h"),
+        ('id = "many"\ntoci_max_per_24h = 4\n', "profile_file.toci_max_per_24h", "1-3 doses"),
+        (
+            'id = "open"\ntoci_min_interval_h = 6\ntoci_max_per_24h = "none"\n',
+            "profile_file.toci_max_per_24h",
+            'may be "none" only with toci_min_interval_h of at least 8 h',
+        ),
+        ('id = "five"\ntoci_max_total = 5\n', "profile_file.toci_max_total", "1-4 doses"),
+        (
+            'id = "endless"\ntoci_max_total = "none"\n',
+            "profile_file.toci_max_total",
+            'never "none"',
+        ),
+        (
+            'id = "flow5"\nlow_flow_max_l_min = 5.0\n',
+            "profile_file.low_flow_max_l_min",
+            "6 L/min counted as low_flow or 6 L/min counted as high_flow",
+        ),
+        (
+            'id = "capd10"\ncapd_age_limit_years = 10\n',
+            "profile_file.capd_age_limit_years",
+            "<= 12 years or < 12 years",
+        ),
+        (
+            'id = "loose"\nverify_tolerance_pct = 15.0\n',
+            "profile_file.verify_tolerance_pct",
+            "0-10%",
+        ),
+    ],
+)
+def test_profile_bounds_refuse_with_field_and_range(
+    tmp_path: Path, text: str, field: str, words: str
+) -> None:
+    refused = refusal(tmp_path, "local.toml", text)
+    assert field in refused, refused
+    assert words in refused[field]
+    assert "(PROFILE-BOUNDS)" in refused[field]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'id = "cartox"\ntoci_min_interval_h = 6\n',  # CARTOX 2018: 6 h
+        'id = "day"\ntoci_min_interval_h = 24\ntoci_max_per_24h = 1\ntoci_max_total = 1\n',
+        'id = "label"\ntoci_max_per_24h = "none"\ntoci_max_total = 4\n',
+        'id = "eu"\nflow_at_boundary = "high_flow"\ncapd_age_boundary = "exclusive"\n',
+        'id = "tight"\nverify_tolerance_pct = 0.0\n',
+        'id = "wide"\nverify_tolerance_pct = 10.0\n',
+    ],
+)
+def test_profile_bounds_just_inside_are_accepted(tmp_path: Path, text: str) -> None:
+    read_profile_file(ruleset(), write(tmp_path, "local.toml", text))
+
+
+def test_profile_bounds_hold_for_every_built_in_profile() -> None:
+    rs = ruleset()
+    for p in rs.profiles.values():
+        assert rs.bounds.bounds.violations(p) == [], p.id
+
+
+def test_profile_file_read_is_bounded(tmp_path: Path) -> None:
+    path = write(tmp_path, "huge.toml", 'id = "huge"\n' + "# padding\n" * 20000)
+    with pytest.raises(InputError) as info:
+        read_profile_file(ruleset(), path)
+    assert [f.field for f in info.value.fields] == ["profile_file"]

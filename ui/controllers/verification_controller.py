@@ -90,7 +90,7 @@ class VerificationController(QObject):
             "order.drug": v.order_drug_error,
             "order.weight_kg": v.order_weight,
             "order.age_years": v.order_age,
-            "order.ordered_dose_mg": v.order_dose,
+            "order.dose_mg": v.order_dose,
             "order.vials": v.order_vials,
             "independent.drug": v.ind_drug_error,
             "independent.weight_kg": v.ind_weight,
@@ -144,7 +144,7 @@ class VerificationController(QObject):
             "drug": v.order_drug.currentData() or "",
             "weight_kg": _number(v.order_weight.text()),
             "age_years": _number(v.order_age.text()),
-            "ordered_dose_mg": _number(v.order_dose.text()),
+            "dose_mg": _number(v.order_dose.text()),
         }
         if v.order_regimen.text().strip():
             order["regimen"] = v.order_regimen.text().strip()
