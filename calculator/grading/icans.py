@@ -183,7 +183,7 @@ def _instrument(inp: IcansInput, profile: Profile, rs: Ruleset) -> tuple[Instrum
     if inp.ice is not None:
         if by_age == "CAPD":
             warnings.append(
-                f"{capd_age.id}: ICE was given for a child aged {inp.age_years:g} years; at "
+                f"{rs.icans.capd.id}: ICE was given for a child aged {inp.age_years:g} years; at "
                 f"this age ({limit} in this profile) ASTCT grades with the CAPD. Graded on "
                 "the ICE given."
             )
@@ -191,7 +191,7 @@ def _instrument(inp: IcansInput, profile: Profile, rs: Ruleset) -> tuple[Instrum
     if inp.capd is not None:
         if by_age == "ICE":
             warnings.append(
-                f"{capd_age.id}: CAPD was given for a patient aged {inp.age_years:g} years, "
+                f"{rs.icans.capd.id}: CAPD was given for a patient aged {inp.age_years:g} years, "
                 "outside the CAPD age "
                 f"range ({limit} in this profile), where ICE is expected. ASCO allows CAPD in "
                 "older children with baseline developmental delay. Graded on the CAPD given."

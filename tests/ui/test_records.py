@@ -59,7 +59,7 @@ def verify_result(ordered: float = 800) -> object:
             "drug": "tocilizumab",
             "weight_kg": 80,
             "age_years": 54,
-            "ordered_dose_mg": ordered,
+            "dose_mg": ordered,
             "vials": [{"strength_mg": 400, "count": 2}],
         },
         "independent": {"weight_kg": 80, "drug": "tocilizumab", "dose_mg": ordered},

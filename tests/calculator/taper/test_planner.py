@@ -291,3 +291,48 @@ def test_taper_refuses_nan_through_the_command_line() -> None:
     code, out = cli(["taper"], text)
     assert code == 2
     assert out["error"]["fields"][0]["field"] == "steps[0].dose_mg"
+
+
+# --- cli-contract.md "taper: requirements" ---------------------------------------------------
+
+MG_KG_STEP = {"drug": "methylprednisolone", "dose_mg_per_kg": 1, "every_h": 12, "days": 1}
+
+
+def test_requirements_mg_per_kg_refused_under_18_accepted_at_18() -> None:
+    """PED-STEROID: a dose_mg_per_kg step needs weight_kg and age_years and is refused
+    under 18 years; at 18 it is computed."""
+    young = plan_refused(
+        {"start": "2026-03-01T08:00", "steps": [MG_KG_STEP], "weight_kg": 60, "age_years": 17.9}
+    )
+    assert [f.field for f in young.fields] == ["steps[0].dose_mg_per_kg"]
+    adult = plan(
+        {"start": "2026-03-01T08:00", "steps": [MG_KG_STEP], "weight_kg": 60, "age_years": 18}
+    )
+    assert adult.steps[0].dose_mg == 60
+
+
+@pytest.mark.parametrize("regimen", ["TAPER-DEX10", "TAPER-BLINA"])
+def test_requirements_dex10_and_blina_need_days(regimen: str) -> None:
+    err = plan_refused({"start": "2026-03-01T08:00", "regimen": regimen})
+    assert [f.field for f in err.fields] == ["days"]
+    assert regimen in err.message
+    assert plan({"start": "2026-03-01T08:00", "regimen": regimen, "days": 2}).steps
+
+
+def test_taper_gen_is_status_v_and_marked() -> None:
+    """TAPER-GEN: generated steps are product choices: status V, "verify against local
+    protocol" on every plan that has them, and only there."""
+    rs = ruleset()
+    assert rs.rule("TAPER-GEN").status == "V"
+    generated = plan(
+        {
+            "start": "2026-03-01T08:00",
+            "regimen": "TAPER-DEX10",
+            "days": 2,
+            "taper_days": 3,
+            "reduction": "halving",
+        }
+    )
+    assert any(w.startswith("TAPER-GEN: verify against local protocol") for w in generated.warnings)
+    fixed = plan({"start": "2026-03-01T08:00", "regimen": "TAPER-MP1G"})
+    assert not any(w.startswith("TAPER-GEN") for w in fixed.warnings)
