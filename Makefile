@@ -11,7 +11,14 @@ STAMP := $(VENV)/.installed
 PKG_VENV := .venv-package
 PKG_PY := $(PKG_VENV)/bin/python
 PKG_STAMP := $(PKG_VENV)/.installed
-.PHONY: package package-test sbom package-venv bench-bundle
+SBOM_VENV := .venv-sbom
+SBOM_STAMP := $(SBOM_VENV)/.installed
+.PHONY: package package-test package-check sbom package-venv bench-bundle deb deb-test
+
+# Reproducible builds (issue 15): the same commit gives the same bytes. File times come from
+# the commit, hash seeds and the time zone are fixed; PyInstaller and dpkg-deb honour them.
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 315532800)
+BUILD_ENV := SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH) PYTHONHASHSEED=0 TZ=UTC LC_ALL=C.UTF-8
 
 # The stamp is rebuilt whenever the project metadata or the lock changes, so a
 # fresh clone and a stale checkout both end up with exactly the pinned set.
@@ -43,7 +50,7 @@ bench: $(STAMP)
 	$(PY) bench/dosing.py
 
 clean:
-	rm -rf $(VENV) $(PKG_VENV) build dist .mypy_cache .ruff_cache .pytest_cache .hypothesis
+	rm -rf $(VENV) $(PKG_VENV) $(SBOM_VENV) build dist .mypy_cache .ruff_cache .pytest_cache .hypothesis
 
 $(PKG_STAMP): pyproject.toml requirements.lock packaging/requirements-build.lock packaging/runtime_deps.py
 	rm -rf $(PKG_VENV)
@@ -57,15 +64,44 @@ $(PKG_STAMP): pyproject.toml requirements.lock packaging/requirements-build.lock
 
 package-venv: $(PKG_STAMP)
 
-sbom: $(PKG_STAMP)
-	$(PKG_PY) packaging/sbom.py --out build/sbom
+# The SBOM tool (CycloneDX's cyclonedx-py) in a venv of its own: never in the bundle's.
+$(SBOM_STAMP): packaging/requirements-sbom.lock
+	rm -rf $(SBOM_VENV)
+	$(PYTHON) -m venv $(SBOM_VENV)
+	$(SBOM_VENV)/bin/python -m pip install --quiet --disable-pip-version-check \
+	  -r packaging/requirements-sbom.lock
+	@touch $(SBOM_STAMP)
+
+sbom: $(PKG_STAMP) $(SBOM_STAMP)
+	rm -rf build/sbom
+	$(BUILD_ENV) $(SBOM_VENV)/bin/python packaging/cyclonedx_sbom.py \
+	  --env $(PKG_VENV)/bin/python --out build/sbom
 
 package: sbom
-	$(PKG_PY) -m PyInstaller --noconfirm --clean --log-level WARN \
+	$(BUILD_ENV) $(PKG_PY) -m PyInstaller --noconfirm --clean --log-level WARN \
 	  --distpath dist --workpath build/pyinstaller packaging/crs-calc.spec
 
-package-test: package
+# The Debian package of the bundle (dpkg-deb; Depends derived by dpkg-shlibdeps).
+deb: package
+	@sh tools/ensure-qt-libs.sh $(PKG_PY) --build-deb
+	$(BUILD_ENV) $(PYTHON) packaging/deb.py dist/crs-calc
+
+package-test: deb
 	$(PYTHON) packaging/smoke_test.py dist/crs-calc/crs-calc
+	$(SBOM_VENV)/bin/python packaging/cyclonedx_sbom.py \
+	  --validate dist/crs-calc/_internal/licenses/crs-calc.cdx.json
+	$(PYTHON) packaging/deb_check.py dist/crs-calc_*.deb
+
+# Installs the .deb on this machine (as root), runs the installed program, removes it again.
+deb-test: deb
+	$(PYTHON) packaging/deb_check.py --install dist/crs-calc_*.deb
+
+# Two builds of one commit must be byte-identical (bundle and install manifest).
+package-check:
+	$(MAKE) package
+	rm -rf build/check && mkdir -p build/check && cp -a dist/crs-calc build/check/first
+	$(MAKE) package
+	$(PYTHON) packaging/compare_builds.py build/check/first dist/crs-calc
 
 # Size, start-up to first paint and peak memory against a Qt hello-world (printed, not asserted).
 bench-bundle: $(PKG_STAMP)

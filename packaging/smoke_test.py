@@ -21,6 +21,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 #: stderr lines that are harmless headless. Keep this list short and commented.
@@ -115,16 +116,41 @@ def main(argv: list[str]) -> int:
         bom = json.loads(sbom.read_text(encoding="utf-8"))
         names = {c.get("name", "").lower().replace("_", "-") for c in bom.get("components", [])}
         check(
-            bom.get("bomFormat") == "CycloneDX" and bom.get("specVersion") == "1.5",
-            "SBOM is CycloneDX 1.5",
+            bom.get("bomFormat") == "CycloneDX" and bom.get("specVersion") == "1.6",
+            "SBOM is CycloneDX 1.6",
         )
         check("pyside6-essentials" in names and "pyside6" not in names, "SBOM: Essentials only")
+    _verify_install_checks(exe, check)
     notices = next(iter(bundle.rglob("licenses/THIRD-PARTY-LICENSES.txt")), None)
     if notices is not None:
         text = notices.read_text(encoding="utf-8")
         check("LGPL-3.0" in text and "replace" in text, "licence list: Qt LGPL notice")
     print(f"package-test: {passed} passed, {failed} failed")
     return 0 if failed == 0 else 1
+
+
+def _verify_install_checks(exe: Path, check: Callable[..., None]) -> None:
+    """``--verify-install`` on the built folder (exit 0), then on a tampered copy: a changed
+    rule data file, a deleted and an added file must each be named, exit 1."""
+    proc = _run([str(exe), "--verify-install"], dict(os.environ))
+    check(proc.returncode == 0, "crs-calc --verify-install exits 0", proc.stdout[-500:])
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / "crs-calc"
+        shutil.copytree(exe.parent, copy, symlinks=True)
+        rule = next(copy.rglob("calculator/rulebook/data/dosing.toml"))
+        rule.write_bytes(rule.read_bytes() + b"# edited\n")
+        (copy / "_internal" / "added.txt").write_text("x")
+        victim = next(copy.rglob("calculator/rulebook/data/grading.toml"))
+        victim.unlink()
+        proc = _run([str(copy / exe.name), "--verify-install"], dict(os.environ))
+        rel = lambda p: p.relative_to(copy).as_posix()  # noqa: E731
+        named = (
+            f"changed: {rel(rule)}" in proc.stdout
+            and f"missing: {rel(victim)}" in proc.stdout
+            and "added: _internal/added.txt" in proc.stdout
+        )
+        check(proc.returncode == 1 and named,
+              "--verify-install on a tampered copy: exit 1, each file named", proc.stdout[-800:])
 
 
 if __name__ == "__main__":

@@ -56,6 +56,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="write the debrief of an attempt (crs-calc-attempt/1) to OUT as PDF, no window",
     )
     parser.add_argument(
+        "--verify-install",
+        action="store_true",
+        help="check every installed file against the bundle's manifest; exit 0, or 1 "
+        "naming each changed, missing or added file",
+    )
+    parser.add_argument(
         "--exit-after-startup",
         action="store_true",
         help="exit right after the main window's first paint (start-up benchmarks)",
@@ -97,6 +103,11 @@ class _QuitOnFirstPaint(QObject):
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+
+    if args.verify_install:
+        from ui.install_manifest import main as verify_install
+
+        return verify_install()
 
     if args.self_test:
         from ui.selftest import run as self_test
