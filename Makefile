@@ -83,7 +83,7 @@ package: sbom
 
 # The Debian package of the bundle (dpkg-deb; Depends derived by dpkg-shlibdeps).
 deb: package
-	@sh tools/ensure-qt-libs.sh $(PKG_PY) --build-deb
+	@sh packaging/ensure-deb-tools.sh
 	$(BUILD_ENV) $(PYTHON) packaging/deb.py dist/crs-calc
 
 package-test: deb
@@ -96,9 +96,9 @@ package-test: deb
 deb-test: deb
 	$(PYTHON) packaging/deb_check.py --install dist/crs-calc_*.deb
 
-# Two builds of one commit must be byte-identical (bundle and install manifest).
-package-check:
-	$(MAKE) package
+# Two builds of one commit must be byte-identical (bundle and install manifest). In one make
+# run with package-test, the first build is the one package-test made.
+package-check: package
 	rm -rf build/check && mkdir -p build/check && cp -a dist/crs-calc build/check/first
 	$(MAKE) package
 	$(PYTHON) packaging/compare_builds.py build/check/first dist/crs-calc

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
+
+import pytest
 
 from calculator.cli import run
 from calculator.taper import taper_to_ics
@@ -12,6 +15,9 @@ P2 = {
     "start": "2026-03-01T22:00",
     "steps": [{"drug": "dexamethasone", "dose_mg": 10, "every_h": 6, "days": 1}],
 }
+
+
+P1G = {"start": "2026-03-01T08:00", "regimen": "TAPER-MP1G"}
 
 
 def _unfold(text: str) -> list[str]:
@@ -49,3 +55,27 @@ def test_ics_refusal_is_still_json() -> None:
     code, text = run(["taper", "--ics"], lambda: '{"start": "2026-03-01T08:00"}')
     assert code == 2
     assert "error" in json.loads(text)
+
+
+def test_every_event_parses_back_with_the_icalendar_package() -> None:
+    """An independent RFC 5545 parser (icalendar, dev extra) reads every administration
+    back with its time, summary and description: our small writer stays, because the
+    core needs no extra runtime dependency for it, and this proves its output."""
+    icalendar = pytest.importorskip("icalendar")
+    result = plan(P1G)
+    calendar = icalendar.Calendar.from_ical(taper_to_ics(result))
+    events = list(calendar.walk("VEVENT"))
+    assert len(events) == len(result.administrations) == 15
+    for event, given in zip(events, result.administrations, strict=True):
+        start = event.decoded("DTSTART")
+        assert start == given.at  # floating local time, as the plan's
+        assert start.tzinfo is None
+        assert event.decoded("DTEND") - start == timedelta(minutes=15)
+        assert str(event["SUMMARY"]) == (
+            f"Methylprednisolone {given.dose_mg:g} mg {given.route}"
+        )
+        description = str(event["DESCRIPTION"])
+        assert "TAPER-MP1G" in description
+        assert "\\," not in description  # escapes decoded by the parser, not left as text
+    assert len({str(e["UID"]) for e in events}) == 15
+    assert str(calendar["PRODID"]).startswith("-//CRS Bedside Calculator//")
