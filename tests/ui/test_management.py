@@ -265,9 +265,12 @@ def test_a_seizure_entered_in_icans_makes_levetiracetam_give(app_controller) -> 
     c = app_controller
     type_text(c.window.patient_bar.weight.edit, "70")
     type_text(c.window.patient_bar.age.edit, "45")
+    crs = c.window.tool_pages["grading"].crs_inputs  # type: ignore[attr-defined]
+    type_text(crs.temperature.edit, "37")
     ic = c.window.tool_pages["grading"].icans_inputs  # type: ignore[attr-defined]
     ic.seizure.setCurrentIndex(ic.seizure.findData("rapidly_resolving"))
     assert c.grading.grades().seizure
+    assert c.grading.grades().icans == 3  # ICANS-SZ: a seizure that resolved rapidly
     levetiracetam = [a for a in c.management.result.actions if a.code == "seizure_prophylaxis"]
     assert [a.strength for a in levetiracetam] == ["give"]
     assert "MGT-SZ" in levetiracetam[0].rules
