@@ -1,36 +1,48 @@
-"""The handoff note: a case document in, the results and a Markdown note out.
+"""The handoff note: a case document in, the results and the note out.
+
+The note is a :class:`~calculator.note_model.NoteDocument` (sections of labelled rows,
+groups and items, each with the rule IDs it comes from), built here from the case and
+the core's results, and rendered to Markdown by :func:`render_markdown`; the app renders
+the same structure to its printed page (ui/records.py). The wording lives here.
 
 Deterministic: the same case (with its ``made_at``, or ``at``) and the same ruleset give
-the same note, byte for byte. The note lists what was entered, each grade with what drove
-it, the tocilizumab dose with vials and bag, the next tocilizumab time, the suggested
-actions, the taper table, every rule ID with its source, the profile, the ruleset version
-and sha256, and when it was made.
+the same note, byte for byte. It says only what was entered or computed from it: a field
+nobody entered is not printed, "improving" only when answered, the taper only when one
+was planned.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from calculator.case import CaseDocument, load_case
 from calculator.dosing import DoseInput, ScheduleInput, ScheduleResult, TocilizumabDose, dose
 from calculator.dosing import tocilizumab_schedule as schedule_of
+from calculator.dosing.numbers import fmt
 from calculator.errors import InputError
 from calculator.grading.crs import CrsResult, grade_crs
 from calculator.grading.icans import IcansResult, grade_icans
-from calculator.inputs import format_datetime
 from calculator.management import DISCLAIMER, Action, RecommendInput, RecommendResult, recommend
+from calculator.note_model import Group, Item, NoteDocument, Row, Section, Table
+from calculator.note_words import ACTIONS, case_units, crs_rows, icans_rows, weight, yes_no
 from calculator.profile_files import builtin_profile
 from calculator.results import CoreResult, unique
 from calculator.rulebook import FrozenModel, Ruleset, ruleset
 from calculator.rulebook.profiles import Profile
-from calculator.taper import TaperResult, markdown_table, plan_taper
+from calculator.taper import TaperResult, plan_taper
 from calculator.taper.models import OutDateTime
+from calculator.words import duration, when
 
 if TYPE_CHECKING:
     from calculator.cli import Context
 
 TITLE = "CRS / ICANS handoff note"
+
+#: Which of the tocilizumab result's rules each printed line rests on.
+DOSE_RULES = ("TOCI-DOSE", "TOCI-CAP", "TOCI-STEP", "TOCI-AGE", "TOCI-ROUND", "TOCI-ROUTE")
+VIAL_RULES = ("TOCI-VIALS",)
+BAG_RULES = ("TOCI-BAG", "TOCI-STAB")
+SCHEDULE_RULES = ("TOCI-INTERVAL", "TOCI-MAX")
 
 
 class TocilizumabSection(FrozenModel):
@@ -40,6 +52,7 @@ class TocilizumabSection(FrozenModel):
 
 class NoteResult(CoreResult):
     markdown: str
+    document: NoteDocument
     made_at: OutDateTime
     case: dict[str, Any]
     crs: CrsResult | None
@@ -80,9 +93,12 @@ def make_note(case: CaseDocument, profile: Profile, rs: Ruleset | None = None) -
     parts: list[CoreResult] = [r for r in (crs, icans, toci_dose, schedule, rec, taper) if r]
     rule_ids = unique(rule for r in parts for rule in r.rules)
     warnings = unique(w for r in parts for w in r.warnings)
-    markdown = _markdown(case, profile, rs, crs, icans, toci_dose, schedule, rec, taper, rule_ids)
+    document = build_document(
+        case, profile, rs, crs, icans, toci_dose, schedule, rec, taper, rule_ids, warnings
+    )
     return NoteResult(
-        markdown=markdown,
+        markdown=render_markdown(document),
+        document=document,
         made_at=case.made,
         case=case.model_dump(mode="json", exclude_none=True),
         crs=crs,
@@ -98,37 +114,205 @@ def make_note(case: CaseDocument, profile: Profile, rs: Ruleset | None = None) -
     )
 
 
-def _t(value: datetime | None) -> str:
-    return "none" if value is None else format_datetime(value).replace("T", " ")
+# --- the structure ---------------------------------------------------------------------------
 
 
-def _n(value: float) -> str:
-    return f"{value:g}"
+def _of(result: CoreResult, wanted: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(r for r in result.rules if r in wanted)
 
 
-def _answer(value: bool | None) -> str:
-    """MGT-IMPROVING: an unanswered question is said to be unanswered, never "no"."""
-    return "not asked" if value is None else ("yes" if value else "no")
+def _header(case: CaseDocument, profile: Profile, rs: Ruleset) -> tuple[Row, ...]:
+    p = case.patient
+    _, weight_unit = case_units(case)
+    rows = [
+        Row(label="Patient", value=p.label or "(no label)"),
+        Row(label="Weight", value=weight(p.weight_kg, weight_unit)),
+        Row(label="Age", value=f"{fmt(p.age_years)} years"),
+    ]
+    if p.product:
+        rows.append(Row(label="Product", value=p.product))
+    rows += [
+        Row(label="Assessed at", value=when(case.at)),
+        Row(label="Profile", value=f"{profile.id} ({profile.name})"),
+        Row(label="Ruleset", value=f"{rs.info.version}, sha256 {rs.info.sha256}"),
+        Row(label="Note made", value=when(case.made)),
+    ]
+    return tuple(rows)
 
 
-def _entered(title: str, data: dict[str, Any]) -> list[str]:
-    shown = ", ".join(f"{k.replace('_', ' ')}: {_value(v)}" for k, v in data.items())
-    return [f"- {title}: {shown or 'nothing entered'}"]
+def _entered(case: CaseDocument, rs: Ruleset) -> Section:
+    temperature_unit, _ = case_units(case)
+    groups = [
+        Group(title="CRS", detail="not assessed")
+        if case.crs is None
+        else Group(title="CRS", rows=tuple(crs_rows(case.crs, temperature_unit)))
+    ]
+    groups.append(
+        Group(title="ICANS", detail="not assessed")
+        if case.icans is None
+        else Group(title="ICANS", rows=tuple(icans_rows(case.icans, rs)))
+    )
+    groups = [
+        g if g.rows or g.detail else g.model_copy(update={"detail": "nothing entered"})
+        for g in groups
+    ]
+    given = ", ".join(when(d) for d in case.tocilizumab_doses) or "none recorded"
+    rows = [Row(label="Tocilizumab doses given this episode", value=given)]
+    # Three states: printed only when someone answered (a default is not an answer).
+    improving: bool | None = case.improving
+    if "improving" in case.model_fields_set and improving is not None:
+        rows.append(Row(label="Improving since the last tocilizumab dose", value=yes_no(improving)))
+    return Section(key="entered", title="What was entered", groups=tuple(groups), rows=tuple(rows))
 
 
-def _value(v: Any) -> str:
-    if isinstance(v, list | tuple):
-        return "[" + ", ".join(_value(x) for x in v) + "]" if v else "none"
-    if isinstance(v, dict):
-        return "{" + ", ".join(f"{k} {_value(x)}" for k, x in v.items()) + "}"
-    if isinstance(v, bool):
-        return "yes" if v else "no"
-    if isinstance(v, float):
-        return _n(v)
-    return str(v)
+def _grades(crs: CrsResult | None, icans: IcansResult | None) -> Section:
+    groups: list[Group] = []
+    for name, result in (("CRS", crs), ("ICANS", icans)):
+        if result is None:
+            groups.append(Group(title=f"{name}: not assessed"))
+            continue
+        groups.append(
+            Group(
+                title=f"{name} grade {result.grade}",
+                detail=result.instrument if isinstance(result, IcansResult) else "",
+                items=tuple(Item(text=line) for line in result.explanation),
+                rules=result.rules,
+            )
+        )
+    return Section(key="grades", title="Grades", groups=tuple(groups))
 
 
-def _markdown(
+def _tocilizumab(toci: TocilizumabDose, schedule: ScheduleResult) -> Section:
+    vials = " + ".join(f"{v.count} x {v.strength_mg} mg" for v in toci.vials)
+    limits = schedule.limits
+    rows = [
+        Row(
+            label="Dose",
+            value=f"{fmt(toci.dose_mg)} mg IV over {toci.infusion_minutes} min "
+            f"({fmt(toci.mg_per_kg)} mg/kg x {fmt(toci.weight_kg)} kg"
+            + (", capped" if toci.capped else "")
+            + ")",
+            rules=_of(toci, DOSE_RULES),
+            flag=True,
+        ),
+        Row(
+            label="Draw",
+            value=f"{fmt(toci.volume_ml)} mL ({fmt(toci.concentration_mg_per_ml)} mg/mL) from "
+            f"vials {vials} (waste {fmt(toci.waste_mg)} mg)",
+            rules=_of(toci, VIAL_RULES),
+        ),
+        Row(
+            label="Bag",
+            value=f"{toci.bag_ml} mL {' or '.join(toci.diluents)}; first withdraw "
+            f"{fmt(toci.withdraw_from_bag_ml)} mL from the bag",
+            rules=_of(toci, BAG_RULES),
+        ),
+        Row(
+            label="Doses given",
+            value=f"{schedule.doses_total} in total, {schedule.doses_last_24h} in the last 24 h",
+        ),
+        Row(
+            label="Limits",
+            value=f"every {duration(limits.min_interval_h)} or more, "
+            f"{limits.max_per_24h or 'no cap'} per 24 h, {limits.max_total or 'no cap'} in total",
+            rules=_of(schedule, SCHEDULE_RULES),
+        ),
+    ]
+    if schedule.eligible:
+        nxt = f"may be given now ({when(schedule.at)}) under the profile limits"
+    elif schedule.next_eligible_at is None:
+        nxt = "no further dose: the episode maximum is reached"
+    else:
+        nxt = f"not before {when(schedule.next_eligible_at)}"
+    rows.append(
+        Row(
+            label="Next dose",
+            value=nxt,
+            rules=_of(schedule, SCHEDULE_RULES),
+            flag=not schedule.eligible,
+        )
+    )
+    return Section(key="tocilizumab", title="Tocilizumab", rows=tuple(rows))
+
+
+def _action(a: Action) -> Item:
+    dosing = ""
+    if a.dose_mg is not None:
+        dosing = f" {fmt(a.dose_mg)} mg"
+        if a.once:
+            dosing += " once"
+        elif a.every_h is not None:
+            dosing += f" every {duration(a.every_h)}"
+        if a.days:
+            dosing += f" for {a.days} days"
+    label = ACTIONS.get(a.code, a.code.replace("_", " "))
+    return Item(lead=a.strength.upper(), text=f"{label}{dosing}: {a.text}", rules=a.rules)
+
+
+def _actions(rec: RecommendResult) -> Section:
+    items = tuple(_action(a) for a in rec.actions) or (Item(text="none"),)
+    return Section(key="actions", title="Suggested actions", remark=DISCLAIMER, items=items)
+
+
+def _taper(taper: TaperResult) -> Section:
+    what = taper.regimen or "steps entered by hand"
+    totals = ", ".join(f"{d} {fmt(mg)} mg" for d, mg in taper.totals_mg.items())
+    rows = [
+        Row(
+            label="Plan",
+            value=f"{what}, from {when(taper.start)} to {when(taper.ends_at)} "
+            f"({len(taper.administrations)} administrations)",
+            rules=(taper.regimen,) if taper.regimen else (),
+        ),
+        Row(
+            label="Totals",
+            value=f"{totals}; dexamethasone-equivalent {fmt(taper.dexamethasone_equivalent_mg)} mg",
+        ),
+    ]
+    items: tuple[Item, ...] = ()
+    if taper.open_ended:
+        items = (Item(text="The last step is open-ended: reassess before it ends.", flag=True),)
+    table = Table(
+        headers=(
+            "Date",
+            "Doses",
+            "Daily total",
+            "Cumulative",
+            "Dexamethasone-equivalent (day / cumulative)",
+        ),
+        rows=tuple(
+            (
+                r.date,
+                "; ".join(f"{d.time} {d.drug} {fmt(d.dose_mg)} mg {d.route}" for d in r.doses),
+                ", ".join(f"{drug} {fmt(mg)} mg" for drug, mg in r.daily_mg.items()),
+                ", ".join(f"{drug} {fmt(mg)} mg" for drug, mg in r.cumulative_mg.items()),
+                f"{fmt(r.daily_dexamethasone_equivalent_mg)} mg / "
+                f"{fmt(r.cumulative_dexamethasone_equivalent_mg)} mg",
+            )
+            for r in taper.days
+        ),
+    )
+    return Section(key="taper", title="Steroid taper", rows=tuple(rows), items=items, table=table)
+
+
+def _rules(rs: Ruleset, rule_ids: tuple[str, ...]) -> list[Section]:
+    items = []
+    for rule_id in rule_ids:
+        rule = rs.rule(rule_id)
+        status = rule.status + (
+            " (verify against local protocol)" if rule.needs_verification else ""
+        )
+        cited = ", ".join(rule.sources) or "no external source"
+        items.append(Item(lead=rule_id, text=f"{rule.title} ({status}; {cited})"))
+    out = [Section(key="rules", title="Rules", items=tuple(items))]
+    cited_keys = unique(k for rule_id in rule_ids for k in rs.rule(rule_id).sources)
+    if cited_keys:
+        sources = tuple(Item(lead=f"[{k}]", text=rs.sources[k].citation) for k in cited_keys)
+        out.append(Section(key="sources", title="Sources", items=sources))
+    return out
+
+
+def build_document(
     case: CaseDocument,
     profile: Profile,
     rs: Ruleset,
@@ -139,116 +323,78 @@ def _markdown(
     rec: RecommendResult,
     taper: TaperResult | None,
     rule_ids: tuple[str, ...],
-) -> str:
-    p = case.patient
-    out: list[str] = [f"# {TITLE}", ""]
-    out += [
-        f"- Patient: {p.label or '(no label)'}; {_n(p.weight_kg)} kg; {_n(p.age_years)} years"
-        + (f"; product {p.product}" if p.product else ""),
-        f"- Assessed at: {_t(case.at)}",
-        f"- Profile: {profile.id} ({profile.name})",
-        f"- Ruleset: {rs.info.version}, sha256 {rs.info.sha256}",
-        f"- Note made: {_t(case.made)}",
-        "",
-        "## What was entered",
-        "",
+    warnings: tuple[str, ...],
+) -> NoteDocument:
+    sections = [
+        _entered(case, rs),
+        _grades(crs, icans),
+        _tocilizumab(toci, schedule),
+        _actions(rec),
     ]
-    if case.crs is not None:
-        out += _entered("CRS", case.crs.model_dump(mode="json", exclude_defaults=True))
-    else:
-        out.append("- CRS: not assessed")
-    if case.icans is not None:
-        out += _entered("ICANS", case.icans.model_dump(mode="json", exclude_defaults=True))
-    else:
-        out.append("- ICANS: not assessed")
-    given = ", ".join(_t(d) for d in case.tocilizumab_doses) or "none"
-    out += [
-        f"- Tocilizumab doses given this episode: {given}",
-        f"- Improving since the last tocilizumab dose: {_answer(case.improving)}",
-        "",
-        "## Grades",
-        "",
-    ]
-    for name, result in (("CRS", crs), ("ICANS", icans)):
-        if result is None:
-            out.append(f"**{name}: not assessed.**")
-            out.append("")
-            continue
-        extra = f" ({result.instrument})" if isinstance(result, IcansResult) else ""
-        out.append(f"**{name} grade {result.grade}**{extra}")
-        out += [f"- {line}" for line in result.explanation]
-        out.append(f"- Rules: {', '.join(result.rules)}")
-        out.append("")
-    vials = " + ".join(f"{v.count} x {v.strength_mg} mg" for v in toci.vials)
-    out += [
-        "## Tocilizumab",
-        "",
-        f"- Dose: **{_n(toci.dose_mg)} mg** IV over {toci.infusion_minutes} min "
-        f"({_n(toci.mg_per_kg)} mg/kg x {_n(p.weight_kg)} kg"
-        + (", capped" if toci.capped else "")
-        + ")",
-        f"- Draw {_n(toci.volume_ml)} mL ({_n(toci.concentration_mg_per_ml)} mg/mL) from vials "
-        f"{vials} (waste {_n(toci.waste_mg)} mg)",
-        f"- Bag: {toci.bag_ml} mL {' or '.join(toci.diluents)}; first withdraw "
-        f"{_n(toci.withdraw_from_bag_ml)} mL from the bag",
-        f"- Doses: {schedule.doses_total} in total, {schedule.doses_last_24h} in the last 24 h; "
-        f"limits: every {_n(schedule.limits.min_interval_h)} h or more, "
-        f"{schedule.limits.max_per_24h or 'no cap'} per 24 h, "
-        f"{schedule.limits.max_total or 'no cap'} in total",
-    ]
-    if schedule.eligible:
-        out.append(f"- A dose may be given now ({_t(schedule.at)}) under the profile limits.")
-    elif schedule.next_eligible_at is None:
-        out.append("- **No further dose: the episode maximum is reached.**")
-    else:
-        out.append(f"- **Next dose not before {_t(schedule.next_eligible_at)}.**")
-    out += ["", "## Suggested actions", "", f"_{DISCLAIMER}_", ""]
-    if not rec.actions:
-        out.append("- none")
-    for a in rec.actions:
-        dosing = ""
-        if a.dose_mg is not None:
-            dosing = f" {_n(a.dose_mg)} mg"
-            if a.once:
-                dosing += " once"
-            elif a.every_h is not None:
-                dosing += f" every {_n(a.every_h)} h"
-            if a.days:
-                dosing += f" for {a.days} days"
-        label = a.code.replace("_", " ")
-        out.append(f"- **{a.strength.upper()}** {label}{dosing}: {a.text} ({', '.join(a.rules)})")
-    out.append("")
     if taper is not None:
-        what = taper.regimen or "custom steps"
-        out += [
-            "## Steroid taper",
-            "",
-            f"- Plan: {what}, from {_t(taper.start)} to {_t(taper.ends_at)} "
-            f"({len(taper.administrations)} administrations)",
-            "- Totals: "
-            + ", ".join(f"{d} {_n(mg)} mg" for d, mg in taper.totals_mg.items())
-            + f"; dexamethasone-equivalent {_n(taper.dexamethasone_equivalent_mg)} mg",
-        ]
-        if taper.open_ended:
-            out.append("- **The last step is open-ended: reassess before it ends.**")
-        out += ["", markdown_table(taper.days), ""]
-    warnings = unique(
-        w for r in (crs, icans, toci, schedule, rec, taper) if r is not None for w in r.warnings
-    )
-    out += ["## Warnings", ""]
-    out += [f"- {w}" for w in warnings] or ["- none"]
-    out += ["", "## Rules and sources", ""]
-    for rule_id in rule_ids:
-        rule = rs.rule(rule_id)
-        status = rule.status + (
-            " (verify against local protocol)" if rule.needs_verification else ""
+        sections.append(_taper(taper))
+    sections.append(
+        Section(
+            key="warnings",
+            title="Warnings",
+            items=tuple(Item(text=w) for w in warnings) or (Item(text="none"),),
         )
-        cited = ", ".join(rule.sources) or "no external source"
-        out.append(f"- {rule_id} ({status}; {cited}): {rule.title}")
-    cited_keys = unique(k for rule_id in rule_ids for k in rs.rule(rule_id).sources)
-    if cited_keys:
-        out += ["", "Sources:", ""]
-        out += [f"- [{k}] {rs.sources[k].citation}" for k in cited_keys]
+    )
+    sections += _rules(rs, rule_ids)
+    return NoteDocument(title=TITLE, header=_header(case, profile, rs), sections=tuple(sections))
+
+
+# --- Markdown --------------------------------------------------------------------------------
+
+
+def _cited(rules: tuple[str, ...]) -> str:
+    return f" ({', '.join(rules)})" if rules else ""
+
+
+def _md_row(row: Row) -> str:
+    value = f"**{row.value}**" if row.flag else row.value
+    return f"- {row.label}: {value}{_cited(row.rules)}"
+
+
+def _md_item(item: Item) -> str:
+    lead = f"**{item.lead}** " if item.lead else ""
+    text = f"**{item.text}**" if item.flag else item.text
+    return f"- {lead}{text}{_cited(item.rules)}"
+
+
+def _md_cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def _md_section(section: Section) -> list[str]:
+    out: list[str] = []
+    if section.remark:
+        out += [f"_{section.remark}_", ""]
+    for group in section.groups:
+        detail = f" ({group.detail})" if group.detail else ""
+        out.append(f"**{group.title}**{detail}")
+        out += [_md_row(r) for r in group.rows]
+        out += [_md_item(i) for i in group.items]
+        if group.rules:
+            out.append(f"- Rules: {', '.join(group.rules)}")
+        out.append("")
+    out += [_md_row(r) for r in section.rows]
+    out += [_md_item(i) for i in section.items]
+    if section.table is not None:
+        t = section.table
+        out += ["", "| " + " | ".join(t.headers) + " |", "|" + "---|" * len(t.headers)]
+        out += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in t.rows]
+    while out and not out[-1]:
+        out.pop()
+    return out
+
+
+def render_markdown(note: NoteDocument) -> str:
+    """The note as Markdown (the `note` command's ``markdown``)."""
+    out = [f"# {note.title}", ""]
+    out += [_md_row(r) for r in note.header]
+    for section in note.sections:
+        out += ["", f"## {section.title}", "", *_md_section(section)]
     out.append("")
     return "\n".join(out)
 

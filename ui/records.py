@@ -1,9 +1,10 @@
 """Printed records: the handoff note, the taper checklist and the verification record.
 
-Each record is a QTextDocument built here (the handoff note from the core's Markdown,
-the others from core results as HTML), written to PDF with QPdfWriter or sent to a
-printer with QtPrintSupport. Every record carries the app version, the ruleset version
-and sha256, the profile and the time it was made, and every one printed, exported or
+Each record is a QTextDocument built here as HTML (the handoff note from the core's note
+structure, :class:`calculator.note_model.NoteDocument`; the others from core results),
+written to PDF with QPdfWriter or sent to a printer with QtPrintSupport. Every record
+carries the app version, the ruleset version and sha256, the profile, the time it was
+made and, when a log is kept, the audit log's chain head; every one printed, exported or
 verified is appended to the audit log by :func:`log_record`.
 """
 
@@ -33,11 +34,12 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QWidget
 
 from calculator import __version__
-from calculator.audit import AuditEntry, Event
+from calculator.audit import AuditEntry, ChainHead, Event, head_path
 from calculator.case import load_case
 from calculator.errors import InputError
 from calculator.inputs import parse_json_object
 from calculator.note import NoteResult, make_note
+from calculator.note_model import Item, NoteDocument, Row, Section, SectionKey, Table
 from calculator.profile_files import builtin_profile
 from calculator.rulebook import Ruleset, RulesetInfo, ruleset
 from calculator.rulebook.profiles import Profile
@@ -55,6 +57,10 @@ PDF_RESOLUTION_DPI = 300
 PRODUCT = "CRS Bedside Calculator"
 
 
+def _entries(count: int) -> str:
+    return f"{count} entry" if count == 1 else f"{count} entries"
+
+
 @dataclass(frozen=True)
 class RecordMeta:
     """What every record prints at its foot, and what the audit log keeps of it."""
@@ -66,16 +72,27 @@ class RecordMeta:
     made_at: datetime
     label: str = ""
     app_version: str = __version__
+    #: The audit log's chain head when the record was made (the entry before this
+    #: record's own), so a paper copy can be matched to the log; None: no log kept.
+    audit_head: ChainHead | None = None
 
     def footer_html(self) -> str:
         label = f" · patient label: {html.escape(self.label)}" if self.label else ""
-        return (
-            f'<p class="foot">{PRODUCT} {html.escape(self.app_version)} · ruleset '
+        rows = [
+            f"{PRODUCT} {html.escape(self.app_version)} · ruleset "
             f"{html.escape(self.ruleset.version)} (sha256 <tt>{self.ruleset.sha256}</tt>) · "
-            f"profile {html.escape(self.profile)} · made {self.made_at:%Y-%m-%d %H:%M}{label}. "
+            f"profile {html.escape(self.profile)} · made {self.made_at:%Y-%m-%d %H:%M}{label}.",
+        ]
+        if self.audit_head is not None:
+            rows.append(
+                f"Audit log before this record: {_entries(self.audit_head.count)}, chain head "
+                f"sha256 <tt>{self.audit_head.sha256}</tt>."
+            )
+        rows.append(
             "Suggestions and calculations are not orders: clinical judgement and the local "
-            "protocol decide.</p>"
+            "protocol decide."
         )
+        return "".join(f'<p class="foot">{row}</p>' for row in rows)
 
 
 @dataclass
@@ -100,6 +117,7 @@ th {{ background-color: #e6e6e6; text-align: left; }}
 td.box {{ width: 14px; }}
 .flag {{ font-weight: bold; }}
 .foot {{ font-size: 7pt; color: #333333; }}
+.rules {{ font-size: {BODY_PT - 1.5}pt; color: #444444; }}
 """
 
 
@@ -116,88 +134,120 @@ def _document(body_html: str, title: str) -> QTextDocument:
     return doc
 
 
-#: Sections of the note whose bullet lists print as run-on paragraphs, to keep a typical
-#: case on one page; every item is kept, only the line breaks go.
-COMPACT_SECTIONS = ("What was entered", "Rules and sources")
+# --- the handoff note: the core's NoteDocument as the printed page ---------------------------
+
+#: Sections printed as run-on lines ("a · b · c") to keep a typical case on one page;
+#: every row and item is kept, only the line breaks go.
+COMPACT_SECTIONS: tuple[SectionKey, ...] = ("entered", "rules", "sources")
 
 
-def _inline(text: str) -> str:
-    out = html.escape(text, quote=False)
-    out = re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", out)
-    out = re.sub(r"(?<![\w*])_(.+?)_(?!\w)", r"<i>\1</i>", out)
-    out = re.sub(r"(?<![\w*])\*(?!\s)(.+?)\*(?!\w)", r"<i>\1</i>", out)
-    return re.sub(r"`(.+?)`", r"<tt>\1</tt>", out)
+def _esc(text: str) -> str:
+    return html.escape(text, quote=False)
 
 
-def _row_cells(line: str) -> list[str]:
-    return [c.strip() for c in line.strip().strip("|").split("|")]
+def _rules_html(rules: tuple[str, ...]) -> str:
+    return f' <span class="rules">({_esc(", ".join(rules))})</span>' if rules else ""
 
 
-def markdown_to_html(markdown: str) -> str:
-    """The core's note Markdown (headings, bullets, bold/italic, tables, paragraphs) as HTML
-    with the record's own compact styling."""
-    out: list[str] = []
-    bullets: list[str] = []
-    para: list[str] = []
-    table: list[list[str]] = []
-    compact = False
+def _row_html(row: Row, sep: str = ": ") -> str:
+    value = f"<b>{_esc(row.value)}</b>" if row.flag else _esc(row.value)
+    return f"{_esc(row.label)}{sep}{value}{_rules_html(row.rules)}"
 
-    def flush() -> None:
-        if bullets:
-            if compact:
-                out.append(f'<p class="compact">{" · ".join(bullets)}</p>')
-            else:
-                out.append("<ul>" + "".join(f"<li>{b}</li>" for b in bullets) + "</ul>")
-            bullets.clear()
-        if para:
-            out.append(f"<p>{' '.join(para)}</p>")
-            para.clear()
-        if table:
-            head, *rows = table
-            cells = "".join(f"<th>{_inline(c)}</th>" for c in head)
-            body = "".join(
-                "<tr>" + "".join(f"<td>{_inline(c)}</td>" for c in row) + "</tr>" for row in rows
-            )
+
+def _item_html(item: Item) -> str:
+    lead = f"<b>{_esc(item.lead)}</b> " if item.lead else ""
+    text = f"<b>{_esc(item.text)}</b>" if item.flag else _esc(item.text)
+    return f"{lead}{text}{_rules_html(item.rules)}"
+
+
+def _list(lines: Sequence[str], compact: bool) -> str:
+    if not lines:
+        return ""
+    if compact:
+        return f'<p class="compact">{" · ".join(lines)}</p>'
+    return "<ul>" + "".join(f"<li>{line}</li>" for line in lines) + "</ul>"
+
+
+#: A column's share of the page follows its longest text, up to this many characters (a
+#: header counts by its longest word: headers wrap).
+COLUMN_TEXT_CAP = 60
+
+
+def _column_widths(table: Table) -> list[int]:
+    """Percent widths, so the long "Doses" column is not squeezed like the date."""
+    weights = []
+    for i, header in enumerate(table.headers):
+        cells = [r[i] for r in table.rows]
+        # an unbreakable word (a date) needs room for itself and the cell's padding
+        word = max([len(w) * 1.4 for c in cells for w in c.split()], default=0)
+        longest = max([len(w) for w in header.split()] + [len(c) for c in cells] + [word])
+        weights.append(min(max(longest, 4), COLUMN_TEXT_CAP))
+    total = sum(weights)
+    return [round(100 * w / total) for w in weights]
+
+
+def _note_table(table: Table) -> str:
+    widths = _column_widths(table)
+    head = "".join(
+        f'<th width="{w}%">{_esc(h)}</th>' for h, w in zip(table.headers, widths, strict=True)
+    )
+    body = "".join(
+        "<tr>" + "".join(_note_cell(c) for c in row) + "</tr>" for row in table.rows
+    )
+    return (
+        '<table class="small" border="1" cellspacing="0" cellpadding="1" width="100%">'
+        f"<tr>{head}</tr>{body}</table>"
+    )
+
+
+def _note_cell(text: str) -> str:
+    nowrap = "" if " " in text else " nowrap"
+    return f"<td{nowrap}>{_esc(text)}</td>"
+
+
+def _section_html(section: Section) -> str:
+    compact = section.key in COMPACT_SECTIONS
+    # Styled paragraphs, not <hN>: Qt sizes headings itself and ignores the style sheet.
+    out = [f'<p class="h2">{_esc(section.title)}</p>']
+    if section.remark:
+        out.append(f"<p><i>{_esc(section.remark)}</i></p>")
+    for group in section.groups:
+        detail = f" ({_esc(group.detail)})" if group.detail else ""
+        if compact:
+            rows = " · ".join(_row_html(r, " ") for r in group.rows)
             out.append(
-                '<table class="small" border="1" cellspacing="0" cellpadding="1" width="100%">'
-                f"<tr>{cells}</tr>{body}</table>"
+                f'<p class="compact"><b>{_esc(group.title)}</b>{detail}: {rows}</p>'
+                if rows
+                else f'<p class="compact"><b>{_esc(group.title)}</b>{detail}</p>'
             )
-            table.clear()
-
-    for raw in markdown.splitlines():
-        line = raw.rstrip()
-        heading = re.match(r"^(#{1,3})\s+(.*)$", line)
-        if heading:
-            flush()
-            level = len(heading.group(1))
-            compact = level > 1 and heading.group(2).strip() in COMPACT_SECTIONS
-            # Styled paragraphs, not <hN>: Qt sizes headings itself and ignores the style sheet.
-            out.append(f'<p class="h{level}">{_inline(heading.group(2))}</p>')
-        elif re.match(r"^\s*[-*]\s+", line):
-            if para or table:
-                flush()
-            bullets.append(_inline(re.sub(r"^\s*[-*]\s+", "", line)))
-        elif line.startswith("|"):
-            if bullets or para:
-                flush()
-            if not re.match(r"^\|[\s:|-]+\|?$", line):
-                table.append(_row_cells(line))
-        elif not line.strip():
-            flush()
-        else:
-            if bullets or table:
-                flush()
-            para.append(_inline(line))
-    flush()
+            continue
+        out.append(f'<p class="h3">{_esc(group.title)}{detail}</p>')
+        lines = [_row_html(r) for r in group.rows] + [_item_html(i) for i in group.items]
+        if group.rules:
+            lines.append(f'<span class="rules">Rules: {_esc(", ".join(group.rules))}</span>')
+        out.append(_list(lines, False))
+    out.append(_list([_row_html(r) for r in section.rows], compact))
+    out.append(_list([_item_html(i) for i in section.items], compact))
+    if section.table is not None:
+        out.append(_note_table(section.table))
     return "".join(out)
+
+
+def note_html(note: NoteDocument) -> str:
+    """The handoff note as the printed page's HTML: the layout of the note lives here, its
+    wording in calculator/note.py."""
+    header = " · ".join(_row_html(r, " ") for r in note.header)
+    parts = [f'<p class="h1">{_esc(note.title)}</p>', f'<p class="compact">{header}</p>']
+    parts += [_section_html(s) for s in note.sections]
+    return "".join(parts)
 
 
 # --- the three records -----------------------------------------------------------------------
 
 
-def handoff_record(markdown: str, meta: RecordMeta) -> Record:
-    """The handoff note: the core's note Markdown, with the record's foot."""
-    body = markdown_to_html(markdown) + meta.footer_html()
+def handoff_record(note: NoteDocument, meta: RecordMeta) -> Record:
+    """The handoff note: the core's note structure, with the record's foot."""
+    body = note_html(note) + meta.footer_html()
     return Record(meta, _document(body, meta.title))
 
 
@@ -415,6 +465,31 @@ def print_with_dialog(record: Record, printer: QPrinter, parent: QWidget | None 
     return True
 
 
+# --- the audit chain head on paper -----------------------------------------------------------
+
+#: A chain head sidecar is one short JSON line; anything larger is not one.
+HEAD_MAX_BYTES = 4096
+
+
+def audit_head(log: Path | None) -> ChainHead | None:
+    """The chain head of the audit log as its ``<log>.head`` sidecar records it, to print
+    on the record; None when no log is kept or the head cannot be read (then the footer
+    says nothing about the log rather than something unverified)."""
+    if log is None:
+        return None
+    try:
+        with head_path(log).open("rb") as f:
+            data = f.read(HEAD_MAX_BYTES + 1)
+    except OSError:
+        return None
+    if len(data) > HEAD_MAX_BYTES:
+        return None
+    try:
+        return ChainHead.model_validate_json(data)
+    except ValueError:
+        return None
+
+
 # --- the handoff record of a case document ----------------------------------------------------
 
 
@@ -429,19 +504,27 @@ def handoff_from_case(
     now: datetime,
     rs: Ruleset,
     profile: Profile | None = None,
+    audit_log: Path | None = None,
 ) -> Handoff:
     """The handoff record of a case document (made now); InputError if the case is refused.
 
-    The profile is the case's own built-in one, else ``profile`` (the app's active one).
+    The profile is the case's own built-in one, else ``profile`` (the app's active one);
+    the footer carries the chain head of ``audit_log`` when one is kept.
     """
     case = load_case({**data, "made_at": now.isoformat(timespec="minutes")})
     chosen = builtin_profile(rs, case.profile) if case.profile else profile
     chosen = chosen or builtin_profile(rs, None)
     note = make_note(case, chosen, rs)
     meta = RecordMeta(
-        "handoff", "CRS / ICANS handoff note", note.ruleset, note.profile, now, case.patient.label
+        "handoff",
+        "CRS / ICANS handoff note",
+        note.ruleset,
+        note.profile,
+        now,
+        case.patient.label,
+        audit_head=audit_head(audit_log),
     )
-    record = handoff_record(note.markdown, meta)
+    record = handoff_record(note.document, meta)
     record.details.update(
         {
             "crs_grade": "" if note.crs is None else str(note.crs.grade),
@@ -468,7 +551,7 @@ def export_case_pdf(
         reason = getattr(exc, "strerror", None) or str(exc)
         raise InputError.for_field("case", f"cannot read {case_path}: {reason}") from None
     rs = ruleset()
-    handoff = handoff_from_case(parse_json_object(text), now, rs, profile)
+    handoff = handoff_from_case(parse_json_object(text), now, rs, profile, audit_log)
     data = write_pdf(handoff.record, out_path, page_size)
     if audit_log is not None:
         log_record(audit_log, handoff.record, "export", now, data)

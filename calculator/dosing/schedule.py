@@ -12,11 +12,10 @@ from itertools import pairwise
 
 from calculator.dosing.checks import verification_lines
 from calculator.dosing.models import ScheduleInput, ScheduleLimits, ScheduleResult
-from calculator.dosing.numbers import fmt
-from calculator.inputs import format_datetime
 from calculator.results import unique
 from calculator.rulebook import Ruleset, ruleset
 from calculator.rulebook.profiles import Profile
+from calculator.words import duration, when
 
 DAY = timedelta(hours=24)
 MINUTE = timedelta(minutes=1)
@@ -76,24 +75,24 @@ def tocilizumab_schedule(
         if doses and at - doses[-1] < timedelta(hours=interval):
             since = (at - doses[-1]).total_seconds() / 3600
             reasons.append(
-                f"The last dose ({format_datetime(doses[-1])}) was {fmt(since)} h before; at "
-                f"least {fmt(interval)} h between doses ({d.toci_interval.id}): not before "
-                f"{format_datetime(_ceil_minute(doses[-1] + timedelta(hours=interval)))}."
+                f"The last dose ({when(doses[-1])}) was {duration(since)} before; at "
+                f"least {duration(interval)} between doses ({d.toci_interval.id}): not before "
+                f"{when(_ceil_minute(doses[-1] + timedelta(hours=interval)))}."
             )
         if per_day is not None and last_24h >= per_day:
             leaving = doses[-per_day]
             reasons.append(
-                f"{last_24h} doses in the 24 h up to {format_datetime(at)}: at most {per_day} "
+                f"{last_24h} doses in the 24 h up to {when(at)}: at most {per_day} "
                 f"in any 24 h ({d.toci_max.id}, profile {profile.id}); the dose of "
-                f"{format_datetime(leaving)} leaves the window at "
-                f"{format_datetime(_ceil_minute(leaving + DAY))}."
+                f"{when(leaving)} leaves the window at "
+                f"{when(_ceil_minute(leaving + DAY))}."
             )
 
     for a, b in pairwise(doses):
         if b - a < timedelta(hours=interval):
             warnings.append(
-                f"{d.toci_interval.id}: the recorded doses {format_datetime(a)} and "
-                f"{format_datetime(b)} are less than {fmt(interval)} h apart; check the record."
+                f"{d.toci_interval.id}: the recorded doses {when(a)} and "
+                f"{when(b)} are less than {duration(interval)} apart; check the record."
             )
     if total is not None and len(doses) > total:
         warnings.append(

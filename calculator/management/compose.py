@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from calculator.dosing import ScheduleResult
-from calculator.inputs import format_datetime
 from calculator.management.doses import dex_equivalent_per_day, label, with_dose
 from calculator.management.models import Action, Composed, RecommendInput
 from calculator.management.propose import Proposal
@@ -31,6 +30,7 @@ from calculator.results import unique
 from calculator.rulebook import Ruleset
 from calculator.rulebook.management import Strength
 from calculator.rulebook.profiles import Profile
+from calculator.words import when as local_time
 
 ORDER: dict[str, int] = {"give": 0, "wait": 1, "consider": 2, "avoid": 3}
 
@@ -352,7 +352,7 @@ def _tocilizumab(group: list[Proposal], ctx: Context, plan: Plan) -> Action | No
                 )
             else:
                 not_before = schedule.next_eligible_at
-                when = format_datetime(not_before)
+                when = local_time(not_before)
                 if strength == "give":
                     demote("wait", m.wait.id, f"The repeat-dose clock allows it from {when}.")
                 text = f"Next tocilizumab dose allowed from {when}. {text}"

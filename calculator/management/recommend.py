@@ -11,13 +11,13 @@ doses in ``doses.py``). Doses come from the dose engine and the repeat-dose cloc
 from __future__ import annotations
 
 from calculator.dosing import ScheduleInput, ScheduleResult, tocilizumab_schedule
-from calculator.inputs import format_datetime
 from calculator.management.compose import Context, Plan, compose
 from calculator.management.models import Action, RecommendInput, RecommendResult
 from calculator.management.propose import propose
 from calculator.results import unique, verification_warnings
 from calculator.rulebook import Ruleset, ruleset
 from calculator.rulebook.profiles import Profile
+from calculator.words import when as local_time
 
 DISCLAIMER = (
     "Suggestions with their sources, never orders: clinical judgement and the local "
@@ -108,7 +108,7 @@ def _key(a: Action) -> tuple[str, str, str]:
 
 
 def _describe(a: Action) -> str:
-    when = f" from {format_datetime(a.not_before)}" if a.not_before is not None else ""
+    when = f" from {local_time(a.not_before)}" if a.not_before is not None else ""
     return f"{a.strength}{when}: {a.label or a.code} ({', '.join(r for r in a.rules[:2])})"
 
 
@@ -151,6 +151,6 @@ def _schedule(
         at = max(inp.tocilizumab_doses)
         warnings.append(
             f"{rs.dosing.toci_interval.id}: no time (at) was given: the tocilizumab clock is "
-            f"read at the last dose, {format_datetime(at)}."
+            f"read at the last dose, {local_time(at)}."
         )
     return tocilizumab_schedule(ScheduleInput(doses=inp.tocilizumab_doses, at=at), profile, rs)

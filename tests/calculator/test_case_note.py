@@ -121,19 +121,28 @@ def test_note_content_for_a_nurse() -> None:
     assert "**CRS grade 3**" in md
     assert "1 x 400 mg + 2 x 80 mg" in md
     assert "Bag: 100 mL" in md
-    assert "Next dose not before 2026-11-21 10:00" in md
+    assert "Next dose: **not before 2026-11-21 10:00**" in md
     assert "| 2026-11-21 |" in md
-    assert "MGT-CRS3 (P; NCCN-CART)" in md
-    assert "[ASTCT] Lee DW" in md
+    assert "**MGT-CRS3** CRS grade 3 (P; NCCN-CART)" in md
+    assert "**[ASTCT]** Lee DW" in md
     assert "Note made: 2026-11-21 08:05" in md
+    # clinical labels, local times without "T", no field names
+    assert "- Temperature: 39.5 °C" in md
+    assert "- Oxygen: nasal cannula at 2 L/min" in md
+    assert "temperature c" not in md and "oxygen flow l min" not in md
+    assert "T08:00" not in md and "T10:00" not in md
+    # "improving" was not answered in this case: not stated
+    assert "Improving since the last tocilizumab dose" not in md
     md = note_for("icans4-max-doses-mp1g").markdown
-    assert "No further dose: the episode maximum is reached" in md
+    assert "Next dose: **no further dose: the episode maximum is reached**" in md
     assert "MGT-ICANS4" in md
 
 
 def test_made_at_defaults_to_the_case_time() -> None:
     note = note_for("minimal")
     assert "Note made: 2026-11-21 03:00" in note.markdown
+    assert "Steroid taper" not in note.markdown  # no taper planned, no taper section
+    assert note.document.section("taper") is None
     assert note.crs is None
     assert note.tocilizumab.dose.dose_mg == 358.8
 
@@ -217,7 +226,8 @@ def test_case_improving_is_unanswered_by_default_and_reaches_recommend() -> None
     assert case.improving is None
     note = make_note(case, builtin_profile(ruleset(), None))
     assert note.recommendation.improving is None
-    assert "Improving since the last tocilizumab dose: not asked" in note.markdown
+    # the note states only what was answered: an unanswered question is not printed
+    assert "Improving since the last tocilizumab dose" not in note.markdown
     assert "MGT-IMPROVING" in note.recommendation.rules
     worse = make_note(load_case(_case(improving=False)), builtin_profile(ruleset(), None))
     assert worse.recommendation.improving is False
@@ -267,3 +277,95 @@ def test_case_units_refused_by_name(units: Any, field: str) -> None:
     with pytest.raises(InputError) as err:
         load_case(_case(units=units))
     assert field in [f.field for f in err.value.fields]
+
+
+def _note_of(**changes: Any) -> Any:
+    rs = ruleset()
+    case = load_case({**CASES["full-axicel-crs3"], **changes})
+    return make_note(case, builtin_profile(rs, case.profile), rs)
+
+
+def test_improving_is_printed_only_when_answered() -> None:
+    assert "Improving since the last tocilizumab dose" not in _note_of().markdown
+    assert "Improving since the last tocilizumab dose: yes" in _note_of(improving=True).markdown
+    assert "Improving since the last tocilizumab dose: no" in _note_of(improving=False).markdown
+
+
+def test_note_is_a_structure_with_rule_ids_rendered_to_markdown() -> None:
+    from calculator.note import render_markdown
+
+    note = note_for("full-axicel-crs3")
+    doc = note.document
+    assert render_markdown(doc) == note.markdown
+    assert [s.key for s in doc.sections] == [
+        "entered",
+        "grades",
+        "tocilizumab",
+        "actions",
+        "taper",
+        "warnings",
+        "rules",
+        "sources",
+    ]
+    grades = doc.section("grades")
+    assert grades is not None
+    assert grades.groups[0].title == "CRS grade 3"
+    assert "CRS-WORST" in grades.groups[0].rules
+    toci = doc.section("tocilizumab")
+    assert toci is not None
+    rows = {r.label: r for r in toci.rows}
+    assert rows["Dose"].rules[0] == "TOCI-DOSE"
+    assert rows["Next dose"].value == "not before 2026-11-21 10:00"
+    assert rows["Next dose"].flag
+    actions = doc.section("actions")
+    assert actions is not None
+    assert all(i.rules for i in actions.items)
+    # the CLI carries the structure as an extra key, beside the contract's markdown
+    code, out = cli_json(["note"], CASES["full-axicel-crs3"])
+    assert code == 0
+    assert out["document"]["sections"][1]["groups"][0]["title"] == "CRS grade 3"
+
+
+def test_items_not_asked_are_not_printed_as_scored() -> None:
+    note = _note_of(icans={"capd_items": [0, 0, 1, 0, 2, 0, 0, 1]})
+    md = note.markdown
+    assert "CAPD items: 1 0/4, 2 0/4, 3 1/4" in md
+    assert "ICE score" not in md  # not asked: not printed, not 10/10
+    nothing = _note_of(icans={})
+    assert "**ICANS** (nothing entered)" in nothing.markdown
+
+
+def test_temperature_and_weight_print_in_the_unit_they_were_typed_in() -> None:
+    from calculator.note_words import temperature, weight
+
+    # 102.4 °F is stored as 39.111111 °C (ui.units rounding to 6 decimals)
+    assert temperature(39.111111, "F") == "102.4 °F (39.1 °C)"
+    assert temperature(39.111111) == "39.11 °C"
+    assert temperature(39.5, "C") == "39.5 °C"
+    assert weight(69.853225, "lb") == "154 lb (69.9 kg)"
+    assert weight(70) == "70 kg"
+
+
+def test_durations_and_times_read_as_a_nurse_writes_them() -> None:
+    from datetime import datetime
+
+    from calculator.words import duration, when
+
+    assert duration(5.51) == "5 h 31 min"
+    assert duration(8) == "8 h"
+    assert duration(0.75) == "45 min"
+    assert when(datetime(2026, 11, 21, 8, 0)) == "2026-11-21 08:00"
+    assert when(datetime(2026, 11, 21, 3, 15, 30)) == "2026-11-21 03:15:30"
+    # TOCI-INTERVAL: the schedule's reason gives the time since the last dose in h and min
+    note = _note_of(at="2026-11-21T07:30:36", tocilizumab_doses=["2026-11-21T02:00"])
+    reasons = " ".join(note.tocilizumab.schedule.reasons)
+    assert "was 5 h 31 min before" in reasons
+    assert "not before 2026-11-21 10:00" in reasons
+
+
+def test_a_case_typed_in_fahrenheit_and_pounds_prints_in_them() -> None:
+    crs = {**CASES["full-axicel-crs3"]["crs"], "temperature_c": 39.111111}
+    md = _note_of(crs=crs, units={"temperature": "F", "weight": "lb"}).markdown
+    assert "- Temperature: 102.4 °F (39.1 °C)" in md
+    assert "- Weight: 154.32 lb (70 kg)" in md
+    assert "**CRS grade 3**" in md  # the grade reads the canonical °C value

@@ -17,18 +17,20 @@ from PySide6.QtPrintSupport import QPrinter
 from calculator.audit import verify_chain
 from calculator.errors import InputError
 from calculator.inputs import validate
+from calculator.note_model import Group, Item, NoteDocument, Row, Section, Table
 from calculator.rulebook import ruleset
 from calculator.taper.models import TaperInput
 from calculator.taper.planner import plan_taper
 from calculator.verification import VerifyInput, verify_dose
 from ui.records import (
     RecordMeta,
+    audit_head,
     export_case_pdf,
     handoff_from_case,
     handoff_record,
     log_record,
     make_printer,
-    markdown_to_html,
+    note_html,
     pages,
     pdf_bytes,
     pdf_page_count,
@@ -112,16 +114,24 @@ def test_letter_paper(qapp: QGuiApplication) -> None:
     assert b"/MediaBox [0 0 612.000000 792.000000]" in data  # US Letter in points
 
 
+def _note(*sections: Section) -> NoteDocument:
+    return NoteDocument(
+        title="Handoff", header=(Row(label="Patient", value="bed 12"),), sections=sections
+    )
+
+
 def test_a_long_document_takes_more_pages(qapp: QGuiApplication) -> None:
-    markdown = "\n\n".join(f"Paragraph {n}: " + "words " * 60 for n in range(80))
-    record = handoff_record(markdown, meta("handoff"))
+    items = tuple(Item(text=f"Paragraph {n}: " + "words " * 60) for n in range(80))
+    record = handoff_record(
+        _note(Section(key="warnings", title="Warnings", items=items)), meta("handoff")
+    )
     data = pdf_bytes(record)
     assert pdf_page_count(data) > 1
     assert pdf_page_count(data) == pages(record)
 
 
 def test_printing_goes_through_qprinter(qapp: QGuiApplication, tmp_path: Path) -> None:
-    record = handoff_record("# Handoff\n\nCRS grade 2.", meta("handoff"))
+    record = handoff_record(_note(), meta("handoff"))
     printer = make_printer("A4", copies=2)
     assert printer.copyCount() == 2
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
@@ -182,13 +192,13 @@ def test_typical_handoff_is_one_page(qapp: QGuiApplication, tmp_path: Path, pape
     # entries, grades and drivers, dose working, next dose, actions, rules, citations,
     # profile, ruleset version and sha256, app version, time made
     for words in (
-        "temperature c: 39.2",
+        "Temperature 39.2 °C",
+        "Oxygen nasal cannula at 4 L/min",
         "CRS grade 2",
         "Hypotension not needing vasopressors",
         "ICANS grade 1",
         "560 mg",
         "1 x 400 mg + 2 x 80 mg",
-        "Next dose not before 2026-11-21 10:00",
         "Suggested actions",
         "CRS-G2",
         "Lee DW et al.",
@@ -197,9 +207,19 @@ def test_typical_handoff_is_one_page(qapp: QGuiApplication, tmp_path: Path, pape
         RS.info.sha256,
         "CRS Bedside Calculator 0.1.0",
         "made 2026-11-21 09:30",
-        "Note made: 2026-11-21 09:30",
+        "Note made 2026-11-21 09:30",
+        "Next dose: not before 2026-11-21 10:00 (TOCI-INTERVAL, TOCI-MAX)",
     ):
         assert words in text, words
+    for wrong in (
+        "temperature c",
+        "l min",
+        "T08:00",
+        "T10:00",
+        "Steroid taper",
+        "Improving since the last tocilizumab",
+    ):
+        assert wrong not in text, wrong
     entry = json.loads(log.read_text())
     assert entry["event"] == "export"
     assert entry["record"] == "handoff"
@@ -227,16 +247,85 @@ def test_refused_case_names_the_field(qapp: QGuiApplication, tmp_path: Path) -> 
     assert not (tmp_path / "x.pdf").exists()
 
 
-def test_markdown_subset() -> None:
-    out = markdown_to_html(
-        "# T\n\n## What was entered\n\n- a\n- b\n\n## X\n\n- **c** _d_\n\n|h|i|\n|---|---|\n|1|2|\n"
+def test_note_html_renders_the_structure_without_parsing_markdown() -> None:
+    note = _note(
+        Section(
+            key="entered",
+            title="What was entered",
+            groups=(
+                Group(
+                    title="CRS",
+                    rows=(
+                        Row(label="Temperature", value="39 °C"),
+                        Row(label="Oxygen", value="room air"),
+                    ),
+                ),
+            ),
+            rows=(Row(label="Doses", value="none recorded"),),
+        ),
+        Section(
+            key="tocilizumab",
+            title="Tocilizumab",
+            rows=(
+                Row(
+                    label="Next dose", value="not before x < y", rules=("TOCI-INTERVAL",), flag=True
+                ),
+            ),
+        ),
+        Section(
+            key="actions",
+            title="Suggested actions",
+            remark="never orders",
+            items=(Item(lead="GIVE", text="**not markdown**", rules=("MGT-CRS3",)),),
+        ),
+        Section(
+            key="taper",
+            title="Steroid taper",
+            table=Table(headers=("h", "i"), rows=(("1", "2|3"),)),
+        ),
     )
-    assert '<p class="h1">T</p>' in out
-    assert '<p class="compact">a · b</p>' in out
-    assert "<li><b>c</b> <i>d</i></li>" in out
-    assert "<th>h</th>" in out
-    assert "<td>2</td>" in out
-    assert "&lt;" in markdown_to_html("- x < y")
+    out = note_html(note)
+    assert '<p class="h1">Handoff</p>' in out
+    assert '<p class="compact"><b>CRS</b>: Temperature 39 °C · Oxygen room air</p>' in out
+    assert '<p class="compact">Doses: none recorded</p>' in out
+    assert (
+        '<li>Next dose: <b>not before x &lt; y</b> <span class="rules">(TOCI-INTERVAL)</span></li>'
+        in out
+    )
+    assert "<p><i>never orders</i></p>" in out
+    assert "<li><b>GIVE</b> **not markdown** <span" in out  # text is text, never markup
+    assert '<th width="50%">h</th>' in out
+    assert "<td nowrap>2|3</td>" in out
+
+
+def test_the_footer_carries_the_audit_chain_head(qapp: QGuiApplication, tmp_path: Path) -> None:
+    log = tmp_path / "audit.jsonl"
+    assert audit_head(log) is None  # no log yet: nothing said about it
+    plain = handoff_from_case(TYPICAL_CASE, NOW, RS, audit_log=log)
+    assert "Audit log before this record" not in plain.record.document.toPlainText()
+    log_record(log, plain.record, "export", NOW)
+    head = audit_head(log)
+    assert head is not None
+    assert head.count == 1
+    assert head == verify_chain(log).head
+    text = handoff_from_case(TYPICAL_CASE, NOW, RS, audit_log=log).record.document.toPlainText()
+    assert f"Audit log before this record: 1 entry, chain head sha256 {head.sha256}" in text
+    (tmp_path / "audit.jsonl.head").write_bytes(b"x" * 10_000)
+    assert audit_head(log) is None  # unreadable or absurd: not printed
+
+
+def test_improving_and_a_taper_print_only_when_the_case_has_them(qapp: QGuiApplication) -> None:
+    answered = handoff_from_case({**TYPICAL_CASE, "improving": False}, NOW, RS)
+    assert "Improving since the last tocilizumab dose: no" in answered.record.document.toPlainText()
+    with_taper = handoff_from_case(
+        {
+            **TYPICAL_CASE,
+            "taper": {"start": "2026-11-21T09:00", "regimen": "TAPER-DEX10", "days": 1},
+        },
+        NOW,
+        RS,
+    )
+    assert "Steroid taper" in with_taper.record.document.toPlainText()
 
 
 def test_python_dash_m_ui_export_pdf(tmp_path: Path) -> None:

@@ -119,7 +119,7 @@ def test_interval_not_elapsed_names_the_next_time() -> None:
     assert toci.strength == "wait"  # MGT-WAIT: not due yet is never "avoid"
     assert toci.not_before is not None
     assert toci.not_before.isoformat(timespec="minutes") == "2026-03-01T16:00"
-    assert "2026-03-01T16:00" in toci.text
+    assert "2026-03-01 16:00" in toci.text
 
 
 def test_nccn_shortage_stops_at_two_and_brings_steroids_forward() -> None:

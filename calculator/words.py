@@ -1,0 +1,29 @@
+"""How times and durations read for people (messages, the note, printed records).
+
+The JSON keeps the contract's form (``2026-11-21T08:00``, hours as numbers); sentences a
+nurse reads use local date-times without "T" and durations in hours and minutes.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+
+def when(value: datetime) -> str:
+    """``2026-11-21 08:00``; seconds only when there are any (a dose timed to the second
+    is printed as entered)."""
+    if value.second or value.microsecond:
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    return value.strftime("%Y-%m-%d %H:%M")
+
+
+def duration(hours: float) -> str:
+    """``5 h 31 min``, ``8 h``, ``45 min``: to the nearest minute."""
+    minutes = round(hours * 60)
+    h, m = divmod(abs(minutes), 60)
+    sign = "-" if minutes < 0 else ""
+    if h and m:
+        return f"{sign}{h} h {m} min"
+    if h:
+        return f"{sign}{h} h"
+    return f"{sign}{m} min"
