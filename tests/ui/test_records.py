@@ -294,8 +294,25 @@ def test_note_html_renders_the_structure_without_parsing_markdown() -> None:
     )
     assert "<p><i>never orders</i></p>" in out
     assert "<li><b>GIVE</b> **not markdown** <span" in out  # text is text, never markup
-    assert '<th width="50%">h</th>' in out
+    assert '<th width="49%">h</th>' in out
     assert "<td nowrap>2|3</td>" in out
+
+
+def test_long_columns_get_the_room_and_dates_do_not_wrap() -> None:
+    from ui.records import _column_widths
+
+    table = Table(
+        headers=("Date", "Doses", "Daily total"),
+        rows=(
+            ("2026-11-21", "09:00 dexamethasone 10 mg IV; 15:00 dexamethasone 10 mg IV", "30 mg"),
+        ),
+    )
+    date, doses, daily = _column_widths(table)
+    assert doses > 2 * date and doses > 2 * daily
+    assert date >= 14 * 100 / (14 + 54 + 11) - 1  # room for the date and its padding
+    assert "<td nowrap>2026-11-21</td>" in note_html(
+        _note(Section(key="taper", title="T", table=table))
+    )
 
 
 def test_the_footer_carries_the_audit_chain_head(qapp: QGuiApplication, tmp_path: Path) -> None:
