@@ -32,7 +32,9 @@ $(STAMP): pyproject.toml requirements.lock
 
 venv: $(STAMP)
 
+# A real window needs Qt's xcb platform libraries too (make test needs only offscreen).
 run: $(STAMP)
+	@sh tools/ensure-qt-libs.sh $(PY) window
 	$(PY) -m ui
 
 test: $(STAMP)

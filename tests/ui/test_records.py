@@ -308,7 +308,8 @@ def test_long_columns_get_the_room_and_dates_do_not_wrap() -> None:
         ),
     )
     date, doses, daily = _column_widths(table)
-    assert doses > 2 * date and doses > 2 * daily
+    assert doses > 2 * date
+    assert doses > 2 * daily
     assert date >= 14 * 100 / (14 + 54 + 11) - 1  # room for the date and its padding
     assert "<td nowrap>2026-11-21</td>" in note_html(
         _note(Section(key="taper", title="T", table=table))
