@@ -18,8 +18,11 @@ install() {
     echo "Not root and no sudo: please install them (apt-get install $*), then run make again."; exit 1; fi
   if ! command -v apt-get >/dev/null 2>&1; then
     echo "No apt-get on this machine: install the packages that provide the libraries above, then run make again."; exit 1; fi
-  $SUDO apt-get update -qq && $SUDO apt-get install -y -qq --no-install-recommends "$@" >/dev/null \
-    || { echo "apt-get could not install: $*"; exit 1; }
+  # apt's own chatter (debconf, progress) is shown only if the install fails.
+  if ! out=$($SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq 2>&1 && \
+      $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" 2>&1); then
+    echo "$out"; echo "apt-get could not install: $*"; exit 1
+  fi
 }
 
 PKGS=$("$PY" "$HERE/qt_libs.py" "$MODE")
