@@ -19,6 +19,7 @@ from pytestqt.qtbot import QtBot
 from calculator.audit import verify_chain
 from tests.conftest import REAL_HOME, TEST_HOME
 from tests.ui.conftest import NOW
+from tests.ui.helpers import type_text
 from tests.ui.test_records import TYPICAL_CASE
 from tests.ui.test_session_integration import fill
 from ui.controllers.app import AppController
@@ -67,7 +68,7 @@ def test_the_app_writes_nothing_under_the_real_home(
     qtbot.waitExposed(c.window)
     save_settings(loc.settings_file, Settings())
     fill(c)
-    c.window.patient_bar.label.setText(marker)
+    type_text(c.window.patient_bar.label, marker)
     assert c.session.autosaver is not None
     c.session.autosaver.save_now()
     assert loc.autosave_file.exists()
