@@ -81,17 +81,15 @@ class RecordMeta:
         rows = [
             f"{PRODUCT} {html.escape(self.app_version)} · ruleset "
             f"{html.escape(self.ruleset.version)} (sha256 <tt>{self.ruleset.sha256}</tt>) · "
-            f"profile {html.escape(self.profile)} · made {self.made_at:%Y-%m-%d %H:%M}{label}.",
+            f"profile {html.escape(self.profile)} · made {self.made_at:%Y-%m-%d %H:%M}{label}. "
+            "Suggestions and calculations are not orders: clinical judgement and the local "
+            "protocol decide."
         ]
         if self.audit_head is not None:
             rows.append(
                 f"Audit log before this record: {_entries(self.audit_head.count)}, chain head "
                 f"sha256 <tt>{self.audit_head.sha256}</tt>."
             )
-        rows.append(
-            "Suggestions and calculations are not orders: clinical judgement and the local "
-            "protocol decide."
-        )
         return "".join(f'<p class="foot">{row}</p>' for row in rows)
 
 
@@ -117,7 +115,7 @@ th {{ background-color: #e6e6e6; text-align: left; }}
 td.box {{ width: 14px; }}
 .flag {{ font-weight: bold; }}
 .foot {{ font-size: 7pt; color: #333333; }}
-.rules {{ font-size: {BODY_PT - 1.5}pt; color: #444444; }}
+.rules {{ font-size: {BODY_PT - 1.5}pt; color: #444444; font-weight: normal; }}
 """
 
 
@@ -191,9 +189,7 @@ def _note_table(table: Table) -> str:
     head = "".join(
         f'<th width="{w}%">{_esc(h)}</th>' for h, w in zip(table.headers, widths, strict=True)
     )
-    body = "".join(
-        "<tr>" + "".join(_note_cell(c) for c in row) + "</tr>" for row in table.rows
-    )
+    body = "".join("<tr>" + "".join(_note_cell(c) for c in row) + "</tr>" for row in table.rows)
     return (
         '<table class="small" border="1" cellspacing="0" cellpadding="1" width="100%">'
         f"<tr>{head}</tr>{body}</table>"
@@ -221,10 +217,10 @@ def _section_html(section: Section) -> str:
                 else f'<p class="compact"><b>{_esc(group.title)}</b>{detail}</p>'
             )
             continue
-        out.append(f'<p class="h3">{_esc(group.title)}{detail}</p>')
+        # the group's rules ride on its title line: one line less per grade
+        rules = f' <span class="rules">{_esc(", ".join(group.rules))}</span>' if group.rules else ""
+        out.append(f'<p class="h3">{_esc(group.title)}{detail}{rules}</p>')
         lines = [_row_html(r) for r in group.rows] + [_item_html(i) for i in group.items]
-        if group.rules:
-            lines.append(f'<span class="rules">Rules: {_esc(", ".join(group.rules))}</span>')
         out.append(_list(lines, False))
     out.append(_list([_row_html(r) for r in section.rows], compact))
     out.append(_list([_item_html(i) for i in section.items], compact))
