@@ -33,6 +33,7 @@ from calculator.rulebook import FrozenModel, Ruleset, ruleset
 from calculator.rulebook.dosing import AgentRule, CapRule, Drug
 from calculator.rulebook.profiles import Profile
 from calculator.rulebook.verification import Maximum
+from calculator.words import when as local_time
 
 # Accepted input ranges (cli-contract.md: weight > 0 and at most 350 kg, age 0-120).
 # The dose, interval, bag and vial bounds only catch typing errors; not clinical limits.
@@ -500,7 +501,7 @@ def _clock(inp: VerifyInput, profile: Profile, rs: Ruleset) -> Comparison | None
     sched = dosing.tocilizumab_schedule(
         dosing.ScheduleInput(doses=inp.doses_given, at=inp.at), profile, rs
     )
-    first = f"order at {format_datetime(inp.at)}"
+    first = f"order at {local_time(inp.at)}"
     if sched.eligible:
         second = f"{sched.doses_total} dose(s) given this episode"
         text = f"{first}, {second}: the repeat-dose clock allows it"
@@ -508,10 +509,10 @@ def _clock(inp: VerifyInput, profile: Profile, rs: Ruleset) -> Comparison | None
         second = f"{sched.doses_total} dose(s) given: the episode maximum"
         text = f"{first}: " + " ".join(sched.reasons).rstrip(".")
     else:
-        second = f"next dose allowed from {format_datetime(sched.next_eligible_at)}"
+        second = f"next dose allowed from {local_time(sched.next_eligible_at)}"
         text = (
             f"{first} is before the next allowed dose at "
-            f"{format_datetime(sched.next_eligible_at)}: " + " ".join(sched.reasons).rstrip(".")
+            f"{local_time(sched.next_eligible_at)}: " + " ".join(sched.reasons).rstrip(".")
         )
     return Comparison(
         item="clock",

@@ -496,9 +496,9 @@ DECISION_TABLE: list[tuple[str, dict[str, Any], str, list[str]]] = [
         },
         "do_not_release",
         [
-            "DO NOT RELEASE: order at 2026-11-21T10:00 is before the next allowed dose at "
-            "2026-11-21T14:00: The last dose (2026-11-21T06:00) was 4 h before; at least 8 h "
-            "between doses (TOCI-INTERVAL): not before 2026-11-21T14:00 (VERIFY-CLOCK)"
+            "DO NOT RELEASE: order at 2026-11-21 10:00 is before the next allowed dose at "
+            "2026-11-21 14:00: The last dose (2026-11-21 06:00) was 4 h before; at least 8 h "
+            "between doses (TOCI-INTERVAL): not before 2026-11-21 14:00 (VERIFY-CLOCK)"
         ],
     ),
 ]
