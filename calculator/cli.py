@@ -19,6 +19,7 @@ from calculator.inputs import parse_json_object, validate
 from calculator.profile_files import builtin_profile, read_profile_file
 from calculator.rulebook import Ruleset, ruleset
 from calculator.rulebook.profiles import Profile
+from calculator.safe_io import read_bounded
 
 EXIT_OK = 0
 EXIT_REFUSED = 2
@@ -97,7 +98,7 @@ class Finding(Exception):
 def _audit_verify(_: dict[str, Any], ctx: Context) -> BaseModel:
     from calculator.audit import audit_verify
 
-    report = audit_verify(ctx.options.path)
+    report = audit_verify(ctx.options.path, ctx.options.anchor)
     if not report.ok:
         raise Finding(report)
     return report
@@ -144,6 +145,11 @@ COMMANDS: dict[str, Command] = {
     "convert-steroid": Command(
         "calculator.dosing.commands:convert_steroid_command", "corticosteroid equivalent dose"
     ),
+    "batch": Command(
+        "calculator.cli:_batch",
+        "many requests, one JSON line each, answered in one process",
+        reads_input=False,
+    ),
     "verify-dose": Command(
         "calculator.verification:verify_dose_command", "pharmacy double check of a dose order"
     ),
@@ -183,6 +189,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="store_true", help="print app and ruleset versions")
     parser.add_argument("command", nargs="?", choices=sorted(COMMANDS), metavar="COMMAND")
     parser.add_argument("path", nargs="?", type=Path, help="audit-verify: the log file")
+    parser.add_argument(
+        "--anchor", help="audit-verify: SEQ:HASH printed on a record; the log must still hold it"
+    )
     parser.add_argument("--input", type=Path, help="read the JSON object from FILE, not stdin")
     parser.add_argument("--profile", help="a built-in profile ID (see `profiles`)")
     parser.add_argument("--profile-file", type=Path, help="an institution profile (TOML/JSON)")
@@ -205,7 +214,7 @@ def _error_text(err: InputError) -> str:
     return json.dumps(err.to_json(), indent=2, ensure_ascii=False) + "\n"
 
 
-def run(argv: Sequence[str], read_stdin: Callable[[], str]) -> tuple[int, str]:
+def run(argv: Sequence[str], read_stdin: Callable[[], str | bytes]) -> tuple[int, str]:
     """Run one command. Never raises: every outcome is an exit code and JSON text."""
     try:
         return EXIT_OK, _run(argv, read_stdin)
@@ -218,7 +227,7 @@ def run(argv: Sequence[str], read_stdin: Callable[[], str]) -> tuple[int, str]:
         return EXIT_INTERNAL, _error_text(internal)
 
 
-def _run(argv: Sequence[str], read_stdin: Callable[[], str]) -> str:
+def _run(argv: Sequence[str], read_stdin: Callable[[], str | bytes]) -> str:
     parser = build_parser()
     opts = parser.parse_args(list(argv))
     if opts.help:
@@ -242,6 +251,8 @@ def _run(argv: Sequence[str], read_stdin: Callable[[], str]) -> str:
     command = COMMANDS[opts.command]
     if opts.path is not None and opts.command != "audit-verify":
         raise InputError.for_field("arguments", f"unexpected argument {str(opts.path)!r}")
+    if opts.anchor is not None and opts.command != "audit-verify":
+        raise InputError.for_field("anchor", "applies to audit-verify only")
     payload: dict[str, Any] = {}
     if command.reads_input:
         payload = parse_json_object(_read_input(opts.input, read_stdin))
@@ -249,11 +260,24 @@ def _run(argv: Sequence[str], read_stdin: Callable[[], str]) -> str:
     return render(command.handler(payload, ctx))
 
 
-def _read_input(path: Path | None, read_stdin: Callable[[], str]) -> str:
+def answer(
+    command: str, payload: dict[str, Any], profile_id: str | None, options: argparse.Namespace
+) -> BaseModel | dict[str, Any] | str:
+    """One request of a batch, through the same handler as the single command."""
+    rs = ruleset()
+    profile = builtin_profile(rs, profile_id)
+    ctx = Context(rs, profile, profile_id is not None, options)
+    return COMMANDS[command].handler(payload, ctx)
+
+
+def _batch(_: dict[str, Any], ctx: Context) -> str:
+    # `python -m calculator batch` streams in __main__ (calculator.batch); run() is one call.
+    raise InputError.for_field("command", "batch reads JSON Lines: run python -m calculator batch")
+
+
+def _read_input(path: Path | None, read_stdin: Callable[[], str | bytes]) -> str | bytes:
+    """The request: a regular file of at most 1 MiB (``safe_io``), or standard input
+    (``parse_json_object`` refuses more than 1 MiB of it)."""
     if path is None:
         return read_stdin()
-    try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = getattr(exc, "strerror", None) or str(exc)
-        raise InputError.for_field("input", f"cannot read {path}: {reason}") from None
+    return read_bounded(path, "input")

@@ -104,7 +104,12 @@ def _plain(err: ErrorDetails) -> str:
     return str(err["msg"])
 
 
-def from_validation_error(exc: ValidationError, prefix: str = "") -> InputError:
+def from_validation_error(
+    exc: ValidationError, prefix: str = "", *, total: int | None = None, limit: int | None = None
+) -> InputError:
+    """One InputError naming each bad field. With ``limit``, only the first ``limit`` fields
+    are named and the message says how many problems there were in all (``total``, or
+    this error's own count)."""
     fields: list[FieldError] = []
     seen: set[tuple[str, str]] = set()
     for err in exc.errors():
@@ -123,8 +128,14 @@ def from_validation_error(exc: ValidationError, prefix: str = "") -> InputError:
     # A union (number | "none") fails on each branch; keep one line per field when any
     # branch produced a range message, as it is the one that helps.
     fields = _prefer_specific(fields)
+    count = exc.error_count() if total is None else total
+    more = ""
+    # Named fields were cut, or the errors came from a shortened copy of the input.
+    if limit is not None and (len(fields) > limit or count > exc.error_count()):
+        fields = fields[:limit]
+        more = f" ({count} problems in all; the first {len(fields)} are named)"
     summary = "; ".join(f"{f.field}: {f.message}" for f in fields)
-    return InputError(f"The input was refused: {summary}.", fields)
+    return InputError(f"The input was refused: {summary}{more}.", fields)
 
 
 def _is_union_tag(part: int | str) -> bool:

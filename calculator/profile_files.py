@@ -7,8 +7,6 @@ effect."""
 
 from __future__ import annotations
 
-import json
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +15,7 @@ from pydantic import ValidationError
 from calculator.errors import FieldError, InputError, from_validation_error
 from calculator.rulebook import Ruleset
 from calculator.rulebook.profiles import Profile
+from calculator.safe_io import read_json_file, read_toml_file
 
 #: A profile is a few hundred bytes; anything near this is not a profile (bounded read).
 MAX_PROFILE_BYTES = 64 * 1024
@@ -78,26 +77,14 @@ def check_bounds(rs: Ruleset, profile: Profile, field: str = "profile_file") -> 
 
 
 def read_profile_file(rs: Ruleset, path: Path) -> Profile:
-    """Read an institution profile from TOML or JSON; refuse it whole if anything is off."""
+    """Read an institution profile from TOML or JSON; refuse it whole if anything is off.
+    Read bounded (``safe_io``): a regular file of at most MAX_PROFILE_BYTES, nested at
+    most 64 deep (a FIFO, a device or a link to one is refused, never waited on)."""
     field = "profile_file"
-    try:
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_PROFILE_BYTES + 1)
-    except OSError as exc:
-        raise InputError.for_field(field, f"cannot be read: {exc.strerror or exc}") from None
-    if len(raw) > MAX_PROFILE_BYTES:
-        raise InputError.for_field(
-            field, f"is larger than {MAX_PROFILE_BYTES // 1024} KiB: not a profile file"
-        )
-    try:
-        text = raw.decode("utf-8")
-        data: Any = json.loads(text) if path.suffix.lower() == ".json" else tomllib.loads(text)
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise InputError.for_field(field, f"is not valid {_kind(path)}: {exc}") from None
+    if path.suffix.lower() == ".json":
+        data: Any = read_json_file(path, field, MAX_PROFILE_BYTES)
+    else:
+        data = read_toml_file(path, field, MAX_PROFILE_BYTES)
     if not isinstance(data, dict):
         raise InputError.for_field(field, "must hold one profile object")
     return profile_from_mapping(rs, data, field)
-
-
-def _kind(path: Path) -> str:
-    return "JSON" if path.suffix.lower() == ".json" else "TOML"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Literal
 
 from pydantic import Field, StrictBool, field_validator, model_validator
@@ -40,7 +41,8 @@ class CrsInput(FrozenModel):
     @field_validator("vasopressors")
     @classmethod
     def _each_agent_once(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        repeated = sorted({v for v in value if value.count(v) > 1} - {"other"})
+        # One pass (Counter), never list.count per item: linear in the list's length.
+        repeated = sorted(v for v, n in Counter(value).items() if n > 1 and v != "other")
         if repeated:
             raise ValueError(f"lists {', '.join(repeated)} more than once")
         return value

@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+import threading
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from calculator import audit as audit_module
 from calculator.audit import (
     GENESIS,
     AuditLogError,
     append,
+    format_anchor,
+    head,
     head_path,
     line_sha256,
     verify_chain,
@@ -53,7 +59,7 @@ def test_entries_chain_to_the_previous_line(tmp_path: Path) -> None:
     assert entries[0]["at"] == "2026-11-21T08:00:05"  # the time passed in, to the second
     assert entries[0]["label"] == "bed 1"
     head = json.loads(head_path(log).read_text())
-    assert head == {"count": 3, "sha256": line_sha256(lines[2])}
+    assert head == {"count": 3, "sha256": line_sha256(lines[2]), "size": len(b"".join(lines))}
     report = verify_chain(log)
     assert report.ok
     assert report.entries == 3
@@ -219,3 +225,259 @@ def test_python_dash_m_audit_verify(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stdout + done.stderr
     assert json.loads(done.stdout)["entries"] == 2
     assert done.stderr == ""
+
+
+# --- Issue 12: concurrent writers, O(1) appends, typed failures, the anchor ----------------
+
+REPO = Path(__file__).resolve().parents[2]
+
+WRITER = """
+import sys
+from datetime import datetime
+from pathlib import Path
+from calculator.audit import append
+log, name, n = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+sys.stdin.readline()  # start together
+for i in range(n):
+    append(log, at=datetime(2026, 11, 21, 8, 0), event="print", record="handoff",
+           label=f"{name}-{i}")
+"""
+
+
+def _labels(log: Path) -> list[str]:
+    return [json.loads(line)["label"] for line in lines_of(log)]
+
+
+@pytest.mark.parametrize("writers", [2, 4])
+def test_concurrent_processes_lose_no_entry_and_write_none_twice(
+    tmp_path: Path, writers: int
+) -> None:
+    log = tmp_path / "audit.jsonl"
+    per_writer = 500
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(log), f"w{k}", str(per_writer)],
+            cwd=REPO,
+            stdin=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for k in range(writers)
+    ]
+    for proc in procs:
+        assert proc.stdin is not None
+        proc.stdin.write(b"go\n")
+        proc.stdin.close()
+    for proc in procs:
+        assert proc.stderr is not None
+        with proc.stderr:
+            err = proc.stderr.read()
+        assert proc.wait(timeout=300) == 0, err.decode()
+    labels = _labels(log)
+    expected = {f"w{k}-{i}" for k in range(writers) for i in range(per_writer)}
+    assert len(labels) == writers * per_writer
+    assert set(labels) == expected  # every entry present, none twice (lengths agree)
+    done = subprocess.run(
+        [sys.executable, "-m", "calculator", "audit-verify", str(log)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout
+    assert json.loads(done.stdout)["entries"] == writers * per_writer
+
+
+def test_two_threads_appending_keep_the_chain(tmp_path: Path) -> None:
+    log = tmp_path / "audit.jsonl"
+    errors: list[BaseException] = []
+
+    def write(name: str) -> None:
+        try:
+            for i in range(200):
+                append(log, at=T0, event="export", record="handoff", label=f"{name}-{i}")
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=write, args=(name,)) for name in ("a", "b")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert sorted(_labels(log)) == sorted(f"{n}-{i}" for n in "ab" for i in range(200))
+    assert verify_chain(log).ok
+    assert list(tmp_path.glob("*.tmp")) == []
+
+
+def test_append_does_not_read_the_whole_log(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    log = make_log(tmp_path, 3)
+    opened: list[str] = []
+    real_open = audit_module.open_regular
+
+    def spy(path: Path) -> Any:
+        opened.append(Path(path).name)
+        return real_open(path)
+
+    monkeypatch.setattr(audit_module, "open_regular", spy)
+    monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail(f"read {self}"))
+    append(log, at=T0, event="print", record="handoff")
+    assert opened == ["audit.jsonl.head"]  # the head sidecar only, never the log
+    monkeypatch.undo()
+    assert verify_chain(log).ok
+    assert head(log) == (4, line_sha256(lines_of(log)[-1]))
+
+
+def test_append_after_a_stale_head_reads_only_the_last_line(tmp_path: Path) -> None:
+    log = make_log(tmp_path, 2)
+    old_head = head_path(log).read_bytes()
+    append(log, at=T0, event="print", record="handoff")
+    head_path(log).write_bytes(old_head)  # the process died before the head was written
+    entry = append(log, at=T0, event="print", record="handoff")
+    assert entry.seq == 4
+    report = verify_chain(log)
+    assert report.ok
+    assert report.notes == ()
+
+
+def test_head_of_an_absent_log_is_genesis(tmp_path: Path) -> None:
+    assert head(tmp_path / "none.jsonl") == (0, GENESIS)
+
+
+def test_failed_write_raises_one_typed_error_and_leaves_the_log_whole(tmp_path: Path) -> None:
+    log = make_log(tmp_path, 2)
+    before = log.read_bytes()
+    log.chmod(0o444)
+    try:
+        if os.access(log, os.W_OK):
+            pytest.skip("running as a user who can write read-only files")
+        with pytest.raises(AuditLogError) as err:
+            append(log, at=T0, event="export", record="handoff")
+    finally:
+        log.chmod(0o644)
+    assert "could not be written" in str(err.value)
+    assert "not logged" in str(err.value)
+    assert log.read_bytes() == before
+
+
+def test_log_folder_that_cannot_be_made_is_a_typed_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "data"
+    blocker.write_text("a file where the folder should be", encoding="utf-8")
+    with pytest.raises(AuditLogError) as err:
+        append(blocker / "audit.jsonl", at=T0, event="export", record="handoff")
+    assert "could not be written" in str(err.value)
+
+
+def test_write_failure_on_a_full_disk_is_typed(tmp_path: Path) -> None:
+    if not Path("/dev/full").exists():
+        pytest.skip("no /dev/full on this machine")
+    log = tmp_path / "audit.jsonl"
+    log.symlink_to("/dev/full")
+    with pytest.raises(AuditLogError) as err:
+        append(log, at=T0, event="export", record="handoff")
+    assert "No space left on device" in str(err.value)
+
+
+def test_deeply_nested_audit_line_is_damage_not_recursion_error(tmp_path: Path) -> None:
+    log = make_log(tmp_path, 2)
+    lines = lines_of(log)
+    lines.insert(1, b'{"details":' + b"[" * 200_000 + b"]" * 200_000 + b"}\n")
+    log.write_bytes(b"".join(lines))
+    report = verify_chain(log)
+    assert report.first_bad is not None
+    assert (report.first_bad.line, report.first_bad.kind) == (2, "malformed")
+    assert "nested more than" in report.first_bad.message
+
+
+def test_huge_audit_line_is_damage(tmp_path: Path) -> None:
+    log = make_log(tmp_path, 2)
+    with log.open("ab") as fh:
+        fh.write(b'{"label": "' + b"x" * (2 * 1024 * 1024) + b'"}\n')
+    report = verify_chain(log)
+    assert report.first_bad is not None
+    assert (report.first_bad.line, report.first_bad.kind) == (3, "malformed")
+    assert report.entries == 3
+
+
+def test_anchor_proves_the_log_still_holds_the_head(tmp_path: Path) -> None:
+    log = make_log(tmp_path, 3)
+    seq, sha = head(log)
+    anchor = format_anchor(seq, sha)
+    append(log, at=T0, event="print", record="handoff")  # later entries do not matter
+    code, text = run(["audit-verify", str(log), "--anchor", anchor], lambda: "")
+    assert code == EXIT_OK, text
+    assert json.loads(text)["anchor"] == anchor
+
+
+def test_anchor_catches_an_edit_with_the_chain_recomputed(tmp_path: Path) -> None:
+    log = make_log(tmp_path, 3)
+    anchor = format_anchor(*head(log))
+    # The attack the chain alone cannot see: edit line 2, then rewrite every later link
+    # and the head, as anyone with the file and this code can.
+    entries = [json.loads(line) for line in lines_of(log)]
+    entries[1]["label"] = "someone else"
+    log.unlink()
+    head_path(log).unlink()
+    for e in entries:
+        append(
+            log,
+            at=datetime.fromisoformat(e["at"]),
+            event=e["event"],
+            record=e["record"],
+            label=e["label"],
+            record_sha256=e["record_sha256"],
+            details=e["details"],
+        )
+    assert verify_chain(log).ok  # the chain alone is fooled
+    code, text = run(["audit-verify", str(log), "--anchor", anchor], lambda: "")
+    assert code == EXIT_FINDING
+    result = json.loads(text)
+    assert result["first_bad"]["kind"] == "anchor_mismatch"
+    assert result["first_bad"]["line"] == 3
+
+
+def test_anchor_beyond_a_truncated_log(tmp_path: Path) -> None:
+    log = make_log(tmp_path, 4)
+    anchor = format_anchor(*head(log))
+    kept = lines_of(log)[:2]
+    log.unlink()
+    head_path(log).unlink()
+    for line in kept:  # a shorter log with a fresh, valid head
+        e = json.loads(line)
+        append(
+            log,
+            at=datetime.fromisoformat(e["at"]),
+            event=e["event"],
+            record=e["record"],
+            label=e["label"],
+            record_sha256=e["record_sha256"],
+            details=e["details"],
+        )
+    code, text = run(["audit-verify", str(log), "--anchor", anchor], lambda: "")
+    assert code == EXIT_FINDING
+    assert json.loads(text)["first_bad"]["kind"] == "anchor_missing"
+
+
+@pytest.mark.parametrize("anchor", ["", "3", "x:ab", "3:abc", "-1:" + "0" * 64])
+def test_malformed_anchor_is_refused(tmp_path: Path, anchor: str) -> None:
+    log = make_log(tmp_path, 1)
+    code, text = run(["audit-verify", str(log), f"--anchor={anchor}"], lambda: "")
+    assert code == EXIT_REFUSED
+    assert json.loads(text)["error"]["fields"][0]["field"] == "anchor"
+
+
+def test_anchor_only_with_audit_verify() -> None:
+    code, text = run(["profiles", "--anchor", "1:" + "0" * 64], lambda: "")
+    assert code == EXIT_REFUSED
+    assert json.loads(text)["error"]["fields"][0]["field"] == "anchor"
+
+
+def test_audit_log_that_is_a_fifo_is_refused(tmp_path: Path) -> None:
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no FIFOs here")
+    log = tmp_path / "audit.jsonl"
+    os.mkfifo(log)
+    code, text = run(["audit-verify", str(log)], lambda: "")
+    assert code == EXIT_REFUSED
+    assert "not a regular file" in json.loads(text)["error"]["message"]

@@ -171,7 +171,7 @@ def test_invalid_utf8_input_file_is_refused(tmp_path: Path) -> None:
     path.write_bytes(b'{"temperature_c": 39.0, "note": "\xff\xfe"}')
     code, data = cli(["grade-crs", "--input", str(path)])
     assert code == EXIT_REFUSED
-    assert "cannot read" in error_fields(data)["input"]
+    assert "not UTF-8" in error_fields(data)["input"]
 
 
 def test_missing_input_file_is_refused(tmp_path: Path) -> None:
