@@ -85,6 +85,7 @@ package: sbom
 
 # The Debian package of the bundle (dpkg-deb; Depends derived by dpkg-shlibdeps).
 deb: package
+	@sh tools/ensure-qt-libs.sh $(PKG_PY) window
 	@sh packaging/ensure-deb-tools.sh
 	$(BUILD_ENV) $(PYTHON) packaging/deb.py dist/crs-calc
 
