@@ -179,6 +179,19 @@ def verify(root: Path, ruleset: Mapping[str, str] | None = None) -> Verification
     )
 
 
+def installation_summary(root: Path | None, ruleset: Mapping[str, str]) -> list[str]:
+    """What Help > About says about the installed files (the same check as the command)."""
+    if root is None:
+        return ["Running from source: there is no install manifest to check."]
+    result = verify(root, ruleset)
+    findings = result.lines()
+    if result.ok:
+        return [findings[-1]]
+    shown = findings[:-1][:8]
+    more = len(findings) - 1 - len(shown)
+    return [findings[-1], *shown, *([f"... and {more} more"] if more else [])]
+
+
 def main(root: Path | None = None) -> int:
     """``crs-calc --verify-install``: 0 verified, 1 altered, 2 nothing to verify."""
     root = root or bundle_root()

@@ -12,7 +12,13 @@ from pathlib import Path
 import pytest
 
 from calculator import ruleset
-from ui.install_manifest import MANIFEST_NAME, main, verify, write_manifest
+from ui.install_manifest import (
+    MANIFEST_NAME,
+    installation_summary,
+    main,
+    verify,
+    write_manifest,
+)
 
 RULE = "_internal/calculator/rulebook/data/dosing.toml"
 
@@ -112,3 +118,14 @@ def test_main_exit_codes(bundle: Path, capsys: pytest.CaptureFixture[str]) -> No
 def test_a_source_run_has_nothing_to_verify(capsys: pytest.CaptureFixture[str]) -> None:
     assert main() == 2
     assert "source run" in capsys.readouterr().out
+
+
+def test_help_about_summarises_the_same_check(bundle: Path) -> None:
+    assert installation_summary(bundle, _info())[0].startswith("install verified")
+    (bundle / RULE).write_text("edited")
+    lines = installation_summary(bundle, _info())
+    assert lines[0].startswith("install NOT verified: 1 finding(s)")
+    assert f"changed: {RULE}" in lines
+    assert installation_summary(None, _info()) == [
+        "Running from source: there is no install manifest to check."
+    ]

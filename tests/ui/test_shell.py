@@ -66,6 +66,7 @@ def test_about_shows_versions_and_ruleset_sha256(app_controller) -> None:
     dialog = app_controller.show_about()
     assert calculator.ruleset().sha256 in dialog.text.text()
     assert calculator.__version__ in dialog.text.text()
+    assert "Running from source: there is no install manifest to check." in dialog.text.text()
     dialog.close()
 
 

@@ -391,7 +391,16 @@ class AppController(QObject):
             f"Python {platform.python_version()}</p>"
             "<p>Offline: no network access, no telemetry. Suggestions are never orders: "
             "clinical judgement and the local protocol decide.</p>"
+            "<p><b>Installation</b> (<tt>crs-calc --verify-install</tt>):<br>"
+            + "<br>".join(html.escape(line) for line in self._installation())
+            + "</p>"
         )
+
+    def _installation(self) -> list[str]:
+        from ui.install_manifest import bundle_root, installation_summary
+
+        info = self.rs.info
+        return installation_summary(bundle_root(), {"version": info.version, "sha256": info.sha256})
 
     def show_about(self) -> AboutDialog:
         dialog = AboutDialog(self.about_text(), self.window)
