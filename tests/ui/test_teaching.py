@@ -353,3 +353,40 @@ def test_class_summary_over_several_attempt_files(
     assert dialog.export_csv(out)
     lines = out.read_text(encoding="utf-8").splitlines()
     assert lines[1].startswith("Nurse A,a.json,adult-axicel-escalation")
+
+
+def test_scenario_editor_shows_the_key_live_names_bad_fields_and_saves(
+    launcher: TeachingLauncher, tmp_path: Path
+) -> None:
+    from ui.teaching.editor import ScenarioEditor
+
+    editor = launcher.editor(None, builtin_scenario(ESCALATION))  # type: ignore[arg-type]
+    assert isinstance(editor, ScenarioEditor)
+    assert editor.banner.text() == WATERMARK
+    editor.list.setCurrentRow(2)  # "morning": CRS 3 (NCCN worked example)
+    assert "CRS grade 3" in editor.key_view.toPlainText()
+    # the findings change, the key follows: afebrile and not masked is no CRS (CRS-GATE)
+    type_text(editor.form.temperature, "37.0")
+    editor.form.masked.setChecked(False)
+    assert "CRS grade 0" in editor.key_view.toPlainText()
+    # a checkpoint earlier than its doses is refused, naming the field
+    type_text(editor.form.at, "2026-03-01 19:00")
+    assert "checkpoints[2].tocilizumab_doses[0]" in editor.status.text()
+    assert not editor.save_button.isEnabled()
+    type_text(editor.form.at, "2026-03-02 09:00")
+    assert editor.save_button.isEnabled()
+    editor.add_checkpoint()
+    assert editor.list.count() == 5
+    out = tmp_path / "edited.json"
+    assert editor.save_file(out)
+    from ui.teaching.files import read_scenario
+
+    saved = read_scenario(out)
+    assert len(saved.checkpoints) == 5
+    assert saved.checkpoints[2].crs.temperature_c == 37.0
+    assert saved.checkpoints[4].at == datetime(2026, 3, 2, 14, 30)
+    started: list[object] = []
+    editor.try_out.connect(started.append)
+    editor.try_button.click()
+    assert len(launcher.sessions) == 1
+    assert launcher.sessions[0].scenario == saved

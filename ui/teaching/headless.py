@@ -40,6 +40,13 @@ def fill_findings(session: TeachingSession) -> None:
         "improving": bool(cp.improving) if cp.improving is not None else True,
     }
     apply_case(session.app, load_case(case))
+    # A total without its items goes into the tool's "total only" field, as typed.
+    ic = session.app.grading.view.icans_inputs
+    for box, total in ((ic.ice, cp.icans.ice_score), (ic.capd, cp.icans.capd_score)):
+        if total is not None and not box.isChecked():
+            box.setChecked(True)
+            box.score.setValue(total)
+    session.app.grading.recompute()
 
 
 def sample_answer(session: TeachingSession) -> None:
@@ -57,7 +64,7 @@ def sample_answer(session: TeachingSession) -> None:
     toci.setCurrentIndex(toci.findData("give"))
 
 
-def render_teaching(scenario: Scenario, folder: Path) -> list[Path]:
+def render_teaching(scenario: Scenario, folder: Path, checkpoint: int = 0) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     session = TeachingSession(scenario, learner="Sample learner", timer=lambda: 0.0)
     window = session.window
@@ -65,6 +72,9 @@ def render_teaching(scenario: Scenario, folder: Path) -> list[Path]:
     try:
         window.resize(*SIZE)
         window.show()
+        for _ in range(checkpoint):
+            session.commit()
+            session.next_checkpoint()
         fill_findings(session)
         sample_answer(session)
         QApplication.processEvents()

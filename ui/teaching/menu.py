@@ -104,6 +104,9 @@ class TeachingLauncher(QObject):
             "actionClassSummary",
             lambda: self.class_summary(window),
         )
+        self._action(
+            menu, window, "Scenario &editor…", "actionScenarioEditor", lambda: self.editor(window)
+        )
         return menu
 
     def _add_window_menu(self, session: TeachingSession) -> None:
