@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
+
 from tests.ui.helpers import type_text
 from ui.controllers.app import AppController
 
@@ -132,6 +134,43 @@ def test_temperature_switches_unit_without_loss(app_controller) -> None:
     assert _card(c, "crs").badge.text() == "CRS grade 0"  # still 37.9 °C, not 37.89 °C
     crs.temperature_unit.setCurrentText("°C")
     assert crs.temperature.text() == "37.9"
+
+
+def test_the_user_switching_the_unit_relabels_the_number_never_converts_it(
+    app_controller, qtbot
+) -> None:
+    c = app_controller
+    crs = _crs(c)
+    type_text(crs.temperature.edit, "102.4")  # typed with °C selected by mistake
+    assert crs.temperature.error_text() == "102.4 °C is not possible: did you mean °F?"
+    assert crs.temperature_conversion.text() == ""  # no "= 216.3 °F"
+    qtbot.keyClick(crs.temperature_unit, Qt.Key.Key_Down)  # the user picks °F
+    assert crs.temperature_unit.currentText() == "°F"
+    assert crs.temperature.text() == "102.4"  # not 216.3
+    assert c.grading.temperature.typed() == ("102.4", "°F")
+    assert crs.temperature.error_text() == ""
+    assert crs.temperature_conversion.text() == "= 39.1 °C"
+    assert _card(c, "crs").badge.text() == "CRS grade 1"
+
+
+def test_an_impossible_temperature_suggests_the_other_unit_with_one_click(app_controller) -> None:
+    c = app_controller
+    crs = _crs(c)
+    type_text(crs.temperature.edit, "102.4")
+    assert crs.temperature_suggest.isVisible()
+    assert crs.temperature_suggest.text() == "Use °F"
+    assert c.grading.grades().crs is None  # refused, not graded on 102.4 °C
+    crs.temperature_suggest.click()
+    assert crs.temperature_unit.currentText() == "°F"
+    assert crs.temperature.text() == "102.4"
+    assert not crs.temperature_suggest.isVisible()
+    assert c.grading.grades().crs == 1
+    # The other way round, and the limit quoted in the unit selected.
+    type_text(crs.temperature.edit, "39.1")
+    assert crs.temperature.error_text() == "39.1 °F is not possible: did you mean °C?"
+    type_text(crs.temperature.edit, "300")
+    assert crs.temperature.error_text() == ("300 °F is outside what can be entered (77 to 113 °F)")
+    assert not crs.temperature_suggest.isVisible()
 
 
 def test_fahrenheit_typed_is_converted_for_the_core(app_controller) -> None:

@@ -100,6 +100,7 @@ def _next_tab_stop(widget):  # type: ignore[no-untyped-def]
     while (
         not (nxt.focusPolicy() & Qt.FocusPolicy.TabFocus)
         or not nxt.isEnabled()
+        or not nxt.isVisible()  # Tab skips hidden widgets (a "did you mean" button)
         or nxt.objectName().startswith("qt_")  # the line edit inside a spin box
     ):
         nxt = nxt.nextInFocusChain()

@@ -51,15 +51,13 @@ def ask_late_dose(
     box.setIcon(QMessageBox.Icon.Question)
     box.setWindowTitle("Dose later than the assessment time")
     box.setText(
-        f"The dose at {shown(dose_at)} is later than \"Assessed at\" {shown(case_at)}.\n\n"
+        f'The dose at {shown(dose_at)} is later than "Assessed at" {shown(case_at)}.\n\n'
         "A case holds only doses given by its assessment time. Move the assessment time "
         "so the dose is kept?"
     )
     now = box.addButton("Assessed at: now (live)", QMessageBox.ButtonRole.AcceptRole)
     now.setEnabled(can_now)
-    at_dose = box.addButton(
-        f"Assessed at: {shown(dose_at)}", QMessageBox.ButtonRole.AcceptRole
-    )
+    at_dose = box.addButton(f"Assessed at: {shown(dose_at)}", QMessageBox.ButtonRole.AcceptRole)
     cancel = box.addButton("Do not add", QMessageBox.ButtonRole.RejectRole)
     box.setDefaultButton(now if can_now else at_dose)
     box.setEscapeButton(cancel)
@@ -321,7 +319,7 @@ class DoseController(QObject):
         self.recompute_schedule()
 
     def add_dose_from_view(self) -> bool:
-        """"Add dose" or Enter in the time field: the typed time, asked about when it is a
+        """ "Add dose" or Enter in the time field: the typed time, asked about when it is a
         duplicate or later than the set assessment time; returns whether it was added."""
         at = self.time.value()
         if at is None:

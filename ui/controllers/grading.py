@@ -10,6 +10,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 import calculator
+from calculator.grading.crs import TEMPERATURE_RANGE_C
 from calculator.inputs import validate
 from ui.controllers.unit_field import UnitField
 from ui.models import FieldMessage, Grades, PatientContext
@@ -68,6 +69,8 @@ class GradingController(QObject):
             crs.temperature_conversion,
             _convert_temperature,
             decimals=1,
+            limits=(*TEMPERATURE_RANGE_C, "°C"),
+            suggest=crs.temperature_suggest,
         )
         self.temperature.changed.connect(self.recompute)
         for box in (crs.fever_masked, crs.hypotension, *crs.vasopressors.values()):
@@ -148,6 +151,13 @@ class GradingController(QObject):
                 self.crs_refused = []
                 self.crs_result = calculator.grade_crs(inp, self.profile)
                 self.crs_graded.emit(self.crs_result)
+        in_unit = self.temperature.range_problem()
+        if in_unit is not None:
+            # The core's limit is in °C; the user reads the unit they selected.
+            self.crs_refused = [
+                FieldMessage(field=m.field, message=in_unit) if m.field == "temperature_c" else m
+                for m in self.crs_refused
+            ]
         routes = {
             "temperature_c": view.temperature,
             "oxygen_flow_l_min": view.flow,

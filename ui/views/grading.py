@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QPushButton,
     QRadioButton,
     QScrollArea,
     QVBoxLayout,
@@ -90,11 +91,17 @@ class CrsInputs(QGroupBox):
         super().__init__("CRS findings")
         self.setObjectName("crsInputs")
         self.temperature = ValidatedField("temperature", "Temperature")
-        self.temperature_unit = named(QComboBox(), "temperatureUnit", "Temperature unit")
+        self.temperature_unit = named(NoWheelCombo(), "temperatureUnit", "Temperature unit")
         self.temperature_unit.addItems(["°C", "°F"])
         self.temperature_conversion = named(
             QLabel(), "temperatureConversion", "Temperature in the other unit"
         )
+        self.temperature_conversion.setProperty("role", "hint")
+        # "102.4 °C is not possible: did you mean °F?" -> one click re-labels the number.
+        self.temperature_suggest = named(
+            QPushButton(), "temperatureSuggest", "Enter the temperature in the other unit"
+        )
+        self.temperature_suggest.hide()
         self.fever_masked = named(
             QCheckBox("Antipyretic or anti-cytokine therapy\ngiven this episode"),
             "feverMasked",
@@ -118,11 +125,14 @@ class CrsInputs(QGroupBox):
 
         temp_row = QHBoxLayout()
         temp_row.addWidget(self.temperature, 1)
-        temp_row.addWidget(self.temperature_unit)
-        temp_row.addWidget(self.temperature_conversion)
+        temp_row.addWidget(self.temperature_unit, 0, Qt.AlignmentFlag.AlignTop)
+        temp_row.addWidget(self.temperature_conversion, 0, Qt.AlignmentFlag.AlignTop)
+        temp_box = QVBoxLayout()
+        temp_box.addLayout(temp_row)
+        temp_box.addWidget(self.temperature_suggest, 0, Qt.AlignmentFlag.AlignLeft)
         form = QFormLayout(self)
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
-        form.addRow(_buddy("&Temperature", self.temperature.edit), temp_row)
+        form.addRow(_buddy("Te&mperature", self.temperature.edit), temp_box)
         form.addRow(self.fever_masked)
         form.addRow(self.hypotension)
         form.addRow(QLabel("Vasopressors running"), vaso_box)
@@ -146,6 +156,7 @@ class CrsInputs(QGroupBox):
         return [
             self.temperature.edit,
             self.temperature_unit,
+            self.temperature_suggest,
             self.fever_masked,
             self.hypotension,
             *self.vasopressors.values(),
