@@ -152,7 +152,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.exit_after_startup:
         quitter = _QuitOnFirstPaint(window)
         window.installEventFilter(quitter)
-    window.resize(1366, 768)
+    window.fit_to_screen()
     window.show()
     if not args.exit_after_startup:
         # Asked once the window is up; a start-up benchmark never waits on a question.

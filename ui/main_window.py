@@ -6,13 +6,18 @@ A view only: ui/controllers/app.py wires it to the core.
 from __future__ import annotations
 
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QMainWindow, QMenu, QTabWidget, QVBoxLayout, QWidget
 
 from ui.views.notice import NoticeBar
 from ui.views.patient import PatientBar
-from ui.widgets import named
+from ui.widgets import ElidedLabel, named
 
 TOOLS = (("grading", "&1 Grading"), ("dose", "&2 Dose"), ("taper", "&3 Taper"))
+DOUBLE_CHECK_SHORTCUT = "Ctrl+D"
+# The size the window asks for: a 1366x768 screen, the smallest ward laptop's.
+PREFERRED_SIZE = (1366, 768)
+# Title bar room assumed while the window manager has not said yet (before show()).
+TITLE_BAR_GUESS = 32
 
 
 class MainWindow(QMainWindow):
@@ -38,7 +43,7 @@ class MainWindow(QMainWindow):
         box.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
 
-        self.status_profile = named(QLabel(), "statusProfile", "Active profile and ruleset")
+        self.status_profile = named(ElidedLabel(), "statusProfile", "Active profile and ruleset")
         self.statusBar().setObjectName("statusBar")
         self.statusBar().addPermanentWidget(self.status_profile, 1)
 
@@ -79,7 +84,10 @@ class MainWindow(QMainWindow):
                 )
         self.tools_menu.addSeparator()
         self.action_double_check = self._action(
-            self.tools_menu, "&Pharmacy double check…", "actionDoubleCheck"
+            self.tools_menu,
+            "&Pharmacy double check…",
+            "actionDoubleCheck",
+            QKeySequence(DOUBLE_CHECK_SHORTCUT),
         )
 
         self.profile_menu = self._menu(bar.addMenu("&Profile"), "profileMenu")
@@ -92,6 +100,19 @@ class MainWindow(QMainWindow):
             self.help_menu, "&Sources and rules…", "actionSources", QKeySequence.HelpContents
         )
         self.action_about = self._action(self.help_menu, "&About", "actionAbout")
+
+    def fit_to_screen(self) -> None:
+        """Size the window to the screen's free area (less taskbar and title bar), so the
+        status line with the profile and ruleset is on screen, not below its edge."""
+        screen = self.screen()
+        width, height = PREFERRED_SIZE
+        if screen is not None:
+            free = screen.availableGeometry()
+            frame = self.frameGeometry().height() - self.geometry().height()
+            title = frame if frame > 0 else TITLE_BAR_GUESS
+            width = min(width, free.width())
+            height = min(height, free.height() - title)
+        self.resize(width, height)
 
     def add_profile(self, profile_id: str, title: str) -> QAction:
         action = QAction(title, self)

@@ -10,7 +10,9 @@ from PySide6.QtWidgets import QApplication
 from ui.controllers.app import AppController
 
 SAMPLE_TIME = datetime(2026, 11, 21, 14, 0)
-SIZE = (1366, 768)
+# A 1366x768 screen less a title bar (~30 px) and a taskbar (~38 px): the room a
+# maximised window really has on the smallest ward laptops.
+SIZE = (1366, 700)
 
 
 def fill_sample(controller: AppController) -> None:

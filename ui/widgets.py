@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import TypeVar
 
 from PySide6.QtCore import QPoint, Qt, Signal
-from PySide6.QtGui import QCursor, QFont, QWheelEvent
+from PySide6.QtGui import QCursor, QFont, QResizeEvent, QWheelEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -164,6 +164,9 @@ class FieldErrorLabel(QLabel):
         return self.text().removeprefix("✖ ") if not self.isHidden() else ""
 
 
+BADGE_FACTOR = 1.4  # the grade's size relative to the body text
+
+
 class GradeBadge(QLabel):
     """The grade in large text ("CRS grade 3") on its grade colour: text, not colour alone."""
 
@@ -174,7 +177,9 @@ class GradeBadge(QLabel):
         self.setProperty("role", "gradeBadge")
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setWordWrap(True)
-        self.setFont(scaled_font(self.font(), 2.0, bold=True))
+        self.setFont(scaled_font(self.font(), BADGE_FACTOR, bold=True))
+        self.setTextFormat(Qt.TextFormat.RichText)
+        self._plain = ""
         # Grow with wrapped text (a two-line stale badge, a 200% font): the policy must keep
         # height-for-width, which a plain setSizePolicy(h, v) would drop.
         policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
@@ -187,23 +192,38 @@ class GradeBadge(QLabel):
         ("not assessed", never a green grade 0). Stale: the input is refused; ``reason``
         says what to do (default: fix the marked field)."""
         todo = reason or "fix the marked field"
+        note = ""
         if grade is None:
             text = f"{self.kind}: not graded" if stale else f"{self.kind}: not assessed"
             state = "none"
             if stale:
-                text += f"\n({todo})"
+                note = f"({todo})"
         else:
             text = f"{self.kind} grade {grade}"
             state = str(grade)
             if stale:
-                text += f"\n(last valid input: {todo})"
+                note = f"(last valid input: {todo})"
         if stale:
             state = "stale"
-        self.setText(text)
-        self.setAccessibleName(text.replace("\n", " "))
+        self._plain = f"{text}\n{note}" if note else text
+        # What to do goes in the body size under the grade, so that a refused input does
+        # not make the pinned badge three lines tall at large fonts.
+        shown = html.escape(text)
+        if note:
+            size = self.font().pointSizeF() / BADGE_FACTOR
+            shown += (
+                f"<br><span style='font-size:{size:.1f}pt; font-weight:normal'>"
+                f"{html.escape(note)}</span>"
+            )
+        super().setText(shown)
+        self.setAccessibleName(self._plain.replace("\n", " "))
         if self.property("grade") != state:
             self.setProperty("grade", state)
             repolish(self)
+
+    def text(self) -> str:
+        """The badge in plain words ("CRS grade 3", a second line when stale)."""
+        return self._plain
 
     def grade_text(self) -> str:
         return self.text()
@@ -299,6 +319,35 @@ class Collapsible(QWidget):
     def _toggled(self, on: bool) -> None:
         self.toggle.setArrowType(Qt.ArrowType.DownArrow if on else Qt.ArrowType.RightArrow)
         self.body.setVisible(on)
+
+
+class ElidedLabel(QLabel):
+    """One line that ends in "…" when the window is too narrow, instead of being cut
+    mid-word at the edge; text() and the accessible description keep the whole text."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._full = ""
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setMinimumWidth(1)
+
+    def setText(self, text: str) -> None:
+        self._full = text
+        self.setAccessibleDescription(text)
+        self._elide()
+
+    def text(self) -> str:
+        return self._full
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        shown = self.fontMetrics().elidedText(
+            self._full, Qt.TextElideMode.ElideRight, max(self.width(), 1)
+        )
+        super().setText(shown)
 
 
 def wrapped_label(text: str, object_name: str, accessible_name: str) -> QLabel:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -40,10 +42,15 @@ class SourcesDialog(QDialog):
                 item = QTableWidgetItem(value)
                 item.setToolTip(value)
                 self.table.setItem(r, c, item)
+        # The rule text gets the room: ID and status as wide as their content, title and
+        # sources a fixed share (wrapped), the rule text the rest; rows grow to fit.
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        self.table.resizeRowsToContents()
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        header.sectionResized.connect(lambda *_: self.table.resizeRowsToContents())
         self.citations = wrapped_label(citations, "citations", "Source citations")
         self.citations.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -53,9 +60,23 @@ class SourcesDialog(QDialog):
         box.addWidget(self.filter)
         box.addWidget(self.table, 3)
         box.addWidget(QLabel("<b>Sources</b>"))
-        box.addWidget(self.citations, 1)
+        # The citations scroll in their own area so that the rules table keeps the room.
+        citations_area = QScrollArea()
+        citations_area.setObjectName("citationsScroll")
+        citations_area.setWidgetResizable(True)
+        citations_area.setWidget(self.citations)
+        box.addWidget(citations_area, 1)
         box.addWidget(buttons)
         self.filter.textChanged.connect(self._filter)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        width = self.table.viewport().width()
+        header = self.table.horizontalHeader()
+        for column in (1, 3, 4):
+            header.resizeSection(column, max(110, width // 7))
+        # Once the stretched rule column has its final width.
+        QTimer.singleShot(0, self.table.resizeRowsToContents)
 
     def _filter(self, text: str) -> None:
         needle = text.strip().lower()

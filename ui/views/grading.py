@@ -82,6 +82,9 @@ def _scroll(widget: QWidget, name: str) -> QScrollArea:
     area.setWidgetResizable(True)
     area.setFrameShape(QScrollArea.Shape.NoFrame)
     area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+    # Always there: a scroll bar that comes and goes changes the width after wrapped labels
+    # took their height for the other width, and clips them.
+    area.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
     area.setWidget(widget)
     return area
 
@@ -138,7 +141,7 @@ class CrsInputs(QGroupBox):
         form.addRow(QLabel("Vasopressors running"), vaso_box)
         form.addRow(self.vasopressor_error)
         form.addRow(_buddy("O&xygen", self.oxygen), self.oxygen)
-        form.addRow(_buddy("&Flow", self.flow.edit), self.flow)
+        form.addRow(_buddy("Fl&ow", self.flow.edit), self.flow)
         self.general_error = FieldErrorLabel("crsError", "CRS input error")
         form.addRow(self.general_error)
 
@@ -184,9 +187,21 @@ class ScoreItems(QGroupBox):
         self.spins: dict[str, BlankSpin] = {}
         self.labels: dict[str, str] = {}
         self.errors: dict[str, FieldErrorLabel] = {}
-        form = QFormLayout(self)
-        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
+        # A grid, not a form layout: wrapped item labels get the height their wrapped text
+        # needs (a form layout clipped CAPD items 5 and 6 to half a line).
+        grid = QGridLayout(self)
+        grid.setColumnStretch(0, 1)
+        row = 0
+
+        def add(label: QLabel | None, field: QWidget) -> None:
+            nonlocal row
+            if label is None:
+                grid.addWidget(field, row, 0, 1, 2)
+            else:
+                grid.addWidget(label, row, 0)
+                grid.addWidget(field, row, 1, Qt.AlignmentFlag.AlignTop)
+            row += 1
+
         for key, label, top in items:
             spin = named(BlankSpin(top), f"{prefix}_{key}", f"{label}, 0 to {top}")
             self.spins[key] = spin
@@ -195,13 +210,13 @@ class ScoreItems(QGroupBox):
             self.errors[key] = err
             lab = wrapped_label(label, f"{prefix}_{key}Label", label)
             lab.setBuddy(spin)
-            form.addRow(lab, spin)
-            form.addRow(err)
+            add(lab, spin)
+            add(None, err)
         top_total = sum(top for _, _, top in items)
         self.total = named(QLabel(), f"{prefix}Total", f"{title} total")
         self.total.setWordWrap(True)
         self.total.setProperty("role", "total")
-        form.addRow(self.total)
+        add(None, self.total)
         self.score = named(
             BlankSpin(top_total, "not typed"),
             f"{prefix}Score",
@@ -211,13 +226,13 @@ class ScoreItems(QGroupBox):
             "Total only (items not recorded)", f"{prefix}ScoreLabel", f"{title} total only"
         )
         score_label.setBuddy(self.score)
-        form.addRow(score_label, self.score)
+        add(score_label, self.score)
         self.unable = named(
             QCheckBox("Unable to perform (unarousable)"), f"{prefix}Unable", "Unable to perform"
         )
-        form.addRow(self.unable)
+        add(None, self.unable)
         self.error = FieldErrorLabel(f"{prefix}Error", f"{title} error")
-        form.addRow(self.error)
+        add(None, self.error)
 
     def clear(self) -> None:
         """Every item blank again, no typed total, not marked unable."""
@@ -360,6 +375,12 @@ class IcansInputs(QGroupBox):
 
 
 class GradingView(QWidget):
+    """The grades pinned on top (never scrolled away while findings are entered); below
+    them CRS and ICANS findings, each followed by why and the rules; management beside.
+
+    Wide: CRS | ICANS | management. Narrow (large fonts): CRS over ICANS | management.
+    """
+
     def __init__(
         self, ice_items: list[tuple[str, str, int]], capd_items: list[tuple[str, int]]
     ) -> None:
@@ -371,49 +392,55 @@ class GradingView(QWidget):
         self.icans_result = ResultCard("ICANS", "icans")
         self.management = ManagementPanel()
 
-        crs_col = QWidget()
-        crs_col.setObjectName("crsColumn")
-        c = QVBoxLayout(crs_col)
-        c.addWidget(self.crs_result)
-        c.addWidget(self.crs_inputs)
-        c.addStretch(1)
-        icans_col = QWidget()
-        icans_col.setObjectName("icansColumn")
-        i = QVBoxLayout(icans_col)
-        i.addWidget(self.icans_result)
-        i.addWidget(self.icans_inputs)
-        i.addStretch(1)
-        self.columns = [
-            _scroll(crs_col, "crsScroll"),
-            _scroll(icans_col, "icansScroll"),
-            _scroll(self.management, "managementScroll"),
-        ]
-        self.grid = QGridLayout(self)
-        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.header = QWidget()
+        self.header.setObjectName("gradesHeader")
+        head = QHBoxLayout(self.header)
+        head.setContentsMargins(0, 0, 0, 4)
+        head.addWidget(self.crs_result.badge, 1)
+        head.addWidget(self.icans_result.badge, 1)
+
+        self.crs_column = _column("crsColumn", self.crs_inputs, self.crs_result)
+        self.icans_column = _column("icansColumn", self.icans_inputs, self.icans_result)
+        self.findings = QWidget()
+        self.findings.setObjectName("findings")
+        self.findings_grid = QGridLayout(self.findings)
+        self.findings_grid.setContentsMargins(0, 0, 0, 0)
+        self.findings_scroll = _scroll(self.findings, "findingsScroll")
+        self.management_scroll = _scroll(self.management, "managementScroll")
+        left = QWidget()
+        left.setObjectName("gradingLeft")
+        lbox = QVBoxLayout(left)
+        lbox.setContentsMargins(0, 0, 0, 0)
+        lbox.addWidget(self.header)
+        lbox.addWidget(self.findings_scroll, 1)
+        self.body = QHBoxLayout(self)
+        self.body.setContentsMargins(0, 0, 0, 0)
+        self.body.addWidget(left, 2)
+        self.body.addWidget(self.management_scroll, 1)
         self.wide = True
         self._place(wide=True)
 
     def _place(self, wide: bool) -> None:
-        """Three columns side by side, or (large fonts, narrow screens) management below."""
-        for column in self.columns:
-            self.grid.removeWidget(column)
-        crs, icans, management = self.columns
-        self.grid.addWidget(crs, 0, 0)
-        self.grid.addWidget(icans, 0, 1)
+        """CRS and ICANS side by side, or (large fonts, narrow screens) one over the other."""
+        for column in (self.crs_column, self.icans_column):
+            self.findings_grid.removeWidget(column)
+        self.findings_grid.addWidget(self.crs_column, 0, 0)
         if wide:
-            self.grid.addWidget(management, 0, 2)
-            self.grid.setRowStretch(1, 0)
+            self.findings_grid.addWidget(self.icans_column, 0, 1)
         else:
-            self.grid.addWidget(management, 1, 0, 1, 2)
-            self.grid.setRowStretch(1, 1)
-        self.grid.setRowStretch(0, 2)
-        for c in range(3):
-            self.grid.setColumnStretch(c, 1 if wide or c < 2 else 0)
+            self.findings_grid.addWidget(self.icans_column, 1, 0)
+        self.findings_grid.setColumnStretch(0, 1)
+        self.findings_grid.setColumnStretch(1, 1 if wide else 0)
+        self.findings_grid.setRowStretch(1 if wide else 2, 1)
+        # Narrow: one findings column, so management may take a larger share.
+        self.body.setStretch(0, 2 if wide else 3)
+        self.body.setStretch(1, 1 if wide else 2)
         self.wide = wide
 
     def needed_width(self) -> int:
-        """The width three columns need to show their content without clipping."""
-        return sum(c.widget().minimumSizeHint().width() + 24 for c in self.columns)
+        """The width CRS and ICANS side by side, and management, need without clipping."""
+        columns = (self.crs_column, self.icans_column, self.management)
+        return sum(c.minimumSizeHint().width() + 24 for c in columns)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         wide = self.width() >= self.needed_width()
@@ -427,3 +454,14 @@ class GradingView(QWidget):
             *self.icans_inputs.bedside_order(),
             *self.management.bedside_order(),
         ]
+
+
+def _column(name: str, inputs: QWidget, result: QWidget) -> QWidget:
+    column = QWidget()
+    column.setObjectName(name)
+    box = QVBoxLayout(column)
+    box.setContentsMargins(0, 0, 0, 0)
+    box.addWidget(inputs)
+    box.addWidget(result)
+    box.addStretch(1)
+    return column

@@ -8,6 +8,9 @@ from ui.widgets import Collapsible, GradeBadge, MessageList, RuleLinks, wrapped_
 
 
 class ResultCard(QFrame):
+    """The grade badge (placed by the view where it stays in sight) and, in the card,
+    why, the rules, warnings, notes and the definitions."""
+
     def __init__(self, kind: str, prefix: str) -> None:
         super().__init__()
         self.setObjectName(f"{prefix}Result")
@@ -27,7 +30,6 @@ class ResultCard(QFrame):
         box = QVBoxLayout(self)
         box.setContentsMargins(8, 8, 8, 8)
         for w in (
-            self.badge,
             self.explanation,
             self.rules,
             self.warnings,

@@ -80,16 +80,16 @@ class TaperView(QWidget):
 
         form = QFormLayout()
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
-        form.addRow(_buddy("Re&gimen", self.regimen), self.regimen)
+        form.addRow(_buddy("&Regimen", self.regimen), self.regimen)
         form.addRow(self.regimen_text)
         form.addRow(_buddy("&Start", self.start), self.start)
-        form.addRow(_buddy("First step &length", self.first_days.edit), self.first_days)
-        form.addRow(_buddy("Open-ended last step", self.final_days.edit), self.final_days)
+        form.addRow(_buddy("First step le&ngth", self.first_days.edit), self.first_days)
+        form.addRow(_buddy("&Open-ended last step", self.final_days.edit), self.final_days)
         form.addRow(self.generate)
         gen_row = QHBoxLayout()
         gen_row.addWidget(self.taper_days)
         gen_row.addWidget(self.reduction)
-        form.addRow(_buddy("Taper over", self.taper_days), gen_row)
+        form.addRow(_buddy("Taper o&ver", self.taper_days), gen_row)
 
         self.steps = _table("taperSteps", "Taper steps (editable)", STEP_COLUMNS)
         self.steps.setEditTriggers(

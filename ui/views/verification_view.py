@@ -139,7 +139,7 @@ class VerificationView(QDialog):
         row = QHBoxLayout()
         self.print_button = named(QPushButton("&Print record…"), "printButton", "Print record")
         self.pdf_button = named(QPushButton("Save record as P&DF…"), "pdfButton", "Save PDF")
-        self.again_button = named(QPushButton("&New check"), "againButton", "New check")
+        self.again_button = named(QPushButton("New chec&k"), "againButton", "New check")
         self.close_button = named(QPushButton("Close"), "closeButton", "Close")
         for button in (self.print_button, self.pdf_button, self.again_button):
             row.addWidget(button)
