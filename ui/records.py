@@ -40,10 +40,11 @@ from calculator.errors import InputError
 from calculator.inputs import parse_json_object
 from calculator.note import NoteResult, make_note
 from calculator.note_model import Item, NoteDocument, Row, Section, SectionKey, Table
+from calculator.note_taper import plan_origin
 from calculator.profile_files import builtin_profile
 from calculator.rulebook import Ruleset, RulesetInfo, ruleset
 from calculator.rulebook.profiles import Profile
-from calculator.taper.models import TaperResult
+from calculator.taper.models import TaperResult, TaperStepInput
 from calculator.verification import VerifyResult, VialCount, fmt_vials
 from ui.settings import load_settings
 from ui.startup import record_event
@@ -269,8 +270,17 @@ def _fmt_mg(value: float) -> str:
     return f"{value:g} mg"
 
 
-def taper_checklist(plan: TaperResult, meta: RecordMeta) -> Record:
-    """The bedside checklist of a taper plan: one row per administration, a box to tick."""
+def taper_checklist(
+    plan: TaperResult,
+    meta: RecordMeta,
+    regimen: str | None = None,
+    regimen_steps: Sequence[TaperStepInput] | None = None,
+) -> Record:
+    """The bedside checklist of a taper plan: one row per administration, a box to tick.
+
+    ``regimen`` and ``regimen_steps`` say which regimen an edited plan started from and
+    the steps it gave, so the checklist names what was edited
+    (:func:`calculator.note_taper.plan_origin`); by default the plan names itself."""
     rows = [
         (
             f"{a.at:%a %Y-%m-%d}",
@@ -282,11 +292,11 @@ def taper_checklist(plan: TaperResult, meta: RecordMeta) -> Record:
         for a in plan.administrations
     ]
     label = f" — {html.escape(meta.label)}" if meta.label else ""
-    regimen = html.escape(plan.regimen or "steps entered by hand")
+    origin = plan_origin(regimen or plan.regimen, regimen_steps, plan.editable_steps)
     totals = ", ".join(f"{drug} {_fmt_mg(mg)}" for drug, mg in plan.totals_mg.items())
     parts = [
         f"<h1>Steroid taper checklist{label}</h1>",
-        f"<p>Regimen: <b>{regimen}</b>. Starts {plan.start:%Y-%m-%d %H:%M}, last dose "
+        f"<p>Regimen: <b>{html.escape(origin)}</b>. Starts {plan.start:%Y-%m-%d %H:%M}, last dose "
         f"{plan.ends_at:%Y-%m-%d %H:%M}; {len(plan.administrations)} administrations. "
         f"Totals: {html.escape(totals)}; dexamethasone equivalent "
         f"{_fmt_mg(plan.dexamethasone_equivalent_mg)}.</p>",
@@ -304,7 +314,8 @@ def taper_checklist(plan: TaperResult, meta: RecordMeta) -> Record:
         parts.append(f"<h3>Warnings</h3><ul>{items}</ul>")
     parts.append(f"<p>Rules: {html.escape(', '.join(plan.rules))}.</p>")
     parts.append(meta.footer_html())
-    return Record(meta, _document("".join(parts), meta.title), {"regimen": plan.regimen or ""})
+    details = {"regimen": plan.regimen or regimen or "", "plan": origin}
+    return Record(meta, _document("".join(parts), meta.title), details)
 
 
 def _entry_rows(result: VerifyResult) -> list[tuple[str, str, str, str]]:

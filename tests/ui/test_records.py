@@ -382,3 +382,49 @@ def test_python_dash_m_ui_export_pdf(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert "newer case format" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_checklist_of_an_edited_regimen_says_which_step_was_edited(app_controller) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QDateTime
+
+    c = app_controller
+    v = c.taper.view
+    v.start.setDateTime(QDateTime(datetime(2026, 3, 1, 8, 0)))
+    c.taper.select_regimen("TAPER-MP1G")
+    record = c.records.checklist()
+    assert record is not None
+    assert "Regimen: TAPER-MP1G. Starts" in record.document.toPlainText()
+    v.steps.item(1, 1).setText("200")  # step 2: 250 mg -> 200 mg
+    record = c.records.checklist()
+    assert record is not None
+    text = record.document.toPlainText()
+    assert (
+        "Regimen: TAPER-MP1G, step 2 edited: methylprednisolone 250 mg IV every 12 h for 2 days"
+        " → methylprednisolone 200 mg IV every 12 h for 2 days." in text
+    )
+    assert record.details["plan"].startswith("TAPER-MP1G, step 2 edited")
+    c.taper.select_regimen("TAPER-DEX10")  # another regimen: its own, unedited
+    assert c.taper.origin() == ("TAPER-DEX10", None)
+
+
+def test_records_from_the_app_carry_the_audit_chain_head(app_controller, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QDateTime
+
+    from tests.ui.helpers import type_text
+
+    c = app_controller
+    type_text(c.window.patient_bar.weight.edit, "70")
+    type_text(c.window.patient_bar.age.edit, "54")
+    c.taper.view.start.setDateTime(QDateTime(datetime(2026, 11, 21, 16, 0)))
+    c.taper.select_regimen("TAPER-MP1G")
+    assert c.records.export_checklist(tmp_path / "one.pdf") is not None
+    log = c.session.audit_log
+    head = audit_head(log)
+    assert head is not None
+    assert head.count == 1
+    handoff = c.records.handoff()
+    assert handoff is not None
+    assert f"1 entry, chain head sha256 {head.sha256}" in handoff.document.toPlainText()
+    checklist = c.records.checklist()
+    assert checklist is not None
+    assert f"1 entry, chain head sha256 {head.sha256}" in checklist.document.toPlainText()

@@ -25,6 +25,7 @@ from ui.controllers.verification_controller import VerificationContext, Verifica
 from ui.records import (
     Record,
     RecordMeta,
+    audit_head,
     handoff_from_case,
     log_record,
     make_printer,
@@ -77,7 +78,9 @@ class RecordsController(QObject):
         # The active profile decides (it may be an institution profile, not a built-in one).
         data.pop("profile", None)
         try:
-            handoff = handoff_from_case(data, self.app.clock(), self.app.rs, self.app.profile)
+            handoff = handoff_from_case(
+                data, self.app.clock(), self.app.rs, self.app.profile, self._audit_log()
+            )
         except calculator.InputError as err:
             self._refuse("No handoff record", err.message)
             return None
@@ -101,8 +104,9 @@ class RecordsController(QObject):
             plan.profile,
             app.clock(),
             app.patient.context().label,
+            audit_head=audit_head(self._audit_log()),
         )
-        return taper_checklist(plan, meta)
+        return taper_checklist(plan, meta, *app.taper.origin())
 
     # --- output ------------------------------------------------------------------------
 

@@ -14,6 +14,7 @@ import calculator
 from calculator.inputs import validate
 from calculator.rulebook.taper import Route, SteroidDrug
 from calculator.taper import TaperInput, TaperResult, plan_taper
+from calculator.taper.models import TaperStepInput
 from ui.models import FieldMessage, PatientContext
 from ui.state import CaseState
 from ui.units import fmt, parse_number
@@ -59,6 +60,8 @@ class TaperController(QObject):
         self._filling = False
         self._last_key: tuple[object, ...] | None = None
         self._shown_steps: tuple[object, ...] | None = None
+        #: The steps the chosen regimen gave before any edit (for "step 2 edited" on paper).
+        self.regimen_steps: tuple[TaperStepInput, ...] | None = None
         self.rs = calculator.ruleset()
         for reg in self.rs.taper.regimens():
             mark = " ⚠" if reg.needs_verification else ""
@@ -251,6 +254,15 @@ class TaperController(QObject):
             self._append_row(step.model_dump(exclude_none=True), origin)
         self._filling = False
         self._shown_steps = result.editable_steps
+        self.regimen_steps = result.editable_steps
+
+    def origin(self) -> tuple[str | None, tuple[TaperStepInput, ...] | None]:
+        """The regimen the plan came from and, once its steps were edited, the steps it
+        gave; (None, None) for own steps (ui.records.taper_checklist names the edit)."""
+        rid = self.view.regimen.currentData()
+        if rid == OWN_STEPS:
+            return None, None
+        return rid, (self.regimen_steps if self.mode == "steps" else None)
 
     # --- plan ----------------------------------------------------------------------------
 
