@@ -349,6 +349,7 @@ def _compare_vial_sets(
     between: Between,
     first: tuple[str, tuple[VialCount, ...]],
     second: tuple[str, tuple[VialCount, ...]],
+    rs: Ruleset,
 ) -> Comparison:
     """A different combination is named (with the size of its total) and asks for a
     review, never more: choosing vials is the pharmacist's call; whether they cover the
@@ -374,7 +375,7 @@ def _compare_vial_sets(
         text=text,
         # Not everything agrees, so not "release"; no rule makes it "do not release".
         decision="release" if matches else "review",
-        rule=ruleset().verification.decision.id,
+        rule=rs.verification.decision.id,
     )
 
 
@@ -608,6 +609,7 @@ def compare(
                     "order_vs_calculated",
                     ("ordered vials", order.vials),
                     ("calculated", calculated.vials),
+                    rs,
                 )
             )
     if independent.vials is not None:
@@ -626,6 +628,7 @@ def compare(
                     "independent_vs_order",
                     ("independent vials", independent.vials),
                     ("ordered vials", order.vials),
+                    rs,
                 )
             )
     out += _maxima(order, rs)

@@ -24,6 +24,7 @@ DISCLAIMER = (
     "protocol decide."
 )
 STEROID_CODES = ("dexamethasone", "methylprednisolone")
+NO_CHANGE = "no change to the plan"
 
 
 def recommend(inp: RecommendInput, profile: Profile, rs: Ruleset | None = None) -> RecommendResult:
@@ -71,7 +72,10 @@ def recommend(inp: RecommendInput, profile: Profile, rs: Ruleset | None = None) 
         }
         if_improving = _changes(plan, answers[True])
         if_not_improving = _changes(plan, answers[False])
-        actions = [_per_action(a, answers[True], answers[False]) for a in actions]
+        if if_improving == if_not_improving == (NO_CHANGE,):
+            if_improving = if_not_improving = ()  # the answer changes nothing: say nothing
+        else:
+            actions = [_per_action(a, answers[True], answers[False]) for a in actions]
 
     rules = [*proposed.rules, *plan.rules]
     for a in actions:
@@ -121,7 +125,7 @@ def _changes(current: Plan, other: Plan) -> tuple[str, ...]:
         for a in other.actions
         if _key(a) not in now and a.strength == "avoid"
     ]
-    return tuple(out) or ("no change to the plan",)
+    return tuple(out) or (NO_CHANGE,)
 
 
 def _per_action(a: Action, improving: Plan, not_improving: Plan) -> Action:

@@ -8,6 +8,8 @@ import json
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from calculator.cli import run as cli_run
 from calculator.errors import InputError
@@ -18,6 +20,7 @@ from calculator.verification import (
     CalculatedDose,
     VerifyInput,
     VialCount,
+    default_calculate,
     fmt_pct,
     verify_dose,
 )
@@ -613,3 +616,34 @@ def test_old_ordered_dose_mg_is_refused_naming_dose_mg() -> None:
     (field,) = out["error"]["fields"]
     assert field["field"] == "order.ordered_dose_mg"
     assert "dose_mg" in field["message"].replace("ordered_dose_mg", "")
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    weight=st.floats(min_value=5, max_value=200, allow_nan=False),
+    factor=st.floats(min_value=0.5, max_value=1.5, allow_nan=False),
+    verifier_delta=st.sampled_from([0.0, 0.05, 0.1, 0.2, 6.0]),
+)
+def test_property_verify_max_and_release_means_everything_agrees(
+    weight: float, factor: float, verifier_delta: float
+) -> None:
+    """VERIFY-MAX: a tocilizumab order above TOCI-CAP is never released or reviewed;
+    VERIFY-DECISION: "release" only when every comparison matches; VERIFY-WEIGHT: a
+    verifier weight more than 0.1 kg off is never released."""
+    rs = ruleset()
+    calc = default_calculate("tocilizumab", weight, 54, None, rs.profiles[rs.default_profile], rs)
+    assert calc.dose_mg is not None
+    dose_mg = round(calc.dose_mg * factor, 1)
+    payload = {
+        "order": toci(weight, dose_mg),
+        "independent": ind("tocilizumab", weight + verifier_delta, dose_mg),
+    }
+    result = verify_dose(validate(VerifyInput, payload), rs.profiles[rs.default_profile], rs)
+    if dose_mg > rs.dosing.toci_cap.max_mg_per_infusion:
+        assert result.decision == "do_not_release"
+    if result.decision == "release":
+        assert all(c.matches for c in result.comparisons)
+    if round(verifier_delta, 2) > rs.verification.weight.resolution_kg:
+        assert result.decision == "do_not_release"
+    assert result.reasons
+    assert result.flagged is (result.decision != "release")
