@@ -34,5 +34,5 @@ def verification_warnings(rs: Ruleset, rule_ids: Iterable[str]) -> list[str]:
     return [
         f"{rule_id}: {VERIFY_WARNING} ({rs.rule(rule_id).title})"
         for rule_id in unique(rule_ids)
-        if rs.rule(rule_id).marks_whole_rule
+        if rs.rule(rule_id).needs_verification
     ]

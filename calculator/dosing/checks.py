@@ -43,6 +43,6 @@ def verification_lines(
             if "V" in regimen[1].status:
                 out.append(f"{rule_id}: {VERIFY_WARNING} ({regimen[1].label})")
             continue
-        if rule.marks_whole_rule:
+        if rule.needs_verification:
             out.append(f"{rule_id}: {VERIFY_WARNING} ({rule.title})")
     return out

@@ -118,7 +118,7 @@ def with_dose(
     }
     extra_rules: list[str] = []
     caveats: list[str] = []
-    verify = any(rs.rule(r).marks_whole_rule for r in rule_ids)
+    verify = any(rs.rule(r).needs_verification for r in rule_ids)
     if spec.status is not None and "V" in spec.status:
         verify = True
         owner = rs.rule(rule_ids[0])

@@ -41,13 +41,15 @@ class Rule(FrozenModel):
 
     @property
     def needs_verification(self) -> bool:
-        """Rules with a V anywhere in their status are shown "verify against local protocol"."""
-        return "V" in self.status
+        """Whether every use of the rule is shown "verify against local protocol": a V in
+        its status, unless the status is split (``verify_part``), in which case only the V
+        part (a regimen or action of status V) carries the mark (Split statuses)."""
+        return "V" in self.status and not self.verify_part
 
     @property
     def marks_whole_rule(self) -> bool:
-        """Whether every use of the rule carries the mark (V status, not split)."""
-        return self.needs_verification and not self.verify_part
+        """The same as ``needs_verification`` (the name the app's rule links use)."""
+        return self.needs_verification
 
 
 class RuleSection(FrozenModel):

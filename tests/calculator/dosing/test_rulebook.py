@@ -29,7 +29,12 @@ def test_rules_without_a_source_number_are_v() -> None:
     rs = ruleset()
     assert rs.rule("DOSE-PLAUSIBLE").needs_verification
     assert rs.rule("TOCI-STEP-NEAR").needs_verification
-    assert rs.rule("LEV-PROPH").needs_verification
+    # Split statuses: LEV-PROPH is S for the adult dose; its V part (the children's dose)
+    # carries the mark, not every mention of the rule.
+    lev = rs.rule("LEV-PROPH")
+    assert not lev.needs_verification
+    assert lev.verify_part == "the children's dose"
+    assert [r.status for r in rs.dosing.lev_proph.regimens] == ["S", "S", "V"]
 
 
 def test_spec_wording_is_kept() -> None:
