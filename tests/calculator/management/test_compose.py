@@ -477,3 +477,12 @@ def test_property_one_steroid_no_drug_at_g5_no_toci_before_the_clock(
         if a.strength == "wait":
             assert a.not_before is not None
         assert a.code == "tocilizumab" or a.strength != "wait"
+
+
+def test_nodose_crs1_tocilizumab_to_consider_carries_its_dose() -> None:
+    """MGT-CRS1's "consider one tocilizumab dose" carries the TOCI-DOSE dose when weight
+    and age are known, and names what is missing otherwise (MGT-NODOSE)."""
+    toci = only(rec({**ADULT, "crs_grade": 1, "icans_grade": 0}), "tocilizumab")
+    assert (toci.strength, toci.dose_mg) == ("consider", 560)
+    bare = only(rec({"crs_grade": 1, "icans_grade": 0}), "tocilizumab")
+    assert bare.missing_inputs == ("weight_kg", "age_years")
