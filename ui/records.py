@@ -33,8 +33,8 @@ from PySide6.QtGui import (
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QWidget
 
-from calculator import __version__
-from calculator.audit import AuditEntry, ChainHead, Event, head_path
+from calculator import __version__, audit
+from calculator.audit import AuditEntry, ChainHead, Event, format_anchor
 from calculator.case import load_case
 from calculator.errors import InputError
 from calculator.inputs import parse_json_object
@@ -87,9 +87,10 @@ class RecordMeta:
             "protocol decide."
         ]
         if self.audit_head is not None:
+            anchor = format_anchor(self.audit_head.count, self.audit_head.sha256)
             rows.append(
-                f"Audit log before this record: {_entries(self.audit_head.count)}, chain head "
-                f"sha256 <tt>{self.audit_head.sha256}</tt>."
+                f"Audit log before this record: {_entries(self.audit_head.count)}; anchor "
+                f"<tt>{anchor}</tt> (audit-verify --anchor)."
             )
         return "".join(f'<p class="foot">{row}</p>' for row in rows)
 
@@ -111,6 +112,7 @@ p {{ margin-top: 1px; margin-bottom: 1px; }}
 ul {{ margin-top: 0px; margin-bottom: 0px; margin-left: 0px; -qt-list-indent: 1; }}
 li {{ margin-top: 0px; margin-bottom: 0px; }}
 .compact {{ font-size: {BODY_PT - 1}pt; }}
+.refs {{ font-size: {BODY_PT - 1.5}pt; }}
 table {{ border-collapse: collapse; }}
 th {{ background-color: #e6e6e6; text-align: left; }}
 td.box {{ width: 14px; }}
@@ -159,11 +161,15 @@ def _item_html(item: Item) -> str:
     return f"{lead}{text}{_rules_html(item.rules)}"
 
 
-def _list(lines: Sequence[str], compact: bool) -> str:
+#: Reference sections (rule titles, citations) print a little smaller than what a nurse acts on.
+REFERENCE_SECTIONS: tuple[SectionKey, ...] = ("rules", "sources")
+
+
+def _list(lines: Sequence[str], compact: bool, cls: str = "compact") -> str:
     if not lines:
         return ""
     if compact:
-        return f'<p class="compact">{" · ".join(lines)}</p>'
+        return f'<p class="{cls}">{" · ".join(lines)}</p>'
     return "<ul>" + "".join(f"<li>{line}</li>" for line in lines) + "</ul>"
 
 
@@ -224,7 +230,8 @@ def _section_html(section: Section) -> str:
         lines = [_row_html(r) for r in group.rows] + [_item_html(i) for i in group.items]
         out.append(_list(lines, False))
     out.append(_list([_row_html(r) for r in section.rows], compact))
-    out.append(_list([_item_html(i) for i in section.items], compact))
+    cls = "refs" if section.key in REFERENCE_SECTIONS else "compact"
+    out.append(_list([_item_html(i) for i in section.items], compact, cls))
     if section.table is not None:
         out.append(_note_table(section.table))
     return "".join(out)
@@ -474,27 +481,20 @@ def print_with_dialog(record: Record, printer: QPrinter, parent: QWidget | None 
 
 # --- the audit chain head on paper -----------------------------------------------------------
 
-#: A chain head sidecar is one short JSON line; anything larger is not one.
-HEAD_MAX_BYTES = 4096
-
 
 def audit_head(log: Path | None) -> ChainHead | None:
-    """The chain head of the audit log as its ``<log>.head`` sidecar records it, to print
-    on the record; None when no log is kept or the head cannot be read (then the footer
-    says nothing about the log rather than something unverified)."""
+    """The audit log's chain head now (:func:`calculator.audit.head`: the last entry's
+    sequence number and line sha256; 0 and the genesis hash for a new log), printed on the
+    record as the anchor ``audit-verify LOG --anchor SEQ:HASH`` checks later. None when no
+    log is kept or its end is damaged: then the footer says nothing about the log rather
+    than something unverified (and logging the record reports the damage)."""
     if log is None:
         return None
     try:
-        with head_path(log).open("rb") as f:
-            data = f.read(HEAD_MAX_BYTES + 1)
-    except OSError:
+        seq, sha256 = audit.head(log)
+    except audit.AuditLogError:
         return None
-    if len(data) > HEAD_MAX_BYTES:
-        return None
-    try:
-        return ChainHead.model_validate_json(data)
-    except ValueError:
-        return None
+    return ChainHead(count=seq, sha256=sha256)
 
 
 # --- the handoff record of a case document ----------------------------------------------------

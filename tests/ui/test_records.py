@@ -318,18 +318,25 @@ def test_long_columns_get_the_room_and_dates_do_not_wrap() -> None:
 
 def test_the_footer_carries_the_audit_chain_head(qapp: QGuiApplication, tmp_path: Path) -> None:
     log = tmp_path / "audit.jsonl"
-    assert audit_head(log) is None  # no log yet: nothing said about it
-    plain = handoff_from_case(TYPICAL_CASE, NOW, RS, audit_log=log)
-    assert "Audit log before this record" not in plain.record.document.toPlainText()
-    log_record(log, plain.record, "export", NOW)
+    assert audit_head(None) is None  # no log kept: nothing said about one
+    first = handoff_from_case(TYPICAL_CASE, NOW, RS, audit_log=log)
+    assert f"0 entries; anchor 0:{'0' * 64}" in first.record.document.toPlainText()
+    log_record(log, first.record, "export", NOW)
     head = audit_head(log)
     assert head is not None
     assert head.count == 1
-    assert head == verify_chain(log).head
+    report = verify_chain(log)
+    assert report.head is not None
+    assert head.sha256 == report.head.sha256
     text = handoff_from_case(TYPICAL_CASE, NOW, RS, audit_log=log).record.document.toPlainText()
-    assert f"Audit log before this record: 1 entry, chain head sha256 {head.sha256}" in text
-    (tmp_path / "audit.jsonl.head").write_bytes(b"x" * 10_000)
-    assert audit_head(log) is None  # unreadable or absurd: not printed
+    assert f"Audit log before this record: 1 entry; anchor 1:{head.sha256}" in text
+    # the printed anchor is what audit-verify checks later
+    assert verify_chain(log, anchor=(1, head.sha256)).ok
+    with log.open("ab") as f:
+        f.write(b'{"cut')  # a damaged end: nothing unverified goes on paper
+    assert audit_head(log) is None
+    text = handoff_from_case(TYPICAL_CASE, NOW, RS, audit_log=log).record.document.toPlainText()
+    assert "Audit log before this record" not in text
 
 
 def test_improving_and_a_taper_print_only_when_the_case_has_them(qapp: QGuiApplication) -> None:
@@ -424,7 +431,7 @@ def test_records_from_the_app_carry_the_audit_chain_head(app_controller, tmp_pat
     assert head.count == 1
     handoff = c.records.handoff()
     assert handoff is not None
-    assert f"1 entry, chain head sha256 {head.sha256}" in handoff.document.toPlainText()
+    assert f"1 entry; anchor 1:{head.sha256}" in handoff.document.toPlainText()
     checklist = c.records.checklist()
     assert checklist is not None
-    assert f"1 entry, chain head sha256 {head.sha256}" in checklist.document.toPlainText()
+    assert f"1 entry; anchor 1:{head.sha256}" in checklist.document.toPlainText()
