@@ -486,3 +486,37 @@ def test_nodose_crs1_tocilizumab_to_consider_carries_its_dose() -> None:
     assert (toci.strength, toci.dose_mg) == ("consider", 560)
     bare = only(rec({"crs_grade": 1, "icans_grade": 0}), "tocilizumab")
     assert bare.missing_inputs == ("weight_kg", "age_years")
+
+
+def test_sweep_every_grade_pair_dose_count_and_answer_with_products_in_turn() -> None:
+    """The property of MGT-ONE-STEROID, MGT-G5 and MGT-WAIT over all 36 grade pairs x 0-4
+    prior doses x improving true/false/null (540 plans), with the products taken in turn
+    so that each appears about 30 times; the last dose is 4 h old, so the clock says
+    "not yet" whenever there is a dose."""
+    from itertools import product as cartesian
+
+    at = datetime(2026, 11, 21, 10, 0)
+    combos = cartesian(range(6), range(6), range(5), (True, False, None))
+    for i, (crs, icans, n, improving) in enumerate(combos):
+        doses_at = [at - timedelta(hours=4 + 9 * k) for k in range(n)]
+        payload: dict[str, Any] = {
+            **ADULT,
+            "crs_grade": crs,
+            "icans_grade": icans,
+            "at": at.isoformat(timespec="minutes"),
+            "tocilizumab_doses": [d.isoformat(timespec="minutes") for d in doses_at],
+            "improving": improving,
+        }
+        product = PRODUCTS[i % len(PRODUCTS)]
+        if product is not None:
+            payload["product"] = product
+        r = rec(payload)
+        where = (crs, icans, n, improving, product)
+        assert len(steroid_gives(r)) <= 1, where
+        if 5 in (crs, icans):
+            assert r.actions == (), where
+        for a in r.actions:
+            if a.code == "tocilizumab" and n:
+                assert a.strength != "give", where  # 4 h after a dose: never "give"
+            if a.strength == "wait":
+                assert a.not_before is not None, where
