@@ -45,7 +45,7 @@ from calculator.profile_files import builtin_profile
 from calculator.rulebook import Ruleset, RulesetInfo, ruleset
 from calculator.rulebook.profiles import Profile
 from calculator.taper.models import TaperResult, TaperStepInput
-from calculator.verification import VerifyResult, VialCount, fmt_vials
+from calculator.verification import Comparison, VerifyResult, VialCount, fmt_vials
 from ui.settings import load_settings
 from ui.startup import record_event
 from ui.storage import locate, write_atomic
@@ -325,39 +325,85 @@ def taper_checklist(
     return Record(meta, _document("".join(parts), meta.title), details)
 
 
+@dataclass(frozen=True)
+class VerificationPeople:
+    """Who signs the double check: the verifier (independent entry) and the checker (who
+    entered the order, step 1)."""
+
+    verifier: str = ""
+    checker: str = ""
+
+
+def decision_word(rs: Ruleset, result: VerifyResult) -> str:
+    """The decision in words, as the rule data words it (VERIFY-DECISION)."""
+    words = rs.verification.decision
+    return {
+        "release": words.release,
+        "review": words.review,
+        "do_not_release": words.do_not_release,
+    }[result.decision]
+
+
+def comparison_word(c: Comparison, rs: Ruleset) -> str:
+    """One comparison's outcome in words, the same on screen and on paper: "match", the
+    decision it leads to with its rule, or "differs" for a difference that decides
+    nothing (another vial combination)."""
+    if c.matches:
+        return "match"
+    if c.decision == "release":
+        return "differs"
+    words = rs.verification.decision
+    word = words.do_not_release if c.decision == "do_not_release" else words.review
+    return f"{word} ({c.rule})" if c.rule else word
+
+
 def _entry_rows(result: VerifyResult) -> list[tuple[str, str, str, str]]:
     o, i, c = result.order, result.independent, result.calculated
 
     def vials(v: tuple[VialCount, ...] | None) -> str:
         return "not entered" if v is None else fmt_vials(v)
 
+    def opt(value: object, unit: str = "") -> str:
+        if value is None or value == "":
+            return "not entered"
+        text = f"{value:g}" if isinstance(value, float) else str(value)
+        return f"{text} {unit}".strip()
+
+    def every(value: float | None) -> str:
+        return "not entered" if value is None else f"every {value:g} h"
+
     calc_dose = "none computed" if c.dose_mg is None else _fmt_mg(c.dose_mg)
     return [
         ("Drug", o.drug, i.drug, c.drug),
         ("Weight", f"{o.weight_kg:g} kg", f"{i.weight_kg:g} kg", f"{c.weight_kg:g} kg"),
+        ("Age", f"{o.age_years:g} years", "", ""),
+        ("Regimen", opt(o.regimen), "", ""),
         ("Dose", _fmt_mg(o.dose_mg), _fmt_mg(i.dose_mg), calc_dose),
+        ("Interval", every(o.every_h), every(i.every_h), every(c.every_h)),
+        ("Route", opt(o.route), opt(i.route), opt(c.route)),
+        ("Bag", opt(o.bag_ml, "mL"), opt(i.bag_ml, "mL"), opt(c.bag_ml, "mL")),
         ("Vials", vials(o.vials), vials(i.vials), vials(c.vials)),
     ]
 
 
-def verification_record(result: VerifyResult, meta: RecordMeta, initials: str) -> Record:
-    """The pharmacy double check: both entries, the calculation, each comparison, verdict."""
-    verdict = {
-        "match": "MATCH: the order, the calculation and the independent entry agree.",
-        "within_tolerance": "DIFFERENCES WITHIN TOLERANCE: review before release.",
-        "flagged": "FLAGGED: a difference beyond tolerance. Do not release; resolve.",
-    }[result.verdict]
-    checks = [
-        (
-            c.text,
-            "match" if c.matches else ("FLAGGED" if c.flagged else "differs"),
-        )
-        for c in result.comparisons
-    ]
-    who = html.escape(initials.strip()) or "(not entered)"
+def verification_record(
+    result: VerifyResult, meta: RecordMeta, people: VerificationPeople, order_at: datetime
+) -> Record:
+    """The pharmacy double check on paper: patient label, order time, both entries and the
+    calculation, the decision with its reasons (VERIFY-DECISION), each comparison, and who
+    checked and verified when."""
+    rs = ruleset()
+    word = decision_word(rs, result)
+    reasons = "".join(f"<li>{html.escape(r)}</li>" for r in result.reasons)
+    checks = [(c.text, comparison_word(c, rs)) for c in result.comparisons]
+    verifier = html.escape(people.verifier.strip()) or "(not entered)"
+    checker = html.escape(people.checker.strip()) or "(not entered)"
+    label = html.escape(meta.label) if meta.label else "(no label entered)"
     parts = [
         "<h1>Pharmacy double check</h1>",
-        f'<p class="flag">{html.escape(verdict)}</p>',
+        f"<p>Patient label: <b>{label}</b> · order time: <b>{order_at:%Y-%m-%d %H:%M}</b></p>",
+        f'<p class="h1">Decision: {html.escape(word)}</p>',
+        f"<ul>{reasons}</ul>" if reasons else "",
         _table(("", "Order (first entry)", "Independent entry", "Calculated"), _entry_rows(result)),
         "<h3>Comparisons</h3>",
         _table(("Check", "Result"), checks),
@@ -367,9 +413,17 @@ def verification_record(result: VerifyResult, meta: RecordMeta, initials: str) -
         items = "".join(f"<li>{html.escape(w)}</li>" for w in result.warnings)
         parts.append(f"<h3>Warnings</h3><ul>{items}</ul>")
     parts.append(f"<p>Rules: {html.escape(', '.join(result.rules))}.</p>")
-    parts.append(f"<p>Verified by (initials): <b>{who}</b> at {meta.made_at:%Y-%m-%d %H:%M}.</p>")
+    parts.append(
+        f"<p>Order entered by (checker): <b>{checker}</b> · independent entry by (verifier): "
+        f"<b>{verifier}</b> · checked at {meta.made_at:%Y-%m-%d %H:%M}.</p>"
+    )
     parts.append(meta.footer_html())
-    details = {"verdict": result.verdict, "initials": initials.strip()}
+    details = {
+        "decision": result.decision,
+        "initials": people.verifier.strip(),
+        "checker_initials": people.checker.strip(),
+        "order_at": order_at.isoformat(timespec="minutes"),
+    }
     return Record(meta, _document("".join(parts), meta.title), details)
 
 

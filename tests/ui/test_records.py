@@ -24,6 +24,7 @@ from calculator.taper.planner import plan_taper
 from calculator.verification import VerifyInput, verify_dose
 from ui.records import (
     RecordMeta,
+    VerificationPeople,
     audit_head,
     export_case_pdf,
     handoff_from_case,
@@ -90,25 +91,51 @@ def test_taper_checklist_lists_every_administration_with_a_box(
     assert pages(record) == 1
 
 
+ORDER_AT = datetime(2026, 11, 21, 9, 15)
+
+
 def test_verification_record_holds_both_entries_result_initials_and_time(
     qapp: QGuiApplication,
 ) -> None:
-    record = verification_record(verify_result(), meta("verification"), " JS ")  # type: ignore[arg-type]
+    """The record a pharmacist signs: patient label, order time, both entries (with route,
+    interval and bag), the decision with its reasons (VERIFY-DECISION), the checker's and
+    the verifier's initials, and the time."""
+    people = VerificationPeople(verifier=" JS ", checker="AB")
+    record = verification_record(verify_result(), meta("verification"), people, ORDER_AT)  # type: ignore[arg-type]
     text = record.document.toPlainText()
-    assert "FLAGGED" in text
-    assert "ordered 800 mg, calculated 640 mg: +25% (beyond the 10% tolerance)" in text
+    assert "Patient label: bed 12 · order time: 2026-11-21 09:15" in text
+    assert "Decision: DO NOT RELEASE" in text
+    assert (
+        "DO NOT RELEASE: ordered 800 mg, calculated 640 mg: +25% (beyond the 10% tolerance)" in text
+    )
     assert "Order (first entry)" in text
     assert "Independent entry" in text
     assert "2 x 400 mg (800 mg)" in text
-    assert "Verified by (initials): JS at 2026-11-21 09:30" in text
-    assert "VERIFY-TOL: verify against local protocol" in text
-    assert record.details == {"verdict": "flagged", "initials": "JS"}
+    for row in ("Interval", "Route", "Bag"):
+        assert row in text
+    assert "every 6 h" not in text  # nothing entered is invented
+    assert (
+        "Order entered by (checker): AB · independent entry by (verifier): JS · checked at "
+        "2026-11-21 09:30" in text
+    )
+    assert record.details == {
+        "decision": "do_not_release",
+        "initials": "JS",
+        "checker_initials": "AB",
+        "order_at": "2026-11-21T09:15",
+    }
     assert pdf_page_count(pdf_bytes(record)) == 1
 
 
 def test_letter_paper(qapp: QGuiApplication) -> None:
-    record = verification_record(verify_result(640), meta("verification"), "")  # type: ignore[arg-type]
+    record = verification_record(
+        verify_result(640),  # type: ignore[arg-type]
+        meta("verification"),
+        VerificationPeople(),
+        ORDER_AT,
+    )
     assert "(not entered)" in record.document.toPlainText()
+    assert "Decision: REVIEW" in record.document.toPlainText()  # 2 x 400 mg for 640 mg
     data = pdf_bytes(record, "Letter")
     assert pdf_page_count(data) == 1
     assert b"/MediaBox [0 0 612.000000 792.000000]" in data  # US Letter in points
@@ -147,7 +174,12 @@ def test_every_record_is_logged_with_its_sha256(plan: object, tmp_path: Path) ->
     record = taper_checklist(plan, meta("taper-checklist", "  Bett 3 "))  # type: ignore[arg-type]
     data = pdf_bytes(record)
     entry = log_record(log, record, "export", NOW, data)
-    check = verification_record(verify_result(), meta("verification"), "AB")  # type: ignore[arg-type]
+    check = verification_record(
+        verify_result(),  # type: ignore[arg-type]
+        meta("verification"),
+        VerificationPeople(verifier="AB"),
+        ORDER_AT,
+    )
     log_record(log, check, "verify", NOW)
     assert verify_chain(log).ok
     lines = [json.loads(x) for x in log.read_text(encoding="utf-8").splitlines()]
@@ -157,7 +189,7 @@ def test_every_record_is_logged_with_its_sha256(plan: object, tmp_path: Path) ->
     assert lines[0]["record_sha256"] == entry.record_sha256
     assert lines[0]["details"]["ruleset_sha256"] == RS.info.sha256
     assert lines[0]["details"]["regimen"] == "TAPER-MP1G"
-    assert lines[1]["details"]["verdict"] == "flagged"
+    assert lines[1]["details"]["decision"] == "do_not_release"
     assert lines[1]["details"]["initials"] == "AB"
 
 

@@ -6,6 +6,7 @@ import json
 import re
 import shutil
 import subprocess
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from pytestqt.qtbot import QtBot
 from calculator.audit import verify_chain
 from calculator.rulebook import ruleset
 from tests.ui.helpers import type_text
+from ui.app import application
 from ui.controllers.app import AppController
 from ui.controllers.verification_controller import (
     VerificationContext,
@@ -39,8 +41,14 @@ from ui.views.verification_view import VerificationView
 NOW = datetime(2026, 11, 21, 9, 30)
 
 
+DOSES: list[datetime] = []  # the dose log the dialog reads (VERIFY-CLOCK); per test
+
+
 @pytest.fixture
-def dialog(qtbot: QtBot, tmp_path: Path) -> tuple[VerificationView, VerificationController]:
+def dialog(
+    qtbot: QtBot, tmp_path: Path
+) -> Iterator[tuple[VerificationView, VerificationController]]:
+    application()  # the app's style sheet: the decision's colour comes from it
     rs = ruleset()
     view = VerificationView()
     qtbot.addWidget(view)
@@ -52,10 +60,12 @@ def dialog(qtbot: QtBot, tmp_path: Path) -> tuple[VerificationView, Verification
         audit_log=tmp_path / "audit.jsonl",
         clock=lambda: NOW,
         label=lambda: "bed 12",
+        doses_given=lambda: tuple(DOSES),
     )
     controller = VerificationController(view, ctx)
     view.show()
-    return view, controller
+    yield view, controller
+    DOSES.clear()
 
 
 def type_independent(view: VerificationView, weight: str, drug: str, dose: str) -> None:
@@ -64,27 +74,39 @@ def type_independent(view: VerificationView, weight: str, drug: str, dose: str) 
     view.ind_dose.edit.setText(dose)
 
 
+def choose(combo: QComboBox, data: str) -> None:
+    combo.setCurrentIndex(combo.findData(data))
+
+
 def test_blind_entry_then_comparison_names_the_mismatch(
     dialog: tuple[VerificationView, VerificationController], tmp_path: Path, qtbot: QtBot
 ) -> None:
     view, controller = dialog
     controller.prefill_order("tocilizumab", 80, 54, 800)
     view.order_vials.edit.setText("2x400")
+    view.checker_initials.setText("AB")
     assert view.pages.currentIndex() == view.ORDER
     view.next_button.click()
     assert view.pages.currentIndex() == view.INDEPENDENT
-    # Nothing calculated is on the verifier's page.
-    assert "640" not in " ".join(w.text() for w in view.findChildren(type(view.verdict)))
+    # Nothing calculated (640 mg) and nothing of the order (800 mg) on the verifier's page.
+    shown = " ".join(visible_texts())
+    assert "640" not in shown
+    assert "800" not in shown
     type_independent(view, "80", "tocilizumab", "800")
     view.initials.setText("JS")
     with qtbot.waitSignal(controller.verified, timeout=2000) as blocker:
         view.compare_button.click()
     result = blocker.args[0]
-    assert result.verdict == "flagged"
+    assert result.decision == "do_not_release"
     assert view.pages.currentIndex() == view.RESULT
+    assert view.decision.text() == (
+        "DO NOT RELEASE: ordered 800 mg, calculated 640 mg: +25% (beyond the 10% tolerance) "
+        "(VERIFY-TOL)"
+    )
     texts = [view.table.item(r, 0).text() for r in range(view.table.rowCount())]
     assert "ordered 800 mg, calculated 640 mg: +25% (beyond the 10% tolerance)" in texts
-    assert "FLAGGED" in [view.table.item(r, 1).text() for r in range(view.table.rowCount())]
+    outcomes = [view.table.item(r, 1).text() for r in range(view.table.rowCount())]
+    assert "DO NOT RELEASE (VERIFY-TOL)" in outcomes
     # The check is logged; the export is logged with the PDF's sha256.
     pdf = controller.export_pdf(tmp_path / "check.pdf")
     assert pdf is not None
@@ -92,8 +114,172 @@ def test_blind_entry_then_comparison_names_the_mismatch(
     entries = [json.loads(x) for x in (tmp_path / "audit.jsonl").read_text().splitlines()]
     assert [e["event"] for e in entries] == ["verify", "export"]
     assert entries[0]["details"]["initials"] == "JS"
+    assert entries[0]["details"]["checker_initials"] == "AB"
+    assert entries[0]["details"]["decision"] == "do_not_release"
     assert entries[0]["label"] == "bed 12"
     assert verify_chain(tmp_path / "audit.jsonl").ok
+
+
+def _fill(
+    view: VerificationView,
+    controller: VerificationController,
+    order: dict[str, str],
+    independent: dict[str, str],
+) -> None:
+    """Both entries as typed: weight, dose, every, bag as text; drug and route chosen."""
+    controller.prefill_order(order["drug"], float(order["weight"]), 54, float(order["dose"]))
+    for side, values, fields in (
+        ("order", order, (view.order_every, view.order_bag, view.order_route)),
+        ("ind", independent, (view.ind_every, view.ind_bag, view.ind_route)),
+    ):
+        every, bag, route = fields
+        every.edit.setText(values.get("every", ""))
+        bag.edit.setText(values.get("bag", ""))
+        choose(route, values.get("route", ""))
+        if side == "ind":
+            type_independent(view, values["weight"], values["drug"], values["dose"])
+    view.next_button.click()
+
+
+TOCI_70 = {"drug": "tocilizumab", "weight": "70", "dose": "560", "route": "IV", "bag": "100"}
+
+
+@pytest.mark.parametrize(
+    ("order", "independent", "decision", "first_reason"),
+    [
+        pytest.param(
+            TOCI_70,
+            TOCI_70,
+            "release",
+            "RELEASE: the order, the calculation and the independent entry agree (VERIFY-DECISION)",
+            id="release",
+        ),
+        pytest.param(
+            {**TOCI_70, "dose": "580"},
+            {**TOCI_70, "dose": "580"},
+            "review",
+            "REVIEW: ordered 580 mg, calculated 560 mg: +3.6% (within the 10% tolerance) "
+            "(VERIFY-TOL)",
+            id="review",
+        ),
+        pytest.param(
+            {**TOCI_70, "weight": "110", "dose": "880"},
+            {**TOCI_70, "weight": "110", "dose": "880"},
+            "do_not_release",
+            "DO NOT RELEASE: ordered 880 mg is above the 800 mg maximum per infusion (TOCI-CAP)",
+            id="VERIFY-MAX",
+        ),
+        pytest.param(
+            TOCI_70,
+            {**TOCI_70, "weight": "64"},
+            "do_not_release",
+            "DO NOT RELEASE: independent weight 64 kg, ordered weight 70 kg: differ by 6 kg "
+            "(more than 0.1 kg): confirm the weight (VERIFY-WEIGHT)",
+            id="VERIFY-WEIGHT",
+        ),
+        pytest.param(
+            TOCI_70,
+            {**TOCI_70, "route": "SC"},
+            "do_not_release",
+            "DO NOT RELEASE: route: independent entry SC, ordered IV: different (VERIFY-FIELDS)",
+            id="VERIFY-FIELDS-route",
+        ),
+        pytest.param(
+            {**TOCI_70, "every": "8"},
+            {**TOCI_70, "every": "12"},
+            "do_not_release",
+            "VERIFY-FIELDS",
+            id="VERIFY-FIELDS-interval",
+        ),
+        pytest.param(
+            TOCI_70,
+            {**TOCI_70, "bag": "50"},
+            "do_not_release",
+            "VERIFY-FIELDS",
+            id="VERIFY-FIELDS-bag",
+        ),
+    ],
+)
+def test_each_decision_is_shown_large_in_words_and_colour(
+    dialog: tuple[VerificationView, VerificationController],
+    order: dict[str, str],
+    independent: dict[str, str],
+    decision: str,
+    first_reason: str,
+) -> None:
+    """VERIFY-DECISION: the dialog shows the core's decision and first reason as its
+    headline, the decision as the frame's colour, and sends route, interval and bag."""
+    view, controller = dialog
+    _fill(view, controller, order, independent)
+    payload = controller.payload()
+    for side, values in (("order", order), ("independent", independent)):
+        assert payload[side]["route"] == values["route"]
+        assert payload[side]["bag_ml"] == float(values["bag"])
+        assert payload[side].get("every_h") == (
+            float(values["every"]) if "every" in values else None
+        )
+    result = controller.compare()
+    assert result is not None
+    assert result.decision == decision
+    if first_reason.startswith(("RELEASE", "REVIEW", "DO NOT")):
+        assert view.decision.text() == first_reason
+    else:
+        assert view.decision.text().startswith("DO NOT RELEASE: ")
+        assert first_reason in view.decision.text()
+    assert view.decision_box.property("decision") == decision
+    assert view.decision.font().pointSizeF() > view.table.font().pointSizeF() * 1.5
+
+
+def test_the_three_decisions_have_three_colours(
+    dialog: tuple[VerificationView, VerificationController],
+) -> None:
+    view, _ = dialog
+    colours = {}
+    for decision in ("release", "review", "do_not_release"):
+        view.set_decision(decision, decision.upper(), [f"{decision}: reason"])
+        view.show_page(view.RESULT)
+        QApplication.processEvents()
+        image = view.decision_box.grab().toImage()
+        colours[decision] = image.pixelColor(image.width() // 2, image.height() - 8).name()
+    assert len(set(colours.values())) == 3, colours
+
+
+def test_a_dose_the_clock_does_not_allow_is_not_released(
+    dialog: tuple[VerificationView, VerificationController],
+) -> None:
+    """VERIFY-CLOCK: the dose log's doses reach the check with the order's time."""
+    view, controller = dialog
+    DOSES.append(datetime(2026, 11, 21, 8, 0))
+    view.order_at.setDateTime(datetime(2026, 11, 21, 9, 0))
+    _fill(view, controller, TOCI_70, TOCI_70)
+    payload = controller.payload()
+    assert payload["at"] == datetime(2026, 11, 21, 9, 0)
+    assert payload["doses_given"] == [datetime(2026, 11, 21, 8, 0)]
+    result = controller.compare()
+    assert result is not None
+    assert result.decision == "do_not_release"
+    assert "(VERIFY-CLOCK)" in view.decision.text()
+    assert "Tocilizumab this episode (dose log): 2026-11-21 08:00" in view.doses_given.text()
+
+
+def test_the_order_time_and_both_initials_reach_the_record(
+    dialog: tuple[VerificationView, VerificationController],
+) -> None:
+    view, controller = dialog
+    view.order_at.setDateTime(datetime(2026, 11, 21, 9, 5))
+    view.checker_initials.setText("AB")
+    _fill(view, controller, TOCI_70, TOCI_70)
+    view.initials.setText("JS")
+    assert controller.compare() is not None
+    assert controller.record is not None
+    text = controller.record.document.toPlainText()
+    assert "Patient label: bed 12 · order time: 2026-11-21 09:05" in text
+    assert "RELEASE: the order, the calculation and the independent entry agree" in text
+    assert "checker): AB" in text
+    assert "verifier): JS" in text
+    assert "checked at 2026-11-21 09:30" in text
+    for typed in ("IV", "100 mL"):
+        assert typed in text
 
 
 def test_refusals_are_shown_at_the_field(
@@ -218,7 +404,7 @@ def test_save_record_as_pdf_through_the_button(
     assert data.startswith(b"%PDF")
     assert controller.record is not None
     text = pdf_text(target, controller.record.document.toPlainText())
-    assert "DO NOT RELEASE" in text.upper() or "FLAGGED" in text
+    assert "DO NOT RELEASE: ordered 800 mg, calculated 640 mg" in text
     assert view.status.text() == f"Saved {target}."
 
 
@@ -265,3 +451,14 @@ def test_step_two_hides_every_calculated_value(app_controller: AppController) ->
     assert not c.window.centralWidget().isVisible()
     view.close()
     assert c.window.centralWidget().isVisible()
+
+
+def test_the_dose_log_is_not_sent_for_other_drugs(
+    dialog: tuple[VerificationView, VerificationController],
+) -> None:
+    view, controller = dialog
+    DOSES.append(datetime(2026, 11, 21, 8, 0))
+    controller.prefill_order("dexamethasone", 70, 54, 10)
+    type_independent(view, "70", "dexamethasone", "10")
+    assert "doses_given" not in controller.payload()
+    assert controller.compare() is not None

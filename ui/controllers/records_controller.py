@@ -176,6 +176,8 @@ class RecordsController(QObject):
             audit_log=self._audit_log(),
             clock=app.clock,
             label=lambda: app.patient.context().label,
+            doses_given=lambda: tuple(app.dose.dose_times),
+            case_at=app.state.at,
         )
         controller = VerificationController(view, ctx)
         patient = app.patient.context()

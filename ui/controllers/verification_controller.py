@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtWidgets import QComboBox, QFileDialog, QWidget
 
 from calculator.audit import Event
 from calculator.errors import FieldError, InputError
@@ -22,6 +22,9 @@ from calculator.verification import VerifyInput, VerifyResult, verify_dose
 from ui.records import (
     Record,
     RecordMeta,
+    VerificationPeople,
+    comparison_word,
+    decision_word,
     log_record,
     make_printer,
     print_with_dialog,
@@ -66,6 +69,28 @@ def _number(text: str) -> float | str:
         return text
 
 
+def _optional(
+    entry: dict[str, Any],
+    every: ValidatedField,
+    route: QComboBox,
+    bag: ValidatedField,
+    vials: list[dict[str, Any]] | None,
+) -> None:
+    """The fields left empty stay out (not entered); typed ones go in as typed."""
+    if every.text().strip():
+        entry["every_h"] = _number(every.text())
+    if route.currentData():
+        entry["route"] = route.currentData()
+    if bag.text().strip():
+        # Whole millilitres (the core refuses a fraction, naming the field).
+        volume = _number(bag.text())
+        entry["bag_ml"] = (
+            int(volume) if isinstance(volume, float) and volume.is_integer() else volume
+        )
+    if vials is not None:
+        entry["vials"] = vials
+
+
 @dataclass
 class VerificationContext:
     rs: Ruleset
@@ -74,6 +99,10 @@ class VerificationContext:
     audit_log: Path | None
     clock: Callable[[], datetime]
     label: Callable[[], str] = lambda: ""
+    #: Tocilizumab doses already given this episode (the app's dose log), for VERIFY-CLOCK.
+    doses_given: Callable[[], tuple[datetime, ...]] = lambda: ()
+    #: The case's time (the order time offered first); None: the clock above.
+    case_at: Callable[[], datetime] | None = None
 
 
 class VerificationController(QObject):
@@ -91,13 +120,23 @@ class VerificationController(QObject):
             "order.weight_kg": v.order_weight,
             "order.age_years": v.order_age,
             "order.dose_mg": v.order_dose,
+            "order.every_h": v.order_every,
+            "order.route": v.order_route_error,
+            "order.bag_ml": v.order_bag,
             "order.vials": v.order_vials,
+            "order.regimen": v.order_drug_error,
+            "at": v.order_at_error,
+            "doses_given": v.order_at_error,
             "independent.drug": v.ind_drug_error,
             "independent.weight_kg": v.ind_weight,
             "independent.dose_mg": v.ind_dose,
+            "independent.every_h": v.ind_every,
+            "independent.route": v.ind_route_error,
+            "independent.bag_ml": v.ind_bag,
             "independent.vials": v.ind_vials,
-            "order.regimen": v.order_drug_error,
         }
+        v.order_at.setDateTime((ctx.case_at or ctx.clock)())
+        self._show_doses_given()
         v.next_button.clicked.connect(lambda: v.show_page(v.INDEPENDENT))
         v.back_button.clicked.connect(lambda: v.show_page(v.ORDER))
         v.compare_button.clicked.connect(self.compare)
@@ -126,6 +165,7 @@ class VerificationController(QObject):
         v.order_age.edit.setText("" if age_years is None else f"{age_years:g}")
         v.order_dose.edit.setText("" if dose_mg is None else f"{dose_mg:g}")
         v.order_regimen.setText(regimen)
+        self._show_doses_given()
 
     def payload(self) -> dict[str, Any]:
         """The two entries as the core's input; a vial text it cannot read raises InputError."""
@@ -148,16 +188,22 @@ class VerificationController(QObject):
         }
         if v.order_regimen.text().strip():
             order["regimen"] = v.order_regimen.text().strip()
-        if vials["order.vials"] is not None:
-            order["vials"] = vials["order.vials"]
+        _optional(order, v.order_every, v.order_route, v.order_bag, vials["order.vials"])
         independent: dict[str, Any] = {
             "weight_kg": _number(v.ind_weight.text()),
             "drug": v.ind_drug.currentData() or "",
             "dose_mg": _number(v.ind_dose.text()),
         }
-        if vials["independent.vials"] is not None:
-            independent["vials"] = vials["independent.vials"]
-        payload: dict[str, Any] = {"order": order, "independent": independent}
+        _optional(independent, v.ind_every, v.ind_route, v.ind_bag, vials["independent.vials"])
+        payload: dict[str, Any] = {
+            "order": order,
+            "independent": independent,
+            "at": self.order_time(),
+        }
+        # VERIFY-CLOCK reads the episode's tocilizumab doses before the order's time.
+        doses = [d for d in self.ctx.doses_given() if d <= self.order_time()]
+        if doses and order["drug"] == "tocilizumab":
+            payload["doses_given"] = doses
         tolerance = self.ctx.settings().double_check_tolerance_pct
         if tolerance is not None:
             payload["tolerance_pct"] = tolerance
@@ -185,6 +231,15 @@ class VerificationController(QObject):
         elif order_side:
             self.view.general_error.set_error("The order (step 1) has a problem: go back.")
 
+    def order_time(self) -> datetime:
+        """The order's time, to the minute (the dialog's clock field)."""
+        return self.view.order_at.dateTime().toPython().replace(second=0, microsecond=0)
+
+    def _show_doses_given(self) -> None:
+        doses = sorted(self.ctx.doses_given())
+        text = ", ".join(f"{d:%Y-%m-%d %H:%M}" for d in doses) if doses else "none recorded"
+        self.view.doses_given.setText(f"Tocilizumab this episode (dose log): {text}")
+
     def compare(self) -> VerifyResult | None:
         self._clear_errors()
         try:
@@ -203,7 +258,15 @@ class VerificationController(QObject):
             self.ctx.label(),
         )
         self.result = result
-        self.record = verification_record(result, meta, self.view.initials.text())
+        self.record = verification_record(
+            result,
+            meta,
+            VerificationPeople(
+                verifier=self.view.initials.text(),
+                checker=self.view.checker_initials.text(),
+            ),
+            self.order_time(),
+        )
         self._show_result(result)
         self._log("verify", None)
         self.verified.emit(result)
@@ -211,13 +274,17 @@ class VerificationController(QObject):
 
     def _show_result(self, result: VerifyResult) -> None:
         v = self.view
-        v.verdict.setText(result.summary)
-        v.verdict.setProperty("verdict", result.verdict)
-        rows = [
-            (c.text, "match" if c.matches else ("FLAGGED" if c.flagged else "differs"))
-            for c in result.comparisons
-        ]
-        v.set_rows(rows)
+        v.set_decision(result.decision, decision_word(self.ctx.rs, result), list(result.reasons))
+        v.set_rows(
+            [(c.text, comparison_word(c, self.ctx.rs), c.decision) for c in result.comparisons]
+        )
+        label = self.ctx.label().strip() or "(no label entered)"
+        checker = v.checker_initials.text().strip() or "(not entered)"
+        verifier = v.initials.text().strip() or "(not entered)"
+        v.set_summary(
+            f"Patient {label} · order {self.order_time():%Y-%m-%d %H:%M} · "
+            f"entered by {checker}, verified by {verifier}"
+        )
         notes = [f"Tolerance {result.tolerance_pct:g}% (from {result.tolerance_from})."]
         notes += list(result.warnings)
         v.notes.setText("\n".join(notes))
@@ -226,9 +293,11 @@ class VerificationController(QObject):
 
     def new_check(self) -> None:
         v = self.view
-        for field in (v.ind_weight, v.ind_dose, v.ind_vials):
+        for field in (v.ind_weight, v.ind_dose, v.ind_every, v.ind_bag, v.ind_vials):
             field.edit.clear()
         v.ind_drug.setCurrentIndex(0)
+        v.ind_route.setCurrentIndex(0)
+        v.initials.clear()
         self.result = None
         self.record = None
         self._clear_errors()

@@ -1,10 +1,13 @@
 """Pharmacy double check: a dialog in three pages. Widgets only; the controller decides.
 
-1. The order (first entry): drug, weight, age, regimen, ordered dose, vials.
-2. The independent entry: the verifier types weight, drug, dose and vials without
-   seeing the order's values or any calculated value: page 1 is hidden by then, the
-   dialog is modal, and the main window's contents are hidden until step 2 is left.
-3. The result: verdict, every comparison, and print / save-as-PDF of the record.
+1. The order (first entry): drug, weight, age, regimen, ordered dose, interval, route, bag,
+   vials, the order's time and who entered it.
+2. The independent entry: the verifier types weight, drug, dose, interval, route, bag and
+   vials without seeing the order's values or any calculated value: page 1 is hidden by
+   then, the dialog is modal, and the main window's contents are hidden until step 2 is
+   left.
+3. The result: the decision large, in words and colour, with its reasons; every
+   comparison; print / save-as-PDF of the record.
 """
 
 from __future__ import annotations
@@ -12,12 +15,15 @@ from __future__ import annotations
 from typing import get_args
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QHideEvent
+from PySide6.QtGui import QColor, QHideEvent
 from PySide6.QtWidgets import (
     QComboBox,
+    QDateTimeEdit,
     QDialog,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QMainWindow,
@@ -30,10 +36,25 @@ from PySide6.QtWidgets import (
 )
 
 from calculator.rulebook.dosing import Drug
-from ui.widgets import FieldErrorLabel, ValidatedField, named, wrapped_label
+from ui.widgets import (
+    FieldErrorLabel,
+    ValidatedField,
+    named,
+    repolish,
+    scaled_font,
+    wrapped_label,
+)
 
 DRUGS: tuple[str, ...] = get_args(Drug)
+#: Routes as the dose engine's regimens name them; compared exactly (VERIFY-FIELDS), so
+#: they are chosen from a list, never typed.
+ROUTES: tuple[str, ...] = ("IV", "SC", "PO")
 VIALS_HINT = "e.g. 1x400 + 3x80 (count x mg); leave empty if not chosen"
+EVERY_HINT = "empty if not repeated"
+BAG_HINT = "tocilizumab: the bag's volume"
+#: Background of a comparison row by the decision it leads to (the decision frame's colours
+#: in resources/style.qss).
+ROW_COLOURS = {"review": "#fff5c4", "do_not_release": "#fbe3e0"}
 
 
 def _drug_combo(name: str, accessible: str) -> QComboBox:
@@ -41,6 +62,14 @@ def _drug_combo(name: str, accessible: str) -> QComboBox:
     combo.addItem("(choose)", "")
     for drug in DRUGS:
         combo.addItem(drug, drug)
+    return combo
+
+
+def _route_combo(name: str, accessible: str) -> QComboBox:
+    combo = named(QComboBox(), name, accessible)
+    combo.addItem("(not entered)", "")
+    for route in ROUTES:
+        combo.addItem(route, route)
     return combo
 
 
@@ -67,8 +96,23 @@ class VerificationView(QDialog):
         self.order_age = ValidatedField("orderAge", "Age on the order", "years")
         self.order_regimen = named(QLineEdit(), "orderRegimen", "Regimen (optional)")
         self.order_dose = ValidatedField("orderDose", "Ordered dose", "mg")
+        self.order_every = ValidatedField("orderEvery", "Ordered interval", "h")
+        self.order_every.edit.setPlaceholderText(EVERY_HINT)
+        self.order_route = _route_combo("orderRoute", "Ordered route")
+        self.order_route_error = FieldErrorLabel("orderRouteError", "Ordered route error")
+        self.order_bag = ValidatedField("orderBag", "Bag on the order", "mL")
+        self.order_bag.edit.setPlaceholderText(BAG_HINT)
         self.order_vials = ValidatedField("orderVials", "Vials on the order")
         self.order_vials.edit.setPlaceholderText(VIALS_HINT)
+        self.order_at = named(QDateTimeEdit(), "orderAt", "Time of the order")
+        self.order_at.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.order_at.setCalendarPopup(True)
+        self.order_at_error = FieldErrorLabel("orderAtError", "Time of the order error")
+        self.doses_given = wrapped_label("", "dosesGiven", "Tocilizumab doses this episode")
+        self.doses_given.setProperty("role", "hint")
+        self.checker_initials = named(
+            QLineEdit(), "checkerInitials", "Initials of who entered the order"
+        )
         form.addRow(
             wrapped_label(
                 "Step 1 of 2 — the order as written (first entry).", "orderIntro", "Step 1"
@@ -80,7 +124,15 @@ class VerificationView(QDialog):
         form.addRow("Age", self.order_age)
         form.addRow("Regimen", self.order_regimen)
         form.addRow("Ordered dose", self.order_dose)
+        form.addRow("Every", self.order_every)
+        form.addRow("Route", self.order_route)
+        form.addRow("", self.order_route_error)
+        form.addRow("Bag", self.order_bag)
         form.addRow("Vials", self.order_vials)
+        form.addRow("Order time", self.order_at)
+        form.addRow("", self.order_at_error)
+        form.addRow("Doses given", self.doses_given)
+        form.addRow("Entered by (initials)", self.checker_initials)
         self.next_button = named(QPushButton("&Next: independent entry"), "nextButton", "Next")
         form.addRow(self.next_button)
         self.pages.addWidget(order)
@@ -100,6 +152,12 @@ class VerificationView(QDialog):
         self.ind_drug = _drug_combo("indDrug", "Verifier's drug")
         self.ind_drug_error = FieldErrorLabel("indDrugError", "Verifier's drug error")
         self.ind_dose = ValidatedField("indDose", "Verifier's dose", "mg")
+        self.ind_every = ValidatedField("indEvery", "Verifier's interval", "h")
+        self.ind_every.edit.setPlaceholderText(EVERY_HINT)
+        self.ind_route = _route_combo("indRoute", "Verifier's route")
+        self.ind_route_error = FieldErrorLabel("indRouteError", "Verifier's route error")
+        self.ind_bag = ValidatedField("indBag", "Verifier's bag", "mL")
+        self.ind_bag.edit.setPlaceholderText(BAG_HINT)
         self.ind_vials = ValidatedField("indVials", "Verifier's vials")
         self.ind_vials.edit.setPlaceholderText(VIALS_HINT)
         self.initials = named(QLineEdit(), "initials", "Verifier's initials")
@@ -107,8 +165,12 @@ class VerificationView(QDialog):
         form.addRow("Drug", self.ind_drug)
         form.addRow("", self.ind_drug_error)
         form.addRow("Dose", self.ind_dose)
+        form.addRow("Every", self.ind_every)
+        form.addRow("Route", self.ind_route)
+        form.addRow("", self.ind_route_error)
+        form.addRow("Bag", self.ind_bag)
         form.addRow("Vials", self.ind_vials)
-        form.addRow("Initials", self.initials)
+        form.addRow("Verifier (initials)", self.initials)
         self.general_error = FieldErrorLabel("verificationError", "Double check error")
         form.addRow(self.general_error)
         row = QHBoxLayout()
@@ -124,12 +186,27 @@ class VerificationView(QDialog):
         # --- 3. the result -----------------------------------------------------------------
         result = QWidget()
         box = QVBoxLayout(result)
-        self.verdict = named(QLabel(), "verdict", "Double check result")
-        self.verdict.setWordWrap(True)
-        self.verdict.setProperty("role", "verdict")
+        self.decision_box = QFrame()
+        self.decision_box.setObjectName("decisionBox")
+        self.decision_box.setProperty("role", "decision")
+        self.decision = named(QLabel(), "decision", "Decision")
+        self.decision.setProperty("role", "decisionWord")
+        self.decision.setFont(scaled_font(self.decision.font(), 1.8, bold=True))
+        self.decision.setWordWrap(True)
+        self.reasons = named(QLabel(), "reasons", "Reasons for the decision")
+        self.reasons.setFont(scaled_font(self.reasons.font(), 1.15))
+        self.reasons.setWordWrap(True)
+        self.reasons.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.summary = named(QLabel(), "checkSummary", "Patient, order time and initials")
+        self.summary.setWordWrap(True)
+        inner = QVBoxLayout(self.decision_box)
+        inner.addWidget(self.decision)
+        inner.addWidget(self.reasons)
         self.table = named(QTableWidget(0, 2), "comparisons", "Comparisons")
         self.table.setHorizontalHeaderLabels(["Check", "Result"])
-        self.table.horizontalHeader().setStretchLastSection(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.table.setWordWrap(True)
         self.table.verticalHeader().hide()
         self.notes = named(QLabel(), "verificationNotes", "Tolerance and warnings")
@@ -145,7 +222,8 @@ class VerificationView(QDialog):
             row.addWidget(button)
         row.addStretch(1)
         row.addWidget(self.close_button)
-        box.addWidget(self.verdict)
+        box.addWidget(self.summary)
+        box.addWidget(self.decision_box)
         box.addWidget(self.table, 1)
         box.addWidget(self.notes)
         box.addWidget(self.status)
@@ -155,7 +233,7 @@ class VerificationView(QDialog):
         outer = QVBoxLayout(self)
         outer.addWidget(self.pages)
         self.close_button.clicked.connect(self.reject)
-        self.resize(720, 520)
+        self.resize(760, 640)
 
     def show_page(self, index: int) -> None:
         self.pages.setCurrentIndex(index)
@@ -181,10 +259,37 @@ class VerificationView(QDialog):
         self.set_blind(False)
         super().hideEvent(event)
 
-    def set_rows(self, rows: list[tuple[str, str]]) -> None:
+    def set_decision(self, decision: str, word: str, reasons: list[str]) -> None:
+        """The decision large, in words and colour: its first reason as the core says it
+        ("DO NOT RELEASE: ordered 880 mg is above ... (TOCI-CAP)"), any others below."""
+        head = reasons[0] if reasons else word
+        if not head.startswith(word):
+            head = f"{word}: {head}"
+        self.decision.setText(head)
+        self.decision.setAccessibleDescription(" ".join(reasons) or word)
+        rest = reasons[1:]
+        self.reasons.setText("\n".join(f"• {r}" for r in rest))
+        self.reasons.setVisible(bool(rest))
+        self.decision_box.setProperty("decision", decision)
+        repolish(self.decision_box)
+        repolish(self.decision)
+
+    def set_rows(self, rows: list[tuple[str, str, str]]) -> None:
+        """(check, outcome in words, decision): a row that decides "review" or "do not
+        release" is bold on the decision's colour, so it is found at a glance."""
         self.table.setRowCount(len(rows))
-        for i, (check, outcome) in enumerate(rows):
-            self.table.setItem(i, 0, QTableWidgetItem(check))
-            self.table.setItem(i, 1, QTableWidgetItem(outcome))
-        self.table.resizeColumnsToContents()
+        for i, (check, outcome, decision) in enumerate(rows):
+            cells = (QTableWidgetItem(check), QTableWidgetItem(outcome))
+            for column, item in enumerate(cells):
+                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+                if decision in ROW_COLOURS:
+                    item.setBackground(QColor(ROW_COLOURS[decision]))
+                    font = item.font()
+                    font.setBold(True)
+                    item.setFont(font)
+                self.table.setItem(i, column, item)
         self.table.resizeRowsToContents()
+        self.table.setCurrentCell(-1, -1)  # no cell looks picked out but the flagged rows
+
+    def set_summary(self, text: str) -> None:
+        self.summary.setText(text)
