@@ -13,7 +13,7 @@ PKG_PY := $(PKG_VENV)/bin/python
 PKG_STAMP := $(PKG_VENV)/.installed
 SBOM_VENV := .venv-sbom
 SBOM_STAMP := $(SBOM_VENV)/.installed
-.PHONY: package package-test package-check sbom package-venv bench-bundle deb deb-test
+.PHONY: package package-test package-check sbom package-venv bench-bundle deb deb-test deb-fresh-test
 
 # Reproducible builds (issue 15): the same commit gives the same bytes. File times come from
 # the commit, hash seeds and the time zone are fixed; PyInstaller and dpkg-deb honour them.
@@ -98,6 +98,10 @@ package-test: deb
 # Installs the .deb on this machine (as root), runs the installed program, removes it again.
 deb-test: deb
 	$(PYTHON) packaging/deb_check.py --install dist/crs-calc_*.deb
+
+# The .deb on a fresh minimal Debian 12 chroot (debootstrap; root and Debian's mirror needed).
+deb-fresh-test: deb
+	CHROOT=build/fresh-debian sh packaging/fresh_debian_test.sh
 
 # Two builds of one commit must be byte-identical (bundle and install manifest). In one make
 # run with package-test, the first build is the one package-test made.
