@@ -47,4 +47,7 @@ def scenarios_command(_: dict[str, Any], ctx: Context) -> dict[str, Any]:
     return {
         "scenarios": [dump_scenario(s) for s in builtin_scenarios()],
         "ruleset": ctx.rs.info.model_dump(),
+        "profile": ctx.profile.id,
+        "warnings": [],
+        "rules": [],
     }

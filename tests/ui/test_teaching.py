@@ -390,3 +390,25 @@ def test_scenario_editor_shows_the_key_live_names_bad_fields_and_saves(
     editor.try_button.click()
     assert len(launcher.sessions) == 1
     assert launcher.sessions[0].scenario == saved
+
+
+def test_the_debrief_prints_through_qprinter_with_the_watermark(
+    session: TeachingSession, tmp_path: Path
+) -> None:
+    from PySide6.QtPrintSupport import QPrinter
+
+    session.commit()
+    dialog = session.finish()
+    assert isinstance(dialog, DebriefDialog)
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    out = tmp_path / "printed.pdf"
+    printer.setOutputFileName(str(out))
+    assert dialog.print_debrief(printer, ask=False)
+    dialog.close()
+    assert out.read_bytes().startswith(b"%PDF")
+    if shutil.which("pdftotext"):
+        text = subprocess.run(
+            ["pdftotext", str(out), "-"], capture_output=True, text=True, check=True
+        ).stdout
+        assert WATERMARK in text
