@@ -81,10 +81,18 @@ def test_grades_and_profile_line_stay_in_sight_while_the_last_crs_field_is_enter
     assert w.status_profile.text().startswith("Profile ")
 
 
-def test_the_icans_column_is_not_clipped(window_at) -> None:
-    view = window_at.grading.view
-    findings = view.findings_scroll
-    assert not findings.horizontalScrollBar().isVisible()
+def test_the_icans_column_and_management_are_not_clipped(window_at) -> None:
+    c = window_at
+    type_text(c.window.patient_bar.age.edit, "45")
+    type_text(c.grading.view.crs_inputs.temperature.edit, "39")
+    c.grading.view.icans_inputs.ice.setChecked(True)
+    c.grading.view.icans_inputs.ice.score.setValue(8)
+    QApplication.processEvents()
+    view = c.grading.view
+    assert c.management.result is not None  # the panel is filled, not empty
+    for area in (view.findings_scroll, view.management_scroll):
+        assert not area.horizontalScrollBar().isVisible(), area.objectName()
+        assert area.widget().minimumSizeHint().width() <= area.viewport().width()
     for column in (view.crs_column, view.icans_column):
         assert column.width() >= column.minimumSizeHint().width()
         assert column.mapTo(view, QPoint(column.width(), 0)).x() <= view.width()

@@ -50,12 +50,14 @@ class ImprovingQuestion(QFrame):
         self.setProperty("role", "question")
         self.question = QLabel("Improving since the last tocilizumab dose?")
         self.question.setObjectName("improvingQuestion")
+        # On its own wrapped line: beside the answers it made the panel wider than its
+        # column at 1366 px (clipped text at 200% font).
+        self.question.setWordWrap(True)
         self.group = QButtonGroup(self)
         self.group.setExclusive(True)
         self.radios: dict[bool | None, QRadioButton] = {}
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.question)
         for i, (value, text, name) in enumerate(self.CHOICES):
             radio = named(QRadioButton(text), name, f"Improving: {text.lower()}")
             self.group.addButton(radio, i)
@@ -68,6 +70,7 @@ class ImprovingQuestion(QFrame):
         self.effects.hide()
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
+        box.addWidget(self.question)
         box.addLayout(row)
         box.addWidget(self.effects)
         self.group.idToggled.connect(self._toggled)

@@ -71,9 +71,7 @@ def test_every_event_parses_back_with_the_icalendar_package() -> None:
         assert start == given.at  # floating local time, as the plan's
         assert start.tzinfo is None
         assert event.decoded("DTEND") - start == timedelta(minutes=15)
-        assert str(event["SUMMARY"]) == (
-            f"Methylprednisolone {given.dose_mg:g} mg {given.route}"
-        )
+        assert str(event["SUMMARY"]) == (f"Methylprednisolone {given.dose_mg:g} mg {given.route}")
         description = str(event["DESCRIPTION"])
         assert "TAPER-MP1G" in description
         assert "\\," not in description  # escapes decoded by the parser, not left as text
