@@ -147,7 +147,13 @@ def icans_rows(icans: IcansInput, rs: Ruleset) -> list[Row]:
             values: list[tuple[str, int | None, int]] = [
                 (item, getattr(icans.ice_items, item, None), top) for item, top in ice.items.items()
             ]
-            rows.append(Row(label="ICE items", value=_items_text(values)))
+            scores = [score for _, score, _ in values]
+            total = (
+                f"{sum(v for v in scores if v is not None)}/{ice.max_score}: "
+                if None not in scores and icans.ice_score is None
+                else ""
+            )
+            rows.append(Row(label="ICE items", value=total + _items_text(values)))
         elif name == "capd_score" and icans.capd_score is not None:
             rows.append(Row(label="CAPD score", value=f"{icans.capd_score}/{capd.max_score}"))
         elif name == "capd_items" and icans.capd_items is not None:

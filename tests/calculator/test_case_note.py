@@ -333,6 +333,9 @@ def test_items_not_asked_are_not_printed_as_scored() -> None:
     md = note.markdown
     assert "CAPD items: 1 0/4, 2 0/4, 3 1/4" in md
     assert "ICE score" not in md  # not asked: not printed, not 10/10
+    items = {"orientation": 4, "naming": 2, "commands": 1, "writing": 1, "attention": 0}
+    md = _note_of(icans={"ice_items": items}).markdown
+    assert "- ICE items: 8/10: orientation 4/4, naming 2/3, commands 1/1" in md
     nothing = _note_of(icans={})
     assert "**ICANS** (nothing entered)" in nothing.markdown
 
