@@ -18,7 +18,7 @@ from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from calculator.teaching import builtin_scenario, dump_scenario
+from calculator.teaching import builtin_scenario, builtin_scenarios, dump_scenario
 from tests.ui.helpers import type_text
 from ui.controllers.app import AppController
 from ui.storage import locate
@@ -412,3 +412,34 @@ def test_the_debrief_prints_through_qprinter_with_the_watermark(
             ["pdftotext", str(out), "-"], capture_output=True, text=True, check=True
         ).stdout
         assert WATERMARK in text
+
+
+@pytest.mark.parametrize("scenario_id", [s.id for s in builtin_scenarios()])
+def test_every_builtin_scenario_runs_from_the_menu_to_the_debrief(
+    app_controller: AppController, scenario_id: str
+) -> None:
+    """A teacher can run the whole library: each scenario opens from the Teaching menu,
+    every checkpoint commits and moves the scenario clock, the debrief opens."""
+    launcher = install_menu(app_controller)
+    action = next(
+        a
+        for a in app_controller.window.findChildren(type(app_controller.window.action_new))
+        if a.objectName() == f"scenario_{scenario_id}"
+    )
+    action.trigger()
+    session = launcher.sessions[0]
+    try:
+        for i, cp in enumerate(session.scenario.checkpoints):
+            assert session.app.state.at() == cp.at
+            assert session.results_hidden()
+            assert session.commit() is not None
+            if i + 1 < len(session.scenario.checkpoints):
+                assert session.panel.next.isVisibleTo(session.panel)
+                session.next_checkpoint()
+        dialog = session.finish()
+        assert isinstance(dialog, DebriefDialog)
+        assert session.score().score.possible > 0
+        dialog.close()
+    finally:
+        session.close()
+        _flush()
