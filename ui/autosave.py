@@ -17,36 +17,60 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from ui.atomic import write_failure
+from ui.reading import read_owned
 from ui.storage import set_aside, write_atomic
 
-AUTOSAVE_FORMAT = "crs-calc-autosave/1"
+AUTOSAVE_FORMAT = "crs-calc-autosave/2"
+#: Older autosaves (the case document only) are still read.
+READ_FORMATS = ("crs-calc-autosave/1", AUTOSAVE_FORMAT)
+#: An autosave is small (a case and its fields); anything bigger is not one of ours.
+MAX_BYTES = 1024 * 1024
 
 
 class AutosaveError(Exception):
     pass
 
 
-def encode(case: dict[str, Any], saved_at: datetime, seq: int) -> bytes:
+@dataclass
+class Snapshot:
+    """What is autosaved: the case document built from the valid values (None when the
+    case is not complete yet, e.g. age blank), the typed state of every field
+    (ui.field_snapshot), tool state outside fields (the dose log, own taper steps), and
+    whose case it is, in words, for the recovery question."""
+
+    case: dict[str, Any] | None
+    fields: dict[str, Any] = field(default_factory=dict)
+    extras: dict[str, Any] = field(default_factory=dict)
+    label: str = ""
+    assessed_at: str = ""
+
+
+def encode(snapshot: Snapshot, saved_at: datetime, seq: int) -> bytes:
     envelope = {
         "format": AUTOSAVE_FORMAT,
         "saved_at": saved_at.isoformat(timespec="seconds"),
         "seq": seq,
-        "case": case,
+        "label": snapshot.label,
+        "assessed_at": snapshot.assessed_at,
+        "case": snapshot.case,
+        "fields": snapshot.fields,
+        "extras": snapshot.extras,
     }
     return (json.dumps(envelope, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
-def save_case(path: Path, case: dict[str, Any], saved_at: datetime, seq: int = 0) -> None:
+def save_case(path: Path, snapshot: Snapshot, saved_at: datetime, seq: int = 0) -> None:
     """Write the autosave whole or not at all."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(path, encode(case, saved_at, seq))
+    write_atomic(path, encode(snapshot, saved_at, seq))
 
 
 @dataclass
@@ -57,44 +81,119 @@ class Recovery:
     saved_at: str = ""
     message: str = ""
     set_aside: Path | None = None
+    fields: dict[str, Any] = field(default_factory=dict)
+    extras: dict[str, Any] = field(default_factory=dict)
+    label: str = ""
+    assessed_at: str = ""
+    path: Path | None = None
+
+    @property
+    def found(self) -> bool:
+        """A case to offer (a case document, or typed fields without one)."""
+        return self.case is not None or bool(self.fields)
+
+    def whose(self) -> str:
+        """Whose case it is, in words: label, assessment time, last change."""
+        label = f"“{self.label}”" if self.label else "a case with no patient label"
+        parts = [label]
+        if self.assessed_at:
+            parts.append(f"assessed at {self.assessed_at.replace('T', ' ')}")
+        if self.saved_at:
+            parts.append(f"last changed {self.saved_at.replace('T', ' ')}")
+        return ", ".join(parts)
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _unreadable(path: Path, now: datetime, why: str) -> Recovery:
+    """Set an unreadable autosave aside (so it is never overwritten), saying so."""
+    try:
+        aside = set_aside(path, now)
+    except OSError:
+        return Recovery(
+            message=f"The autosaved case from the last session could not be read ({why}) and "
+            "could not be moved aside (the folder cannot be written to). The app started "
+            "with an empty case and will not autosave over that file.",
+            path=path,
+        )
+    return Recovery(
+        message=f"The autosaved case from the last session could not be read ({why}), so it "
+        f"cannot be restored. The app started with an empty case; the file was kept as "
+        f"{aside.name}.",
+        set_aside=aside,
+    )
 
 
 def read_autosave(path: Path, now: datetime) -> Recovery:
-    """The case left by a session that did not end cleanly; never raises for a bad file."""
+    """The case left by a session that did not end cleanly; never raises for a bad file.
+
+    A damaged or unreadable file is renamed aside (never deleted, never overwritten)."""
     try:
-        raw = path.read_bytes()
+        raw = read_owned(path, MAX_BYTES)
     except FileNotFoundError:
         return Recovery()
     except OSError as exc:
-        return Recovery(
-            message=f"The autosaved case could not be opened ({exc.strerror or exc}); "
-            "the app started with an empty case."
-        )
+        return _unreadable(path, now, exc.strerror or str(exc))
     try:
         data = json.loads(raw.decode("utf-8"))
-        if not isinstance(data, dict) or data.get("format") != AUTOSAVE_FORMAT:
+        if not isinstance(data, dict) or data.get("format") not in READ_FORMATS:
             raise ValueError("it is not an autosave of this app")
         case = data.get("case")
-        if not isinstance(case, dict):
+        fields = data.get("fields", {})
+        extras = data.get("extras", {})
+        if data["format"] == READ_FORMATS[0] and not isinstance(case, dict):
+            raise ValueError("it holds no case")
+        if case is not None and not isinstance(case, dict):
+            raise ValueError("its case is not a case document")
+        if not isinstance(fields, dict) or not isinstance(extras, dict):
+            raise ValueError("its fields are not a list of fields")
+        if case is None and not fields:
             raise ValueError("it holds no case")
         saved_at = str(data.get("saved_at", ""))
-    except (UnicodeDecodeError, ValueError) as exc:
-        aside = set_aside(path, now)
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        if isinstance(exc, RecursionError):
+            exc = ValueError("it is nested too deeply")
+        try:
+            aside = set_aside(path, now)
+        except OSError:
+            return Recovery(
+                message=f"The autosaved case from the last session is damaged ({_short(exc)}) "
+                "and could not be moved aside (the folder cannot be written to). The app "
+                "started with an empty case and will not autosave over that file.",
+                path=path,
+            )
         return Recovery(
             message=f"The autosaved case from the last session is damaged ({_short(exc)}), "
             f"so it cannot be restored. The app started with an empty case; the file was "
             f"kept as {aside.name}.",
             set_aside=aside,
         )
-    return Recovery(case=case, saved_at=saved_at)
+    patient = case.get("patient") if isinstance(case, dict) else None
+    label = _text(data.get("label")) or (
+        _text(patient.get("label")) if isinstance(patient, dict) else ""
+    )
+    assessed = _text(data.get("assessed_at")) or (
+        _text(case.get("at")) if isinstance(case, dict) else ""
+    )
+    return Recovery(
+        case=case,
+        saved_at=saved_at,
+        fields=fields,
+        extras=extras,
+        label=label,
+        assessed_at=assessed,
+        path=path,
+    )
 
 
 def discard(path: Path) -> None:
-    """A clean exit, or the user declined recovery: the autosave has done its job."""
+    """A clean exit: the autosave has done its job."""
     path.unlink(missing_ok=True)
 
 
-def _short(exc: Exception) -> str:
+def _short(exc: Exception | str) -> str:
     text = str(exc)
     return text if len(text) <= 120 else text[:117] + "..."
 
@@ -102,8 +201,8 @@ def _short(exc: Exception) -> str:
 class Autosaver(QObject):
     """Debounced autosave: call :meth:`changed` after every edit.
 
-    ``snapshot`` returns the current case as a JSON object, or None when there is no
-    complete case to keep yet (nothing is written; the file keeps the last good save);
+    ``snapshot`` returns what is on screen (:class:`Snapshot`), or None when nothing may
+    be written now (a recovery question still open: the file keeps what it holds);
     ``clock`` the local time (the core never reads the clock; the app does, here).
     """
 
@@ -113,7 +212,7 @@ class Autosaver(QObject):
     def __init__(
         self,
         path: Path,
-        snapshot: Callable[[], dict[str, Any] | None],
+        snapshot: Callable[[], Snapshot | None],
         *,
         delay_ms: int = 1000,
         max_wait_ms: int = 5000,
@@ -154,20 +253,31 @@ class Autosaver(QObject):
             return True
         changes = self._changes
         try:
-            case = self._snapshot()
-            if case is not None:
-                save_case(self.path, case, self._clock(), changes)
-        except (OSError, TypeError, ValueError) as exc:
+            snap = self._snapshot()
+            if snap is not None:
+                save_case(self.path, snap, self._clock(), changes)
+        except OSError as exc:
             self.failed.emit(
-                f"The case could not be autosaved to {self.path} ({exc}). "
+                write_failure(self.path, exc, "The autosave of the case")
+                + " Keep the app open and save or print the case."
+            )
+            return False
+        except (TypeError, ValueError, RecursionError) as exc:
+            self.failed.emit(
+                f"The case could not be autosaved ({_short(str(exc))}). "
                 "Keep the app open and save or print the case."
             )
             return False
         self._saved_changes = changes
         self._pending_since = None
-        if case is not None:
+        if snap is not None:
             self.saved.emit(changes)
         return True
+
+    def stop(self) -> None:
+        """No more saves from this session (the file keeps what it holds)."""
+        self._timer.stop()
+        self._changes = self._saved_changes
 
     def close_cleanly(self) -> None:
         """On a clean exit: stop the timer and remove the autosave."""

@@ -1,16 +1,26 @@
-"""Start-up checks: settings, institution profile, autosave and audit log.
+"""Start-up checks: data folder ownership, settings, institution profile, autosave and
+audit log.
 
-None of them can stop the app from starting. A damaged file gives the defaults, a
-message in plain words for the user, and the file renamed aside (never deleted).
+None of them can stop the app from starting. A damaged file the app owns (settings,
+autosave, audit log) gives the defaults, a message in plain words for the user, and the
+file renamed aside (never deleted); where it cannot be renamed (a read-only folder) it
+is left as it is and the message says so. A file the app does not own (the institution
+profile, the pharmacy's file) is never renamed: it is refused, naming the field and the
+reason, and left where it is. Every file is read bounded (regular files only, 1 MiB).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
+import stat
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+
+from PySide6.QtCore import QLockFile
 
 from calculator.audit import (
     AuditEntry,
@@ -25,8 +35,12 @@ from calculator.profile_files import read_profile_file
 from calculator.rulebook import Ruleset
 from calculator.rulebook.profiles import Profile
 from ui.autosave import Recovery, read_autosave
+from ui.instance_lock import Ownership, claim, orphans
+from ui.reading import MAX_BYTES
 from ui.settings import Settings, load_settings
 from ui.storage import Locations, set_aside
+
+PROFILE_FIELD = "institution_profile_file"
 
 
 @dataclass
@@ -36,33 +50,63 @@ class Startup:
     institution_profile: Profile | None = None
     recovery: Recovery = field(default_factory=Recovery)
     messages: list[str] = field(default_factory=list)
+    #: The data folder (owner) or a session of our own; None: nothing can be autosaved.
+    ownership: Ownership | None = None
+    #: Held while the recovery question about an orphaned session autosave is open.
+    recovery_lock: QLockFile | None = None
+
+
+def _refuse_profile(path: Path, why: str, rs: Ruleset) -> tuple[None, list[str]]:
+    return None, [
+        f"The institution profile file {path} ({PROFILE_FIELD}) was refused: {why}. The "
+        f"built-in default profile ({rs.default_profile}) is in force; the file was left "
+        "where it is."
+    ]
 
 
 def load_institution_profile(
     settings: Settings, rs: Ruleset, now: datetime
 ) -> tuple[Profile | None, list[str]]:
-    """The institution profile named in the settings, or None and a message."""
+    """The institution profile named in the settings, or None and a message.
+
+    The file belongs to the institution (the pharmacy), not to the app: it is never
+    renamed or changed, only refused with the reason. It is read only if it is a regular
+    file of at most 1 MiB (a FIFO or a link to /dev/zero is refused without reading)."""
     if not settings.institution_profile_file:
         return None, []
     path = Path(settings.institution_profile_file)
-    if not path.exists():
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
         return None, [
             f"The institution profile file {path} was not found; the built-in default "
             f"profile ({rs.default_profile}) is in force."
         ]
+    except (OSError, ValueError) as exc:
+        return _refuse_profile(path, f"it cannot be read ({_reason(exc)})", rs)
+    if not stat.S_ISREG(info.st_mode):
+        return _refuse_profile(path, "it is not a regular file", rs)
+    if info.st_size > MAX_BYTES:
+        return _refuse_profile(path, f"it is larger than {MAX_BYTES // 1024} KiB", rs)
     try:
         return read_profile_file(rs, path), []
     except InputError as err:
-        kept = ""
-        try:
-            aside = set_aside(path, now)
-            kept = f" The file was kept as {aside.name}."
-        except OSError:
-            kept = " The file could not be renamed (read-only location); it was left as it is."
         return None, [
             f"The institution profile file {path.name} was refused ({err.message}) The "
-            f"built-in default profile ({rs.default_profile}) is in force.{kept}"
+            f"built-in default profile ({rs.default_profile}) is in force; the file was left "
+            "where it is."
         ]
+    except RecursionError:
+        return _refuse_profile(path, "it is nested too deeply", rs)
+    except (OSError, ValueError) as exc:
+        return _refuse_profile(path, _reason(exc), rs)
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    text = str(exc) or type(exc).__name__
+    return text if len(text) <= 120 else text[:117] + "..."
 
 
 def check_audit_log(log: Path, now: datetime) -> list[str]:
@@ -75,15 +119,30 @@ def check_audit_log(log: Path, now: datetime) -> list[str]:
             )
         return []
     try:
+        info = os.stat(log)
+        if not stat.S_ISREG(info.st_mode):
+            raise ValueError("it is not a regular file")
         report = verify_chain(log)
+    except RecursionError:
+        problem = "a line is nested too deeply to be an audit entry"
+    except ValueError as exc:
+        problem = str(exc)
     except OSError as exc:
         return [f"The audit log {log} could not be read ({exc.strerror or exc})."]
-    if report.ok:
-        return []
-    problem = report.first_bad.message if report.first_bad else "unknown fault"
-    aside = set_aside(log, now)
+    else:
+        if report.ok:
+            return []
+        problem = report.first_bad.message if report.first_bad else "unknown fault"
+    try:
+        aside = set_aside(log, now)
+    except OSError as exc:
+        return [
+            f"The audit log failed its check ({problem}) and could not be moved aside "
+            f"({_reason(exc)}); it was left as it is, and nothing more will be logged to it."
+        ]
     if head_path(log).exists():
-        set_aside(head_path(log), now)
+        with contextlib.suppress(OSError):
+            set_aside(head_path(log), now)
     return _restart_log(log, now, problem, aside.name)
 
 
@@ -128,6 +187,61 @@ def record_event(
         return append(log, **kwargs)
 
 
+def claim_and_recover(
+    locations: Locations, now: datetime
+) -> tuple[Ownership | None, Recovery, QLockFile | None, list[str]]:
+    """Take the data folder (or a session of our own), and find the one autosaved case
+    whose owner is gone to offer; other orphaned autosaves are set aside, never lost."""
+    messages: list[str] = []
+    try:
+        ownership = claim(locations.data_dir, locations.autosave_file, now)
+    except OSError as exc:
+        return (
+            None,
+            Recovery(),
+            None,
+            [
+                f"The data folder {locations.data_dir} cannot be written to ({_reason(exc)}); "
+                "nothing will be autosaved. Save or print the case before closing."
+            ],
+        )
+    if not ownership.owner:
+        return ownership, Recovery(), None, [ownership.message]
+    found: list[tuple[Recovery, QLockFile | None]] = []
+    for path, lock in orphans(ownership):
+        recovery = read_autosave(path, now)
+        if recovery.message:
+            messages.append(recovery.message)
+        if recovery.found:
+            found.append((recovery, lock))
+        elif recovery.path == ownership.autosave_file:
+            # Unreadable and could not be moved: never autosave over it.
+            try:
+                ownership.move_to_session(now)
+            except OSError:
+                return None, Recovery(), None, [*messages, "Nothing will be autosaved."]
+        elif lock is not None:
+            lock.unlock()
+    if not found:
+        return ownership, Recovery(), None, messages
+    found.sort(key=lambda item: (item[0].saved_at, str(item[0].path)), reverse=True)
+    chosen, chosen_lock = found[0]
+    for other, lock in found[1:]:
+        assert other.path is not None
+        try:
+            aside = set_aside(other.path, now, tag="not-restored")
+            kept = f"was kept as {aside.name}"
+        except OSError:
+            kept = "was left where it is"
+        messages.append(
+            f"Another autosaved case from a session that did not end cleanly ({other.whose()}) "
+            f"{kept}; only the latest one is offered."
+        )
+        if lock is not None:
+            lock.unlock()
+    return ownership, chosen, chosen_lock, messages
+
+
 def start_up(locations: Locations, rs: Ruleset, now: datetime) -> Startup:
     """Everything the app reads before its window shows; never raises for a bad file."""
     messages: list[str] = []
@@ -149,11 +263,16 @@ def start_up(locations: Locations, rs: Ruleset, now: datetime) -> Startup:
         settings = settings.model_copy(update={"default_profile": ""})
     profile, profile_messages = load_institution_profile(settings, rs, now)
     messages += profile_messages
-    recovery = read_autosave(locations.autosave_file, now)
-    if recovery.message:
-        messages.append(recovery.message)
+    ownership: Ownership | None = None
+    recovery, recovery_lock = Recovery(), None
+    if locations.data_dir.is_dir():
+        ownership, recovery, recovery_lock, found = claim_and_recover(locations, now)
+        messages += found
     try:
         messages += check_audit_log(locations.audit_log, now)
-    except (OSError, AuditLogError) as exc:
-        messages.append(f"The audit log could not be checked or restarted ({exc}).")
-    return Startup(locations, settings, profile, recovery, messages)
+    except (OSError, AuditLogError, ValueError, RecursionError) as exc:
+        messages.append(
+            f"The audit log could not be checked or restarted ({_reason(exc)}); records "
+            "printed or exported may not be logged."
+        )
+    return Startup(locations, settings, profile, recovery, messages, ownership, recovery_lock)

@@ -9,6 +9,7 @@
   ``CRS_CALC_APP_DIR`` says where to look for the marker (tests).
 
 A bad file is never deleted: :func:`set_aside` renames it ``NAME.corrupt-YYYYmmdd-HHMMSS``.
+Every write goes through :func:`ui.atomic.write_atomic` (temporary file, fsync, rename).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from pathlib import Path
 
 import platformdirs
 
-from calculator.audit import write_atomic
+from ui.atomic import write_atomic
 
 APP_NAME = "crs-calc"
 PORTABLE_MARKER = "crs-calc.portable"
@@ -46,6 +47,11 @@ class Locations:
     @property
     def autosave_file(self) -> Path:
         return self.data_dir / "autosave" / "current-case.json"
+
+    @property
+    def lock_file(self) -> Path:
+        """Held by the running app that owns this data folder (ui.instance_lock)."""
+        return self.data_dir / "crs-calc.lock"
 
     @property
     def audit_log(self) -> Path:
@@ -85,8 +91,17 @@ def locate(env: Mapping[str, str] | None = None) -> Locations:
     )
 
 
+#: A tag longer than this is cut (a settings ``version = 999…`` must not make the name
+#: too long for the file system).
+MAX_TAG = 24
+
+
 def set_aside(path: Path, now: datetime, tag: str = "corrupt") -> Path:
-    """Rename a bad file out of the way (never delete it); returns its new path."""
+    """Rename a bad file out of the way (never delete it); returns its new path.
+
+    Raises OSError when the rename is impossible (a read-only folder): callers say so and
+    leave the file where it is."""
+    tag = "".join(c if c.isalnum() or c in "-_" else "_" for c in tag)[:MAX_TAG] or "aside"
     stamp = now.strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.name}.{tag}-{stamp}")
     n = 1

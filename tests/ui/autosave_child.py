@@ -13,7 +13,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QTimer
 
-from ui.autosave import Autosaver
+from ui.autosave import Autosaver, Snapshot
 
 
 def main() -> int:
@@ -24,7 +24,7 @@ def main() -> int:
         "at": "2026-11-21T08:00",
         "edits": [],
     }
-    saver = Autosaver(Path(sys.argv[1]), lambda: case, delay_ms=40, max_wait_ms=150)
+    saver = Autosaver(Path(sys.argv[1]), lambda: Snapshot(case), delay_ms=40, max_wait_ms=150)
     saver.saved.connect(lambda n: print(f"saved {n}", flush=True))
 
     def edit() -> None:

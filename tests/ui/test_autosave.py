@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from pytestqt.qtbot import QtBot
 
-from ui.autosave import Autosaver, discard, read_autosave, save_case
+from ui.autosave import Autosaver, Snapshot, discard, read_autosave, save_case
 
 NOW = datetime(2026, 11, 21, 3, 0, 0)
 ROOT = Path(__file__).resolve().parents[2]
@@ -28,7 +28,7 @@ CASE: dict[str, Any] = {
 
 def test_save_and_read_back(tmp_path: Path) -> None:
     path = tmp_path / "autosave" / "current-case.json"
-    save_case(path, CASE, NOW, seq=3)
+    save_case(path, Snapshot(CASE), NOW, seq=3)
     recovery = read_autosave(path, NOW)
     assert recovery.case == CASE
     assert recovery.saved_at == "2026-11-21T03:00:00"
@@ -47,7 +47,7 @@ def test_truncated_autosave_is_kept_aside_and_the_app_starts_empty(
     tmp_path: Path, cut: int
 ) -> None:
     path = tmp_path / "current-case.json"
-    save_case(path, CASE, NOW)
+    save_case(path, Snapshot(CASE), NOW)
     data = path.read_bytes()
     path.write_bytes(data[:cut])
     recovery = read_autosave(path, NOW)
@@ -79,7 +79,7 @@ def test_corrupt_autosave_is_kept_aside(tmp_path: Path, content: bytes) -> None:
 
 def test_a_stale_temporary_file_does_not_matter(tmp_path: Path) -> None:
     path = tmp_path / "current-case.json"
-    save_case(path, CASE, NOW)
+    save_case(path, Snapshot(CASE), NOW)
     (tmp_path / ".current-case.json.999.tmp").write_bytes(b'{"half": ')
     assert read_autosave(path, NOW).case == CASE
 
@@ -87,7 +87,7 @@ def test_a_stale_temporary_file_does_not_matter(tmp_path: Path) -> None:
 def test_debounced_save_after_changes(qtbot: QtBot, tmp_path: Path) -> None:
     path = tmp_path / "a.json"
     case = dict(CASE)
-    saver = Autosaver(path, lambda: case, delay_ms=30, max_wait_ms=10_000, clock=lambda: NOW)
+    saver = Autosaver(path, lambda: Snapshot(case), delay_ms=30, max_wait_ms=10_000, clock=lambda: NOW)
     for n in range(5):
         case["n"] = n
         saver.changed()
@@ -102,7 +102,7 @@ def test_debounced_save_after_changes(qtbot: QtBot, tmp_path: Path) -> None:
 def test_max_wait_saves_during_a_run_of_changes(qtbot: QtBot, tmp_path: Path) -> None:
     path = tmp_path / "a.json"
     case = dict(CASE)
-    saver = Autosaver(path, lambda: case, delay_ms=10_000, max_wait_ms=0, clock=lambda: NOW)
+    saver = Autosaver(path, lambda: Snapshot(case), delay_ms=10_000, max_wait_ms=0, clock=lambda: NOW)
     saver.changed()
     saver.changed()  # the pending change is "old enough": saved at once
     assert path.exists()
@@ -111,17 +111,18 @@ def test_max_wait_saves_during_a_run_of_changes(qtbot: QtBot, tmp_path: Path) ->
 def test_save_failure_is_reported_in_words(qtbot: QtBot, tmp_path: Path) -> None:
     blocker_file = tmp_path / "file"
     blocker_file.write_text("")
-    saver = Autosaver(blocker_file / "a.json", lambda: CASE, delay_ms=10, clock=lambda: NOW)
+    saver = Autosaver(blocker_file / "a.json", lambda: Snapshot(CASE), delay_ms=10, clock=lambda: NOW)
     with qtbot.waitSignal(saver.failed, timeout=2000) as blocker:
         saver.changed()
-    assert "could not be autosaved" in blocker.args[0]
+    assert "autosave of the case could not be written" in blocker.args[0]
+    assert "save or print the case" in blocker.args[0]
     assert saver.dirty
 
 
 def test_clean_exit_removes_the_autosave(tmp_path: Path) -> None:
     path = tmp_path / "a.json"
-    save_case(path, CASE, NOW)
-    saver = Autosaver(path, lambda: CASE)
+    save_case(path, Snapshot(CASE), NOW)
+    saver = Autosaver(path, lambda: Snapshot(CASE))
     saver.close_cleanly()
     assert not path.exists()
     discard(path)  # twice is fine

@@ -54,6 +54,17 @@ def make(qtbot: QtBot) -> Callable[[], AppController]:
     return build
 
 
+def crash(c: AppController) -> None:
+    """The window's process dies: no clean close, and its locks go with it (a killed
+    process's QLockFile is stale). The window object stays for qtbot to close."""
+    keeper = c.session.keeper
+    assert keeper is not None
+    keeper.autosaver.stop()
+    c.window.removeEventFilter(c.session)
+    keeper.ownership.release()
+    c.session.keeper = None
+
+
 def save_to(monkeypatch: pytest.MonkeyPatch, path: Path) -> None:
     monkeypatch.setattr(
         "ui.controllers.records_controller.QFileDialog.getSaveFileName",
@@ -195,13 +206,16 @@ def test_autosave_after_a_change_and_recovery_in_a_new_window(
     saved = json.loads(autosave.read_text(encoding="utf-8"))
     assert saved["case"]["patient"]["weight_kg"] == 70.0
 
-    # The first window "crashed" (still open, never closed cleanly): a new one starts.
+    # The first window's process dies (never closed cleanly): a new one starts.
+    crash(first)
     second = make()
     assert second.session.recovery_pending
     questions: list[str] = []
     restored = second.session.offer_recovery(lambda parent, q: questions.append(q) or True)
     assert restored
     assert "did not end cleanly" in questions[0]
+    # Whose case it is: label, assessment time, last change.
+    assert "“Bed 12”, assessed at 2026-11-21 14:00, last changed 2026-11-21 14:00" in questions[0]
     assert second.window.patient_bar.weight.text() == "70"
     assert second.window.patient_bar.label.text() == "Bed 12"
     assert second.grading.crs_result is not None
@@ -215,7 +229,7 @@ def test_autosave_after_a_change_and_recovery_in_a_new_window(
     assert not autosave.exists()
 
 
-def test_declined_recovery_is_discarded_and_an_unanswered_one_kept(
+def test_declined_recovery_is_kept_aside_and_an_unanswered_one_kept(
     make, crs_calc_home, qtbot: QtBot
 ) -> None:
     save_settings(crs_calc_home / "settings.toml", FAST)
@@ -224,6 +238,7 @@ def test_declined_recovery_is_discarded_and_an_unanswered_one_kept(
     autosave = first.session.autosaver.path  # type: ignore[union-attr]
     qtbot.waitUntil(autosave.exists, timeout=5000)
     kept = autosave.read_bytes()
+    crash(first)
 
     unanswered = make()  # e.g. --exit-after-startup: never asked
     type_text(unanswered.window.patient_bar.weight.edit, "55")
@@ -235,6 +250,11 @@ def test_declined_recovery_is_discarded_and_an_unanswered_one_kept(
     declined = make()
     assert not declined.session.offer_recovery(lambda parent, q: False)
     assert not autosave.exists()
+    # Declining never deletes: the file is renamed aside, byte for byte.
+    aside = list(autosave.parent.glob("current-case.json.declined-*"))
+    assert len(aside) == 1
+    assert aside[0].read_bytes() == kept
+    assert aside[0].name in declined.window.notice.text.text()
     assert declined.window.patient_bar.weight.text() == ""
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from calculator.audit import append, head_path, verify_chain
 from calculator.rulebook import ruleset
-from ui.autosave import save_case
+from ui.autosave import Snapshot, save_case
 from ui.settings import Settings, save_settings
 from ui.startup import record_event, start_up
 from ui.storage import Locations
@@ -38,7 +38,7 @@ def test_clean_start(loc: Locations) -> None:
 
 
 def test_autosave_is_offered_after_a_crash(loc: Locations) -> None:
-    save_case(loc.autosave_file, CASE, NOW)
+    save_case(loc.autosave_file, Snapshot(CASE), NOW)
     state = start_up(loc, ruleset(), NOW)
     assert state.recovery.case == CASE
     assert state.messages == []
@@ -49,7 +49,7 @@ def test_every_bad_file_at_once(loc: Locations, tmp_path: Path) -> None:
     loc.settings_file.write_bytes(b"[units\nweight = ")
     profile = tmp_path / "ward.toml"
     profile.write_text('id = "ward-4"\ntoci_max_total = 99\n')
-    save_case(loc.autosave_file, CASE, NOW)
+    save_case(loc.autosave_file, Snapshot(CASE), NOW)
     loc.autosave_file.write_bytes(loc.autosave_file.read_bytes()[:15])
     for n in range(3):
         append(loc.audit_log, at=NOW, event="print", record="handoff", label=f"bed {n}")
@@ -78,7 +78,7 @@ def test_every_bad_file_at_once(loc: Locations, tmp_path: Path) -> None:
     assert first["details"]["previous_log"] == kept_logs[0].name
 
 
-def test_bad_institution_profile_falls_back_to_the_default(loc: Locations, tmp_path: Path) -> None:
+def test_refused_institution_profile_is_left_where_it_is(loc: Locations, tmp_path: Path) -> None:
     profile = tmp_path / "ward.toml"
     profile.write_text('id = "ward-4"\ntoci_max_total = 99\n')
     save_settings(loc.settings_file, Settings(institution_profile_file=str(profile)))
@@ -87,8 +87,12 @@ def test_bad_institution_profile_falls_back_to_the_default(loc: Locations, tmp_p
     assert "institution profile file ward.toml was refused" in state.messages[0]
     assert "toci_max_total" in state.messages[0]
     assert "astct-nccn-2026" in state.messages[0]
-    assert len(aside_files(tmp_path, "ward.toml")) == 1
-    assert not profile.exists()
+    assert "left where it is" in state.messages[0]
+    # The pharmacy's file is not the app's: never renamed, so the next start reads it again.
+    assert aside_files(tmp_path, "ward.toml") == []
+    assert profile.read_text() == 'id = "ward-4"\ntoci_max_total = 99\n'
+    again = start_up(loc, ruleset(), NOW)
+    assert "was refused" in again.messages[0]
 
 
 def test_truncated_institution_profile(loc: Locations, tmp_path: Path) -> None:

@@ -9,11 +9,10 @@ settings, no autosave, no audit log.
   status bar and to the notice above the tools (never a modal box).
 - Settings are applied: units for new entries, the institution profile (in force when it
   loads) else the default profile. Edit > Settings… saves them through ui.settings.
-- Autosave: every change restarts the Autosaver's debounce; the snapshot is the current
-  case document (nothing is written while the case is incomplete, or while a recovery
-  case waits for its answer). A clean close removes it; File > New discards it.
-- Recovery: :meth:`Session.offer_recovery` asks (the prompt is injectable; the app calls
-  it only when it runs with a window, never for the headless modes).
+- Autosave, data folder ownership and recovery: ui.case_keeper (what is typed, valid or
+  not; one owner per data folder; recovery only of a case whose owner is gone).
+  :meth:`Session.offer_recovery` asks (the prompt is injectable; the app calls it only
+  when it runs with a window, never for the headless modes).
 """
 
 from __future__ import annotations
@@ -26,15 +25,14 @@ from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 import calculator
-from calculator.case import dump_case, load_case
 from calculator.inputs import validate
 from calculator.rulebook.profiles import Profile
-from ui.autosave import Autosaver, Recovery, discard
-from ui.controllers.case import CaseError, build_case
+from ui.autosave import Autosaver, Recovery
+from ui.case_keeper import CaseKeeper
 from ui.controllers.ports import AppPort
 from ui.settings import Settings, save_settings
 from ui.startup import load_institution_profile, start_up
-from ui.storage import Locations, set_aside
+from ui.storage import Locations
 from ui.views.settings_dialog import TEMPERATURE_TEXT, SettingsDialog
 
 #: (parent, question) -> restore? The default asks with a QMessageBox.
@@ -63,16 +61,15 @@ class Session(QObject):
         self.app = app
         self.locations = locations
         self.settings = Settings()
-        self.recovery = Recovery()
-        self.autosaver: Autosaver | None = None
+        self.keeper: CaseKeeper | None = None
         self.startup_messages: list[str] = []
         self._folders_ok = False
         self._dialog: SettingsDialog | None = None
         self.institution: Profile | None = None
+        startup = None
         if locations is not None:
             startup = start_up(locations, app.rs, app.clock())
             self.settings = startup.settings
-            self.recovery = startup.recovery
             self.startup_messages = startup.messages
             self._folders_ok = locations.data_dir.is_dir()
             if startup.institution_profile is not None:
@@ -80,15 +77,15 @@ class Session(QObject):
                 app.add_institution_profile(self.institution)
         self._apply_profile(self.settings, initial=True)
         self._apply_units(self.settings)
-        if locations is not None and self._folders_ok:
-            self.autosaver = Autosaver(
-                locations.autosave_file,
-                self.snapshot,
-                delay_ms=self.settings.autosave_delay_ms,
-                clock=app.clock,
-                parent=self,
+        if startup is not None and startup.ownership is not None:
+            self.keeper = CaseKeeper(
+                app,
+                startup.ownership,
+                startup.recovery,
+                startup.recovery_lock,
+                self.settings.autosave_delay_ms,
+                self.tell,
             )
-            self.autosaver.failed.connect(lambda m: self.tell([m]))
             self._watch_changes()
             app.window.installEventFilter(self)
         app.window.action_settings.triggered.connect(self.open_settings)
@@ -103,8 +100,16 @@ class Session(QObject):
         return self.locations.audit_log
 
     @property
+    def autosaver(self) -> Autosaver | None:
+        return self.keeper.autosaver if self.keeper is not None else None
+
+    @property
+    def recovery(self) -> Recovery:
+        return self.keeper.recovery if self.keeper is not None else Recovery()
+
+    @property
     def recovery_pending(self) -> bool:
-        return self.recovery.case is not None
+        return self.keeper is not None and self.keeper.recovery_pending
 
     def temperature_unit(self) -> str:
         return TEMPERATURE_TEXT[self.settings.units.temperature]
@@ -220,23 +225,13 @@ class Session(QObject):
             signal.connect(self.changed)
 
     def changed(self, *_: object) -> None:
-        if self.autosaver is not None:
-            self.autosaver.changed()
-
-    def snapshot(self) -> dict[str, Any] | None:
-        """The current case document, or None: incomplete, or a recovery still unanswered
-        (its file must not be overwritten before the user has chosen)."""
-        if self.recovery_pending:
-            return None
-        try:
-            return dump_case(build_case(self.app))
-        except CaseError:
-            return None
+        if self.keeper is not None:
+            self.keeper.changed()
 
     def _case_replaced(self) -> None:
         """File > New (once the user agreed): the old case is no longer the one to recover."""
-        if self.autosaver is not None and not self.recovery_pending:
-            discard(self.autosaver.path)
+        if self.keeper is not None:
+            self.keeper.case_replaced()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.app.window and event.type() == QEvent.Type.Close:
@@ -244,37 +239,13 @@ class Session(QObject):
         return False
 
     def close_cleanly(self) -> None:
-        """A clean exit removes the autosave, unless a recovery case was never answered."""
-        if self.autosaver is not None and not self.recovery_pending:
-            self.autosaver.close_cleanly()
+        """A clean exit removes the autosave (unless a recovery case was never answered)
+        and gives the data folder back."""
+        if self.keeper is not None:
+            self.keeper.close_cleanly()
 
     # --- recovery ----------------------------------------------------------------------
 
     def offer_recovery(self, ask: RestorePrompt = ask_restore) -> bool:
-        """If the last session did not end cleanly, offer its case; returns restored?"""
-        if not self.recovery_pending or self.autosaver is None:
-            return False
-        data = self.recovery.case
-        assert data is not None
-        when = f" (autosaved {self.recovery.saved_at.replace('T', ' ')})"
-        question = (
-            "The last session did not end cleanly. Its case was autosaved"
-            f"{when if self.recovery.saved_at else ''}. Restore it?"
-        )
-        path = self.autosaver.path
-        if not ask(self.app.window, question):
-            self.recovery = Recovery()
-            discard(path)
-            self.tell(["The autosaved case was not restored."])
-            return False
-        self.recovery = Recovery()
-        try:
-            case = load_case(data)
-        except calculator.InputError as err:
-            aside = set_aside(path, self.app.clock()) if path.exists() else None
-            kept = f"; the file was kept as {aside.name}" if aside else ""
-            self.tell([f"The autosaved case could not be restored ({err.message}){kept}."])
-            return False
-        notes = self.app.restore_case(case)
-        self.tell([*notes, "The case from the last session was restored. Check it before use."])
-        return True
+        """If a session whose owner is gone left a case, offer it; returns restored?"""
+        return self.keeper is not None and self.keeper.offer(ask)
