@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import math
-import shutil
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,6 +22,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from calculator.errors import InputError
 from calculator.inputs import validate
+from ui.atomic import write_failure
+from ui.reading import MAX_BYTES, NotRegularFile, TooLarge, read_owned
 from ui.storage import set_aside, write_atomic
 
 #: The settings format this app writes. Bump it with an upgrade hook in UPGRADES.
@@ -133,9 +134,11 @@ def upgrade(data: dict[str, Any], hooks: dict[int, Upgrade] | None = None) -> di
 def load_settings(path: Path, now: datetime) -> LoadedSettings:
     """The settings in ``path``, or the defaults with a plain message; never raises."""
     try:
-        raw = path.read_bytes()
+        raw = read_owned(path, MAX_BYTES)
     except FileNotFoundError:
         return LoadedSettings(Settings())
+    except (NotRegularFile, TooLarge) as exc:
+        return _bad_file(path, now, f"{exc.strerror}")
     except OSError as exc:
         return LoadedSettings(
             Settings(),
@@ -149,17 +152,23 @@ def load_settings(path: Path, now: datetime) -> LoadedSettings:
         version = data.get("version", 1)
         if not isinstance(version, int) or isinstance(version, bool) or version < 1:
             raise ValueError("its version is not a whole number from 1 up")
+    except RecursionError:
+        return _bad_file(path, now, "it is nested too deeply to be a settings file")
     except (UnicodeDecodeError, ValueError) as exc:
-        return _bad_file(path, now, f"it is damaged or not a settings file ({exc})")
+        return _bad_file(path, now, f"it is damaged or not a settings file ({_short(exc)})")
 
     if version > SETTINGS_VERSION:
-        aside = set_aside(path, now, tag=f"v{version}")
+        shown = str(version) if len(str(version)) <= 12 else str(version)[:12] + "…"
+        try:
+            aside: Path | None = set_aside(path, now, tag=f"v{shown[:12]}")
+        except OSError:
+            aside = None
         return LoadedSettings(
             Settings(),
             [
                 f"The settings file was written by a newer version of the app (settings "
-                f"version {version}; this app reads {SETTINGS_VERSION}). The app started "
-                f"with default settings; the file was kept as {aside.name}."
+                f"version {shown}; this app reads {SETTINGS_VERSION}). The app started "
+                f"with default settings; {_kept(aside)}."
             ],
             set_aside=aside,
         )
@@ -167,11 +176,14 @@ def load_settings(path: Path, now: datetime) -> LoadedSettings:
     backup = None
     messages: list[str] = []
     if version < SETTINGS_VERSION:
-        backup = _backup(path, version, now)
+        try:
+            backup = _backup(path, raw, version, now)
+        except OSError as exc:
+            return _bad_file(path, now, f"its old version could not be backed up ({exc})")
         try:
             data = upgrade(data)
         except Exception as exc:
-            return _bad_file(path, now, f"it could not be upgraded ({exc})", backup)
+            return _bad_file(path, now, f"it could not be upgraded ({_short(exc)})", backup)
         messages.append(
             f"Settings were upgraded from version {version} to {SETTINGS_VERSION}; "
             f"the old file was kept as {backup.name}."
@@ -181,7 +193,10 @@ def load_settings(path: Path, now: datetime) -> LoadedSettings:
     except InputError as err:
         return _bad_file(path, now, _plain_fields(err), backup)
     if backup is not None:
-        save_settings(path, settings)
+        try:
+            save_settings(path, settings)
+        except OSError as exc:
+            messages.append(write_failure(path, exc, "The upgraded settings"))
     return LoadedSettings(settings, messages, backup=backup)
 
 
@@ -189,20 +204,38 @@ def _plain_fields(err: InputError) -> str:
     return "; ".join(f"{f.field} {f.message}" for f in err.fields) or err.message
 
 
-def _backup(path: Path, version: int, now: datetime) -> Path:
+def _backup(path: Path, raw: bytes, version: int, now: datetime) -> Path:
+    """The old file's exact bytes beside it, written atomically like every file."""
     stamp = now.strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.name}.v{version}-backup-{stamp}")
-    shutil.copy2(path, target)
+    write_atomic(target, raw)
     return target
 
 
+def _short(exc: BaseException) -> str:
+    text = str(exc)
+    return text if len(text) <= 160 else text[:157] + "..."
+
+
+def _kept(aside: Path | None) -> str:
+    if aside is None:
+        return (
+            "the file could not be moved aside (the folder cannot be written to) and was "
+            "left as it is"
+        )
+    return f"the file was kept as {aside.name}"
+
+
 def _bad_file(path: Path, now: datetime, why: str, backup: Path | None = None) -> LoadedSettings:
-    aside = set_aside(path, now)
+    try:
+        aside: Path | None = set_aside(path, now)
+    except OSError:
+        aside = None
     return LoadedSettings(
         Settings(),
         [
             f"The settings file could not be used: {why}. The app started with default "
-            f"settings; the file was kept as {aside.name}."
+            f"settings; {_kept(aside)}."
         ],
         set_aside=aside,
         backup=backup,

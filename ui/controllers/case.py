@@ -20,8 +20,10 @@ from PySide6.QtCore import QDateTime
 import calculator
 from calculator.case import CASE_FORMAT, CaseDocument, dump_case, load_case
 from calculator.inputs import validate
+from ui.atomic import write_atomic, write_failure
 from ui.controllers.ports import CaseTools
 from ui.models import PatientContext
+from ui.reading import read_owned
 from ui.units import c_to_f, fmt
 
 #: The case document's unit codes and the app's unit texts.
@@ -91,17 +93,19 @@ def save_case(app: CaseTools, path: Path) -> CaseDocument:
     case = build_case(app)
     text = json.dumps(dump_case(case), indent=2, ensure_ascii=False) + "\n"
     try:
-        path.write_text(text, encoding="utf-8")
+        write_atomic(path, text.encode("utf-8"))  # whole or not at all: never a 0-byte case
     except OSError as exc:
-        raise CaseError(f"The case could not be written to {path}: {exc.strerror}") from None
+        raise CaseError(write_failure(path, exc, "The case")) from None
     return case
 
 
 def read_case(path: Path) -> CaseDocument:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(read_owned(path).decode("utf-8"))
     except OSError as exc:
-        raise CaseError(f"{path} cannot be read: {exc.strerror}") from None
+        raise CaseError(f"{path} cannot be read: {exc.strerror or exc}") from None
+    except RecursionError:
+        raise CaseError(f"{path} is not a case document (nested too deeply).") from None
     except ValueError as exc:
         raise CaseError(f"{path} is not a case document (not valid JSON: {exc}).") from None
     try:
