@@ -87,7 +87,9 @@ def test_a_stale_temporary_file_does_not_matter(tmp_path: Path) -> None:
 def test_debounced_save_after_changes(qtbot: QtBot, tmp_path: Path) -> None:
     path = tmp_path / "a.json"
     case = dict(CASE)
-    saver = Autosaver(path, lambda: Snapshot(case), delay_ms=30, max_wait_ms=10_000, clock=lambda: NOW)
+    saver = Autosaver(
+        path, lambda: Snapshot(case), delay_ms=30, max_wait_ms=10_000, clock=lambda: NOW
+    )
     for n in range(5):
         case["n"] = n
         saver.changed()
@@ -102,7 +104,9 @@ def test_debounced_save_after_changes(qtbot: QtBot, tmp_path: Path) -> None:
 def test_max_wait_saves_during_a_run_of_changes(qtbot: QtBot, tmp_path: Path) -> None:
     path = tmp_path / "a.json"
     case = dict(CASE)
-    saver = Autosaver(path, lambda: Snapshot(case), delay_ms=10_000, max_wait_ms=0, clock=lambda: NOW)
+    saver = Autosaver(
+        path, lambda: Snapshot(case), delay_ms=10_000, max_wait_ms=0, clock=lambda: NOW
+    )
     saver.changed()
     saver.changed()  # the pending change is "old enough": saved at once
     assert path.exists()
@@ -111,7 +115,9 @@ def test_max_wait_saves_during_a_run_of_changes(qtbot: QtBot, tmp_path: Path) ->
 def test_save_failure_is_reported_in_words(qtbot: QtBot, tmp_path: Path) -> None:
     blocker_file = tmp_path / "file"
     blocker_file.write_text("")
-    saver = Autosaver(blocker_file / "a.json", lambda: Snapshot(CASE), delay_ms=10, clock=lambda: NOW)
+    saver = Autosaver(
+        blocker_file / "a.json", lambda: Snapshot(CASE), delay_ms=10, clock=lambda: NOW
+    )
     with qtbot.waitSignal(saver.failed, timeout=2000) as blocker:
         saver.changed()
     assert "autosave of the case could not be written" in blocker.args[0]
