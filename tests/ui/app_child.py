@@ -88,6 +88,7 @@ def main() -> int:
         elif verb == "state":
             say(state())
         elif verb == "close":
+            c.unsaved.enabled = False  # "Discard" at the unsaved-changes question
             c.window.close()
             app.quit()
 
