@@ -19,6 +19,7 @@ from calculator.audit import Event
 from calculator.case import dump_case
 from calculator.inputs import validate
 from calculator.taper import TaperInput, plan_taper
+from ui.atomic import write_failure
 from ui.controllers.case import CaseError, build_case
 from ui.controllers.ports import AppPort
 from ui.controllers.verification_controller import VerificationContext, VerificationController
@@ -132,7 +133,7 @@ class RecordsController(QObject):
         try:
             data = write_pdf(record, path, self._settings().printer.page_size)
         except OSError as exc:
-            self._refuse("PDF not saved", f"{path} could not be written: {exc.strerror or exc}")
+            self._refuse("PDF not saved", write_failure(path, exc, f"The {record.meta.title}"))
             return None
         self._log(record, "export", data)
         self.app.window.statusBar().showMessage(f"Saved {record.meta.title} to {path}", STATUS_MS)

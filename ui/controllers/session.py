@@ -27,6 +27,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 import calculator
 from calculator.inputs import validate
 from calculator.rulebook.profiles import Profile
+from ui.atomic import write_failure
 from ui.autosave import Autosaver, Recovery
 from ui.case_keeper import CaseKeeper
 from ui.controllers.ports import AppPort
@@ -179,8 +180,7 @@ class Session(QObject):
                 save_settings(self.locations.settings_file, settings)
             except OSError as exc:
                 dialog.error.set_error(
-                    f"The settings could not be saved to {self.locations.settings_file} "
-                    f"({exc.strerror or exc})."
+                    write_failure(self.locations.settings_file, exc, "The settings")
                 )
                 return False
         self.apply(settings)
