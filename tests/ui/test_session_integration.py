@@ -377,3 +377,32 @@ def test_settings_dialog_controls_are_named(make) -> None:
     assert len(controls) >= 10
     assert [w for w in controls if not (w.objectName() and w.accessibleName())] == []
     dialog.close()
+
+
+def test_an_audit_write_failure_after_an_export_is_told_marked_not_logged_and_logged_once(
+    make, crs_calc_home, tmp_path, monkeypatch
+) -> None:
+    c = make()
+    fill(c)
+    log = crs_calc_home / "audit.jsonl"
+    if log.exists():
+        log.unlink()
+    log.mkdir()  # the log cannot be written (a folder stands where it should be)
+    out = tmp_path / "handoff.pdf"
+    save_to(monkeypatch, out)
+    c.window.action_export_handoff.trigger()  # a traceback here would fail the test
+    assert out.read_bytes().startswith(b"%PDF")
+    notice = c.window.notice.text.text()
+    assert "NOT LOGGED" in notice
+    assert "handoff" in notice.lower()
+    assert "(not logged)" in c.window.statusBar().currentMessage()
+    assert len(c.records.audit.pending) == 1
+
+    log.rmdir()  # the log can be written again: the retry logs the export once
+    assert c.records.audit.retry() is None
+    assert c.records.audit.pending == []
+    assert c.records.audit.retry() is None  # a second retry logs nothing more
+    exports = [e for e in entries(log) if e["event"] == "export"]
+    assert len(exports) == 1
+    assert exports[0]["label"] == "Bed 12"
+    assert verify_chain(log).ok

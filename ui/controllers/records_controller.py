@@ -20,6 +20,7 @@ from calculator.case import dump_case
 from calculator.inputs import validate
 from calculator.taper import TaperInput, plan_taper
 from ui.atomic import write_failure
+from ui.audit_trail import AuditTrail
 from ui.controllers.case import CaseError, build_case
 from ui.controllers.ports import AppPort
 from ui.controllers.verification_controller import VerificationContext, VerificationController
@@ -28,7 +29,6 @@ from ui.records import (
     RecordMeta,
     audit_head,
     handoff_from_case,
-    log_record,
     make_printer,
     print_with_dialog,
     taper_checklist,
@@ -55,6 +55,7 @@ class RecordsController(QObject):
         self._settings = settings
         self._audit_log = audit_log
         self._tell = tell
+        self.audit = AuditTrail(audit_log, app.clock)
         self.verification: VerificationController | None = None
         w = app.window
         w.action_print_handoff.triggered.connect(lambda: self.print_handoff())
@@ -111,14 +112,13 @@ class RecordsController(QObject):
 
     # --- output ------------------------------------------------------------------------
 
-    def _log(self, record: Record, event: Event, content: bytes | None) -> None:
-        log = self._audit_log()
-        if log is None:
-            return
-        try:
-            log_record(log, record, event, self.app.clock(), content)
-        except (OSError, ValueError) as exc:
-            self._tell([f"The audit log could not be written ({exc})."])
+    def _log(self, record: Record, event: Event, content: bytes | None) -> bool:
+        """Log the record (ui.audit_trail); a failure is said in plain words and the record
+        stays marked "not logged" until a later write logs it, once. True when logged."""
+        problem = self.audit.record(record, event, content)
+        if problem is not None:
+            self._tell([problem])
+        return problem is None
 
     def _export(self, record: Record | None, path: Path | None, suggested: str) -> Path | None:
         if record is None:
@@ -135,8 +135,11 @@ class RecordsController(QObject):
         except OSError as exc:
             self._refuse("PDF not saved", write_failure(path, exc, f"The {record.meta.title}"))
             return None
-        self._log(record, "export", data)
-        self.app.window.statusBar().showMessage(f"Saved {record.meta.title} to {path}", STATUS_MS)
+        logged = self._log(record, "export", data)
+        self.app.window.statusBar().showMessage(
+            f"Saved {record.meta.title} to {path}" + ("" if logged else " (not logged)"),
+            STATUS_MS,
+        )
         return path
 
     def _print(self, record: Record | None) -> bool:
@@ -146,9 +149,10 @@ class RecordsController(QObject):
         printer = make_printer(p.page_size, p.printer_name, p.copies)
         if not print_with_dialog(record, printer, self.app.window):
             return False
-        self._log(record, "print", None)
+        logged = self._log(record, "print", None)
         self.app.window.statusBar().showMessage(
-            f"Sent {record.meta.title} to the printer", STATUS_MS
+            f"Sent {record.meta.title} to the printer" + ("" if logged else " (not logged)"),
+            STATUS_MS,
         )
         return True
 

@@ -13,7 +13,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QComboBox, QFileDialog, QWidget
 
-from calculator.audit import Event
+from calculator.audit import AuditLogError, Event
 from calculator.errors import FieldError, InputError
 from calculator.inputs import validate
 from calculator.rulebook import Ruleset
@@ -308,8 +308,8 @@ class VerificationController(QObject):
             return
         try:
             log_record(self.ctx.audit_log, self.record, event, self.ctx.clock(), content)
-        except (OSError, ValueError) as exc:
-            self.view.status.setText(f"The audit log could not be written: {exc}")
+        except (AuditLogError, OSError, ValueError) as exc:
+            self.view.status.setText(f"Not logged in the audit log: {exc}")
 
     def export_pdf(self, path: Path | None = None) -> Path | None:
         if self.record is None:
