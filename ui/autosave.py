@@ -15,6 +15,7 @@ starts with an empty case, saying so in plain words.
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,8 +25,9 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from calculator.errors import InputError
+from calculator.safe_io import read_json_file
 from ui.atomic import write_failure
-from ui.reading import read_owned
 from ui.storage import set_aside, write_atomic
 
 AUTOSAVE_FORMAT = "crs-calc-autosave/2"
@@ -107,20 +109,25 @@ def _text(value: object) -> str:
     return value if isinstance(value, str) else ""
 
 
+def _field_reason(err: InputError) -> str:
+    """The reason alone (the core's message names the field: here it is the autosave)."""
+    return err.fields[0].message if err.fields else err.message
+
+
 def _unreadable(path: Path, now: datetime, why: str) -> Recovery:
     """Set an unreadable autosave aside (so it is never overwritten), saying so."""
     try:
         aside = set_aside(path, now)
     except OSError:
         return Recovery(
-            message=f"The autosaved case from the last session could not be read ({why}) and "
-            "could not be moved aside (the folder cannot be written to). The app started "
-            "with an empty case and will not autosave over that file.",
+            message="The autosaved case from the last session is damaged or unreadable "
+            f"({why}) and could not be moved aside (the folder cannot be written to). The "
+            "app started with an empty case and will not autosave over that file.",
             path=path,
         )
     return Recovery(
-        message=f"The autosaved case from the last session could not be read ({why}), so it "
-        f"cannot be restored. The app started with an empty case; the file was kept as "
+        message=f"The autosaved case from the last session is damaged or unreadable ({why}), "
+        f"so it cannot be restored. The app started with an empty case; the file was kept as "
         f"{aside.name}.",
         set_aside=aside,
     )
@@ -130,14 +137,13 @@ def read_autosave(path: Path, now: datetime) -> Recovery:
     """The case left by a session that did not end cleanly; never raises for a bad file.
 
     A damaged or unreadable file is renamed aside (never deleted, never overwritten)."""
-    try:
-        raw = read_owned(path, MAX_BYTES)
-    except FileNotFoundError:
+    if not os.path.lexists(path):
         return Recovery()
-    except OSError as exc:
-        return _unreadable(path, now, exc.strerror or str(exc))
     try:
-        data = json.loads(raw.decode("utf-8"))
+        data = read_json_file(path, "autosave", MAX_BYTES)
+    except InputError as err:
+        return _unreadable(path, now, _field_reason(err))
+    try:
         if not isinstance(data, dict) or data.get("format") not in READ_FORMATS:
             raise ValueError("it is not an autosave of this app")
         case = data.get("case")
@@ -152,9 +158,7 @@ def read_autosave(path: Path, now: datetime) -> Recovery:
         if case is None and not fields:
             raise ValueError("it holds no case")
         saved_at = str(data.get("saved_at", ""))
-    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
-        if isinstance(exc, RecursionError):
-            exc = ValueError("it is nested too deeply")
+    except ValueError as exc:
         try:
             aside = set_aside(path, now)
         except OSError:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import math
-import tomllib
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -22,8 +22,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from calculator.errors import InputError
 from calculator.inputs import validate
+from calculator.safe_io import parse_toml, read_bounded
 from ui.atomic import write_failure
-from ui.reading import MAX_BYTES, NotRegularFile, TooLarge, read_owned
 from ui.storage import set_aside, write_atomic
 
 #: The settings format this app writes. Bump it with an upgrade hook in UPGRADES.
@@ -133,28 +133,18 @@ def upgrade(data: dict[str, Any], hooks: dict[int, Upgrade] | None = None) -> di
 
 def load_settings(path: Path, now: datetime) -> LoadedSettings:
     """The settings in ``path``, or the defaults with a plain message; never raises."""
-    try:
-        raw = read_owned(path, MAX_BYTES)
-    except FileNotFoundError:
+    if not os.path.lexists(path):
         return LoadedSettings(Settings())
-    except (NotRegularFile, TooLarge) as exc:
-        return _bad_file(path, now, f"{exc.strerror}")
-    except OSError as exc:
-        return LoadedSettings(
-            Settings(),
-            [
-                f"The settings file {path} could not be opened ({exc.strerror or exc}). "
-                "The app started with default settings."
-            ],
-        )
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
+        raw = read_bounded(path, "settings")
+        data = parse_toml(raw, "settings")
         version = data.get("version", 1)
         if not isinstance(version, int) or isinstance(version, bool) or version < 1:
             raise ValueError("its version is not a whole number from 1 up")
-    except RecursionError:
-        return _bad_file(path, now, "it is nested too deeply to be a settings file")
-    except (UnicodeDecodeError, ValueError) as exc:
+    except InputError as err:
+        why = err.fields[0].message if err.fields else err.message
+        return _bad_file(path, now, f"it is damaged, unreadable or not a settings file ({why})")
+    except ValueError as exc:
         return _bad_file(path, now, f"it is damaged or not a settings file ({_short(exc)})")
 
     if version > SETTINGS_VERSION:

@@ -36,7 +36,6 @@ from calculator.rulebook import Ruleset
 from calculator.rulebook.profiles import Profile
 from ui.autosave import Recovery, read_autosave
 from ui.instance_lock import Ownership, claim, orphans
-from ui.reading import MAX_BYTES
 from ui.settings import Settings, load_settings
 from ui.storage import Locations, set_aside
 
@@ -58,7 +57,7 @@ class Startup:
 
 def _refuse_profile(path: Path, why: str, rs: Ruleset) -> tuple[None, list[str]]:
     return None, [
-        f"The institution profile file {path} ({PROFILE_FIELD}) was refused: {why}. The "
+        f"The institution profile file {path} was refused ({PROFILE_FIELD}: {why}). The "
         f"built-in default profile ({rs.default_profile}) is in force; the file was left "
         "where it is."
     ]
@@ -75,30 +74,22 @@ def load_institution_profile(
     if not settings.institution_profile_file:
         return None, []
     path = Path(settings.institution_profile_file)
-    try:
-        info = os.stat(path)
-    except FileNotFoundError:
+    if not os.path.lexists(path):
         return None, [
             f"The institution profile file {path} was not found; the built-in default "
             f"profile ({rs.default_profile}) is in force."
         ]
-    except (OSError, ValueError) as exc:
-        return _refuse_profile(path, f"it cannot be read ({_reason(exc)})", rs)
-    if not stat.S_ISREG(info.st_mode):
-        return _refuse_profile(path, "it is not a regular file", rs)
-    if info.st_size > MAX_BYTES:
-        return _refuse_profile(path, f"it is larger than {MAX_BYTES // 1024} KiB", rs)
     try:
+        # Read bounded by the core (regular file, size and nesting limits): a FIFO or a
+        # link to /dev/zero is refused without waiting or reading.
         return read_profile_file(rs, path), []
     except InputError as err:
         return None, [
-            f"The institution profile file {path.name} was refused ({err.message}) The "
-            f"built-in default profile ({rs.default_profile}) is in force; the file was left "
-            "where it is."
+            f"The institution profile file {path.name} was refused ({PROFILE_FIELD}: "
+            f"{err.message}). The built-in default profile ({rs.default_profile}) is in "
+            "force; the file was left where it is."
         ]
-    except RecursionError:
-        return _refuse_profile(path, "it is nested too deeply", rs)
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, RecursionError) as exc:
         return _refuse_profile(path, _reason(exc), rs)
 
 

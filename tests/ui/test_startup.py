@@ -220,7 +220,7 @@ def test_an_unreadable_autosave_is_set_aside_not_overwritten(loc: Locations) -> 
     os.mkfifo(loc.autosave_file)  # opened, it would block; it is never opened to read
     state = start_up(loc, ruleset(), NOW)
     assert not state.recovery.found
-    assert "could not be read" in "\n".join(state.messages)
+    assert "damaged or unreadable" in "\n".join(state.messages)
     kept = aside_files(loc.autosave_file.parent, "current-case.json")
     assert len(kept) == 1
     assert stat.S_ISFIFO(kept[0].lstat().st_mode)

@@ -20,10 +20,10 @@ from PySide6.QtCore import QDateTime
 import calculator
 from calculator.case import CASE_FORMAT, CaseDocument, dump_case, load_case
 from calculator.inputs import validate
+from calculator.safe_io import read_json_file
 from ui.atomic import write_atomic, write_failure
 from ui.controllers.ports import CaseTools
 from ui.models import PatientContext
-from ui.reading import read_owned
 from ui.units import c_to_f, fmt
 
 #: The case document's unit codes and the app's unit texts.
@@ -101,13 +101,11 @@ def save_case(app: CaseTools, path: Path) -> CaseDocument:
 
 def read_case(path: Path) -> CaseDocument:
     try:
-        data = json.loads(read_owned(path).decode("utf-8"))
-    except OSError as exc:
-        raise CaseError(f"{path} cannot be read: {exc.strerror or exc}") from None
-    except RecursionError:
-        raise CaseError(f"{path} is not a case document (nested too deeply).") from None
-    except ValueError as exc:
-        raise CaseError(f"{path} is not a case document (not valid JSON: {exc}).") from None
+        data = read_json_file(path, "case")  # regular file, 1 MiB, nesting bounded
+    except calculator.InputError as exc:
+        raise CaseError(
+            f"{path} is not a case document this app can open ({exc.message})."
+        ) from None
     try:
         return load_case(data)
     except calculator.InputError as exc:

@@ -1,0 +1,57 @@
+"""Dates near year 1 or 9999 typed in the app (issue 12): a message at the field, never a
+traceback (pytest-qt fails a test on any exception raised inside a Qt slot)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from PySide6.QtCore import QDateTime
+from pytestqt.qtbot import QtBot
+
+from tests.ui.helpers import type_text
+from ui.controllers.app import AppController
+
+FAR = [
+    datetime(9999, 12, 31, 23, 59),
+    datetime(9999, 12, 31, 0, 0),
+    datetime(1752, 9, 14, 0, 0),  # the earliest a QDateTimeEdit takes
+]
+
+
+def fill(c: AppController) -> None:
+    bar = c.window.patient_bar
+    type_text(bar.weight.edit, "70")
+    type_text(bar.age.edit, "45")
+    type_text(c.grading.view.crs_inputs.temperature.edit, "39.5")
+    c.taper.select_regimen("TAPER-MP1G")
+
+
+@pytest.mark.parametrize("when", FAR, ids=str)
+def test_a_taper_start_near_year_1_or_9999_gives_a_message_not_a_traceback(
+    app_controller: AppController, when: datetime
+) -> None:
+    c = app_controller
+    fill(c)
+    c.taper.view.start.setDateTime(QDateTime(when))
+    c.taper.recompute()
+    assert c.taper.view.input_error.text()
+    assert "start" in c.taper.view.input_error.text()
+    assert "fix the marked field" in c.taper.view.total.text()
+
+
+@pytest.mark.parametrize("text", ["0001-01-01 00:00", "9999-12-31 23:59", "1-1-1 0:00"])
+def test_an_assessment_time_near_year_1_or_9999_gives_a_message_not_a_traceback(
+    app_controller: AppController, qtbot: QtBot, text: str
+) -> None:
+    c = app_controller
+    fill(c)
+    c.dose.add_dose(datetime(2026, 11, 21, 8, 0))
+    bar = c.window.patient_bar
+    type_text(bar.assessed_at, text)
+    bar.assessed_at.editingFinished.emit()
+    qtbot.wait(50)
+    # Autosave and File > Save of such a case never raise either.
+    keeper = c.session.keeper
+    assert keeper is not None
+    assert keeper.snapshot() is not None
