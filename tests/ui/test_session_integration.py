@@ -16,6 +16,7 @@ from pytestqt.qtbot import QtBot
 from calculator.audit import verify_chain
 from calculator.rulebook import ruleset
 from tests.ui.helpers import type_text
+from ui import field_snapshot
 from ui.controllers.app import AppController
 from ui.settings import Settings, load_settings, save_settings
 from ui.storage import locate
@@ -406,3 +407,44 @@ def test_an_audit_write_failure_after_an_export_is_told_marked_not_logged_and_lo
     assert len(exports) == 1
     assert exports[0]["label"] == "Bed 12"
     assert verify_chain(log).ok
+
+
+@pytest.mark.parametrize("age", ["", "45"], ids=["age blank", "age given"])
+def test_autosave_keeps_every_typed_field_valid_or_not_and_recovery_shows_it_exactly(
+    make, crs_calc_home, qtbot: QtBot, age: str
+) -> None:
+    save_settings(crs_calc_home / "settings.toml", FAST)
+    first = make()
+    fill(first)
+    bar = first.window.patient_bar
+    type_text(bar.age.edit, age)
+    g = first.grading.view
+    type_text(g.crs_inputs.temperature.edit, "39.5.1")  # invalid: must not drop CRS
+    g.crs_inputs.hypotension.setChecked(True)
+    g.crs_inputs.oxygen.setCurrentIndex(g.crs_inputs.oxygen.count() - 1)
+    type_text(g.crs_inputs.flow.edit, "12,5x")  # invalid too
+    ic = g.icans_inputs
+    ic.seizure.setCurrentIndex(ic.seizure.count() - 1)
+    ic.motor.setChecked(True)
+    type_text(first.taper.view.first_days.edit, "3.5.")
+    on_screen = field_snapshot.capture(first.window)
+    keeper = first.session.keeper
+    assert keeper is not None
+    assert keeper.autosaver.save_now()
+    saved = json.loads(keeper.autosaver.path.read_text(encoding="utf-8"))
+    assert saved["fields"] == on_screen
+    if not age:
+        assert saved["case"] is None  # no complete case document, yet nothing was dropped
+    else:
+        assert saved["case"]["patient"]["age_years"] == 45
+    assert saved["extras"]["tocilizumab_doses"] == ["2026-11-21T08:00"]
+    crash(first)
+
+    second = make()
+    assert second.session.offer_recovery(lambda parent, q: True)
+    assert field_snapshot.capture(second.window) == on_screen
+    v = second.grading.view.crs_inputs
+    assert v.temperature.edit.text() == "39.5.1"
+    assert v.flow.edit.text() == "12,5x"
+    assert second.window.patient_bar.age.edit.text() == age
+    assert second.dose.dose_times == [datetime(2026, 11, 21, 8, 0)]

@@ -332,3 +332,33 @@ def _start_up_in_a_child(loc: Locations, profile: Path) -> str:
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
     return done.stdout
+
+
+def test_the_app_starts_with_every_hostile_file_at_once_no_traceback_no_exit_1(
+    tmp_path: Path,
+) -> None:
+    """The real app process (``python -m ui --exit-after-startup``) on a data folder holding
+    every hostile file of issue 12: it starts, exits 0, and prints no traceback."""
+    home = tmp_path / "home"
+    loc = Locations(config_dir=home, data_dir=home)
+    loc.ensure()
+    fifo = tmp_path / "pharmacy.toml"
+    os.mkfifo(fifo)
+    # Settings valid, so that the FIFO profile they name is tried (and refused).
+    save_settings(loc.settings_file, Settings(institution_profile_file=str(fifo)))
+    loc.autosave_file.write_bytes(b"[" * DEEP)
+    loc.audit_log.write_bytes(b"{" * DEEP + b"\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "ui", "--exit-after-startup"],
+        cwd=ROOT,
+        env={**os.environ, "CRS_CALC_HOME": str(home), "QT_QPA_PLATFORM": "offscreen"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    assert len(aside_files(home, "audit.jsonl")) == 1
+    assert len(aside_files(loc.autosave_file.parent, "current-case.json")) == 1
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)  # not the app's: left where it is
