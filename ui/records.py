@@ -546,7 +546,7 @@ def audit_head(log: Path | None) -> ChainHead | None:
         return None
     try:
         seq, sha256 = audit.head(log)
-    except audit.AuditLogError:
+    except (audit.AuditLogError, OSError):  # e.g. a folder where the log should be
         return None
     return ChainHead(count=seq, sha256=sha256)
 
