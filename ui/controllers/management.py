@@ -28,12 +28,17 @@ def when_text(moment: datetime, at: datetime) -> str:
     return f"{moment:%H:%M}" if moment.date() == at.date() else f"{moment:%a %d %b %H:%M}"
 
 
-_ISO_MINUTE = re.compile(r"\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}\b")
+_DATE_TIME = re.compile(r"\b(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})\b")
 
 
 def friendly_times(text: str, at: datetime) -> str:
-    """The core's ISO times (2026-11-21T20:00) as a nurse reads them (20:00)."""
-    return _ISO_MINUTE.sub(lambda m: when_text(datetime.fromisoformat(m.group(0)), at), text)
+    """The core's date-times (2026-11-21 20:00 or 2026-11-21T20:00) as a nurse reads them:
+    20:00 on the day of the assessment, else with the day."""
+
+    def said(m: re.Match[str]) -> str:
+        return when_text(datetime.fromisoformat(f"{m.group(1)}T{m.group(2)}"), at)
+
+    return _DATE_TIME.sub(said, text)
 
 
 class ManagementController(QObject):
