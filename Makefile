@@ -50,6 +50,8 @@ trace: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/grading.py
 	$(PY) bench/dosing.py
+	$(PY) bench/cli.py
+	$(PY) bench/robustness.py
 
 clean:
 	rm -rf $(VENV) $(PKG_VENV) $(SBOM_VENV) build dist .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -23,6 +23,13 @@ def _read_stdin() -> bytes:
     return read_stream(sys.stdin.buffer, "input", MIB)
 
 
+def _write_line(text: str) -> None:
+    # Each answer leaves as soon as it is made, so a script can write a request and read
+    # its answer before sending the next.
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
 def _quiet_stdout() -> None:
     # Python flushes stdout again at exit; pointing it at devnull keeps that flush from
     # raising (and printing) a second time.
@@ -38,7 +45,7 @@ def main() -> int:
     argv = sys.argv[1:]
     try:
         if argv[:1] == ["batch"]:
-            code = run_batch(argv[1:], bounded_lines(sys.stdin.buffer, MIB), sys.stdout.write)
+            code = run_batch(argv[1:], bounded_lines(sys.stdin.buffer, MIB), _write_line)
         else:
             code, text = run(argv, _read_stdin)
             sys.stdout.write(text)

@@ -1,0 +1,122 @@
+"""One command-line call against bare Python, and the batch of 10,000 (issue 14); prints,
+never asserts.
+
+    .venv/bin/python bench/cli.py [--runs 15] [--requests 10000]
+
+The single call (`python -m calculator grade-crs`) and `python -c pass` are run
+alternately, A B A B, and their medians compared (goal: at most 5x). The batch feeds
+10,000 mixed requests (grade-crs, grade-icans, dose, refusals, a malformed line) to one
+`python -m calculator batch` process (goal: under 3 s wall) and checks that every line
+was answered.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+RATIO_GOAL = 5.0
+BATCH_GOAL_S = 3.0
+CRS = {"temperature_c": 39.5, "vasopressors": ["norepinephrine"], "oxygen": "facemask"}
+
+MIX: list[dict[str, object]] = [
+    {"command": "grade-crs", "input": CRS},
+    {
+        "command": "grade-crs",
+        "input": {"temperature_c": 38.2, "oxygen": "nasal_cannula", "oxygen_flow_l_min": 4},
+    },
+    {"command": "grade-icans", "input": {"age_years": 54, "ice_score": 6}},
+    {"command": "grade-icans", "input": {"age_years": 8, "capd_score": 12}},
+    {"command": "dose", "input": {"drug": "tocilizumab", "weight_kg": 72.5, "age_years": 61}},
+    {"command": "dose", "input": {"drug": "dexamethasone", "weight_kg": 70, "age_years": 40}},
+    {"command": "grade-crs", "input": {"temperature_c": "hot"}},  # refused
+    {"command": "dose", "input": {"drug": "tocilizumab", "weight_kg": -3, "age_years": 40}},
+    {"command": "grade-icans", "input": {"age_years": 54, "ice_score": 6, "typo": 1}},
+]
+MALFORMED = b'{"command": "grade-crs", "input": {\n'
+
+
+def requests(n: int) -> bytes:
+    lines: list[bytes] = []
+    for i in range(n - 1):
+        lines.append(json.dumps({**MIX[i % len(MIX)], "id": i}).encode() + b"\n")
+    lines.append(MALFORMED)
+    return b"".join(lines)
+
+
+def timed(argv: list[str], data: bytes) -> tuple[float, float, int, bytes, float]:
+    """Wall seconds, peak resident MB, exit code, output and CPU seconds (user + system)
+    of one process. CPU time says more than wall time on a machine shared with others."""
+    with tempfile.TemporaryFile() as stdin, tempfile.TemporaryFile() as stdout:
+        stdin.write(data)
+        stdin.seek(0)
+        start = time.perf_counter()
+        proc = subprocess.Popen(argv, stdin=stdin, stdout=stdout, cwd=REPO)
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - start
+        stdout.seek(0)
+        cpu = usage.ru_utime + usage.ru_stime
+        code = os.waitstatus_to_exitcode(status)
+        return elapsed, usage.ru_maxrss / 1024, code, stdout.read(), cpu
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="one CLI call vs bare Python; batch of 10,000")
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--requests", type=int, default=10_000)
+    args = parser.parse_args()
+
+    crs = json.dumps(CRS).encode()
+    call = [sys.executable, "-m", "calculator", "grade-crs"]
+    bare = [sys.executable, "-c", "pass"]
+    timed(call, crs)  # warm the file cache once, for both
+    calls: list[tuple[float, float]] = []
+    bares: list[tuple[float, float]] = []
+    for _ in range(args.runs):
+        seconds, _, code, out, cpu = timed(call, crs)
+        if code != 0:
+            raise SystemExit(f"grade-crs failed ({code}): {out[:300]!r}")
+        calls.append((seconds * 1000, cpu * 1000))
+        bare_s, _, _, _, bare_cpu = timed(bare, b"")
+        bares.append((bare_s * 1000, bare_cpu * 1000))
+    call_ms, bare_ms = (statistics.median(c[0] for c in x) for x in (calls, bares))
+    call_cpu, bare_cpu = (statistics.median(c[1] for c in x) for x in (calls, bares))
+    ratio = call_ms / bare_ms
+    print(f"One call, medians of {args.runs} alternating runs (wall, CPU):")
+    print(f"  python -m calculator grade-crs  {call_ms:7.1f} ms  {call_cpu:7.1f} ms CPU")
+    print(f"  python -c pass                  {bare_ms:7.1f} ms  {bare_cpu:7.1f} ms CPU")
+    verdict = "ok" if ratio <= RATIO_GOAL else "over the goal"
+    print(
+        f"  ratio {ratio:.1f}x wall, {call_cpu / bare_cpu:.1f}x CPU "
+        f"(goal: at most {RATIO_GOAL:g}x): {verdict}"
+    )
+
+    data = requests(args.requests)
+    seconds, mb, code, out, cpu = timed([sys.executable, "-m", "calculator", "batch"], data)
+    answers = [json.loads(line) for line in out.splitlines()]
+    exits = {
+        e: sum(1 for a in answers if a["exit"] == e) for e in sorted({a["exit"] for a in answers})
+    }
+    in_order = [a["id"] for a in answers[:-1]] == list(range(args.requests - 1))
+    verdict = "ok" if seconds < BATCH_GOAL_S else "over the goal"
+    print(f"Batch of {args.requests:,} mixed requests in one process:")
+    print(
+        f"  {seconds:.2f} s wall, {cpu:.2f} s CPU, {mb:.0f} MB peak, exit {code}; "
+        f"{len(answers):,} answers "
+        f"(exit counts {exits}), in order: {in_order}"
+    )
+    print(f"  goal: under {BATCH_GOAL_S:g} s: {verdict}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
