@@ -240,8 +240,11 @@ def test_grade_5_suggests_no_treatment_and_says_so(app_controller) -> None:
     assert panel.items == []
     assert panel.no_treatment.isVisible()
     assert "MGT-G5" in panel.no_treatment.text()
+    assert not panel.improving.isVisible()  # no answer to ask for
+    assert panel.no_treatment.text() not in panel.warnings.items()  # said once
     c.management.set_grades(Grades(crs=3, icans=0))
     assert not panel.no_treatment.isVisible()
+    assert panel.improving.isVisible()
     assert panel.items
 
 

@@ -138,9 +138,14 @@ class ManagementController(QObject):
         if self.result is None or previous_actions != result.actions:
             self._show_actions(result)
         v.improving.set_effects(self._effects(result))
-        v.set_no_treatment(self._no_treatment(result))
+        no_treatment = self._no_treatment(result)
+        v.set_no_treatment(no_treatment)
+        # MGT-G5: nothing is suggested, so there is no answer to ask for; the reason is
+        # said once, in the panel's own box.
+        v.improving.setVisible(not no_treatment)
         at = self.state.at()
-        v.warnings.set_items([friendly_times(w, at) for w in result.warnings], "⚠ Warnings")
+        warnings = [friendly_times(w, at) for w in result.warnings if w != no_treatment]
+        v.warnings.set_items(warnings, "⚠ Warnings")
         v.rules.set_rules(result.rules)
         self.recommended.emit(result)
         self.last_recompute_ms = (time.perf_counter() - start) * 1000
@@ -163,6 +168,7 @@ class ManagementController(QObject):
         return said[0] if said else ""
 
     def _clear(self) -> None:
+        self.view.improving.setVisible(True)
         self.view.improving.set_effects([])
         self.view.set_no_treatment("")
         self.view.clear_items()
