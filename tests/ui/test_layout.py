@@ -110,3 +110,16 @@ def test_capd_item_labels_get_the_height_of_their_wrapped_text(window_at, qtbot)
         return [lab.text() for lab in labels if lab.height() < lab.heightForWidth(lab.width())]
 
     qtbot.waitUntil(lambda: clipped() == [], timeout=2000)
+
+
+def test_sources_gives_the_rule_text_the_room(window_at, qtbot) -> None:
+    dialog = window_at.show_sources()
+    qtbot.waitExposed(dialog)
+    QApplication.processEvents()
+    table = dialog.table
+    rule_width = table.columnWidth(2)
+    assert rule_width >= table.viewport().width() * 0.4  # not ~100 px
+    assert not table.horizontalScrollBar().isVisible()
+    visible = sum(table.columnWidth(c) for c in range(table.columnCount()))
+    assert visible <= table.viewport().width() + 1  # the Sources column is on screen
+    dialog.close()

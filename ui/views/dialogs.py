@@ -36,6 +36,7 @@ class SourcesDialog(QDialog):
         self.table.setHorizontalHeaderLabels(list(SOURCE_COLUMNS))
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setWordWrap(True)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideNone)  # wrap, never cut with "…"
         self.table.verticalHeader().hide()
         for r, row in enumerate(rows):
             for c, value in enumerate(row):
@@ -73,8 +74,16 @@ class SourcesDialog(QDialog):
         super().resizeEvent(event)
         width = self.table.viewport().width()
         header = self.table.horizontalHeader()
+        metrics = self.table.fontMetrics()
         for column in (1, 3, 4):
-            header.resizeSection(column, max(110, width // 7))
+            # Wide enough for the column's longest word: wrapped, never cut mid-word.
+            words = (
+                w
+                for r in range(self.table.rowCount())
+                for w in self.table.item(r, column).text().split()
+            )
+            longest = max((metrics.horizontalAdvance(w) for w in words), default=0) + 16
+            header.resizeSection(column, max(110, width // 7, min(longest, width // 4)))
         # Once the stretched rule column has its final width.
         QTimer.singleShot(0, self.table.resizeRowsToContents)
 
