@@ -11,6 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pydantic import BaseModel
 
 from calculator.cli import EXIT_INTERNAL, EXIT_REFUSED
 from calculator.errors import InputError
@@ -257,3 +260,64 @@ def test_deeply_nested_profile_file_is_refused(tmp_path: Path) -> None:
     code, data = cli(["grade-crs", "--profile-file", str(path)], "{}")
     assert code == EXIT_REFUSED
     assert "nested more than 64 levels deep" in fields_of(data)["profile_file"]
+
+
+# --- Whatever the input, an answer: exit 0 or 2, never 70 ------------------------------------
+
+_JSON = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(10**30), max_value=10**30)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=20)
+    | st.sampled_from(["0001-01-01T00:00", "9999-12-31T23:59", "2026-11-21T08:00", "NaN"]),
+    lambda children: (
+        st.lists(children, max_size=5) | st.dictionaries(st.text(max_size=8), children, max_size=5)
+    ),
+    max_leaves=30,
+)
+
+
+def _models() -> dict[str, type[BaseModel]]:
+    from calculator import (
+        CaseDocument,
+        CrsInput,
+        DoseInput,
+        IcansInput,
+        RecommendInput,
+        ScheduleInput,
+        SteroidConversionInput,
+        TaperInput,
+    )
+    from calculator.verification import VerifyInput
+
+    return {
+        "grade-crs": CrsInput,
+        "grade-icans": IcansInput,
+        "dose": DoseInput,
+        "tocilizumab-schedule": ScheduleInput,
+        "taper": TaperInput,
+        "recommend": RecommendInput,
+        "note": CaseDocument,
+        "convert-steroid": SteroidConversionInput,
+        "verify-dose": VerifyInput,
+    }
+
+
+@st.composite
+def _requests(draw: st.DrawFn) -> tuple[str, dict[str, Any]]:
+    """A command and an input of its own keys (some of them) with any JSON values."""
+    command, model = draw(st.sampled_from(sorted(_models().items())))
+    keys = sorted(model.model_fields)
+    payload = draw(st.dictionaries(st.sampled_from(keys), _JSON, max_size=len(keys)))
+    return command, payload
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(request=_requests())
+def test_no_input_gives_an_internal_error(request: tuple[str, dict[str, Any]]) -> None:
+    command, payload = request
+    code, data = cli_json([command], payload)
+    assert code in (0, EXIT_REFUSED), data
+    if code == EXIT_REFUSED:
+        assert data["error"]["message"]
