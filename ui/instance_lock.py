@@ -36,14 +36,14 @@ def _lock(path: Path) -> QLockFile | None:
 
 
 def holder(path: Path) -> str:
-    """Who holds the lock at ``path``, in words ("process 123 on host ward-pc")."""
+    """Who holds the lock at ``path``, in words ("process 123 on ward-pc, crs-calc")."""
     info = QLockFile(str(path)).getLockInfo()
     if not info:
         return "another app"
     pid, host, app = info
     here = socket.gethostname()
     where = "" if not host or host == here else f" on {host}"
-    return f"process {pid}{where} ({app})" if app else f"process {pid}{where}"
+    return f"process {pid}{where}, {app}" if app else f"process {pid}{where}"
 
 
 def _session(folder_autosave: Path, now: datetime) -> tuple[Path, QLockFile]:
