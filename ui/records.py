@@ -620,7 +620,8 @@ def export_case_pdf(
 
 
 def export_pdf_cli(case_path: Path, out_path: Path) -> int:
-    """``python -m ui --export-pdf CASE.json OUT.pdf``: no window; 0 written, 2 refused.
+    """``python -m ui --export-pdf CASE.json OUT.pdf``: no window; 0 written, 2 refused,
+    1 written but not logged (the audit log could not take the entry).
 
     Uses the settings (paper size, default profile) and appends to the audit log, as the
     app does; says what it did on stdout and any problem in plain words on stderr.
@@ -656,6 +657,10 @@ def export_pdf_cli(case_path: Path, out_path: Path) -> int:
     except OSError as exc:
         sys.stderr.write(f"The PDF could not be written to {out_path}: {exc.strerror or exc}\n")
         return 2
+    except audit.AuditLogError as exc:
+        # The PDF is written; the log is not: said in words, exit 1, never a traceback.
+        sys.stderr.write(f"{out_path} was written but is NOT LOGGED in the audit log: {exc}\n")
+        return 1
     sys.stdout.write(
         f"{out_path}: handoff record, profile {handoff.note.profile}, ruleset "
         f"{handoff.note.ruleset.version}\n"

@@ -172,10 +172,20 @@ def record_event(
         "details": details or {},
     }
     try:
-        return append(log, **kwargs)
-    except AuditLogError:
-        check_audit_log(log, now)
-        return append(log, **kwargs)
+        try:
+            return append(log, **kwargs)
+        except AuditLogError:
+            # A damaged end is set aside and a new log started; a failed append wrote
+            # nothing (calculator.audit), so this second try never logs the record twice.
+            check_audit_log(log, now)
+            return append(log, **kwargs)
+    except (OSError, ValueError, RecursionError) as exc:
+        # One typed error for the callers, whatever stopped the log (a folder where the
+        # log should be, a log that cannot be read).
+        raise AuditLogError(
+            f"The audit log {log} could not be written ({_reason(exc)}); the record was "
+            "not logged."
+        ) from None
 
 
 def claim_and_recover(
