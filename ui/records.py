@@ -33,7 +33,7 @@ from PySide6.QtGui import (
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QWidget
 
-from calculator import __version__, audit
+from calculator import __version__, audit, safe_io
 from calculator.audit import AuditEntry, ChainHead, Event, format_anchor
 from calculator.case import load_case
 from calculator.errors import InputError
@@ -606,11 +606,8 @@ def export_case_pdf(
 ) -> Handoff:
     """``--export-pdf CASE.json OUT.pdf``: read, note, render, write, log. InputError on a
     case that cannot be read or is refused (the message names the field)."""
-    try:
-        text = case_path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = getattr(exc, "strerror", None) or str(exc)
-        raise InputError.for_field("case", f"cannot read {case_path}: {reason}") from None
+    # Bounded (calculator.safe_io): a regular file of at most 1 MiB, or InputError("case").
+    text = safe_io.read_text(case_path, "case")
     rs = ruleset()
     handoff = handoff_from_case(parse_json_object(text), now, rs, profile, audit_log)
     data = write_pdf(handoff.record, out_path, page_size)

@@ -39,3 +39,20 @@ def test_export_pdf_with_an_unwritable_audit_log_says_not_logged_without_a_trace
     assert done.returncode == 1, done.stderr
     assert "NOT LOGGED in the audit log" in done.stderr
     assert out.read_bytes().startswith(b"%PDF")
+
+
+def test_export_pdf_of_a_fifo_case_is_refused_not_waited_on(tmp_path: Path) -> None:
+    fifo = tmp_path / "case.json"
+    os.mkfifo(fifo)
+    done = subprocess.run(
+        [sys.executable, "-m", "ui", "--export-pdf", str(fifo), str(tmp_path / "out.pdf")],
+        cwd=ROOT,
+        env={**os.environ, "CRS_CALC_HOME": str(tmp_path / "home"), "QT_QPA_PLATFORM": "offscreen"},
+        capture_output=True,
+        text=True,
+        timeout=120,  # a regression would block on the FIFO: it fails here instead
+        check=False,
+    )
+    assert done.returncode == 2, done.stderr
+    assert "not a regular file" in done.stderr
+    assert "Traceback" not in done.stderr
