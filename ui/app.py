@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, QTimer
@@ -101,6 +101,30 @@ class _QuitOnFirstPaint(QObject):
         return False
 
 
+class _AfterFirstPaint(QObject):
+    def __init__(self, watched: QObject, callback: Callable[[], object]) -> None:
+        super().__init__(watched)
+        self._callback = callback
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self._callback)
+        return False
+
+
+def after_first_paint(window: QObject, callback: Callable[[], object]) -> None:
+    """Run ``callback`` at the event loop's first idle moment after ``window``'s first paint:
+    what the first screen does not need is built then, not before it (issue 14)."""
+    window.installEventFilter(_AfterFirstPaint(window, callback))
+
+
+def _install_teaching(controller: object) -> None:
+    from ui.teaching import install_menu
+
+    install_menu(controller)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
 
@@ -145,10 +169,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Settings, autosave and audit log (start-up checks included); the headless modes
     # above never touch them.
     controller = AppController(locations=locate())
-    from ui.teaching import install_menu
-
-    install_menu(controller)
     window = controller.window
+    # The Teaching menu (its scenarios and the core's teaching models) is not needed for the
+    # first paint: it is added at the event loop's first idle moment after it (issue 14).
+    after_first_paint(window, lambda: _install_teaching(controller))
     if args.exit_after_startup:
         quitter = _QuitOnFirstPaint(window)
         window.installEventFilter(quitter)

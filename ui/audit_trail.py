@@ -15,9 +15,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from calculator.audit import AuditLogError, Event
-from ui.records import Record, log_record
+
+if TYPE_CHECKING:
+    # ui.records (PDF, print support) is imported when a record is logged: not at start-up.
+    from ui.records import Record
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,8 @@ class AuditTrail:
         if log is None:
             self.pending.clear()
             return None
+        from ui.records import log_record
+
         while self.pending:
             item = self.pending[0]
             try:

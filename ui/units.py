@@ -10,6 +10,8 @@ from typing import Literal
 
 WeightUnit = Literal["kg", "lb"]
 TemperatureUnit = Literal["°C", "°F"]
+# The settings' temperature unit ("C"/"F") as the unit menus show it.
+TEMPERATURE_TEXT = {"C": "°C", "F": "°F"}
 
 KG_PER_LB = 0.45359237
 

@@ -3,19 +3,20 @@ PDF…, the taper planner's Print checklist… / Save checklist PDF…, and Tool
 double check…. Every record printed or exported is appended to the audit log.
 
 The records themselves are built in ui/records.py; this module only gathers the current
-case, asks where to write, and reports in plain words.
+case, asks where to write, and reports in plain words. The records (PDF, print support) and
+the double check are imported on first use: they stay off the start-up path (issue 14).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 import calculator
-from calculator.audit import Event
 from calculator.case import dump_case
 from calculator.inputs import validate
 from calculator.taper import TaperInput, plan_taper
@@ -23,19 +24,13 @@ from ui.atomic import write_failure
 from ui.audit_trail import AuditTrail
 from ui.controllers.case import CaseError, build_case
 from ui.controllers.ports import AppPort
-from ui.controllers.verification_controller import VerificationContext, VerificationController
-from ui.records import (
-    Record,
-    RecordMeta,
-    audit_head,
-    handoff_from_case,
-    make_printer,
-    print_with_dialog,
-    taper_checklist,
-    write_pdf,
-)
 from ui.settings import Settings
-from ui.views.verification_view import VerificationView
+
+if TYPE_CHECKING:
+    from calculator.audit import Event
+    from ui.controllers.verification_controller import VerificationController
+    from ui.records import Record
+    from ui.views.verification_view import VerificationView
 
 STATUS_MS = 8000
 
@@ -79,6 +74,8 @@ class RecordsController(QObject):
             return None
         # The active profile decides (it may be an institution profile, not a built-in one).
         data.pop("profile", None)
+        from ui.records import handoff_from_case
+
         try:
             handoff = handoff_from_case(
                 data, self.app.clock(), self.app.rs, self.app.profile, self._audit_log()
@@ -99,6 +96,8 @@ class RecordsController(QObject):
                 f"The taper plan has a problem; fix the marked field first.\n\n{err.message}",
             )
             return None
+        from ui.records import RecordMeta, audit_head, taper_checklist
+
         meta = RecordMeta(
             "taper-checklist",
             "Steroid taper checklist",
@@ -130,6 +129,8 @@ class RecordsController(QObject):
             if not chosen:
                 return None
             path = Path(chosen)
+        from ui.records import write_pdf
+
         try:
             data = write_pdf(record, path, self._settings().printer.page_size)
         except OSError as exc:
@@ -146,6 +147,8 @@ class RecordsController(QObject):
         if record is None:
             return False
         p = self._settings().printer
+        from ui.records import make_printer, print_with_dialog
+
         printer = make_printer(p.page_size, p.printer_name, p.copies)
         if not print_with_dialog(record, printer, self.app.window):
             return False
@@ -173,6 +176,12 @@ class RecordsController(QObject):
     def open_double_check(self) -> VerificationView:
         """Tools > Pharmacy double check…: the order prefilled from the dose panel."""
         app = self.app
+        from ui.controllers.verification_controller import (
+            VerificationContext,
+            VerificationController,
+        )
+        from ui.views.verification_view import VerificationView
+
         view = VerificationView(app.window)
         ctx = VerificationContext(
             rs=app.rs,

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
@@ -34,7 +34,10 @@ from ui.controllers.ports import AppPort
 from ui.settings import Settings, save_settings
 from ui.startup import load_institution_profile, start_up
 from ui.storage import Locations
-from ui.views.settings_dialog import TEMPERATURE_TEXT, SettingsDialog
+from ui.units import TEMPERATURE_TEXT
+
+if TYPE_CHECKING:
+    from ui.views.settings_dialog import SettingsDialog
 
 #: (parent, question) -> restore? The default asks with a QMessageBox.
 RestorePrompt = Callable[[QWidget, str], bool]
@@ -144,7 +147,10 @@ class Session(QObject):
             temperature.setCurrentText(wanted)
 
     def open_settings(self) -> SettingsDialog:
-        """Edit > Settings…: a dialog; Save validates, writes and applies."""
+        """Edit > Settings…: a dialog; Save validates, writes and applies. Imported on
+        first use: the dialog is not on the start-up path (issue 14)."""
+        from ui.views.settings_dialog import SettingsDialog
+
         rs = self.app.rs
         profiles = [("", f"The ruleset's default ({rs.default_profile})")]
         profiles += [(pid, p.name) for pid, p in rs.profiles.items()]

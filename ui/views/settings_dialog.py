@@ -21,10 +21,8 @@ from PySide6.QtWidgets import (
 )
 
 from ui.settings import PrinterDefaults, Settings, Units
-from ui.units import parse_number
+from ui.units import TEMPERATURE_TEXT, parse_number
 from ui.widgets import FieldErrorLabel, named, wrapped_label
-
-TEMPERATURE_TEXT = {"C": "°C", "F": "°F"}
 
 
 def _choices(model: type[Any], name: str) -> tuple[str, ...]:
