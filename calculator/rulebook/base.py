@@ -17,7 +17,10 @@ VERIFY_WARNING = "verify against local protocol"
 class FrozenModel(BaseModel):
     """Immutable, typo-proof model: unknown keys, NaN and infinity are refused, never ignored."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+    # defer_build: a model's validator is built on its first use, not at import, so a command
+    # or the app's first paint pays only for the models it uses (issue 14). The rules are
+    # checked exactly as before; only the moment the checker is built moves.
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False, defer_build=True)
 
 
 class Source(FrozenModel):
