@@ -47,11 +47,13 @@ test: $(STAMP)
 trace: $(STAMP)
 	$(PY) tools/trace.py
 
+# Every bench script there is, in this order; figures printed, never asserted.
+BENCHES := grading dosing startup recompute cli robustness
 bench: $(STAMP)
-	$(PY) bench/grading.py
-	$(PY) bench/dosing.py
-	$(PY) bench/cli.py
-	$(PY) bench/robustness.py
+	@for b in $(BENCHES); do \
+	  if [ -f bench/$$b.py ]; then echo "== bench/$$b.py"; \
+	    QT_QPA_PLATFORM=$${QT_QPA_PLATFORM:-offscreen} $(PY) bench/$$b.py || exit 1; fi; \
+	done
 
 clean:
 	rm -rf $(VENV) $(PKG_VENV) $(SBOM_VENV) build dist .mypy_cache .ruff_cache .pytest_cache .hypothesis
