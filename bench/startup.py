@@ -1,20 +1,25 @@
 """Start-up of the desktop app against a Qt hello-world, same python, same platform.
 
     .venv/bin/python bench/startup.py [runs]          (make bench; offscreen unless set)
+    .venv/bin/python bench/startup.py 9 --compare ../before    (before/after, same conditions)
 
-1. Wall clock from spawn to exit of ``python -m ui --exit-after-startup`` (the app quits at
-   its main window's first paint) and of a hello-world (QMainWindow + QLabel, quit at its
-   first paint), alternating A B A B after one warm-up of each; medians and the ratio.
+1. Alternating A B A B after one warm-up of each: ``ui.app.main(["--exit-after-startup"])``
+   (what ``python -m ui --exit-after-startup`` runs; a fresh CRS_CALC_HOME) and a Qt
+   hello-world (QMainWindow + QLabel). Each child reports, at its main window's first paint,
+   the wall time since it was spawned and its CPU time; the parent adds spawn to exit (the
+   app's includes the work deferred to after the first paint, e.g. the Teaching menu).
+   Medians, and the first-paint ratio.
 2. What the first paint costs, counted (robust on a loaded machine, unlike wall time): the
    modules imported by then, the heavy ones among them (records/PDF, print support, the
-   double check, teaching sessions, the settings dialog), and the pydantic models whose
-   validators were built by then (``defer_build`` models count only once used).
+   double check, teaching sessions, the settings dialog, the dose and taper tools), and the
+   pydantic models whose validators were built by then (``defer_build``: on first use).
 
 Printed, never asserted (issue 14).
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import statistics
@@ -22,9 +27,25 @@ import subprocess
 import sys
 import tempfile
 import time
+from pathlib import Path
+from typing import Any
 
-HELLO = """\
-import sys
+REPO = Path(__file__).resolve().parent.parent
+
+# Both children say, at their first paint, the wall time since the parent spawned them and
+# their own CPU time (JSON on stderr's last line).
+PAINT = """\
+import json, os, sys, time
+
+
+def paint():
+    spawned = float(os.environ["CRS_BENCH_SPAWNED"])
+    return {"paint_ms": (time.time() - spawned) * 1000, "cpu_ms": time.process_time() * 1000}
+"""
+
+HELLO = (
+    PAINT
+    + """
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
 
@@ -33,6 +54,7 @@ class QuitOnFirstPaint(QObject):
     def eventFilter(self, watched, event):
         if event.type() == QEvent.Type.Paint:
             watched.removeEventFilter(self)
+            print(json.dumps(paint()), file=sys.stderr)
             QTimer.singleShot(0, QApplication.quit)
         return False
 
@@ -46,11 +68,13 @@ window.resize(1366, 768)
 window.show()
 sys.exit(app.exec())
 """
+)
 
-# Runs the real entry point, and at the first paint of the main window writes what had been
-# imported and built by then (JSON on stderr's last line), then lets the app quit as usual.
-PROBE = """\
-import json, sys, time
+# Runs the real entry point (ui.app.main, as `python -m ui --exit-after-startup`), and at the
+# first paint of the main window also says what had been imported and built by then.
+PROBE = (
+    PAINT
+    + """
 from PySide6.QtCore import QEvent
 import ui.app
 
@@ -76,8 +100,10 @@ def _models():
 
 def eventFilter(self, watched, event):
     if event.type() == QEvent.Type.Paint:
+        at_paint = paint()
         models = _models()
         print(json.dumps({
+            **at_paint,
             "modules": len(sys.modules),
             "ours": sorted(m for m in sys.modules if m.split(".")[0] in ("ui", "calculator")),
             "heavy": sorted(m for m in HEAVY if m in sys.modules),
@@ -90,6 +116,7 @@ def eventFilter(self, watched, event):
 ui.app._QuitOnFirstPaint.eventFilter = eventFilter
 sys.exit(ui.app.main(["--exit-after-startup"]))
 """
+)
 
 HEAVY = (
     "ui.records",
@@ -115,49 +142,78 @@ def _env(home: str) -> dict[str, str]:
     }
 
 
-def _timed(command: list[str], env: dict[str, str]) -> float:
-    start = time.perf_counter()
-    subprocess.run(command, env=env, check=True, capture_output=True)
-    return (time.perf_counter() - start) * 1000
-
-
-def probe(env: dict[str, str]) -> dict[str, object]:
-    """What was imported and built at the first paint (one run of the real entry point)."""
+def _run(command: list[str], env: dict[str, str], cwd: Path) -> dict[str, Any]:
+    """One child: wall time from spawn to its first paint and to its exit, its CPU time at
+    the first paint, and what the probe adds (modules, models). ``cwd``: the checkout whose
+    ``ui`` and ``calculator`` the child imports."""
+    start = time.time()
     done = subprocess.run(
-        [sys.executable, "-c", PROBE % (HEAVY,)], env=env, check=True, capture_output=True,
+        command,
+        env={**env, "CRS_BENCH_SPAWNED": repr(start)},
+        cwd=cwd,
+        check=True,
+        capture_output=True,
         text=True,
     )
-    result: dict[str, object] = json.loads(done.stderr.strip().splitlines()[-1])
+    result: dict[str, Any] = json.loads(done.stderr.strip().splitlines()[-1])
+    result["exit_ms"] = (time.time() - start) * 1000
     return result
 
 
+def _median(rows: list[dict[str, Any]], key: str) -> float:
+    return statistics.median(float(r[key]) for r in rows)
+
+
 def main() -> None:
-    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 7
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("runs", nargs="?", type=int, default=7)
+    parser.add_argument(
+        "--compare",
+        type=Path,
+        metavar="CHECKOUT",
+        help="also run another checkout's app (e.g. a worktree of an older commit), "
+        "alternating with this one's: a before/after table in the same conditions",
+    )
+    args = parser.parse_args()
+    subjects = [("this checkout", REPO)]
+    if args.compare is not None:
+        subjects.insert(0, (f"{args.compare}", args.compare.resolve()))
     with tempfile.TemporaryDirectory(prefix="crs-bench-") as home:
         env = _env(home)
         hello = [sys.executable, "-c", HELLO]
-        app = [sys.executable, "-m", "ui", "--exit-after-startup"]
-        _timed(hello, env)  # warm the file cache for both
-        _timed(app, env)
-        a: list[float] = []
-        b: list[float] = []
-        for _ in range(runs):
-            b.append(_timed(hello, env))
-            a.append(_timed(app, env))
-        seen = probe(env)
-    app_ms, hello_ms = statistics.median(a), statistics.median(b)
-    print(f"start-up to first paint ({env['QT_QPA_PLATFORM']}, {runs} alternating runs, medians)")
-    print(f"  python -m ui --exit-after-startup   {app_ms:6.0f} ms  (min {min(a):.0f})")
-    print(f"  Qt hello-world (QMainWindow+QLabel) {hello_ms:6.0f} ms  (min {min(b):.0f})")
-    print(f"  ratio {app_ms / hello_ms:.2f}x  (goal of issue 14: at most 1.5x, aiming for 1.3x)")
-    ours = seen["ours"]
-    assert isinstance(ours, list)
+        app = [sys.executable, "-c", PROBE % (HEAVY,)]
+        rows: dict[str, list[dict[str, Any]]] = {name: [] for name, _ in subjects}
+        rows["Qt hello-world (QMainWindow+QLabel)"] = []
+        for i in range(args.runs + 1):  # the first round warms the file cache
+            for name, checkout in subjects:
+                seen = _run(app, env, checkout)
+                if i:
+                    rows[name].append(seen)
+            seen = _run(hello, env, REPO)
+            if i:
+                rows["Qt hello-world (QMainWindow+QLabel)"].append(seen)
+
+    hello_paint = _median(rows["Qt hello-world (QMainWindow+QLabel)"], "paint_ms")
     print(
-        f"  at first paint: {seen['modules']} modules imported ({len(ours)} of ui/calculator), "
-        f"{seen['built']} of {seen['models']} pydantic models built"
+        f"start-up, ui.app.main(['--exit-after-startup']) ({env['QT_QPA_PLATFORM']}, "
+        f"{args.runs} alternating runs after a warm-up, medians)"
     )
-    heavy = seen["heavy"]
-    print(f"  heavy modules imported before first paint: {', '.join(heavy) or 'none'}")  # type: ignore[arg-type]
+    print(f"  {'':36s} {'spawn->paint':>12s} {'CPU at paint':>12s} {'spawn->exit':>12s} ratio")
+    for name, got in rows.items():
+        paint = _median(got, "paint_ms")
+        print(
+            f"  {name[-36:]:36s} {paint:9.0f} ms {_median(got, 'cpu_ms'):9.0f} ms "
+            f"{_median(got, 'exit_ms'):9.0f} ms {paint / hello_paint:5.2f}x"
+        )
+    print("  (ratio: first paint against the hello-world's; issue 14 goal at most 1.5x)")
+    for name, _ in subjects:
+        seen = rows[name][-1]
+        print(
+            f"  {name[-36:]}: at first paint {seen['modules']} modules imported "
+            f"({len(seen['ours'])} of ui/calculator), {seen['built']} of {seen['models']} "
+            "pydantic models' validators built"
+        )
+        print(f"    heavy modules before first paint: {', '.join(seen['heavy']) or 'none'}")
 
 
 if __name__ == "__main__":
