@@ -183,8 +183,7 @@ def record_event(
         # One typed error for the callers, whatever stopped the log (a folder where the
         # log should be, a log that cannot be read).
         raise AuditLogError(
-            f"The audit log {log} could not be written ({_reason(exc)}); the record was "
-            "not logged."
+            f"The audit log {log} could not be written ({_reason(exc)}); the record was not logged."
         ) from None
 
 

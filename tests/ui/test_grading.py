@@ -205,6 +205,10 @@ def test_a_blank_form_says_not_assessed_and_claims_nothing(app_controller) -> No
     assert c.grading.grades().crs is None
     assert c.grading.grades().icans is None
     assert _icans(c).general_error.error_text() == ""
+    # Nothing is marked, so nothing anywhere asks to fix a marked field.
+    summary = c.window.tool_pages["grading"].management.summary.text()  # type: ignore[attr-defined]
+    assert "fix" not in summary
+    assert "graded" in summary
     # The record says only what was entered: no CRS or ICANS section at all.
     assert c.grading.crs_for_case() is None
     assert c.grading.icans_for_case() is None

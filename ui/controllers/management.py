@@ -108,7 +108,9 @@ class ManagementController(QObject):
         start = time.perf_counter()
         v = self.view
         if self.grades.crs is None or self.grades.icans is None:
-            v.summary.setText("Grade CRS and ICANS (fix any marked field) to see suggestions.")
+            v.summary.setText(
+                "Suggestions follow once CRS and ICANS are both graded (see the grades)."
+            )
             self._clear()
             return
         payload = self.payload()
