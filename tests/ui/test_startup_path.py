@@ -1,0 +1,82 @@
+"""What the app builds before its first paint and what waits for first use (issue 14).
+Counts modules, never times: speed lives in bench/startup.py."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from PySide6.QtWidgets import QMainWindow
+
+from ui.app import after_first_paint
+
+REPO = Path(__file__).resolve().parents[2]
+
+# Imported only when a record is printed or exported, the double check or the settings
+# dialog opens, or a teaching session starts: never to show the first screen.
+OFF_THE_START_PATH = (
+    "ui.records",
+    "PySide6.QtPrintSupport",
+    "ui.controllers.verification_controller",
+    "ui.views.verification_view",
+    "calculator.verification",
+    "ui.views.settings_dialog",
+    "ui.teaching.session",
+    "calculator.teaching",
+)
+
+BUILD_THE_APP = """
+import json, sys
+from ui.app import application
+from ui.controllers.app import AppController
+from ui.storage import locate
+application()
+app = AppController(locations=locate())
+app.window.show()
+before = sorted(m for m in %r if m in sys.modules)
+app.records.open_double_check().close()
+app.session.open_settings().close()
+print(json.dumps({
+    "before": before,
+    "after": sorted(m for m in %r if m in sys.modules),
+}))
+"""
+
+
+def test_heavy_modules_wait_for_first_use(crs_calc_home: Path) -> None:
+    code = BUILD_THE_APP % (OFF_THE_START_PATH, OFF_THE_START_PATH)
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=REPO,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert seen["before"] == []
+    # First use imports what it needs: the double check and the settings dialog open.
+    assert {
+        "ui.controllers.verification_controller",
+        "ui.views.verification_view",
+        "ui.records",
+        "ui.views.settings_dialog",
+    } <= set(seen["after"])
+
+
+def test_after_first_paint_waits_for_the_paint(qtbot) -> None:  # type: ignore[no-untyped-def]
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    ran: list[str] = []
+    after_first_paint(window, lambda: ran.append("built"))
+    qtbot.wait(10)
+    assert ran == []  # never shown, never painted: nothing deferred has run
+    window.show()
+    qtbot.waitUntil(lambda: ran == ["built"], timeout=5000)
+    window.update()
+    qtbot.wait(20)
+    assert ran == ["built"]  # once only
