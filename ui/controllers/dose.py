@@ -335,6 +335,7 @@ class DoseController(QObject):
             )
             return False
         if at > self.state.at():
+            # The dose is not later than the wall clock (checked above), so "now" keeps it.
             choice = ask_late_dose(self.view, at, self.state.at(), can_now=True)
             if choice is None:
                 return False
@@ -345,7 +346,7 @@ class DoseController(QObject):
         self.add_dose(at)
         self._last_added = at
         self._guard.start(QApplication.doubleClickInterval())
-        self.time.show(at)
+        self.time.show(at, force=True)
         self._say(f"Dose {self.dose_times.index(at) + 1} ({shown(at)}) added.")
         return True
 

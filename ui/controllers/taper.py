@@ -67,7 +67,12 @@ class TaperController(QObject):
             mark = " ⚠" if reg.needs_verification else ""
             view.regimen.addItem(f"{reg.id}: {reg.title} [{reg.status}]{mark}", reg.id)
         view.regimen.addItem("Own steps (build step by step)", OWN_STEPS)
+        # The start follows the case's time until the user sets a start of their own.
+        self.start_set = False
+        self._defaulting = False
         self.default_start()
+        state.clock_changed.connect(self._clock_moved)
+        view.start.dateTimeChanged.connect(self._start_edited)
         view.regimen.currentIndexChanged.connect(self._regimen_changed)
         view.start.dateTimeChanged.connect(self.recompute)
         view.first_days.edit.textEdited.connect(self.recompute)
@@ -84,7 +89,20 @@ class TaperController(QObject):
     def default_start(self) -> None:
         """The taper starts by default at the case's time (the hour of "Assessed at")."""
         start = self.state.at().replace(minute=0)
-        self.view.start.setDateTime(QDateTime(start))
+        self.start_set = False
+        self._defaulting = True
+        try:
+            self.view.start.setDateTime(QDateTime(start))
+        finally:
+            self._defaulting = False
+
+    def _start_edited(self, *_: object) -> None:
+        if not self._defaulting:
+            self.start_set = True
+
+    def _clock_moved(self, *_: object) -> None:
+        if not self.start_set:
+            self.default_start()
 
     # --- inputs from outside ---------------------------------------------------------
 

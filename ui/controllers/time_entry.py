@@ -22,10 +22,10 @@ class TimeEntry(QObject):
         view.edit.editingFinished.connect(self._finished)
         view.edit.textEdited.connect(lambda _t: view.field.set_error(None))
 
-    def show(self, at: datetime) -> None:
-        """Show ``at`` unless the user is typing into the field."""
+    def show(self, at: datetime, force: bool = False) -> None:
+        """Show ``at`` unless the user is typing into the field (``force``: even then)."""
         edit = self.view.edit
-        if edit.isModified() and edit.hasFocus():
+        if not force and edit.isModified() and edit.hasFocus():
             return
         edit.setText(shown(at))
         edit.setModified(False)
@@ -34,7 +34,8 @@ class TimeEntry(QObject):
     def value(self) -> datetime | None:
         """The time in the field, or None (marked at the field) when it is not one."""
         at = parse_time(self.view.edit.text(), self._today().date())
-        self.view.field.set_error(None if at is not None else f"not a time: {HINT}")
+        if at is None:
+            self.view.field.set_error(f"not a time: {HINT}")
         return at
 
     def _finished(self) -> None:
