@@ -25,6 +25,9 @@ def _patient(c: AppController) -> None:
     crs = c.grading.view.crs_inputs
     type_text(crs.temperature.edit, "39.5")
     crs.hypotension.setChecked(True)
+    ic = c.grading.view.icans_inputs
+    ic.ice.setChecked(True)
+    ic.ice.score.setValue(10)  # ICANS is graded only once assessed: ICE 10 typed
 
 
 def _type_time(qtbot, edit, text: str) -> None:  # type: ignore[no-untyped-def]
