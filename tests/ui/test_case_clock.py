@@ -4,12 +4,12 @@ dose later than a set assessment time is asked about and never dropped."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 import pytest
 from PySide6.QtCore import Qt
 
-from calculator.case import CaseDocument
 from tests.ui.helpers import type_text
 from ui.controllers.app import AppController
 from ui.controllers.case import CaseError, build_case
@@ -196,9 +196,6 @@ def test_a_future_dose_on_the_live_clock_is_marked_at_the_field(app_controller, 
     assert c.dose.view.dose_time.text() == "2000"
 
 
-@pytest.mark.skipif(
-    "units" not in CaseDocument.model_fields, reason="the core's case document has no units yet"
-)
 def test_a_fahrenheit_and_pound_case_reopens_in_its_units(app_controller, tmp_path) -> None:
     c = app_controller
     bar = c.window.patient_bar
@@ -210,6 +207,9 @@ def test_a_fahrenheit_and_pound_case_reopens_in_its_units(app_controller, tmp_pa
     type_text(crs.temperature.edit, "102.4")
     path = tmp_path / "f.json"
     assert c.save_case(path)
+    saved = json.loads(path.read_text(encoding="utf-8"))
+    assert saved["units"] == {"temperature": "F", "weight": "lb"}
+    assert saved["crs"]["temperature_c"] == pytest.approx(39.111111, abs=1e-6)
     c.new_case()
     crs.temperature_unit.setCurrentText("°C")
     bar.weight_unit.setCurrentText("kg")

@@ -54,8 +54,7 @@ def build_case(app: CaseTools) -> CaseDocument:
         "tocilizumab_doses": tuple(app.dose.dose_times),
         "improving": app.management.view.improving.value(),
     }
-    if "units" in CaseDocument.model_fields:
-        data["units"] = typed_units(app)
+    data["units"] = typed_units(app)
     crs = app.grading.crs_for_case()
     if crs is not None:
         data["crs"] = crs
@@ -73,20 +72,17 @@ def build_case(app: CaseTools) -> CaseDocument:
 def typed_units(app: CaseTools) -> dict[str, str]:
     """The units the user typed in: the temperature's and the weight's."""
     _text, temp_unit = app.grading.temperature.typed()
+    _text, weight_unit = app.patient.weight.typed()
     return {
         "temperature": TEMPERATURE_CODES.get(temp_unit, "C"),
-        "weight": app.patient.context().weight_unit,
+        "weight": "lb" if weight_unit == "lb" else "kg",
     }
 
 
 def _case_units(case: CaseDocument) -> tuple[str, str]:
-    """(temperature unit text, weight unit) the case was typed in; °C and kg when unsaid."""
-    units = getattr(case, "units", None)
-    if units is None:
-        return "°C", "kg"
-    temp = getattr(units, "temperature", None) or "C"
-    weight = getattr(units, "weight", None) or "kg"
-    return ("°F" if temp == "F" else "°C"), ("lb" if weight == "lb" else "kg")
+    """(temperature unit text, weight unit) the case was typed in (°C and kg by default)."""
+    units = case.units
+    return ("°F" if units.temperature == "F" else "°C"), units.weight
 
 
 def save_case(app: CaseTools, path: Path) -> CaseDocument:
