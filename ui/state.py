@@ -62,13 +62,15 @@ class CaseState(QObject):
         """The wall clock, to the minute (when a dose is given "now", when a file is made)."""
         return minute(self.wall_clock())
 
-    def set_at(self, at: datetime) -> None:
-        """The user set the assessment time: every tool uses it from now on."""
+    def set_at(self, at: datetime) -> bool:
+        """The user set the assessment time: every tool uses it from now on. Returns
+        whether the case time changed (set to the time it already has: nothing heard)."""
         at = minute(at)
         if at == self._set_at:
-            return
+            return False
         self._set_at = at
         self._clock_moved()
+        return True
 
     def follow_live(self) -> None:
         """Back to the wall clock ("Now")."""

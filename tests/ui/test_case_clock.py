@@ -186,6 +186,11 @@ def test_a_dose_after_the_assessment_time_is_refused_by_name_not_dropped(
         build_case(c)
     assert c.dose.dose_times == [datetime(2026, 11, 21, 9, 0)]
     assert "Dose 1 (2026-11-21 09:00) is later than at" in c.dose.view.log_error.error_text()
+    bar = c.window.patient_bar
+    assert "is earlier than dose 1 (2026-11-21 09:00)" in bar.assessed.error_text()
+    qtbot.mouseClick(bar.now_button, Qt.MouseButton.LeftButton)
+    assert bar.assessed.error_text() == ""
+    assert build_case(c).tocilizumab_doses == (datetime(2026, 11, 21, 9, 0),)
 
 
 def test_a_future_dose_on_the_live_clock_is_marked_at_the_field(app_controller, qtbot) -> None:

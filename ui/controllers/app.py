@@ -93,6 +93,9 @@ class AppController(QObject):
         self.management.open_taper.connect(self.open_taper)
         self.management.set_grades(self.grading.grades())
         self.management.rule_activated.connect(self.show_rule)
+        # A dose after the assessment time is never dropped: the time is marked until moved.
+        self.state.clock_changed.connect(self._mark_late_doses)
+        self.dose.doses_changed.connect(self._mark_late_doses)
         self.case_path: Path | None = None
         self._dialogs: list[QWidget] = []
         self._wire_menus()
@@ -290,6 +293,20 @@ class AppController(QObject):
 
     def _save_from_prompt(self) -> bool:
         return self._save_dialog(False)
+
+    def _mark_late_doses(self, *_: object) -> None:
+        at = self.state.at()
+        late = [(i, d) for i, d in enumerate(self.dose.dose_times) if d > at]
+        field = self.window.patient_bar.assessed.field
+        if not late:
+            if field.error_text().startswith("is earlier than"):
+                field.set_error(None)
+            return
+        i, d = late[0]
+        field.set_error(
+            f"is earlier than dose {i + 1} ({d.strftime('%Y-%m-%d %H:%M')}): "
+            "set a later time or Now, or the case cannot be saved"
+        )
 
     # --- management actions ---------------------------------------------------------
 

@@ -73,8 +73,8 @@ class PatientController(QObject):
 
     def set_time(self, at: datetime) -> None:
         """The user set "Assessed at" (also used by the dose log's late-dose question)."""
-        self.state.set_at(at)
-        self._show_clock()
+        if not self.state.set_at(at):
+            self._show_clock()  # the same time typed again: show it in full
 
     def _show_clock(self, *_: object) -> None:
         live = self.state.live
