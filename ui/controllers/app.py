@@ -70,7 +70,8 @@ class AppController(QObject):
         }
         self.window = MainWindow(tools)
         self.window.setParent(None)
-        self.state = CaseState(clock, self)
+        # Parented to the window: its live-clock timer ends with the widgets it updates.
+        self.state = CaseState(clock, self.window)
         self.patient = PatientController(self.window.patient_bar, self.state)
         self.grading = GradingController(grading_view, self.profile, self.patient.context())
         self.patient.changed.connect(self.grading.set_patient)
