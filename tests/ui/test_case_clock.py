@@ -5,6 +5,7 @@ dose later than a set assessment time is asked about and never dropped."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime
 
 import pytest
@@ -120,8 +121,8 @@ def test_one_clock_across_dose_log_management_panel_and_pdf(app_controller, qtbo
     record = c.records.handoff()
     assert record is not None
     text = record.document.toPlainText()
-    assert "Assessed at: 2026-11-21 10:00" in text
-    assert "Next dose not before 2026-11-21 16:00" in text  # the same time as on screen
+    assert re.search(r"Assessed at:? 2026-11-21 10:00", text)
+    assert re.search(r"Next dose:? not before 2026-11-21 16:00", text)  # as on screen
 
 
 def test_a_late_dose_is_asked_about_and_kept(app_controller, qtbot, monkeypatch) -> None:
@@ -146,10 +147,9 @@ def test_a_late_dose_is_asked_about_and_kept(app_controller, qtbot, monkeypatch)
     assert snapshot["tocilizumab_doses"] == ["2026-11-21T09:00"]
     record = c.records.handoff()
     assert record is not None
-    assert "Tocilizumab doses given this episode: 2026-11-21 09:00" in (
-        record.document.toPlainText()
-    )
-    assert "Next dose not before 2026-11-21 17:00" in record.document.toPlainText()
+    text = record.document.toPlainText()
+    assert "Tocilizumab doses given this episode: 2026-11-21 09:00" in text
+    assert re.search(r"Next dose:? not before 2026-11-21 17:00", text)
 
 
 def test_a_late_dose_can_move_the_assessment_to_now(app_controller, qtbot, monkeypatch) -> None:
