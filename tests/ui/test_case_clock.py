@@ -115,9 +115,10 @@ def test_one_clock_across_dose_log_management_panel_and_pdf(app_controller, qtbo
     assert c.management.payload()["at"] == at
     assert c.management.result is not None
     assert c.taper.view.start.dateTime().toPython() == at  # the taper's default start
-    snapshot = c.session.snapshot()
+    snapshot = c.session.keeper.snapshot()  # what the autosave writes
     assert snapshot is not None
-    assert snapshot["at"] == "2026-11-21T10:00"
+    assert snapshot.case is not None
+    assert snapshot.case["at"] == "2026-11-21T10:00"
     record = c.records.handoff()
     assert record is not None
     text = record.document.toPlainText()
@@ -142,9 +143,10 @@ def test_a_late_dose_is_asked_about_and_kept(app_controller, qtbot, monkeypatch)
     assert c.state.at() == datetime(2026, 11, 21, 9, 0)
     case = build_case(c)
     assert case.tocilizumab_doses == (datetime(2026, 11, 21, 9, 0),)
-    snapshot = c.session.snapshot()
+    snapshot = c.session.keeper.snapshot()  # what the autosave writes
     assert snapshot is not None
-    assert snapshot["tocilizumab_doses"] == ["2026-11-21T09:00"]
+    assert snapshot.case is not None
+    assert snapshot.case["tocilizumab_doses"] == ["2026-11-21T09:00"]
     record = c.records.handoff()
     assert record is not None
     text = record.document.toPlainText()
