@@ -149,8 +149,11 @@ def _verify_install_checks(exe: Path, check: Callable[..., None]) -> None:
             and f"missing: {rel(victim)}" in proc.stdout
             and "added: _internal/added.txt" in proc.stdout
         )
-        check(proc.returncode == 1 and named,
-              "--verify-install on a tampered copy: exit 1, each file named", proc.stdout[-800:])
+        check(
+            proc.returncode == 1 and named,
+            "--verify-install on a tampered copy: exit 1, each file named",
+            proc.stdout[-800:],
+        )
 
 
 if __name__ == "__main__":
