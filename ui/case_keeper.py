@@ -157,6 +157,11 @@ class CaseKeeper(QObject):
                 )
         else:
             app.window.setWindowTitle("CRS Bedside Calculator — recovered case")
+            # No case document (e.g. age was blank): the typed fields come back below, and the
+            # case's time must be the autosaved one, not the live clock that would overwrite
+            # the restored "Assessed at" at its next tick.
+            with contextlib.suppress(ValueError, TypeError):
+                app.state.set_at(datetime.fromisoformat(rec.assessed_at))
         doses = rec.extras.get("tocilizumab_doses")
         if isinstance(doses, list):
             try:

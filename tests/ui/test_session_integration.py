@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -448,3 +448,25 @@ def test_autosave_keeps_every_typed_field_valid_or_not_and_recovery_shows_it_exa
     assert v.flow.edit.text() == "12,5x"
     assert second.window.patient_bar.age.edit.text() == age
     assert second.dose.dose_times == [datetime(2026, 11, 21, 8, 0)]
+
+
+def test_a_recovered_case_without_a_case_document_keeps_its_assessment_time(
+    make, crs_calc_home, qtbot: QtBot
+) -> None:
+    """Age blank: no case document, only the typed fields. The restored "Assessed at" must
+    be the autosaved one, not the live clock of the next start (which would overwrite it at
+    its next tick and put every countdown on a time nobody entered)."""
+    save_settings(crs_calc_home / "settings.toml", FAST)
+    first = make()
+    fill(first)
+    type_text(first.window.patient_bar.age.edit, "")
+    keeper = first.session.keeper
+    assert keeper is not None
+    assert keeper.autosaver.save_now()
+    crash(first)
+
+    later = AppController(clock=lambda: NOW + timedelta(hours=3), locations=locate())
+    qtbot.addWidget(later.window)
+    assert later.session.offer_recovery(lambda parent, q: True)
+    assert later.state.at() == NOW
+    assert not later.state.live
