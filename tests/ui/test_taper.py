@@ -88,3 +88,43 @@ def test_own_steps_start_from_the_current_steps(app_controller) -> None:
     assert c.taper.result is not None
     assert len(c.taper.result.steps) == 5
     assert c.taper.result.regimen is None
+
+
+def test_no_phantom_taper_a_case_holds_only_a_taper_someone_planned(
+    app_controller, monkeypatch
+) -> None:
+    """Issue 11: a case whose taper planner was never used carries no taper, in the case
+    document, the note and the checklist; choosing a regimen puts it in, and going back to
+    'no taper' takes it out again."""
+    from calculator.note import make_note
+    from ui.controllers.case import build_case
+
+    c = app_controller
+    type_text(c.window.patient_bar.weight.edit, "70")
+    type_text(c.window.patient_bar.age.edit, "54")
+    type_text(c.grading.view.crs_inputs.temperature.edit, "38.6")
+    assert c.taper.result is None
+    assert not c.taper.has_plan
+    assert c.taper.view.total.text() == "No taper planned"
+    case = build_case(c)
+    assert case.taper is None
+    markdown = make_note(case, c.profile).markdown
+    assert "TAPER-MP1G" not in markdown
+    assert "## Steroid taper" not in markdown
+    refusals: list[str] = []
+    monkeypatch.setattr(c.records, "_refuse", lambda title, text: refusals.append(text))
+    assert c.records.checklist() is None
+    assert refusals == ["No taper is planned: choose a regimen first."]
+
+    c.taper.select_regimen("TAPER-MP1G")
+    assert c.taper.has_plan
+    planned = build_case(c)
+    assert planned.taper is not None
+    assert planned.taper.regimen == "TAPER-MP1G"
+    assert "## Steroid taper" in make_note(planned, c.profile).markdown
+
+    v = c.taper.view
+    v.regimen.setCurrentIndex(v.regimen.findData("__none__"))
+    assert not c.taper.has_plan
+    assert build_case(c).taper is None
+    assert v.steps.rowCount() == 0

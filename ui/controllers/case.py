@@ -61,7 +61,7 @@ def build_case(app: CaseTools) -> CaseDocument:
     icans = app.grading.icans_for_case()
     if icans is not None:
         data["icans"] = icans
-    if app.taper.result is not None:
+    if app.taper.has_plan:  # only a taper someone planned (never the planner's default)
         data["taper"] = app.taper.payload()
     try:
         return validate(CaseDocument, data)

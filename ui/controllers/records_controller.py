@@ -88,6 +88,9 @@ class RecordsController(QObject):
     def checklist(self) -> Record | None:
         """The taper checklist of the plan as it stands now, or None (said why)."""
         app = self.app
+        if not app.taper.has_plan and app.taper.mode == "regimen":
+            self._refuse("No taper checklist", "No taper is planned: choose a regimen first.")
+            return None
         try:
             plan = plan_taper(validate(TaperInput, app.taper.payload()), app.profile, app.rs)
         except calculator.InputError as err:

@@ -23,6 +23,7 @@ from ui.views.taper import STEP_COLUMNS, TaperView
 #: Steps table columns and the TaperStepInput field each edits.
 STEP_FIELDS = ("drug", "dose_mg", "dose_mg_per_kg", "every_h", "days", "route", None)
 OWN_STEPS = "__own__"
+NO_PLAN = "__none__"
 BAD = QBrush(QColor("#ffd6d6"))
 
 
@@ -63,6 +64,8 @@ class TaperController(QObject):
         #: The steps the chosen regimen gave before any edit (for "step 2 edited" on paper).
         self.regimen_steps: tuple[TaperStepInput, ...] | None = None
         self.rs = calculator.ruleset()
+        # No plan until someone chooses one: a case never carries a taper nobody planned.
+        view.regimen.addItem("No taper planned: choose a regimen…", NO_PLAN)
         for reg in self.rs.taper.regimens():
             mark = " ⚠" if reg.needs_verification else ""
             view.regimen.addItem(f"{reg.id}: {reg.title} [{reg.status}]{mark}", reg.id)
@@ -122,12 +125,30 @@ class TaperController(QObject):
 
     # --- regimen mode -------------------------------------------------------------------
 
+    @property
+    def has_plan(self) -> bool:
+        """Whether someone planned a taper (chose a regimen or built steps) and it computes."""
+        return self.result is not None and (
+            self.mode == "steps" or self.view.regimen.currentData() != NO_PLAN
+        )
+
     def _regimen_changed(self, *_: object) -> None:
         v = self.view
         rid = v.regimen.currentData()
-        rule = self.rs.taper.regimen(rid) if rid != OWN_STEPS else None
         v.first_days.edit.clear()
         v.final_days.edit.clear()
+        if rid == NO_PLAN:
+            v.regimen_text.setText(
+                "No taper is planned for this case. Choose a regimen, or build your own "
+                "steps: until then no taper is saved, printed or handed over."
+            )
+            for field in (v.first_days, v.final_days, v.generate):
+                field.setEnabled(False)
+            v.generate.setChecked(False)
+            self.mode = "regimen"
+            self.recompute()
+            return
+        rule = self.rs.taper.regimen(rid) if rid != OWN_STEPS else None
         if rule is None:
             v.regimen_text.setText("Build the plan step by step: add a step and edit its cells.")
             v.first_days.setEnabled(False)
@@ -313,6 +334,9 @@ class TaperController(QObject):
         if key == self._last_key:
             return  # the same plan: nothing to redraw
         self._last_key = key
+        if self.mode == "regimen" and v.regimen.currentData() == NO_PLAN:
+            self._show_nothing()
+            return
         try:
             result = plan_taper(validate(TaperInput, payload), self.profile)
         except calculator.InputError as exc:
@@ -370,6 +394,29 @@ class TaperController(QObject):
         v.first_days.set_error(other.pop("days", None))
         v.final_days.set_error(other.pop("final_step_days", None))
         v.input_error.set_error("; ".join(f"{k}: {m}" for k, m in other.items()) or None)
+
+    def _show_nothing(self) -> None:
+        """No plan chosen: nothing computed, nothing shown as if planned."""
+        v = self.view
+        had_plan = self.result is not None
+        self.result = None
+        self._shown_steps = None
+        self.regimen_steps = None
+        self._filling = True
+        v.steps.setRowCount(0)
+        self._filling = False
+        v.days.setRowCount(0)
+        v.chart.set_points([])
+        v.total.setText("No taper planned")
+        v.summary.setText("")
+        v.warnings.set_items([], "⚠ Warnings")
+        v.rules.set_rules([])
+        self.patient_errors.emit([])
+        self._show_errors([])
+        v.reset_steps.setEnabled(False)
+        v.steps_state.setText("")
+        if had_plan:
+            self.planned.emit(None)  # the case no longer holds a taper
 
     def _show(self, r: TaperResult) -> None:
         v = self.view
