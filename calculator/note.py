@@ -246,7 +246,10 @@ def _action(a: Action) -> Item:
         if a.days:
             dosing += f" for {a.days} days"
     label = ACTIONS.get(a.code, a.code.replace("_", " "))
-    return Item(lead=a.strength.upper(), text=f"{label}{dosing}: {a.text}", rules=a.rules)
+    # "Supportive care: Supportive care: ..." says the label twice: the text leads then.
+    said = not dosing and a.text.lower().startswith(label.lower())
+    text = a.text if said else f"{label}{dosing}: {a.text}"
+    return Item(lead=a.strength.upper(), text=text, rules=a.rules)
 
 
 def _actions(rec: RecommendResult) -> Section:
