@@ -66,6 +66,11 @@ class AuditLogError(Exception):
     damaged. ``str(err)`` is one plain sentence for the user."""
 
 
+class AuditLogUnreadable(AuditLogError):
+    """The log itself cannot be opened or read (a folder where the log should be, no
+    permission): nothing is wrong with its contents, so it is not to be set aside."""
+
+
 class AuditEntry(FrozenModel):
     format: Literal["crs-calc-audit/1"] = "crs-calc-audit/1"
     seq: int = Field(ge=1, strict=True)
@@ -248,7 +253,23 @@ def _chain_end(log: Path) -> tuple[int, str, int]:
     The head sidecar answers when it records the log's current size (the usual case: no
     log read at all); otherwise (an older head, or a write interrupted before the head was
     updated) the last line is read from the end of the file. Call with the lock held.
+
+    The one place :func:`head` and :func:`append` read the log: a log that cannot be read
+    (a folder where the log should be, no permission) is an AuditLogError in words, never
+    a raw OSError. An unreadable head sidecar is not an error here: the log's last line
+    answers instead.
     """
+    try:
+        return _read_chain_end(log)
+    except OSError as exc:
+        reason = exc.strerror or exc
+        raise AuditLogUnreadable(
+            f"The audit log {log} could not be read ({reason}): it must be a file this "
+            "user can read and write."
+        ) from None
+
+
+def _read_chain_end(log: Path) -> tuple[int, str, int]:
     try:
         size = os.stat(log).st_size
     except FileNotFoundError:

@@ -25,6 +25,7 @@ from PySide6.QtCore import QLockFile
 from calculator.audit import (
     AuditEntry,
     AuditLogError,
+    AuditLogUnreadable,
     Event,
     append,
     head_path,
@@ -174,6 +175,8 @@ def record_event(
     try:
         try:
             return append(log, **kwargs)
+        except AuditLogUnreadable:
+            raise  # a log that cannot be opened is not damaged: never set it aside
         except AuditLogError:
             # A damaged end is set aside and a new log started; a failed append wrote
             # nothing (calculator.audit), so this second try never logs the record twice.

@@ -17,6 +17,7 @@ from calculator import audit as audit_module
 from calculator.audit import (
     GENESIS,
     AuditLogError,
+    AuditLogUnreadable,
     append,
     format_anchor,
     head,
@@ -367,6 +368,53 @@ def test_log_folder_that_cannot_be_made_is_a_typed_error(tmp_path: Path) -> None
     with pytest.raises(AuditLogError) as err:
         append(blocker / "audit.jsonl", at=T0, event="export", record="handoff")
     assert "could not be written" in str(err.value)
+
+
+def test_log_path_that_is_a_directory_is_a_typed_error(tmp_path: Path) -> None:
+    log = tmp_path / "audit.jsonl"
+    log.mkdir()  # a folder where the log file should be
+    with pytest.raises(AuditLogUnreadable) as err:
+        head(log)
+    assert "could not be read" in str(err.value)
+    assert str(log) in str(err.value)
+    with pytest.raises(AuditLogError) as err:
+        append(log, at=T0, event="export", record="handoff")
+    assert "could not be read" in str(err.value)
+    assert log.is_dir()
+    assert not any(log.iterdir())
+
+
+def test_sidecar_unreadable_falls_back_to_the_logs_last_line(tmp_path: Path) -> None:
+    log = make_log(tmp_path, 2)
+    last = line_sha256(lines_of(log)[-1])
+    head_path(log).unlink()
+    head_path(log).mkdir()  # the sidecar cannot be read as a file
+    assert head(log) == (2, last)
+    assert append(log, at=T0, event="print", record="handoff").prev_sha256 == last
+
+
+def test_sidecar_unreadable_and_log_unreadable_is_a_typed_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    log = make_log(tmp_path, 2)
+    before = log.read_bytes()
+    head_path(log).unlink()
+    head_path(log).mkdir()
+
+    def denied(*_args: Any, **_kwargs: Any) -> Any:
+        raise PermissionError(13, "Permission denied")
+
+    # As root a chmod does not stop a read: the module's own open is made to refuse.
+    monkeypatch.setattr(audit_module, "open", denied, raising=False)
+    for call in (
+        lambda: head(log),
+        lambda: append(log, at=T0, event="export", record="handoff"),
+    ):
+        with pytest.raises(AuditLogError) as err:
+            call()
+        assert "could not be read (Permission denied)" in str(err.value)
+    monkeypatch.undo()
+    assert log.read_bytes() == before
 
 
 def test_write_failure_on_a_full_disk_is_typed(tmp_path: Path) -> None:
