@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from calculator.audit import verify_chain
+from calculator.audit import append, head, verify_chain
 from calculator.rulebook import ruleset
 from tests.ui.helpers import type_text
 from ui.app import application
@@ -383,6 +383,9 @@ def test_save_record_as_pdf_through_the_button(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     view, controller = dialog
+    log = tmp_path / "audit.jsonl"  # the dialog's log (fixture): one entry before this check
+    append(log, at=NOW, event="print", record="handoff")
+    seq, sha = head(log)
     controller.prefill_order("tocilizumab", 80, 54, 800)
     view.next_button.click()
     type_independent(view, "80", "tocilizumab", "800")
@@ -406,6 +409,14 @@ def test_save_record_as_pdf_through_the_button(
     text = pdf_text(target, controller.record.document.toPlainText())
     assert "DO NOT RELEASE: ordered 800 mg, calculated 640 mg" in text
     assert view.status.text() == f"Saved {target}."
+    # The footer carries the chain head before the record, as the handoff note does.
+    assert (seq, len(sha)) == (1, 64)
+    document = controller.record.document.toPlainText()
+    assert (
+        f"Audit log before this record: 1 entry; anchor {seq}:{sha} (audit-verify --anchor)."
+        in document
+    )
+    assert verify_chain(log, (seq, sha)).ok  # the anchor on paper checks against the log
 
 
 def test_save_record_as_pdf_cancelled_or_unwritable(

@@ -23,6 +23,7 @@ from ui.records import (
     Record,
     RecordMeta,
     VerificationPeople,
+    audit_head,
     comparison_word,
     decision_word,
     log_record,
@@ -256,6 +257,9 @@ class VerificationController(QObject):
             result.profile,
             now,
             self.ctx.label(),
+            # The chain head before this record's own entry, as on the handoff note and
+            # the taper checklist: a paper copy can be matched to the log later.
+            audit_head=audit_head(self.ctx.audit_log),
         )
         self.result = result
         self.record = verification_record(
