@@ -464,6 +464,40 @@ def test_step_two_hides_every_calculated_value(app_controller: AppController) ->
     assert c.window.centralWidget().isVisible()
 
 
+def blind_notices(window: QWidget) -> list[QLabel]:
+    return [w for w in window.findChildren(QLabel, "blindNotice") if w.isVisible()]
+
+
+def test_step_two_shows_a_plain_notice_where_the_main_window_was(
+    app_controller: AppController, qtbot: QtBot
+) -> None:
+    c = app_controller
+    window = c.window
+    assert not blind_notices(window)
+    view = c.records.open_double_check()
+    assert not blind_notices(window)  # step 1: the main window is still shown
+    view.next_button.click()
+    (notice,) = blind_notices(window)
+    assert notice.text() == (
+        "Hidden during the pharmacy double check: the verifier enters the order without "
+        "seeing the calculation."
+    )
+    assert notice.text() in visible_texts()
+    # It fills the space the contents left, and follows the window's size.
+    assert notice.width() == window.width()
+    assert notice.height() > 0
+    window.resize(window.width() + 120, window.height() + 80)
+    qtbot.waitUntil(lambda: notice.width() == window.width())
+    view.back_button.click()  # leaving step 2 takes the notice away
+    assert not blind_notices(window)
+    assert window.centralWidget().isVisible()
+    view.next_button.click()
+    assert len(blind_notices(window)) == 1  # one notice, not one more per visit
+    view.close()  # closing the dialog during step 2 takes it away too
+    assert not blind_notices(window)
+    assert window.centralWidget().isVisible()
+
+
 def test_the_dose_log_is_not_sent_for_other_drugs(
     dialog: tuple[VerificationView, VerificationController],
 ) -> None:

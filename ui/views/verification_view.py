@@ -5,7 +5,7 @@
 2. The independent entry: the verifier types weight, drug, dose, interval, route, bag and
    vials without seeing the order's values or any calculated value: page 1 is hidden by
    then, the dialog is modal, and the main window's contents are hidden until step 2 is
-   left.
+   left (a plain notice, BlindNotice, says why in their place).
 3. The result: the decision large, in words and colour, with its reasons; every
    comparison; print / save-as-PDF of the record.
 """
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import get_args
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, QRect, Qt
 from PySide6.QtGui import QColor, QHideEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -57,6 +57,47 @@ BAG_HINT = "tocilizumab: the bag's volume"
 ROW_COLOURS = {"review": "#fff5c4", "do_not_release": "#fbe3e0"}
 
 
+BLIND_NOTICE = (
+    "Hidden during the pharmacy double check: the verifier enters the order without "
+    "seeing the calculation."
+)
+
+
+class BlindNotice(QLabel):
+    """Stands where the main window's contents were while step 2 hides them, so the
+    window says why it is empty. A child of the window placed over the area between its
+    menu bar and status bar, refitted on every resize (a hidden central widget is no
+    longer laid out, so its geometry cannot be borrowed)."""
+
+    def __init__(self, window: QMainWindow) -> None:
+        super().__init__(BLIND_NOTICE, window)
+        named(self, "blindNotice", "Main window hidden during the double check")
+        self.setWordWrap(True)
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setMargin(24)
+        self._window = window
+        window.installEventFilter(self)
+        self._fit()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._window and event.type() == QEvent.Type.Resize:
+            self._fit()
+        return False
+
+    def _fit(self) -> None:
+        window = self._window
+        menu = window.menuWidget()
+        top = menu.geometry().bottom() + 1 if menu is not None and menu.isVisible() else 0
+        status = window.statusBar()
+        bottom = status.geometry().top() if status.isVisible() else window.height()
+        self.setGeometry(QRect(0, top, window.width(), max(bottom - top, 0)))
+
+    def remove(self) -> None:
+        self._window.removeEventFilter(self)
+        self.hide()
+        self.deleteLater()
+
+
 def _drug_combo(name: str, accessible: str) -> QComboBox:
     combo = named(QComboBox(), name, accessible)
     combo.addItem("(choose)", "")
@@ -85,6 +126,7 @@ class VerificationView(QDialog):
         # hides the main window's results altogether (set_blind).
         self.setWindowModality(Qt.WindowModality.ApplicationModal)
         self._hidden_behind: QWidget | None = None
+        self._blind_notice: BlindNotice | None = None
         self.pages = named(QStackedWidget(), "verificationPages", "Double check steps")
 
         # --- 1. the order ---------------------------------------------------------------
@@ -241,14 +283,20 @@ class VerificationView(QDialog):
 
     def set_blind(self, blind: bool) -> None:
         """Step 2 is blind: the main window's contents (dose panel, grades, plan: every
-        calculated value) are hidden while the verifier types, and shown again after."""
+        calculated value) are hidden while the verifier types, and shown again after; a
+        plain notice (BLIND_NOTICE) stands in their place meanwhile."""
         if blind and self._hidden_behind is None:
             window = self.parentWidget()
             central = window.centralWidget() if isinstance(window, QMainWindow) else None
-            if central is not None and central.isVisible():
+            if isinstance(window, QMainWindow) and central is not None and central.isVisible():
                 central.hide()
                 self._hidden_behind = central
+                self._blind_notice = BlindNotice(window)
+                self._blind_notice.show()
         elif not blind and self._hidden_behind is not None:
+            if self._blind_notice is not None:
+                self._blind_notice.remove()
+                self._blind_notice = None
             self._hidden_behind.show()
             self._hidden_behind = None
 
