@@ -123,3 +123,15 @@ def test_sources_gives_the_rule_text_the_room(window_at, qtbot) -> None:
     visible = sum(table.columnWidth(c) for c in range(table.columnCount()))
     assert visible <= table.viewport().width() + 1  # the Sources column is on screen
     dialog.close()
+
+
+def test_the_assessment_time_is_never_shown_cut(window_at) -> None:
+    """A clipped date-time ("-03-02 09:00") reads as another time: the field is always as
+    wide as its text, also in a narrower window (as the teaching window's is)."""
+    edit = window_at.window.patient_bar.assessed.edit
+    shown = edit.contentsRect().width()
+    assert shown >= edit.fontMetrics().horizontalAdvance(edit.text()), edit.text()
+    assert shown >= edit.fontMetrics().horizontalAdvance("2026-03-02 09:00")
+    window_at.window.resize(900, USABLE[1])  # a narrower window keeps the minimum
+    QApplication.processEvents()
+    assert edit.contentsRect().width() >= edit.fontMetrics().horizontalAdvance(edit.text())

@@ -89,6 +89,23 @@ def test_results_are_hidden_until_the_learner_commits(session: TeachingSession) 
     assert session.results_hidden()
 
 
+def test_the_pinned_grade_badges_are_covered_until_commit(session: TeachingSession) -> None:
+    """The CRS and ICANS badges sit above the findings, apart from their results: a learner
+    must not read 'CRS grade 1' off them before committing an answer."""
+    from ui.teaching.views import Cover
+
+    view = session.app.grading.view
+    type_text(view.crs_inputs.temperature.edit, "38.9")
+    QApplication.processEvents()
+    for badge in (view.crs_result.badge, view.icans_result.badge):
+        covers = [c for c in badge.findChildren(Cover) if not c.isHidden()]
+        assert covers, badge.objectName()
+        assert covers[0].geometry().contains(badge.rect())
+    assert session.commit() is not None
+    for badge in (view.crs_result.badge, view.icans_result.badge):
+        assert all(c.isHidden() for c in badge.findChildren(Cover))
+
+
 def test_feedback_marks_each_item_and_critical_errors_stand_out(session: TeachingSession) -> None:
     goto(session, "morning")  # CRS 3, one dose at 02:15, the next not before 10:15
     form = session.panel.answers

@@ -152,6 +152,9 @@ class TeachingSession(QObject):
         return [
             Cover(grading.crs_result, "coverCrsResult"),
             Cover(grading.icans_result, "coverIcansResult"),
+            # The grade badges are pinned above the findings, apart from their results.
+            Cover(grading.crs_result.badge, "coverCrsBadge", short=True),
+            Cover(grading.icans_result.badge, "coverIcansBadge", short=True),
             Cover(grading.management, "coverManagement"),
             Cover(dose_card, "coverDose"),
             Cover(dose.log_box, "coverDoseClock", below=dose.eligibility),

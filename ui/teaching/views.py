@@ -86,8 +86,10 @@ class Cover(QLabel):
     target's size (and, with ``below``, starts under that widget), so whatever the tool
     shows or hides underneath stays covered."""
 
-    def __init__(self, target: QWidget, name: str, below: QWidget | None = None) -> None:
-        super().__init__(HIDDEN_TEXT, target)
+    def __init__(
+        self, target: QWidget, name: str, below: QWidget | None = None, *, short: bool = False
+    ) -> None:
+        super().__init__("Grade hidden until you commit" if short else HIDDEN_TEXT, target)
         named(self, name, HIDDEN_TEXT)
         self.target = target
         self.below = below
@@ -96,8 +98,10 @@ class Cover(QLabel):
         self.setAutoFillBackground(True)
         self.setStyleSheet(
             "background: #eceff1; color: #37474f; border: 2px dashed #90a4ae; "
-            "border-radius: 6px; padding: 16px; font-weight: bold;"
+            f"border-radius: 6px; padding: {4 if short else 16}px; font-weight: bold;"
         )
+        if short:
+            self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._watcher = _ResizeWatcher(self)
         target.installEventFilter(self._watcher)
         if below is not None:

@@ -18,6 +18,10 @@ class TimeField(QWidget):
         self.edit = self.field.edit
         self.edit.setPlaceholderText("0730")
         self.edit.setToolTip(f"{accessible_name}: {HINT}; Enter to confirm")
+        # A date-time is never shown cut ("-03-02 09:00" reads as another time): the field
+        # is at least as wide as the longest text it shows, at the current font.
+        widest = self.edit.fontMetrics().horizontalAdvance("8888-88-88 88:88")
+        self.edit.setMinimumWidth(widest + 2 * self.edit.fontMetrics().averageCharWidth() + 8)
         self.minus_hour = named(
             QPushButton("−1 h"), f"{object_name}MinusHour", f"{accessible_name} one hour earlier"
         )
