@@ -18,9 +18,7 @@ import hashlib
 import json
 import os
 import re
-import threading
 import time
-import uuid
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -31,7 +29,7 @@ from pydantic import Field, ValidationError
 from calculator.errors import InputError
 from calculator.inputs import LocalDateTime
 from calculator.rulebook import FrozenModel
-from calculator.safe_io import MIB, open_regular, parse_json
+from calculator.safe_io import MIB, fsync_folder, open_regular, parse_json, write_atomic
 
 try:
     import fcntl
@@ -124,44 +122,6 @@ def head_path(log: Path) -> Path:
 
 def lock_path(log: Path) -> Path:
     return log.with_name(log.name + LOCK_SUFFIX)
-
-
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:  # some platforms cannot open a folder; the rename is then as good as it gets
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def write_atomic(path: Path, data: bytes, *, sync_folder: bool = True) -> None:
-    """Write a file whole or not at all: temporary file, fsync, rename, fsync the folder.
-
-    The temporary name is unique per process, thread and call, so two writers never share
-    it; on failure it is removed and the old file is left as it was. Raises OSError.
-    ``sync_folder=False`` skips the folder's fsync where losing the rename in a power cut
-    is harmless (the old file, whole, stays).
-    """
-    tmp = path.with_name(
-        f".{path.name}.{os.getpid()}.{threading.get_ident()}.{uuid.uuid4().hex[:12]}.tmp"
-    )
-    try:
-        with open(tmp, "xb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
-    if sync_folder:
-        _fsync_dir(path.parent)
 
 
 def _busy(log: Path) -> AuditLogError:
@@ -376,7 +336,7 @@ def _append_line(log: Path, line: bytes, size: int) -> None:
             written += os.write(fd, line[written:])
         os.fsync(fd)
         if size == 0:  # a new log: its name must survive a power cut too
-            _fsync_dir(log.parent)
+            fsync_folder(log.parent)
     except OSError as exc:
         # A full disk may have taken part of the line: cut it off so the log stays whole.
         with contextlib.suppress(OSError):

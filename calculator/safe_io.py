@@ -22,15 +22,23 @@ API (what the command line and the app call):
 - :func:`bounded_lines` ``(stream, limit=MIB)``: JSON Lines, each line at most ``limit``
   bytes (a longer one is yielded as :data:`TOO_LONG`, the rest of it skipped).
 - :func:`check_depth` ``(text, field, kind="JSON")``: the nesting check on its own.
+
+And the one way every file is written, by the core (audit log) and the app (cases,
+autosave, settings, records): :func:`write_atomic` ``(path, data)``: temporary file with a
+name unique per process, thread and call, fsync, rename, fsync of the folder; on failure
+the old file stays whole and the temporary file is removed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import stat
+import threading
 import tomllib
+import uuid
 from collections.abc import Iterator
 from itertools import accumulate
 from pathlib import Path
@@ -275,3 +283,42 @@ def read_json_file(path: Path | str, field: str, limit: int = MIB) -> Any:
 def read_toml_file(path: Path | str, field: str, limit: int = MIB) -> dict[str, Any]:
     """A TOML file (settings, profile), bounded in size and depth, or InputError."""
     return parse_toml(read_bounded(path, field, limit), field, limit)
+
+
+def fsync_folder(folder: Path) -> None:
+    """Make a rename in ``folder`` durable (where the platform can open a folder)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:  # some platforms cannot open a folder; the rename is then as good as it gets
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def write_atomic(path: Path, data: bytes, *, sync_folder: bool = True) -> None:
+    """Write a file whole or not at all: temporary file, fsync, rename, fsync the folder.
+
+    The temporary name is unique per process, thread and call, so two writers never share
+    it; on failure it is removed and the old file is left as it was. Raises OSError.
+    ``sync_folder=False`` skips the folder's fsync where losing the rename in a power cut
+    is harmless (the old file, whole, stays).
+    """
+    tmp = path.with_name(
+        f".{path.name}.{os.getpid()}.{threading.get_ident()}.{uuid.uuid4().hex[:12]}.tmp"
+    )
+    try:
+        with open(tmp, "xb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    if sync_folder:
+        fsync_folder(path.parent)

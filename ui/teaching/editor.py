@@ -425,7 +425,7 @@ class ScenarioEditor(QDialog):
     def set_doc(self, doc: dict[str, Any]) -> None:
         self.doc = doc
         self.index = 0
-        for w in (
+        fields = (
             self.sid,
             self.title,
             self.audience,
@@ -437,7 +437,8 @@ class ScenarioEditor(QDialog):
             self.product,
             self.haplo,
             self.list,
-        ):
+        )
+        for w in fields:
             w.blockSignals(True)
         try:
             p = doc.get("patient", {})
@@ -453,19 +454,7 @@ class ScenarioEditor(QDialog):
             self.haplo.setChecked(bool(p.get("haplo_ptcy")))
             self._fill_list()
         finally:
-            for w in (
-                self.sid,
-                self.title,
-                self.audience,
-                self.objectives,
-                self.profile,
-                self.label,
-                self.weight,
-                self.age,
-                self.product,
-                self.haplo,
-                self.list,
-            ):
+            for w in fields:
                 w.blockSignals(False)
         self.form.load(self.doc["checkpoints"][0])
         self.list.setCurrentRow(0)
