@@ -281,6 +281,11 @@ def test_a_bad_scenario_file_is_refused_by_field(
     path.write_bytes(b"\xff\xfe not json")
     assert launcher.open_file(None, path) is None  # type: ignore[arg-type]
     assert len(shown) == 2
+    fifo = tmp_path / "scenario.json"
+    os.mkfifo(fifo)  # reading a FIFO would wait forever for a writer: refused, never opened
+    assert launcher.open_file(None, fifo) is None  # type: ignore[arg-type]
+    assert len(shown) == 3
+    assert "regular file" in shown[2] or "not a file" in shown[2], shown[2]
     assert launcher.sessions == []
 
 

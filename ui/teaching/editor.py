@@ -48,7 +48,7 @@ from calculator.teaching import (
     scenario_key,
     scenario_profile,
 )
-from ui.teaching.files import read_scenario, save_scenario
+from ui.teaching.files import ask_scenario, save_scenario
 from ui.teaching.views import ITEM_TITLES, WATERMARK, Banner, action_title
 from ui.timeentry import parse_time, shown
 from ui.views.grading import CONSCIOUSNESS_LABELS, EDEMA_LABELS, OXYGEN_LABELS, SEIZURE_LABELS
@@ -586,16 +586,10 @@ class ScenarioEditor(QDialog):
     # --- files -------------------------------------------------------------------------
 
     def open_file(self, path: Path | None = None) -> bool:
-        if path is None:
-            chosen, _ = QFileDialog.getOpenFileName(self, "Open scenario", "", "Scenarios (*.json)")
-            if not chosen:
-                return False
-            path = Path(chosen)
-        try:
-            scenario = read_scenario(path)
-        except InputError as err:
-            QMessageBox.warning(self, "Scenario refused", f"{path.name}: {err.message}")
+        chosen = ask_scenario(self, path)
+        if chosen is None:
             return False
+        path, scenario = chosen
         self.path = path
         self.set_doc(dump_scenario(scenario))
         return True

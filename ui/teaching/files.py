@@ -7,8 +7,11 @@ import json
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
 from calculator.errors import InputError
 from calculator.inputs import parse_json_object
+from calculator.safe_io import read_bounded
 from calculator.teaching import (
     Attempt,
     Scenario,
@@ -19,22 +22,26 @@ from calculator.teaching import (
 )
 from ui.storage import write_atomic
 
-MAX_BYTES = 1 << 20  # as every input: at most 1 MiB
-
 
 def read_json(path: Path) -> dict[str, Any]:
+    """One JSON object from a regular file of at most 1 MiB (``calculator.safe_io``: a FIFO
+    or a link to a device is refused, never waited on), each problem named."""
+    return parse_json_object(read_bounded(path, "file"), "file")
+
+
+def ask_scenario(parent: QWidget, path: Path | None = None) -> tuple[Path, Scenario] | None:
+    """A scenario file chosen in a dialog (or given), read and validated; a refusal is said
+    in a message box naming the bad field. None when cancelled or refused."""
+    if path is None:
+        chosen, _ = QFileDialog.getOpenFileName(parent, "Open scenario", "", "Scenarios (*.json)")
+        if not chosen:
+            return None
+        path = Path(chosen)
     try:
-        with path.open("rb") as fh:
-            data = fh.read(MAX_BYTES + 1)
-    except OSError as exc:
-        raise InputError.for_field("file", f"cannot read {path}: {exc.strerror or exc}") from None
-    if len(data) > MAX_BYTES:
-        raise InputError.for_field("file", f"{path.name} is larger than 1 MiB")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise InputError.for_field("file", f"{path.name} is not UTF-8 text") from None
-    return parse_json_object(text)
+        return path, read_scenario(path)
+    except InputError as err:
+        QMessageBox.warning(parent, "Scenario refused", f"{path.name}: {err.message}")
+        return None
 
 
 def read_scenario(path: Path) -> Scenario:

@@ -8,11 +8,10 @@ from typing import Any
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QMessageBox, QWidget
+from PySide6.QtWidgets import QMainWindow, QMenu, QWidget
 
-from calculator.errors import InputError
 from calculator.teaching import Scenario, builtin_scenarios
-from ui.teaching.files import read_scenario
+from ui.teaching.files import ask_scenario
 from ui.teaching.session import TeachingSession
 
 
@@ -44,19 +43,8 @@ class TeachingLauncher(QObject):
             self.sessions.remove(session)
 
     def open_file(self, parent: QWidget, path: Path | None = None) -> TeachingSession | None:
-        if path is None:
-            chosen, _ = QFileDialog.getOpenFileName(
-                parent, "Open scenario", "", "Scenarios (*.json)"
-            )
-            if not chosen:
-                return None
-            path = Path(chosen)
-        try:
-            scenario = read_scenario(path)
-        except InputError as err:
-            QMessageBox.warning(parent, "Scenario refused", f"{path.name}: {err.message}")
-            return None
-        return self.start(scenario)
+        chosen = ask_scenario(parent, path)
+        return None if chosen is None else self.start(chosen[1])
 
     def class_summary(self, parent: QWidget) -> QWidget:
         from ui.teaching.classroom import ClassSummaryDialog
