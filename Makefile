@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck imports pytest trace bench clean venv
+.PHONY: run test lint typecheck imports pytest trace bench clean venv snapshot
 
 # Packaging (issue 7): a separate venv with the runtime deps and PyInstaller only,
 # all pinned (requirements.lock + packaging/requirements-build.lock); never the dev extra.
@@ -32,12 +32,20 @@ $(STAMP): pyproject.toml requirements.lock
 
 venv: $(STAMP)
 
+# The validated ruleset, saved for start-up (calculator/rulebook/snapshot.py): remade whenever
+# the rule data or the rulebook's code changes; a stale one is never used, only slower.
+SNAPSHOT := calculator/rulebook/data/ruleset.snapshot
+$(SNAPSHOT): $(STAMP) $(wildcard calculator/rulebook/*.py) $(wildcard calculator/rulebook/data/*.toml)
+	PYTHONHASHSEED=0 $(PY) tools/build_snapshot.py
+
+snapshot: $(SNAPSHOT)
+
 # A real window needs Qt's xcb platform libraries too (make test needs only offscreen).
-run: $(STAMP)
+run: $(STAMP) $(SNAPSHOT)
 	@sh tools/ensure-qt-libs.sh $(PY) window
 	$(PY) -m ui
 
-test: $(STAMP)
+test: $(STAMP) $(SNAPSHOT)
 	$(PY) -m ruff check .
 	$(PY) -m mypy calculator
 	$(VENV)/bin/lint-imports
@@ -49,14 +57,14 @@ trace: $(STAMP)
 
 # Every bench script there is, in this order; figures printed, never asserted.
 BENCHES := grading dosing startup recompute cli robustness
-bench: $(STAMP)
+bench: $(STAMP) $(SNAPSHOT)
 	@for b in $(BENCHES); do \
 	  if [ -f bench/$$b.py ]; then echo "== bench/$$b.py"; \
 	    QT_QPA_PLATFORM=$${QT_QPA_PLATFORM:-offscreen} $(PY) bench/$$b.py || exit 1; fi; \
 	done
 
 clean:
-	rm -rf $(VENV) $(PKG_VENV) $(SBOM_VENV) build dist .mypy_cache .ruff_cache .pytest_cache .hypothesis
+	rm -rf $(VENV) $(PKG_VENV) $(SBOM_VENV) build dist .mypy_cache .ruff_cache .pytest_cache .hypothesis $(SNAPSHOT)
 
 $(PKG_STAMP): pyproject.toml requirements.lock packaging/requirements-build.lock packaging/runtime_deps.py
 	rm -rf $(PKG_VENV)
@@ -84,6 +92,7 @@ sbom: $(PKG_STAMP) $(SBOM_STAMP)
 	  --env $(PKG_VENV)/bin/python --out build/sbom
 
 package: sbom
+	$(BUILD_ENV) $(PKG_PY) tools/build_snapshot.py
 	$(BUILD_ENV) $(PKG_PY) -m PyInstaller --noconfirm --clean --log-level WARN \
 	  --distpath dist --workpath build/pyinstaller packaging/crs-calc.spec
 

@@ -147,5 +147,9 @@ def load_ruleset(files: list[tuple[str, bytes]] | None = None) -> Ruleset:
 
 @cache
 def ruleset() -> Ruleset:
-    """The product's ruleset, read and validated once per process."""
-    return load_ruleset()
+    """The product's ruleset, read and validated once per process: from the build's
+    snapshot when its key matches the data and code as they are now, else in full."""
+    from calculator.rulebook.snapshot import load_snapshot
+
+    files = read_data_files()
+    return load_snapshot(files) or load_ruleset(files)
