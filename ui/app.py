@@ -78,11 +78,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 def application(font_scale: float = 1.0, argv: Sequence[str] = ()) -> QApplication:
     """The QApplication with the app's style sheet, icon and (scaled) font."""
+    app = unstyled_application(font_scale, argv)
+    app.setStyleSheet(resources.read_text("style.qss"))
+    return app
+
+
+def unstyled_application(font_scale: float = 1.0, argv: Sequence[str] = ()) -> QApplication:
+    """The QApplication with the app's icon and (scaled) font but no application-wide style
+    sheet: the running app's windows carry the sheet themselves (ui.main_window.style)."""
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(["crs-calc", *argv])
     app.setApplicationName("CRS Bedside Calculator")
     app.setOrganizationName("crs-calc")
-    app.setStyleSheet(resources.read_text("style.qss"))
     pixmap = QPixmap()
     pixmap.loadFromData(QByteArray(resources.read_bytes("icons/app.svg")), "SVG")
     app.setWindowIcon(QIcon(pixmap))
@@ -165,7 +172,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from ui.controllers.app import AppController
     from ui.storage import locate
 
-    app = application(args.font_scale)
+    app = unstyled_application(args.font_scale)
     # Settings, autosave and audit log (start-up checks included); the headless modes
     # above never touch them.
     controller = AppController(locations=locate())

@@ -80,3 +80,53 @@ def test_after_first_paint_waits_for_the_paint(qtbot) -> None:  # type: ignore[n
     window.update()
     qtbot.wait(20)
     assert ran == ["built"]  # once only
+
+
+# The real start (ui.app.main): no application-wide style sheet (it makes Qt re-polish every
+# widget as it is built), yet the window is styled when it first paints, and so are the
+# dialogs it opens and a teaching window.
+STYLED_START = """
+import json
+import ui.app
+from PySide6.QtWidgets import QApplication
+
+seen = {}
+deferred = ui.app._install_teaching
+
+
+def colour(widget, y=3):
+    return widget.grab().toImage().pixelColor(widget.width() // 2, y).name()
+
+
+def probe(controller):
+    seen["bar_colour_at_first_paint"] = colour(controller.window.patient_bar)
+    seen["app_sheet"] = QApplication.instance().styleSheet()
+    deferred(controller)
+    from calculator.teaching import builtin_scenarios
+    from ui.teaching.session import TeachingSession
+
+    teaching = TeachingSession(builtin_scenarios()[0])
+    seen["teaching_bar_colour"] = colour(teaching.window.patient_bar)
+    QApplication.instance().quit()
+
+
+ui.app._install_teaching = probe
+ui.app.main([])
+print(json.dumps(seen))
+"""
+
+
+def test_first_paint_is_styled_without_an_application_sheet(crs_calc_home: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", STYLED_START],
+        cwd=REPO,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert seen["app_sheet"] == ""
+    assert seen["bar_colour_at_first_paint"] == "#eef3f8"  # style.qss patientBar background
+    assert seen["teaching_bar_colour"] == "#eef3f8"

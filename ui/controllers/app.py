@@ -30,7 +30,7 @@ from ui.controllers.records_controller import RecordsController
 from ui.controllers.session import Session
 from ui.controllers.taper import TaperController
 from ui.controllers.unsaved import UnsavedChanges
-from ui.main_window import MainWindow
+from ui.main_window import MainWindow, carry_style_sheet
 from ui.models import PatientContext
 from ui.state import CaseState, Clock, system_clock
 from ui.storage import Locations
@@ -122,6 +122,7 @@ class AppController(QObject):
             self.taper.planned,
             self.management.view.improving.changed,
         )
+        carry_style_sheet(self.window)  # last: every widget of the window is built
 
     # --- profile ---------------------------------------------------------------------
 
