@@ -18,7 +18,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtWidgets import QApplication
 
-from ui.app import application
+from ui.app import unstyled_application
 from ui.controllers.app import AppController
 from ui.screenshot import fill_sample
 
@@ -46,7 +46,7 @@ def measure(name: str, change: Callable[[int], None], repeats: int) -> None:
 
 def main() -> None:
     repeats = int(sys.argv[1]) if len(sys.argv) > 1 else 200
-    application()
+    unstyled_application()  # as the running app: the window carries the style sheet
     c = AppController(clock=lambda: datetime(2026, 11, 21, 14, 0))
     fill_sample(c)
     c.window.resize(1366, 768)

@@ -314,7 +314,6 @@ class GradingController(QObject):
             "unable_to_assess": ic.capd.error if self.instrument() == "CAPD" else ic.ice.error,
             "consciousness": ic.consciousness_error,
         }
-        self._route(rest, routes, ic.general_error)
         reason = ""
         if patient and not rest:
             age_text = self.patient.age_years
@@ -323,13 +322,24 @@ class GradingController(QObject):
                 if age_text is None
                 else "fix the age in the patient bar"
             )
-            ic.general_error.set_error(f"To grade ICANS, {reason}.")
+        # One message per label per recompute: clearing it and setting it again toggled the
+        # label's visibility on every keystroke (~0.3 ms each, issue 14).
+        self._route(
+            rest, routes, ic.general_error, f"To grade ICANS, {reason}." if reason else None
+        )
         self._show(self.view.icans_result, self.icans_result, bool(self.icans_refused), reason)
 
     # --- view updates --------------------------------------------------------------------
 
     @staticmethod
-    def _route(messages: Iterable[FieldMessage], routes: dict[str, Any], general: Any) -> None:
+    def _route(
+        messages: Iterable[FieldMessage],
+        routes: dict[str, Any],
+        general: Any,
+        general_text: str | None = None,
+    ) -> None:
+        """Each message under its field's label, the rest (and ``general_text``, when no
+        other message goes there) under ``general``; every label set exactly once."""
         shown: dict[int, list[str]] = {}
         targets = {id(t): t for t in [*routes.values(), general]}
         for m in messages:
@@ -337,6 +347,8 @@ class GradingController(QObject):
             target = routes.get(key, general)
             text = m.message if target is not general else f"{m.field}: {m.message}"
             shown.setdefault(id(target), []).append(text)
+        if general_text and id(general) not in shown:
+            shown[id(general)] = [general_text]
         for tid, target in targets.items():
             texts = shown.get(tid)
             target.set_error("; ".join(texts) if texts else None)
