@@ -300,3 +300,23 @@ def test_a_new_case_starts_with_blank_items(app_controller) -> None:
     ic.ice.spins["orientation"].setValue(3)
     ic.ice.setChecked(False)  # what a new case or an opened case does first
     assert ic.ice.spins["orientation"].score() is None
+
+
+def test_ice_without_age_says_where_to_enter_it_once(app_controller) -> None:
+    c = app_controller
+    ic = _icans(c)
+    ic.ice.setChecked(True)
+    toggles: list[bool] = []
+    original = ic.general_error.setVisible
+    ic.general_error.setVisible = lambda shown: (toggles.append(shown), original(shown))  # type: ignore[method-assign]
+    for spin in ic.ice.spins.values():
+        spin.setValue(spin.maximum())
+    assert ic.general_error.error_text() == "To grade ICANS, enter the age in the patient bar."
+    # Shown once, then left alone while the items change: never cleared and set again.
+    assert toggles == [True]
+    type_text(c.window.patient_bar.age.edit, "200")
+    assert ic.general_error.error_text() == "To grade ICANS, fix the age in the patient bar."
+    type_text(c.window.patient_bar.age.edit, "45")
+    assert ic.general_error.error_text() == ""
+    assert toggles == [True, False]
+    assert _card(c, "icans").badge.text() == "ICANS grade 0"
