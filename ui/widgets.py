@@ -48,6 +48,13 @@ def scaled_font(base: QFont, factor: float, bold: bool = False) -> QFont:
     return font
 
 
+def set_shown(widget: QWidget, shown: bool) -> None:
+    """Show or hide, only on a change: the cards and messages are refilled on every change
+    of a finding, and even an unchanged setVisible cost tens of µs a call (issue 14)."""
+    if widget.isHidden() == shown:
+        widget.setVisible(shown)
+
+
 def repolish(widget: QWidget) -> None:
     style = widget.style()
     style.unpolish(widget)
@@ -158,11 +165,7 @@ class FieldErrorLabel(QLabel):
 
     def set_error(self, message: str | None) -> None:
         self.setText(f"✖ {message}" if message else "")
-        shown = bool(message)
-        # Only on a change: every recompute sets every field's message, and hiding a hidden
-        # label still cost ~45 µs each (a third of a keystroke's recompute, issue 14).
-        if self.isHidden() == shown:
-            self.setVisible(shown)
+        set_shown(self, bool(message))
 
     def error_text(self) -> str:
         return self.text().removeprefix("✖ ") if not self.isHidden() else ""
@@ -280,21 +283,31 @@ class MessageList(QLabel):
         self.setTextFormat(Qt.TextFormat.RichText)
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self._items: tuple[str, ...] = ()
+        self._heading = ""
         self.hide()
 
     def set_items(self, items: Sequence[str], heading: str) -> None:
-        self._items = tuple(items)
+        items = tuple(items)
+        if (items, heading) == (self._items, self._heading) and self.isHidden() != bool(items):
+            return  # unchanged: nothing to lay out again
+        self._items, self._heading = items, heading
         if not self._items:
             self.clear()
-            self.hide()
+            set_shown(self, False)
             return
         lines = "".join(f"<li>{html.escape(i)}</li>" for i in self._items)
         self.setText(f"<b>{html.escape(heading)}</b><ul style='margin:0'>{lines}</ul>")
         self.setAccessibleDescription(" ".join(self._items))
-        self.show()
+        set_shown(self, True)
 
     def items(self) -> tuple[str, ...]:
         return self._items
+
+    def forget(self) -> None:
+        """No words left, shown or hidden as before (the next ``set_items`` decides)."""
+        self._items, self._heading = (), ""
+        self.clear()
+        self.setAccessibleDescription("")
 
 
 class Collapsible(QWidget):

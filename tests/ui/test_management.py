@@ -13,7 +13,7 @@ from tests.ui.helpers import type_text
 from ui.controllers.app import AppController
 from ui.controllers.case import apply_case, build_case
 from ui.models import Grades
-from ui.views.management import ActionItem, ManagementPanel
+from ui.views.management import STRENGTH_WORDS, ActionItem, ManagementPanel
 
 
 def _grade(c: AppController, temp: str, vaso: bool, ice_zero_unarousable: bool) -> None:
@@ -282,3 +282,77 @@ def test_a_seizure_entered_in_icans_makes_levetiracetam_give(app_controller) -> 
     assert "MGT-SZ" in levetiracetam[0].rules
     ic.seizure.setCurrentIndex(ic.seizure.findData("none"))
     assert not c.grading.grades().seizure
+
+
+def _shown_words(card: ActionItem) -> dict[str, str]:
+    """What a card says, part by part; a hidden part says nothing."""
+    parts = {
+        "strength": card.strength,
+        "text": card.text,
+        "detail": card.detail,
+        "when": card.when,
+        "replaces": card.replaces,
+        "verify": card.verify,
+        "caveats": card.caveats,
+    }
+    return {k: w.text() for k, w in parts.items() if not w.isHidden()}
+
+
+STRENGTH_WORD = {s: STRENGTH_WORDS.get(s, s.upper()) for s in ("give", "consider", "wait", "avoid")}
+
+
+def _says_its_action(panel: ManagementPanel, result: RecommendResult) -> None:
+    assert len(panel.items) == len(result.actions)
+    for card, action in zip(panel.items, result.actions, strict=True):
+        words = _shown_words(card)
+        assert words["strength"] == STRENGTH_WORD[action.strength]
+        assert ("when" in words) == (action.not_before is not None), action.code
+        assert ("replaces" in words) == any(r not in action.text for r in action.replaces)
+        assert ("verify" in words) == action.verify, action.code
+        assert ("caveats" in words) == bool(action.caveats), action.code
+        assert card.rules.rule_ids() == tuple(action.rules)
+    shown = [b.objectName() for b in panel.action_buttons]
+    assert shown == [b.objectName() for card in panel.items for b in card.shown_buttons()]
+
+
+def test_cards_are_refilled_whole_as_the_plan_changes(app_controller) -> None:
+    """Cards are kept and refilled (issue 14): a refilled card says its new action only
+    (no "when" left from a waiting dose, no verify mark from another rule), a card no
+    longer needed is hidden and empty, and the buttons follow the actions."""
+    c = app_controller
+    c.dose.set_doses([DOSE_2H_AGO])
+    _crs3_icans4(c)
+    panel = _panel(c)
+    panel.improving.set_value(False)
+    big = c.management.result
+    _says_its_action(panel, big)
+    before = [_shown_words(card) for card in panel.items]
+    waiting = [i for i, a in enumerate(big.actions) if a.strength == "wait"]
+    assert waiting  # a card with its "when" line, to be refilled below
+
+    crs = c.window.tool_pages["grading"].crs_inputs  # type: ignore[attr-defined]
+    crs.vasopressors["norepinephrine"].setChecked(False)  # CRS 1, ICANS still 4
+    same_length = c.management.result
+    assert (same_length.crs_grade, same_length.icans_grade) == (1, 4)
+    assert all(same_length.actions[i].strength != "wait" for i in waiting)
+    _says_its_action(panel, same_length)
+
+    ic = c.window.tool_pages["grading"].icans_inputs  # type: ignore[attr-defined]
+    for spin in ic.ice.spins.values():
+        spin.setValue(spin.maximum())  # ICE 10: ICANS 0, fewer actions
+    small = c.management.result
+    assert (small.crs_grade, small.icans_grade) == (1, 0)
+    assert len(small.actions) < len(big.actions)
+    _says_its_action(panel, small)
+    spares = [w for w in panel.findChildren(ActionItem) if w not in panel.items]
+    assert spares
+    assert all(w.isHidden() and not w.text.text() for w in spares)
+    assert all(not w.rules.rule_ids() and not w.shown_buttons() for w in spares)
+
+    # And back: the same plan, said the same way as when its cards were first built.
+    crs.vasopressors["norepinephrine"].setChecked(True)
+    for spin in ic.ice.spins.values():
+        spin.setValue(0)
+    ic.ice0_unarousable.setChecked(True)
+    assert c.management.result.actions == big.actions
+    assert [_shown_words(card) for card in panel.items] == before

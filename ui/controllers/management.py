@@ -17,7 +17,7 @@ from ui.models import Grades, PatientContext
 from ui.state import CaseState
 from ui.trace import VERIFY
 from ui.units import fmt
-from ui.views.management import ActionItem, ManagementPanel
+from ui.views.management import ManagementPanel
 
 #: Actions whose drug the dose panel computes.
 DOSE_PANEL_DRUGS = {"tocilizumab", "dexamethasone", "methylprednisolone", "anakinra", "siltuximab"}
@@ -64,6 +64,9 @@ class ManagementController(QObject):
         self.last_recompute_ms = 0.0
         self._last_key: tuple[object, ...] | None = None
         view.improving.changed.connect(self.recompute)
+        view.rule_activated.connect(self.rule_activated)
+        view.dose_requested.connect(self.open_dose)
+        view.taper_requested.connect(self.open_taper)
         # The suggestions are for the case's time, the one the dose log counts down on.
         state.clock_changed.connect(self.recompute)
 
@@ -198,32 +201,25 @@ class ManagementController(QObject):
     def _show_actions(self, result: RecommendResult) -> None:
         v = self.view
         at = self.state.at()
-        v.clear_items()
-        for i, a in enumerate(result.actions):
+        items = v.set_item_count(len(result.actions))
+        for a, item in zip(result.actions, items, strict=True):
             detail = ""
             if a.dose_mg is not None:
                 every = f" every {fmt(a.every_h)} h" if a.every_h else ""
                 days = f" for {a.days} days" if a.days else ""
                 detail = f"{fmt(a.dose_mg)} mg {a.route or ''}{every}{days}".replace("  ", " ")
-            item = ActionItem(i, a.strength, self._text(a, at), detail)
+            item.set_action(a.strength, self._text(a, at), detail)
             item.set_when(self._when(a, at))
             missing = [r for r in a.replaces if r not in a.text]
-            if missing:
-                item.set_replaces(f"Replaces {'; '.join(missing)} (not in addition)")
+            item.set_replaces(f"Replaces {'; '.join(missing)} (not in addition)" if missing else "")
             item.caveats.set_items(a.caveats, "Caveat")
             item.set_verify(f"⚠ {VERIFY}" if a.verify else "")
             item.rules.set_rules(a.rules)
-            item.rules.rule_activated.connect(self.rule_activated)
-            if a.dose_working:
-                item.detail.setToolTip("\n".join(a.dose_working))
-            if a.code in DOSE_PANEL_DRUGS and a.strength != "avoid":
-                button = item.add_button("Open in dose panel", f"action{i}Dose")
-                button.clicked.connect(
-                    lambda _=False, d=a.code, r=a.regimen: self.open_dose.emit(d, r)
-                )
-                v.action_buttons.append(button)
-            if a.taper:
-                button = item.add_button(f"Plan {a.taper}", f"action{i}Taper")
-                button.clicked.connect(lambda _=False, t=a.taper: self.open_taper.emit(t))
-                v.action_buttons.append(button)
-            v.add_item(item)
+            item.detail.setToolTip("\n".join(a.dose_working))
+            dose = (
+                (a.code, a.regimen)
+                if a.code in DOSE_PANEL_DRUGS and a.strength != "avoid"
+                else None
+            )
+            item.set_buttons(dose, a.taper or None)
+        v.action_buttons = [b for item in items for b in item.shown_buttons()]

@@ -17,7 +17,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.widgets import FieldErrorLabel, MessageList, RuleLinks, heading, named, wrapped_label
+from ui.widgets import (
+    FieldErrorLabel,
+    MessageList,
+    RuleLinks,
+    heading,
+    named,
+    repolish,
+    set_shown,
+    wrapped_label,
+)
 
 #: The strength of an action in words; the colour comes from the style sheet
 #: (``QLabel[role="strength"][strength=...]``), so the word alone still says it.
@@ -87,7 +96,7 @@ class ImprovingQuestion(QFrame):
     def set_effects(self, lines: list[str]) -> None:
         self.effects.setText("\n".join(lines))
         self.effects.setAccessibleDescription(" ".join(lines))
-        self.effects.setVisible(bool(lines))
+        set_shown(self.effects, bool(lines))
 
     def _toggled(self, _id: int, checked: bool) -> None:
         if checked:
@@ -95,6 +104,10 @@ class ImprovingQuestion(QFrame):
 
 
 class ManagementPanel(QFrame):
+    rule_activated = Signal(str)  # a rule link of an action was followed
+    dose_requested = Signal(str, object)  # drug, regimen id or None
+    taper_requested = Signal(str)  # taper regimen rule ID
+
     def __init__(self) -> None:
         super().__init__()
         self.setObjectName("managementPanel")
@@ -118,7 +131,8 @@ class ManagementPanel(QFrame):
         self.rules = RuleLinks("managementRules", "Rules behind the suggestions")
         self.warnings = MessageList("managementWarnings", "Management warnings", role="warning")
         self.action_buttons: list[QPushButton] = []
-        self.items: list[ActionItem] = []
+        self.items: list[ActionItem] = []  # the cards shown, in order
+        self._cards: list[ActionItem] = []  # every card built (the shown ones first)
         box = QVBoxLayout(self)
         box.addWidget(self.title)
         box.addWidget(self.disclaimer)
@@ -132,22 +146,33 @@ class ManagementPanel(QFrame):
         box.addStretch(1)
 
     def clear_items(self) -> None:
-        while self.items_box.count():
-            item = self.items_box.takeAt(0)
-            widget = item.widget()
-            if widget is not None:
-                widget.setParent(None)
-                widget.deleteLater()
-        self.action_buttons = []
-        self.items = []
+        self.set_item_count(0)
 
-    def add_item(self, widget: ActionItem) -> None:
-        self.items.append(widget)
-        self.items_box.addWidget(widget)
+    def set_item_count(self, count: int) -> list[ActionItem]:
+        """Exactly ``count`` action cards shown, for the caller to refill. Cards are built
+        once and kept: building one costs ten times refilling it, and the cards change with
+        every finding typed (issue 14). A card not needed is emptied and hidden."""
+        while len(self._cards) < count:
+            item = ActionItem(len(self._cards))
+            item.rules.rule_activated.connect(self.rule_activated)
+            item.dose_requested.connect(self.dose_requested)
+            item.taper_requested.connect(self.taper_requested)
+            self._cards.append(item)
+            self.items_box.addWidget(item)
+        for spare in self._cards[count:]:
+            if not spare.isHidden():
+                spare.empty()
+                spare.hide()
+        self.items = self._cards[:count]
+        for item in self.items:
+            if item.isHidden():
+                item.show()
+        self.action_buttons = [b for item in self.items for b in item.shown_buttons()]
+        return list(self.items)
 
     def set_no_treatment(self, text: str) -> None:
         self.no_treatment.setText(text)
-        self.no_treatment.setVisible(bool(text))
+        set_shown(self.no_treatment, bool(text))
 
     def bedside_order(self) -> list[QWidget]:
         return [*self.improving.buttons(), *self.action_buttons, self.rules]
@@ -155,20 +180,21 @@ class ManagementPanel(QFrame):
 
 class ActionItem(QFrame):
     """One suggested action: its strength in words and colour, text, dose, what it
-    replaces, when it becomes allowed, its caveats and rules."""
+    replaces, when it becomes allowed, its caveats and rules. Refilled in place
+    (``set_action`` and the setters below): every part is set on every refill."""
 
-    def __init__(self, index: int, strength: str, text: str, detail: str) -> None:
+    dose_requested = Signal(str, object)  # drug, regimen id or None
+    taper_requested = Signal(str)  # taper regimen rule ID
+
+    def __init__(self, index: int, strength: str = "", text: str = "", detail: str = "") -> None:
         super().__init__()
         self.setObjectName(f"action{index}")
         self.setProperty("role", "action")
-        self.setProperty("strength", strength)
-        word = STRENGTH_WORDS.get(strength, strength.upper())
-        self.strength = named(QLabel(word), f"action{index}Strength", f"Strength: {strength}")
+        self.strength = named(QLabel(), f"action{index}Strength", "Strength")
         self.strength.setProperty("role", "strength")
-        self.strength.setProperty("strength", strength)
-        self.text = wrapped_label(text, f"action{index}Text", text)
-        self.detail = wrapped_label(detail, f"action{index}Detail", "Dose")
-        self.detail.setVisible(bool(detail))
+        self.text = wrapped_label("", f"action{index}Text", "")
+        self.detail = wrapped_label("", f"action{index}Detail", "Dose")
+        self.detail.hide()
         self.when = wrapped_label("", f"action{index}When", "When it becomes allowed")
         self.when.setProperty("role", "countdown")
         self.when.hide()
@@ -180,7 +206,19 @@ class ActionItem(QFrame):
         self.verify.setProperty("role", "verifyMark")
         self.verify.hide()
         self.rules = RuleLinks(f"action{index}Rules", f"Rules behind action {index + 1}")
+        self.dose_button = named(
+            QPushButton("Open in dose panel"), f"action{index}Dose", "Open in dose panel"
+        )
+        self.dose_button.hide()
+        self.taper_button = named(QPushButton(), f"action{index}Taper", "Plan a taper")
+        self.taper_button.hide()
+        self._dose: tuple[str, str | None] | None = None
+        self._taper: str | None = None
+        self.dose_button.clicked.connect(self._open_dose)
+        self.taper_button.clicked.connect(self._open_taper)
         self.buttons = QHBoxLayout()
+        self.buttons.addWidget(self.dose_button)
+        self.buttons.addWidget(self.taper_button)
         head = QHBoxLayout()
         head.addWidget(self.strength)
         head.addWidget(self.text, 1)
@@ -191,12 +229,39 @@ class ActionItem(QFrame):
             box.addWidget(widget)
         box.addWidget(self.rules)
         box.addLayout(self.buttons)
+        if strength:
+            self.set_action(strength, text, detail)
+
+    def set_action(self, strength: str, text: str, detail: str) -> None:
+        if self.strength.property("strength") != strength:
+            self.setProperty("strength", strength)
+            self.strength.setProperty("strength", strength)
+            self.strength.setText(STRENGTH_WORDS.get(strength, strength.upper()))
+            self.strength.setAccessibleName(f"Strength: {strength}")
+            repolish(self.strength)
+        self.text.setText(text)
+        self.text.setAccessibleName(text)
+        self.detail.setText(detail)
+        set_shown(self.detail, bool(detail))
+
+    def empty(self) -> None:
+        """Nothing left of the last action, for a card about to be hidden: its words are
+        cleared, but its parts keep their shown/hidden state (showing a label again costs
+        more than the rest of a refill; the next ``set_action`` and setters set it)."""
+        for label in (self.strength, self.text, self.detail, self.when, self.replaces):
+            label.clear()
+        self.verify.clear()
+        self.caveats.forget()
+        self.rules.set_rules([])
+        self.detail.setToolTip("")
+        self.strength.setProperty("strength", None)
+        self._dose = self._taper = None
 
     @staticmethod
     def _show(label: QLabel, text: str) -> None:
         label.setText(text)
         label.setAccessibleDescription(text)
-        label.setVisible(bool(text))
+        set_shown(label, bool(text))
 
     def set_when(self, text: str) -> None:
         self._show(self.when, text)
@@ -207,7 +272,27 @@ class ActionItem(QFrame):
     def set_verify(self, text: str) -> None:
         self._show(self.verify, text)
 
-    def add_button(self, text: str, name: str) -> QPushButton:
-        button = named(QPushButton(text), name, text)
-        self.buttons.addWidget(button)
-        return button
+    def set_buttons(self, dose: tuple[str, str | None] | None, taper: str | None) -> None:
+        """The dose panel button for ``dose`` (drug, regimen), the taper button for
+        ``taper`` (a regimen rule ID); None hides the button."""
+        self._dose, self._taper = dose, taper
+        set_shown(self.dose_button, dose is not None)
+        if taper is not None:
+            self.taper_button.setText(f"Plan {taper}")
+            self.taper_button.setAccessibleName(f"Plan {taper}")
+        set_shown(self.taper_button, taper is not None)
+
+    def shown_buttons(self) -> list[QPushButton]:
+        return [
+            button
+            for button, target in ((self.dose_button, self._dose), (self.taper_button, self._taper))
+            if target is not None
+        ]
+
+    def _open_dose(self) -> None:
+        if self._dose is not None:
+            self.dose_requested.emit(*self._dose)
+
+    def _open_taper(self) -> None:
+        if self._taper is not None:
+            self.taper_requested.emit(self._taper)
