@@ -128,3 +128,62 @@ def test_no_phantom_taper_a_case_holds_only_a_taper_someone_planned(
     assert not c.taper.has_plan
     assert build_case(c).taper is None
     assert v.steps.rowCount() == 0
+
+
+def _table(c: AppController) -> list[tuple[object, ...]]:
+    t = c.taper.view.steps
+    return [
+        (
+            t.cellWidget(r, 0).currentData(),  # type: ignore[union-attr]
+            t.item(r, 1).text(),
+            t.item(r, 2).text(),
+            t.item(r, 3).text(),
+            t.item(r, 4).text(),
+            t.cellWidget(r, 5).currentData(),  # type: ignore[union-attr]
+            t.item(r, 6).text(),
+        )
+        for r in range(t.rowCount())
+    ]
+
+
+def _expected(c: AppController) -> list[tuple[object, ...]]:
+    from ui.units import fmt
+
+    r = c.taper.result
+    assert r is not None
+
+    def text(value: object) -> str:
+        return fmt(value, 4) if isinstance(value, float | int) else ""
+
+    return [
+        (
+            s.drug,
+            text(s.dose_mg),
+            text(s.dose_mg_per_kg),
+            text(s.every_h),
+            text(s.days),
+            s.route or "IV",
+            r.steps[i].origin if i < len(r.steps) else "custom",
+        )
+        for i, s in enumerate(r.editable_steps)
+    ]
+
+
+def test_the_step_table_is_refilled_whole_between_regimens(app_controller) -> None:
+    """The rows are refilled in place (issue 14): after each regimen the table holds exactly
+    its steps, with nothing left over from a longer or different one."""
+    c = app_controller
+    _mp1g(c)
+    first = _table(c)
+    assert first == _expected(c)
+    assert len(first) == 4
+    v = c.taper.view
+    c.taper.select_regimen("TAPER-DEX10")
+    type_text(v.first_days.edit, "1")
+    v.taper_days.setValue(3)
+    assert _table(c) == _expected(c)
+    assert {row[0] for row in _table(c)} == {"dexamethasone"}
+    v.taper_days.setValue(2)
+    assert _table(c) == _expected(c)
+    _mp1g(c)
+    assert _table(c) == first

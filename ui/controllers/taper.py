@@ -228,7 +228,6 @@ class TaperController(QObject):
         drug.setAccessibleName(f"Step {r + 1} drug")
         for d in get_args(SteroidDrug):
             drug.addItem(d, d)
-        drug.setCurrentIndex(drug.findData(step.get("drug", "dexamethasone")))
         drug.currentIndexChanged.connect(self._step_edited)
         t.setCellWidget(r, 0, drug)
         route = QComboBox()
@@ -236,18 +235,34 @@ class TaperController(QObject):
         route.setAccessibleName(f"Step {r + 1} route")
         for d in get_args(Route):
             route.addItem(d, d)
-        route.setCurrentIndex(route.findData(step.get("route", "IV")))
         route.currentIndexChanged.connect(self._step_edited)
         t.setCellWidget(r, 5, route)
+        self._set_row(r, step, origin)
+
+    def _set_row(self, r: int, step: dict[str, Any], origin: str) -> None:
+        """Every cell of row ``r`` from ``step``: a refill leaves nothing of the old row."""
+        t = self.view.steps
+        for c, name, default in ((0, "drug", "dexamethasone"), (5, "route", "IV")):
+            combo = t.cellWidget(r, c)
+            if isinstance(combo, QComboBox):
+                combo.setCurrentIndex(combo.findData(step.get(name, default)))
         for c, name in enumerate(STEP_FIELDS):
             if name in (None, "drug", "route"):
                 continue
             value = step.get(name)
             text = fmt(value, 4) if isinstance(value, float | int) else (value or "")
-            t.setItem(r, c, QTableWidgetItem(text))
-        origin_item = QTableWidgetItem(origin)
-        origin_item.setFlags(origin_item.flags() & ~Qt.ItemFlag.ItemIsEditable)
-        t.setItem(r, 6, origin_item)
+            item = t.item(r, c)
+            if item is None:
+                t.setItem(r, c, QTableWidgetItem(text))
+            elif item.text() != text:
+                item.setText(text)
+        origin_item = t.item(r, 6)
+        if origin_item is None:
+            origin_item = QTableWidgetItem(origin)
+            origin_item.setFlags(origin_item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+            t.setItem(r, 6, origin_item)
+        elif origin_item.text() != origin:
+            origin_item.setText(origin)
 
     def load_steps(self, steps: list[dict[str, Any]]) -> None:
         """Use these steps as the plan (a reopened case with its own steps)."""
@@ -287,10 +302,18 @@ class TaperController(QObject):
     def _fill_steps(self, result: TaperResult) -> None:
         t = self.view.steps
         self._filling = True
-        t.setRowCount(0)
-        for i, step in enumerate(result.editable_steps):
+        # Rows are refilled in place, not rebuilt: each row holds two combo boxes, and
+        # building them was most of a taper recompute (issue 14).
+        steps = result.editable_steps
+        while t.rowCount() > len(steps):
+            t.removeRow(t.rowCount() - 1)
+        for i, step in enumerate(steps):
             origin = result.steps[i].origin if i < len(result.steps) else "custom"
-            self._append_row(step.model_dump(exclude_none=True), origin)
+            data = step.model_dump(exclude_none=True)
+            if i < t.rowCount():
+                self._set_row(i, data, origin)
+            else:
+                self._append_row(data, origin)
         self._filling = False
         self._shown_steps = result.editable_steps
         self.regimen_steps = result.editable_steps
