@@ -60,14 +60,14 @@ def requests(n: int) -> bytes:
     return b"".join(lines)
 
 
-def timed(argv: list[str], data: bytes) -> tuple[float, float, int, bytes, float]:
+def timed(argv: list[str], data: bytes, cwd: Path = REPO) -> tuple[float, float, int, bytes, float]:
     """Wall seconds, peak resident MB, exit code, output and CPU seconds (user + system)
     of one process. CPU time says more than wall time on a machine shared with others."""
     with tempfile.TemporaryFile() as stdin, tempfile.TemporaryFile() as stdout:
         stdin.write(data)
         stdin.seek(0)
         start = time.perf_counter()
-        proc = subprocess.Popen(argv, stdin=stdin, stdout=stdout, cwd=REPO)
+        proc = subprocess.Popen(argv, stdin=stdin, stdout=stdout, cwd=cwd)
         _, status, usage = os.wait4(proc.pid, 0)
         elapsed = time.perf_counter() - start
         stdout.seek(0)
@@ -80,6 +80,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description="one CLI call vs bare Python; batch of 10,000")
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--requests", type=int, default=10_000)
+    parser.add_argument(
+        "--compare",
+        type=Path,
+        metavar="CHECKOUT",
+        help="also time another checkout's single call (e.g. a worktree of an older commit), "
+        "in the same rotation: a before/after row in the same conditions",
+    )
     args = parser.parse_args()
 
     crs = json.dumps(CRS).encode()
@@ -90,11 +97,17 @@ def main() -> int:
     floor = [sys.executable, "-c", PYDANTIC_FLOOR]
     timed(call, crs)  # warm the file cache once, for all
     rows: dict[str, list[tuple[float, float]]] = {"call": [], "bare": [], "floor": []}
+    if args.compare is not None:
+        rows["compare"] = []
+        timed(call, crs, args.compare.resolve())
     for _ in range(args.runs):
         seconds, _, code, out, cpu = timed(call, crs)
         if code != 0:
             raise SystemExit(f"grade-crs failed ({code}): {out[:300]!r}")
         rows["call"].append((seconds * 1000, cpu * 1000))
+        if args.compare is not None:
+            other_s, _, _, _, other_cpu = timed(call, crs, args.compare.resolve())
+            rows["compare"].append((other_s * 1000, other_cpu * 1000))
         for name, argv in (("bare", bare), ("floor", floor)):
             other_s, _, _, _, other_cpu = timed(argv, b"")
             rows[name].append((other_s * 1000, other_cpu * 1000))
@@ -103,6 +116,11 @@ def main() -> int:
     ratio = wall["call"] / wall["bare"]
     print(f"One call, medians of {args.runs} alternating runs (wall, CPU):")
     print(f"  python -m calculator grade-crs  {wall['call']:7.1f} ms  {cpu_ms['call']:7.1f} ms CPU")
+    if args.compare is not None:
+        print(
+            f"  the same in {str(args.compare)[-18:]:18} {wall['compare']:7.1f} ms  "
+            f"{cpu_ms['compare']:7.1f} ms CPU  ({wall['compare'] / wall['bare']:.1f}x bare)"
+        )
     print(f"  python -c pass                  {wall['bare']:7.1f} ms  {cpu_ms['bare']:7.1f} ms CPU")
     print(
         f"  floor: pydantic + one model     {wall['floor']:7.1f} ms  "
