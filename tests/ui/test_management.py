@@ -113,6 +113,15 @@ def _crs3_icans4(c: AppController, weight: str = "70", age: str = "45") -> None:
     assert c.grading.grades() == Grades(crs=3, icans=4)
 
 
+def _waiting_dose_not_improving(c: AppController) -> ManagementPanel:
+    """CRS 3 + ICANS 4, a tocilizumab dose 2 h ago, not improving: the next dose waits."""
+    c.dose.set_doses([DOSE_2H_AGO])
+    _crs3_icans4(c)
+    panel = _panel(c)
+    panel.improving.set_value(False)
+    return panel
+
+
 def _card(panel: ManagementPanel, result: RecommendResult, code: str) -> ActionItem:
     [index] = [i for i, a in enumerate(result.actions) if a.code == code]
     QApplication.processEvents()  # a layout shows a new card on the next event loop turn
@@ -122,10 +131,7 @@ def _card(panel: ManagementPanel, result: RecommendResult, code: str) -> ActionI
 def test_a_dose_not_due_yet_waits_with_its_time_never_avoid(app_controller) -> None:
     """MGT-WAIT: given at 12:00, the 8 h clock (TOCI-INTERVAL) allows the next at 20:00."""
     c = app_controller
-    c.dose.set_doses([DOSE_2H_AGO])
-    _crs3_icans4(c)
-    panel = _panel(c)
-    panel.improving.set_value(False)
+    panel = _waiting_dose_not_improving(c)
     result = c.management.result
     toci = next(a for a in result.actions if a.code == "tocilizumab")
     assert (toci.strength, toci.not_before) == ("wait", datetime(2026, 11, 21, 20, 0))
@@ -320,10 +326,7 @@ def test_cards_are_refilled_whole_as_the_plan_changes(app_controller) -> None:
     (no "when" left from a waiting dose, no verify mark from another rule), a card no
     longer needed is hidden and empty, and the buttons follow the actions."""
     c = app_controller
-    c.dose.set_doses([DOSE_2H_AGO])
-    _crs3_icans4(c)
-    panel = _panel(c)
-    panel.improving.set_value(False)
+    panel = _waiting_dose_not_improving(c)
     big = c.management.result
     _says_its_action(panel, big)
     before = [_shown_words(card) for card in panel.items]

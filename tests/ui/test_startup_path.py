@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtWidgets import QMainWindow
 
@@ -46,8 +47,8 @@ print(json.dumps({
 """
 
 
-def test_heavy_modules_wait_for_first_use(crs_calc_home: Path) -> None:
-    code = BUILD_THE_APP % (OFF_THE_START_PATH, OFF_THE_START_PATH)
+def _run_child(code: str) -> dict[str, Any]:
+    """Run ``code`` in a fresh offscreen Python; the JSON on its last line of output."""
     done = subprocess.run(
         [sys.executable, "-c", code],
         cwd=REPO,
@@ -57,7 +58,13 @@ def test_heavy_modules_wait_for_first_use(crs_calc_home: Path) -> None:
         timeout=300,
         check=True,
     )
-    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    seen: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return seen
+
+
+def test_heavy_modules_wait_for_first_use(crs_calc_home: Path) -> None:
+    code = BUILD_THE_APP % (OFF_THE_START_PATH, OFF_THE_START_PATH)
+    seen = _run_child(code)
     assert seen["before"] == []
     # First use imports what it needs: the double check and the settings dialog open.
     assert {
@@ -117,16 +124,7 @@ print(json.dumps(seen))
 
 
 def test_first_paint_is_styled_without_an_application_sheet(crs_calc_home: Path) -> None:
-    done = subprocess.run(
-        [sys.executable, "-c", STYLED_START],
-        cwd=REPO,
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=True,
-    )
-    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    seen = _run_child(STYLED_START)
     assert seen["app_sheet"] == ""
     assert seen["bar_colour_at_first_paint"] == "#eef3f8"  # style.qss patientBar background
     assert seen["teaching_bar_colour"] == "#eef3f8"
