@@ -359,3 +359,46 @@ def test_cards_are_refilled_whole_as_the_plan_changes(app_controller) -> None:
     ic.ice0_unarousable.setChecked(True)
     assert c.management.result.actions == big.actions
     assert [_shown_words(card) for card in panel.items] == before
+
+
+def test_the_wait_time_is_said_for_the_assessment_day_after_the_clock_moves(
+    app_controller,
+) -> None:
+    """MGT-WAIT: after a dose at 18:00 the next may come at 02:00 the next day
+    (TOCI-INTERVAL). At 01:00 on that day it reads "02:00"; moved back to 19:00 the day
+    before, the plan is the same but the words must carry the date."""
+    c = app_controller
+    c.state.set_at(datetime(2026, 11, 22, 1, 0))
+    c.dose.set_doses([datetime(2026, 11, 21, 18, 0)])
+    _crs3_icans4(c)
+    panel = _panel(c)
+    panel.improving.set_value(False)
+    first = c.management.result
+    assert _card(panel, first, "tocilizumab").when.text() == (
+        "Next tocilizumab dose allowed from 02:00"
+    )
+    c.state.set_at(datetime(2026, 11, 21, 19, 0))
+    moved = c.management.result
+    assert moved.actions == first.actions  # the same plan...
+    assert _card(panel, moved, "tocilizumab").when.text() == (
+        "Next tocilizumab dose allowed from Sun 22 Nov 02:00"  # ...said for the new day
+    )
+
+
+def test_a_refused_question_leaves_no_suggestions_behind(app_controller) -> None:
+    """Moving "Assessed at" before a logged dose: the core refuses the management question,
+    and the suggestions made for the earlier question go with a message saying why."""
+    c = app_controller
+    panel = _waiting_dose_not_improving(c)
+    assert panel.items
+    c.state.set_at(datetime(2026, 11, 21, 11, 0))  # before the 12:00 dose
+    assert c.management.result is None
+    assert panel.items == []
+    assert panel.action_buttons == []
+    assert panel.rules.rule_ids() == ()
+    assert "tocilizumab_doses" in panel.error.error_text()
+    assert panel.summary.text() == "No suggestions until the problem below is fixed."
+    c.state.set_at(datetime(2026, 11, 21, 14, 0))
+    assert panel.error.error_text() == ""
+    assert panel.items
+    assert c.management.result is not None

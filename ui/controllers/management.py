@@ -124,12 +124,16 @@ class ManagementController(QObject):
         try:
             result = recommend(validate(RecommendInput, payload), self.profile)
         except calculator.InputError as exc:
+            # A refused question has no answer: the suggestions made for the one before
+            # (another time, other doses) go, and the message says what to fix.
+            self._clear()
+            self._last_key = key
+            v.summary.setText("No suggestions until the problem below is fixed.")
             v.error.set_error(
                 "; ".join(f"{f.field}: {f.message}" for f in exc.fields) or exc.message
             )
             return
         v.error.set_error(None)
-        previous_actions = self.result.actions if self.result is not None else None
         self.result = result
         managed = (
             f" (managed as CRS grade {result.managed_as_crs_grade})"
@@ -140,8 +144,10 @@ class ManagementController(QObject):
             f"For CRS grade {result.crs_grade}{managed} and ICANS grade {result.icans_grade}, "
             f"profile {result.profile}:"
         )
-        if self.result is None or previous_actions != result.actions:
-            self._show_actions(result)
+        # Refilled even when the actions are equal: their times are said relative to the
+        # assessment day ("20:00" on it, "Sat 21 Nov 20:00" on any other), which can move
+        # while the plan stays the same. A refill keeps the cards (about 1 ms).
+        self._show_actions(result)
         v.improving.set_effects(self._effects(result))
         no_treatment = self._no_treatment(result)
         v.set_no_treatment(no_treatment)
