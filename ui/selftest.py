@@ -326,6 +326,27 @@ def check_core(report: Report) -> None:
             report.ok(name)
 
 
+def check_ruleset(report: Report) -> None:
+    """The build's validated-ruleset snapshot is the one start-up uses (its key matches the
+    installed data and code) and equals validating the installed data now; a stale or
+    missing one would only be slower, so it is the build's defect this names."""
+    name = "ruleset snapshot: used at start-up, equal to full validation"
+    try:
+        from calculator.rulebook.loader import load_ruleset, read_data_files
+        from calculator.rulebook.snapshot import load_snapshot, snapshot_path
+
+        files = read_data_files()
+        saved = load_snapshot(files)
+        if saved is None:
+            report.fail(name, f"{snapshot_path()} is missing or does not match the data")
+        elif saved != load_ruleset(files):
+            report.fail(name, "differs from validating the data in full")
+        else:
+            report.ok(name, f"ruleset {saved.info.version}")
+    except Exception as exc:  # a self-test reports, it never dies
+        report.fail(name, f"{type(exc).__name__}: {exc}")
+
+
 # --- the GUI, offscreen ----------------------------------------------------------------------
 
 
@@ -434,6 +455,7 @@ def run(out: TextIO | None = None) -> int:
         try:
             with no_network() as attempts:
                 check_core(report)
+                check_ruleset(report)
                 check_gui(report)
         finally:
             if saved_home is None:

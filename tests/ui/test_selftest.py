@@ -7,10 +7,12 @@ import dataclasses
 import re
 import socket
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QColor, QImage
 
+from calculator.rulebook import snapshot
 from ui import selftest
 
 #: examples.md: every worked example the self-test must carry.
@@ -119,3 +121,24 @@ def test_the_self_test_flag_of_the_app_runs_it(monkeypatch: pytest.MonkeyPatch) 
 
     monkeypatch.setattr(selftest, "run", lambda out=None: 7)
     assert app.main(["--self-test"]) == 7
+
+
+def _ruleset_report() -> str:
+    out = StringIO()
+    selftest.check_ruleset(selftest.Report(out))
+    return out.getvalue()
+
+
+def test_the_ruleset_snapshot_is_checked() -> None:
+    assert _ruleset_report().startswith(
+        "ok    ruleset snapshot: used at start-up, equal to full validation: ruleset 20"
+    )
+
+
+def test_a_stale_or_missing_ruleset_snapshot_is_a_failure(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(snapshot, "snapshot_path", lambda: tmp_path / "none.snapshot")
+    text = _ruleset_report()
+    assert text.startswith("FAIL  ruleset snapshot: used at start-up")
+    assert "none.snapshot is missing or does not match the data" in text
