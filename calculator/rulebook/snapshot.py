@@ -71,10 +71,7 @@ def code_digest() -> str | None:
         return None
     if not any(name == "loader.py" for name, _ in sources):
         return None
-    digest = hashlib.sha256()
-    for name, data in sources:
-        digest.update(name.encode() + b"\0" + data + b"\0")
-    return digest.hexdigest()
+    return fingerprint(sources)  # the same digest as the data's, over the code
 
 
 def snapshot_key(data_sha256: str, code_sha256: str) -> bytes:
