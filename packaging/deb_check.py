@@ -44,6 +44,10 @@ REQUIRED_FILES = (
     "./usr/share/lintian/overrides/crs-calc",
 )
 RULE_FILE = "/opt/crs-calc/_internal/calculator/rulebook/data/dosing.toml"
+#: The parent folders the package may list as entries of their own; every other path must be
+#: /opt/crs-calc or /usr, or lie below one of them.
+ALLOWED_DIRS = ("./", "./opt/")
+ALLOWED_TREES = ("./opt/crs-calc", "./usr")
 
 passed = failed = 0
 
@@ -64,6 +68,16 @@ def out(cmd: list[str], env: dict[str, str] | None = None) -> subprocess.Complet
 
 def package_names(depends: str) -> set[str]:
     return {re.split(r"[ (]", alt.strip())[0] for alt in re.split(r"[,|]", depends) if alt.strip()}
+
+
+def outside_allowed(paths: set[str]) -> list[str]:
+    """The listed paths that are not /opt/crs-calc, /usr, below them, or a parent folder."""
+    return sorted(
+        p
+        for p in paths
+        if p not in ALLOWED_DIRS
+        and not any(p.rstrip("/") == t or p.startswith(t + "/") for t in ALLOWED_TREES)
+    )
 
 
 def static_checks(deb: Path) -> None:
@@ -101,7 +115,7 @@ def static_checks(deb: Path) -> None:
     )
     owners = {tuple(line.split()[1].split("/")) for line in listing.splitlines() if line.split()}
     check(owners == {("root", "root")}, "file list: every file is root:root", str(owners))
-    outside = sorted(p for p in paths if not p.startswith(("./opt/crs-calc", "./usr/", "./")))
+    outside = outside_allowed(paths)
     check(not outside, "file list: nothing outside /opt/crs-calc and /usr", str(outside))
     stray = sorted(p for p in paths if "__pycache__" in p or p.endswith(".pyc"))
     check(not stray, "file list: no bytecode caches", str(stray[:5]))
