@@ -1,5 +1,5 @@
-"""Write the validated-ruleset snapshot beside the rule data (a build step of `make` and
-`make package`; see calculator/rulebook/snapshot.py).
+"""Write the validated-ruleset snapshot beside the rule data (`make snapshot`, a step of
+`make run`, `make test`, `make bench` and `make package`; see calculator/rulebook/snapshot.py).
 
     python tools/build_snapshot.py [OUT]
 """

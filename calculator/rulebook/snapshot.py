@@ -2,7 +2,8 @@
 
 Validating the rule data builds the checker of every rulebook model (about 80 ms): a
 command-line call or the app's first paint paid it on every start (issue 14). The build
-(``make``, ``make package``) validates the data in full and saves the result here, under a
+(``make snapshot``; ``make run``, ``make test``, ``make bench`` and ``make package`` do it
+first) validates the data in full and saves the result here, under a
 key made of everything the result depends on:
 
 - the ruleset fingerprint (the sha256 of the data files' bytes, the same value results
@@ -20,7 +21,7 @@ The snapshot is part of the installed program (like the data it was made from), 
 the program writes at run time: a bad one is ignored, never moved, and
 ``crs-calc --verify-install`` names it as changed.
 
-    python tools/build_snapshot.py      # (re)write it beside the data files (make does)
+    python tools/build_snapshot.py      # (re)write it beside the data files (make snapshot does)
 """
 
 from __future__ import annotations
