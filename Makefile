@@ -50,12 +50,20 @@ run: $(STAMP) $(SNAPSHOT) bytecode
 	@sh tools/ensure-qt-libs.sh $(PY) window
 	$(PY) -m ui
 
-test: $(STAMP) $(SNAPSHOT)
+# Every check, in this order; each can also be run alone (make lint, make pytest, ...).
+test: lint typecheck imports pytest trace
+
+lint: $(STAMP)
 	$(PY) -m ruff check .
+
+typecheck: $(STAMP)
 	$(PY) -m mypy calculator
+
+imports: $(STAMP)
 	$(VENV)/bin/lint-imports
+
+pytest: $(STAMP) $(SNAPSHOT)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -p no:cacheprovider
-	$(PY) tools/trace.py
 
 trace: $(STAMP)
 	$(PY) tools/trace.py
@@ -64,8 +72,8 @@ trace: $(STAMP)
 BENCHES := grading dosing startup recompute cli robustness
 bench: $(STAMP) $(SNAPSHOT) bytecode
 	@for b in $(BENCHES); do \
-	  if [ -f bench/$$b.py ]; then echo "== bench/$$b.py"; \
-	    QT_QPA_PLATFORM=$${QT_QPA_PLATFORM:-offscreen} $(PY) bench/$$b.py || exit 1; fi; \
+	  echo "== bench/$$b.py"; \
+	  QT_QPA_PLATFORM=$${QT_QPA_PLATFORM:-offscreen} $(PY) bench/$$b.py || exit 1; \
 	done
 
 clean:
