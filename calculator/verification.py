@@ -442,6 +442,8 @@ def maximum_mg(entry: Maximum, rs: Ruleset) -> float:
         for reg in rule.regimens:
             if entry.population is not None and reg.population != entry.population:
                 continue
+            if entry.regimen is not None and reg.id != entry.regimen:
+                continue
             if entry.per in ("dose", "infusion") and reg.max_dose_mg is not None:
                 return reg.max_dose_mg
             if entry.per == "day":
@@ -452,14 +454,19 @@ def maximum_mg(entry: Maximum, rs: Ruleset) -> float:
     raise LookupError(f"VERIFY-MAX: {entry.rule} states no maximum per {entry.per}")
 
 
+def maxima_for(order: DoseOrder, rs: Ruleset) -> tuple[Maximum, ...]:
+    """The VERIFY-MAX entries an order is held to: those of its regimen where the regimen
+    has a maximum of its own (MP-1G-BID), else the drug's general ones."""
+    of_drug = [e for e in rs.verification.maximum.maxima if e.drug == order.drug]
+    own = tuple(e for e in of_drug if e.regimen is not None and e.regimen == order.regimen)
+    return own or tuple(e for e in of_drug if e.regimen is None)
+
+
 def _maxima(order: DoseOrder, rs: Ruleset) -> list[Comparison]:
     """VERIFY-MAX: an ordered dose above a maximum of its rule is "do not release"."""
-    vmax = rs.verification.maximum
     child = order.age_years < rs.dosing.ped_steroid.adult_from_age_years
     out: list[Comparison] = []
-    for entry in vmax.maxima:
-        if entry.drug != order.drug:
-            continue
+    for entry in maxima_for(order, rs):
         if entry.population == "child" and not child:
             continue
         if entry.population == "adult" and child:

@@ -1,6 +1,6 @@
 """Schemas of the dose-panel rules (clinical-rules.md sections 3 and 4).
 
-Tocilizumab (TOCI-*), the other agents (SILT-*, ANAK-*, DEX-CRS, MP-KG, MP-1G,
+Tocilizumab (TOCI-*), the other agents (SILT-*, ANAK-*, DEX-CRS, MP-KG, MP-1G, MP-1G-BID,
 LEV-PROPH), the paediatric steroid safety rule (PED-STEROID), steroid equivalence
 (STER-EQ, STER-NOTEQ), and two typing-error checks the spec has no numbers for
 (DOSE-PLAUSIBLE, TOCI-STEP-NEAR; status V, their text says where the numbers come from).
@@ -250,6 +250,7 @@ class DosingRules(RuleSection):
     dex_crs: AgentRule = Field(alias="DEX-CRS")
     mp_kg: AgentRule = Field(alias="MP-KG")
     mp_1g: AgentRule = Field(alias="MP-1G")
+    mp_1g_bid: AgentRule = Field(alias="MP-1G-BID")
     lev_proph: AgentRule = Field(alias="LEV-PROPH")
     ped_steroid: PedSteroidRule = Field(alias="PED-STEROID")
     ster_eq: SteroidEqRule = Field(alias="STER-EQ")
@@ -264,6 +265,7 @@ class DosingRules(RuleSection):
             self.dex_crs,
             self.mp_kg,
             self.mp_1g,
+            self.mp_1g_bid,
             self.lev_proph,
         )
 

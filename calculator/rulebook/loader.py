@@ -72,11 +72,11 @@ class Ruleset(FrozenModel):
 
     @model_validator(mode="after")
     def _cross_references(self) -> Ruleset:
-        seen: set[str] = set()
+        seen: dict[str, Rule] = {}
         for rule in self.all_rules():
             if rule.id in seen:
                 raise ValueError(f"rule ID {rule.id} appears twice")
-            seen.add(rule.id)
+            seen[rule.id] = rule
             for key in rule.sources:
                 if key not in self.sources:
                     raise ValueError(f"rule {rule.id} cites unknown source {key!r}")
@@ -89,8 +89,12 @@ class Ruleset(FrozenModel):
             for name, message in self.bounds.bounds.violations(profile):
                 raise ValueError(f"profile {profile.id}: {name} {message}")
         for entry in self.verification.maximum.maxima:
-            if entry.rule not in {r.id for r in self.all_rules()}:
+            if entry.rule not in seen:
                 raise ValueError(f"VERIFY-MAX names unknown rule {entry.rule}")
+            if entry.regimen is not None and entry.regimen not in {
+                reg.id for reg in getattr(seen[entry.rule], "regimens", ())
+            }:
+                raise ValueError(f"VERIFY-MAX: {entry.rule} has no regimen {entry.regimen}")
         return self
 
     @property

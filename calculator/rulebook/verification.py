@@ -41,6 +41,9 @@ class Maximum(FrozenModel):
     rule: str = Field(pattern=r"^[A-Z][A-Z0-9-]+$")
     per: Literal["infusion", "dose", "day"]
     population: Literal["adult", "child"] | None = None
+    #: Only for an order of this regimen, which is then held to this entry alone (its
+    #: rule states the regimen's own maximum); None: every other order of the drug.
+    regimen: str | None = None
 
 
 class MaxRule(Rule):

@@ -563,6 +563,7 @@ def test_verify_max_reads_its_numbers_from_the_named_rules() -> None:
             r.max_dose_mg for r in rs.dosing.lev_proph.regimens if r.population == "child"
         ),
         "MP-1G": 1000.0,
+        "MP-1G-BID": 2000.0,  # its regimen, 1000 mg every 12 h
     }
 
 
@@ -647,3 +648,82 @@ def test_property_verify_max_and_release_means_everything_agrees(
         assert result.decision == "do_not_release"
     assert result.reasons
     assert result.flagged is (result.decision != "release")
+
+
+def _asco_escalation_order() -> dict[str, Any]:
+    """The methylprednisolone order of MGT-CRS4's ASCO escalation, as the plan gives it."""
+    code, text = cli_run(
+        ["recommend", "--profile", "asco-2021"],
+        lambda: json.dumps(
+            {
+                "crs_grade": 4,
+                "icans_grade": 0,
+                "weight_kg": 70,
+                "age_years": 50,
+                "improving": False,
+                "at": "2026-11-21T14:00",
+                "tocilizumab_doses": ["2026-11-21T08:00"],
+            }
+        ),
+    )
+    assert code == 0, text
+    out = json.loads(text)
+    [given] = [
+        a for a in out["actions"] if a["code"] == "methylprednisolone" and a["strength"] == "give"
+    ]
+    assert (given["regimen"], given["dose_mg"], given["every_h"]) == (
+        "methylprednisolone-1g-q12h",
+        1000.0,
+        12.0,
+    )
+    return {
+        "drug": "methylprednisolone",
+        "weight_kg": 70,
+        "age_years": 50,
+        "regimen": given["regimen"],
+        "dose_mg": given["dose_mg"],
+        "every_h": given["every_h"],
+        "route": given["route"],
+    }
+
+
+def test_the_plans_asco_escalation_passes_its_own_double_check() -> None:
+    """Where rules meet: MGT-CRS4 (asco-2021) proposes methylprednisolone 1000 mg every 12 h
+    (MP-1G-BID); VERIFY-MAX holds that order to its own rule, not to MP-1G's 1000 mg/day."""
+    written = _asco_escalation_order()
+    independent = ind("methylprednisolone", 70, 1000, every_h=12, route="IV")
+    code, out = cli({"order": written, "independent": independent}, "--profile", "asco-2021")
+    assert (code, out["decision"]) == (0, "release"), out["reasons"]
+    [maximum] = [c for c in out["comparisons"] if c["item"] == "maximum"]
+    assert maximum["text"] == (
+        "ordered 1000 mg every 12 h = 2000 mg/day is within the 2000 mg maximum per day (MP-1G-BID)"
+    )
+    # Above the escalation's own maximum: refused by its rule.
+    over = {**written, "dose_mg": 1500}
+    code, out = cli(
+        {"order": over, "independent": {**independent, "dose_mg": 1500}}, "--profile", "asco-2021"
+    )
+    assert out["decision"] == "do_not_release"
+    assert (
+        "DO NOT RELEASE: ordered 1500 mg every 12 h = 3000 mg/day is above the 2000 mg "
+        "maximum per day (MP-1G-BID)"
+    ) in out["reasons"]
+    # Without the regimen the same order is held to MP-1G (1000 mg per day).
+    bare = {k: v for k, v in written.items() if k != "regimen"}
+    code, out = cli({"order": bare, "independent": independent}, "--profile", "asco-2021")
+    assert out["decision"] == "do_not_release"
+    assert any(r.endswith("maximum per day (MP-1G)") for r in out["reasons"])
+
+
+def test_a_verify_max_regimen_must_belong_to_its_rule() -> None:
+    from calculator.rulebook.loader import load_ruleset
+    from tests.calculator.helpers import replace_in_data
+
+    with pytest.raises(ValueError, match="MP-1G-BID has no regimen methylprednisolone-1g-daily"):
+        load_ruleset(
+            replace_in_data(
+                "verification.toml",
+                'rule = "MP-1G-BID", per = "day", regimen = "methylprednisolone-1g-q12h"',
+                'rule = "MP-1G-BID", per = "day", regimen = "methylprednisolone-1g-daily"',
+            )
+        )
