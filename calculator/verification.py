@@ -778,17 +778,16 @@ def default_calculate(
         else tuple(VialCount(strength_mg=v.strength_mg, count=v.count) for v in result.vials)
     )
     if isinstance(result, dosing.TocilizumabDose):
-        route: str | None = "IV"
         bag: int | None = result.bag_ml
         every: float | None = None
     else:
-        route, bag, every = result.route, None, result.every_h
+        bag, every = None, result.every_h
     return CalculatedDose(
         drug=drug,
         weight_kg=weight_kg,
         dose_mg=result.dose_mg,
         every_h=every,
-        route=route,
+        route=result.route,
         bag_ml=bag,
         vials=vials,
         rules=result.rules,

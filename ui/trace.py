@@ -77,6 +77,6 @@ def rule_links(rule_ids: tuple[str, ...] | list[str]) -> str:
     out = []
     for rid in rule_ids:
         rule = rule_or_none(rid)
-        mark = " ⚠" if rule is not None and rule.marks_whole_rule else ""
+        mark = " ⚠" if rule is not None and rule.needs_verification else ""
         out.append(f"<a href='rule:{html.escape(rid)}'>{html.escape(rid)}</a>{mark}")
     return " · ".join(out)

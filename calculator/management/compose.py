@@ -291,7 +291,7 @@ def _tocilizumab(group: list[Proposal], ctx: Context, plan: Plan) -> Action | No
             rules=unique(p.rule for p in group),
             label="tocilizumab",
         )
-    if not 1 <= crs <= 4:
+    if crs not in m.refr.crs_grades:  # tocilizumab is judged at the grades CRS is treated
         return None
     best = _best(group, ctx)
     action = _merge(group, ctx, plan)

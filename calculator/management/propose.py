@@ -111,7 +111,7 @@ def propose(
         items.append(Proposal(sz.on_seizure, sz.id))
 
     given = len(inp.tocilizumab_doses)
-    if 1 <= crs <= 4 and improving is not True:
+    if crs in m.refr.crs_grades and improving is not True:
         rung = m.refr.rung_for(given)
         if rung is None:
             if improving is False:

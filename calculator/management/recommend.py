@@ -13,7 +13,7 @@ from __future__ import annotations
 from calculator.dosing import ScheduleInput, ScheduleResult, tocilizumab_schedule
 from calculator.management.compose import Context, Plan, compose
 from calculator.management.models import Action, RecommendInput, RecommendResult
-from calculator.management.propose import propose
+from calculator.management.propose import Proposals, propose
 from calculator.results import unique, verification_warnings
 from calculator.rulebook import Ruleset, ruleset
 from calculator.rulebook.profiles import Profile
@@ -23,7 +23,6 @@ DISCLAIMER = (
     "Suggestions with their sources, never orders: clinical judgement and the local "
     "protocol decide."
 )
-STEROID_CODES = ("dexamethasone", "methylprednisolone")
 NO_CHANGE = "no change to the plan"
 
 
@@ -62,7 +61,7 @@ def recommend(inp: RecommendInput, profile: Profile, rs: Ruleset | None = None) 
     actions = plan.actions
     if_improving: tuple[str, ...] = ()
     if_not_improving: tuple[str, ...] = ()
-    if inp.improving is None and _answer_matters(inp):
+    if inp.improving is None and _answer_matters(inp, proposed, rs):
         answers = {
             answer: compose(
                 propose(inp, profile, rs, answer).items,
@@ -101,10 +100,12 @@ def recommend(inp: RecommendInput, profile: Profile, rs: Ruleset | None = None) 
     )
 
 
-def _answer_matters(inp: RecommendInput) -> bool:
-    """Whether "improving" can change the plan: CRS being treated and a dose to judge by,
-    or a line that escalates on "not improving" (MGT-CRS4 in asco-2021)."""
-    return 1 <= inp.crs_grade <= 4 and (bool(inp.tocilizumab_doses) or inp.crs_grade == 4)
+def _answer_matters(inp: RecommendInput, proposed: Proposals, rs: Ruleset) -> bool:
+    """Whether "improving" can change the plan (MGT-IMPROVING): a CRS grade the ladder
+    covers (MGT-REFR) with a dose to judge by, or a line that escalates on "not improving"
+    (MGT-CRS4 in asco-2021), read from the proposals rather than from a grade."""
+    on_ladder = inp.crs_grade in rs.management.refr.crs_grades and bool(inp.tocilizumab_doses)
+    return on_ladder or any(p.escalation for p in proposed.items)
 
 
 def _key(a: Action) -> tuple[str, str, str]:

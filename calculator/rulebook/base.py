@@ -49,11 +49,6 @@ class Rule(FrozenModel):
         part (a regimen or action of status V) carries the mark (Split statuses)."""
         return "V" in self.status and not self.verify_part
 
-    @property
-    def marks_whole_rule(self) -> bool:
-        """The same as ``needs_verification`` (the name the app's rule links use)."""
-        return self.needs_verification
-
 
 class RuleSection(FrozenModel):
     """A group of rules keyed by rule ID in the data (``[crs.CRS-FEVER]``).

@@ -21,7 +21,6 @@ from calculator.teaching.key import CheckpointKey, ScenarioKey, ScenarioRef, sce
 from calculator.teaching.models import Answer, Attempt
 
 Status = Literal["right", "wrong", "not answered", "not indicated", "not scored"]
-STEROID_CODES = ("dexamethasone", "methylprednisolone")
 
 
 class ItemScore(FrozenModel):
@@ -365,8 +364,10 @@ def _missed(key: CheckpointKey, learner: dict[str, str], rs: Ruleset) -> list[Cr
             )
         )
     severe = max(key.crs_grade, key.icans_grade) >= crit.steroid_from_grade
-    steroid = next((gives[c] for c in STEROID_CODES if c in gives), None)
-    if severe and steroid is not None and not any(learner.get(c) == "give" for c in STEROID_CODES):
+    # The corticosteroid codes are MGT-ONE-STEROID's, the rule that keeps one of them "give".
+    steroids = rs.management.one_steroid.steroid_codes
+    steroid = next((gives[c] for c in steroids if c in gives), None)
+    if severe and steroid is not None and not any(learner.get(c) == "give" for c in steroids):
         out.append(
             CriticalError(
                 checkpoint=key.id,
