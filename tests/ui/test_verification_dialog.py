@@ -507,3 +507,28 @@ def test_the_dose_log_is_not_sent_for_other_drugs(
     type_independent(view, "70", "dexamethasone", "10")
     assert "doses_given" not in controller.payload()
     assert controller.compare() is not None
+
+
+def test_a_logged_dose_after_the_order_time_is_said_not_counted(
+    dialog: tuple[VerificationView, VerificationController],
+) -> None:
+    """VERIFY-CLOCK reads the clock at the order's time: a logged dose after it is not sent,
+    and the dose-log line says so (never left out in silence); moving the order time
+    after it counts it again."""
+    view, controller = dialog
+    DOSES.extend([datetime(2026, 11, 21, 8, 0), datetime(2026, 11, 21, 10, 0)])
+    view.order_at.setDateTime(datetime(2026, 11, 21, 9, 0))
+    _fill(view, controller, TOCI_70, TOCI_70)
+    assert controller.payload()["doses_given"] == [datetime(2026, 11, 21, 8, 0)]
+    assert view.doses_given.text() == (
+        "Tocilizumab this episode (dose log): 2026-11-21 08:00, 2026-11-21 10:00 "
+        "(1 after the order time 2026-11-21 09:00, not counted by the repeat-dose check)"
+    )
+    view.order_at.setDateTime(datetime(2026, 11, 21, 11, 0))
+    assert controller.payload()["doses_given"] == [
+        datetime(2026, 11, 21, 8, 0),
+        datetime(2026, 11, 21, 10, 0),
+    ]
+    assert view.doses_given.text() == (
+        "Tocilizumab this episode (dose log): 2026-11-21 08:00, 2026-11-21 10:00"
+    )

@@ -138,6 +138,7 @@ class VerificationController(QObject):
         }
         v.order_at.setDateTime((ctx.case_at or ctx.clock)())
         self._show_doses_given()
+        v.order_at.dateTimeChanged.connect(self._show_doses_given)
         v.next_button.clicked.connect(lambda: v.show_page(v.INDEPENDENT))
         v.back_button.clicked.connect(lambda: v.show_page(v.ORDER))
         v.compare_button.clicked.connect(self.compare)
@@ -201,8 +202,9 @@ class VerificationController(QObject):
             "independent": independent,
             "at": self.order_time(),
         }
-        # VERIFY-CLOCK reads the episode's tocilizumab doses before the order's time.
-        doses = [d for d in self.ctx.doses_given() if d <= self.order_time()]
+        # VERIFY-CLOCK reads the episode's tocilizumab doses up to the order's time; the
+        # dose-log line says which ones that leaves out, and why.
+        doses = self._doses_up_to_order()
         if doses and order["drug"] == "tocilizumab":
             payload["doses_given"] = doses
         tolerance = self.ctx.settings().double_check_tolerance_pct
@@ -236,9 +238,20 @@ class VerificationController(QObject):
         """The order's time, to the minute (the dialog's clock field)."""
         return self.view.order_at.dateTime().toPython().replace(second=0, microsecond=0)
 
-    def _show_doses_given(self) -> None:
+    def _doses_up_to_order(self) -> list[datetime]:
+        return sorted(d for d in self.ctx.doses_given() if d <= self.order_time())
+
+    def _show_doses_given(self, *_: object) -> None:
         doses = sorted(self.ctx.doses_given())
+        counted = self._doses_up_to_order()
         text = ", ".join(f"{d:%Y-%m-%d %H:%M}" for d in doses) if doses else "none recorded"
+        later = len(doses) - len(counted)
+        if later:
+            # Never left out in silence: the clock is read at the order's time.
+            text += (
+                f" ({later} after the order time {self.order_time():%Y-%m-%d %H:%M}, "
+                "not counted by the repeat-dose check)"
+            )
         self.view.doses_given.setText(f"Tocilizumab this episode (dose log): {text}")
 
     def compare(self) -> VerifyResult | None:
