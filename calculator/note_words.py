@@ -1,8 +1,8 @@
 """The note's words for what was entered: clinical labels, values in the unit they were
 typed in, and only the fields someone entered (no statement nobody made).
 
-Unit conversions here are definitions (°F = °C x 9/5 + 32; 1 lb = 0.45359237 kg), used
-only to print a value back in the unit it was typed in; every rule works in °C and kg.
+Unit conversions (calculator.units, the app's own) only print a value back in the unit it
+was typed in; every rule works in °C and kg.
 """
 
 from __future__ import annotations
@@ -17,8 +17,7 @@ from calculator.grading.crs import CrsInput
 from calculator.grading.icans import IcansInput
 from calculator.note_model import Row
 from calculator.rulebook import Ruleset
-
-KG_PER_LB = 0.45359237
+from calculator.units import c_to_f, kg_to_lb
 
 OXYGEN = {
     "room_air": "room air",
@@ -72,14 +71,14 @@ def yes_no(value: bool) -> str:
 def temperature(celsius: float, unit: str = "C") -> str:
     """``39.5 °C``; typed in °F: ``102.4 °F (39.1 °C)``."""
     if unit == "F":
-        return f"{fmt(celsius * 9 / 5 + 32, 2)} °F ({fmt(celsius, 1)} °C)"
+        return f"{fmt(c_to_f(celsius), 2)} °F ({fmt(celsius, 1)} °C)"
     return f"{fmt(celsius, 2)} °C"
 
 
 def weight(kg: float, unit: str = "kg") -> str:
     """``70 kg``; typed in lb: ``154.3 lb (70 kg)``."""
     if unit == "lb":
-        return f"{fmt(kg / KG_PER_LB, 2)} lb ({fmt(kg, 1)} kg)"
+        return f"{fmt(kg_to_lb(kg), 2)} lb ({fmt(kg, 1)} kg)"
     return f"{fmt(kg, 2)} kg"
 
 

@@ -1,39 +1,21 @@
-"""Unit conversions of the app: kg/lb and °C/°F. Definitions, not clinical rules.
-
-1 lb = 0.45359237 kg exactly (international avoirdupois pound, 1959);
-°F = °C x 9/5 + 32. The core always receives kilograms and degrees Celsius.
-"""
+"""Unit conversions of the app: kg/lb and °C/°F (the definitions live in
+calculator.units, shared with the handoff note). The core always receives kilograms and
+degrees Celsius."""
 
 from __future__ import annotations
 
 from typing import Literal
 
+# Re-exported: the app's modules import the conversions from here.
+from calculator.units import c_to_f as c_to_f
+from calculator.units import f_to_c as f_to_c
+from calculator.units import kg_to_lb as kg_to_lb
+from calculator.units import lb_to_kg as lb_to_kg
+
 WeightUnit = Literal["kg", "lb"]
 TemperatureUnit = Literal["°C", "°F"]
 # The settings' temperature unit ("C"/"F") as the unit menus show it.
 TEMPERATURE_TEXT = {"C": "°C", "F": "°F"}
-
-KG_PER_LB = 0.45359237
-
-# Converted values are rounded to this many decimals to drop float noise
-# (100.4 °F is 38.0 °C, not 37.99999999999999 °C); far finer than any scale or thermometer.
-CANONICAL_DECIMALS = 6
-
-
-def lb_to_kg(lb: float) -> float:
-    return round(lb * KG_PER_LB, CANONICAL_DECIMALS)
-
-
-def kg_to_lb(kg: float) -> float:
-    return round(kg / KG_PER_LB, CANONICAL_DECIMALS)
-
-
-def f_to_c(f: float) -> float:
-    return round((f - 32) * 5 / 9, CANONICAL_DECIMALS)
-
-
-def c_to_f(c: float) -> float:
-    return round(c * 9 / 5 + 32, CANONICAL_DECIMALS)
 
 
 def to_kg(value: float, unit: WeightUnit) -> float:
