@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Collection, Iterable
 from datetime import datetime
 from functools import cache
 from typing import Annotated, Any, TypeVar, get_args
@@ -199,3 +201,11 @@ LocalDateTime = Annotated[
     BeforeValidator(_local_datetime),
     PlainSerializer(_write_local_datetime, return_type=str, when_used="json"),
 ]
+
+
+def refuse_repeats(values: Iterable[str], allowed: Collection[str] = ()) -> None:
+    """ValueError naming each value listed more than once (those in ``allowed`` may
+    repeat). One pass (Counter), never list.count per item: linear in the list's length."""
+    repeated = sorted(v for v, n in Counter(values).items() if n > 1 and v not in allowed)
+    if repeated:
+        raise ValueError(f"lists {', '.join(repeated)} more than once")

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Literal
 
 from pydantic import Field, StrictBool, field_validator, model_validator
 
 from calculator.errors import Contradiction
+from calculator.inputs import refuse_repeats
 from calculator.results import CoreResult, Note, unique, verification_warnings
 from calculator.rulebook import FrozenModel, Ruleset, ruleset
 from calculator.rulebook.grading import CrsGradeRule, OxygenDevice, Vasopressor
@@ -41,10 +41,7 @@ class CrsInput(FrozenModel):
     @field_validator("vasopressors")
     @classmethod
     def _each_agent_once(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        # One pass (Counter), never list.count per item: linear in the list's length.
-        repeated = sorted(v for v, n in Counter(value).items() if n > 1 and v != "other")
-        if repeated:
-            raise ValueError(f"lists {', '.join(repeated)} more than once")
+        refuse_repeats(value, allowed=("other",))
         return value
 
     @model_validator(mode="after")

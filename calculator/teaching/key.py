@@ -141,7 +141,8 @@ def checkpoint_key(scenario: Scenario, index: int, profile: Profile, rs: Ruleset
         DoseInput(drug="tocilizumab", weight_kg=p.weight_kg, age_years=p.age_years), profile, rs
     )
     assert isinstance(toci, TocilizumabDose)
-    schedule = tocilizumab_schedule(
+    # The plan read the same doses at the same time: its schedule is the key's.
+    schedule = rec.tocilizumab_schedule or tocilizumab_schedule(
         ScheduleInput(doses=cp.tocilizumab_doses, at=cp.at), profile, rs
     )
     parts: tuple[CoreResult, ...] = (crs, icans, rec, toci, schedule)

@@ -10,7 +10,7 @@ core (``calculator.teaching.key``).
 from __future__ import annotations
 
 import re
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import Field, StrictBool, StrictInt, field_validator, model_validator
 
@@ -19,9 +19,10 @@ from calculator.dosing.models import MAX_DOSES
 from calculator.errors import Contradiction, InputError
 from calculator.grading.crs import CrsInput
 from calculator.grading.icans import IcansInput
-from calculator.inputs import LocalDateTime, format_datetime, validate
+from calculator.inputs import LocalDateTime, format_datetime, refuse_repeats, validate
+from calculator.management.models import MAX_GRADE1_DAYS
 from calculator.rulebook import FrozenModel
-from calculator.rulebook.management import ActionCode
+from calculator.rulebook.management import ActionCode, Strength
 
 SCENARIO_FORMAT = "crs-calc-scenario/1"
 ATTEMPT_FORMAT = "crs-calc-attempt/1"
@@ -31,19 +32,13 @@ MAX_SHORT = 300
 MAX_CHECKPOINTS = 40
 MAX_POINTS = 20
 MAX_SECONDS = 7 * 24 * 3600  # a typing-error guard: no answer takes a week
-MAX_GRADE1_DAYS = 60  # as recommend: a typing-error guard, not a clinical limit
 
 AskItem = Literal[
     "crs_grade", "icans_grade", "actions", "tocilizumab_dose_mg", "next_tocilizumab_at"
 ]
-ASK_ITEMS: tuple[AskItem, ...] = (
-    "crs_grade",
-    "icans_grade",
-    "actions",
-    "tocilizumab_dose_mg",
-    "next_tocilizumab_at",
-)
-AnswerStrength = Literal["give", "consider", "avoid", "wait"]
+ASK_ITEMS: tuple[AskItem, ...] = get_args(AskItem)
+#: A learner answers an action with the plan's own strengths.
+AnswerStrength = Strength
 
 
 class ScenarioPatient(CasePatient):
@@ -70,9 +65,7 @@ class Checkpoint(FrozenModel):
     @field_validator("ask")
     @classmethod
     def _ask_once(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        repeated = sorted({v for v in value if value.count(v) > 1})
-        if repeated:
-            raise ValueError(f"lists {', '.join(repeated)} more than once")
+        refuse_repeats(value)
         return value
 
     @field_validator("teaching_points")
@@ -186,10 +179,7 @@ class Answer(FrozenModel):
     def _each_code_once(
         cls, value: tuple[ActionAnswer, ...] | None
     ) -> tuple[ActionAnswer, ...] | None:
-        codes = [a.code for a in value or ()]
-        repeated = sorted({c for c in codes if codes.count(c) > 1})
-        if repeated:
-            raise ValueError(f"lists {', '.join(repeated)} more than once")
+        refuse_repeats(a.code for a in value or ())
         return value
 
     def answered(self, item: str) -> bool:
