@@ -29,6 +29,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from timing import PYDANTIC_FLOOR, hello_world
+
 ROOT = Path(__file__).resolve().parent.parent
 PKG_PY = ROOT / ".venv-package" / "bin" / "python"
 WORK = ROOT / "build" / "bench"
@@ -37,43 +39,8 @@ STARTUP_GOAL_RATIO = 1.5
 MEMORY_GOAL_RATIO = 1.5
 # The floor: the hello-world that first imports pydantic and validates one model, as any
 # window showing the core's answers must (its inputs, rules and results are pydantic models).
-PYDANTIC_FLOOR = """
-from pydantic import BaseModel
-
-
-class Model(BaseModel):
-    x: float
-
-
-Model.model_validate({"x": 1}).model_dump_json()
-"""
-FLOOR_AT = "\n\napp = QApplication(sys.argv)"
-
-HELLO = """\
-import sys
-
-from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
-
-
-class QuitOnFirstPaint(QObject):
-    def eventFilter(self, watched, event):
-        if event.type() == QEvent.Type.Paint:
-            watched.removeEventFilter(self)
-            QTimer.singleShot(0, QApplication.quit)
-        return False
-
-
-app = QApplication(sys.argv)
-window = QMainWindow()
-window.setCentralWidget(QLabel("Hello, world"))
-if "--exit-after-startup" in sys.argv:
-    quitter = QuitOnFirstPaint(window)
-    window.installEventFilter(quitter)
-window.resize(1366, 768)
-window.show()
-sys.exit(app.exec())
-"""
+HELLO = hello_world()
+FLOOR = hello_world(PYDANTIC_FLOOR)
 
 
 def dir_mib(path: Path) -> float:
@@ -131,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
     hello, hello_build_s = build_hello()
-    floor, _ = build_hello("floor", HELLO.replace(FLOOR_AT, PYDANTIC_FLOOR + FLOOR_AT, 1))
+    floor, _ = build_hello("floor", FLOOR)
     crs = ROOT / "dist" / "crs-calc" / "crs-calc"
     crs_build_s = 0.0
     if not (args.no_build and crs.exists()):

@@ -24,6 +24,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from timing import PYDANTIC_FLOOR
+
 REPO = Path(__file__).resolve().parent.parent
 
 RATIO_GOAL = 5.0
@@ -44,11 +46,6 @@ MIX: list[dict[str, object]] = [
     {"command": "dose", "input": {"drug": "tocilizumab", "weight_kg": -3, "age_years": 40}},
     {"command": "grade-icans", "input": {"age_years": 54, "ice_score": 6, "typo": 1}},
 ]
-PYDANTIC_FLOOR = (
-    "from pydantic import BaseModel\n"
-    "class M(BaseModel):\n    x: float\n"
-    "M.model_validate({'x': 1}).model_dump_json()"
-)
 MALFORMED = b'{"command": "grade-crs", "input": {\n'
 
 

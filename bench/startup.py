@@ -30,6 +30,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from timing import PYDANTIC_FLOOR, hello_world
+
 REPO = Path(__file__).resolve().parent.parent
 
 # Both children say, at their first paint, the wall time since the parent spawned them and
@@ -45,45 +47,11 @@ def paint():
 
 HELLO_ROW = "Qt hello-world (QMainWindow+QLabel)"
 FLOOR_ROW = "floor: hello-world + pydantic"
+HELLO_AT_PAINT = "print(json.dumps(paint()), file=sys.stderr)"
+HELLO = hello_world(PAINT, HELLO_AT_PAINT)
 # Before the window: pydantic imported and one model validated (the core's inputs, rules and
 # results are pydantic models, so no first paint of a working tool can avoid this).
-PYDANTIC_FLOOR = """
-from pydantic import BaseModel
-
-
-class Model(BaseModel):
-    x: float
-
-
-Model.model_validate({"x": 1}).model_dump_json()
-"""
-
-HELLO = (
-    PAINT
-    + """
-from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
-
-
-class QuitOnFirstPaint(QObject):
-    def eventFilter(self, watched, event):
-        if event.type() == QEvent.Type.Paint:
-            watched.removeEventFilter(self)
-            print(json.dumps(paint()), file=sys.stderr)
-            QTimer.singleShot(0, QApplication.quit)
-        return False
-
-
-app = QApplication(sys.argv)
-window = QMainWindow()
-window.setCentralWidget(QLabel("Hello, world"))
-quitter = QuitOnFirstPaint(window)
-window.installEventFilter(quitter)
-window.resize(1366, 768)
-window.show()
-sys.exit(app.exec())
-"""
-)
+FLOOR = hello_world(PAINT + PYDANTIC_FLOOR, HELLO_AT_PAINT)
 
 # Runs the real entry point (ui.app.main, as `python -m ui --exit-after-startup`), and at the
 # first paint of the main window also says what had been imported and built by then.
@@ -196,8 +164,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="crs-bench-") as home:
         env = _env(home)
         references = {
-            HELLO_ROW: [sys.executable, "-c", HELLO],
-            FLOOR_ROW: [sys.executable, "-c", HELLO.replace(PAINT, PAINT + PYDANTIC_FLOOR, 1)],
+            HELLO_ROW: [sys.executable, "-c", HELLO, "--exit-after-startup"],
+            FLOOR_ROW: [sys.executable, "-c", FLOOR, "--exit-after-startup"],
         }
         app = [sys.executable, "-c", PROBE % (HEAVY,)]
         rows: dict[str, list[dict[str, Any]]] = {name: [] for name, _ in subjects}

@@ -1,4 +1,5 @@
-"""Timing helpers shared by the bench scripts: per-call times, percentiles, one CLI call."""
+"""Timing helpers shared by the bench scripts: per-call times, percentiles, one CLI call, and
+the reference programs start-up is measured against (the pydantic floor, the Qt hello-world)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,54 @@ from collections.abc import Callable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+
+# The floor of any start-up through the core: its inputs, rules and results are pydantic
+# models, so no call or window showing an answer can start faster than importing pydantic and
+# validating one model (bench/cli.py, bench/startup.py, bench/bundle.py).
+PYDANTIC_FLOOR = """\
+from pydantic import BaseModel
+
+
+class Model(BaseModel):
+    x: float
+
+
+Model.model_validate({"x": 1}).model_dump_json()
+"""
+
+_HELLO = """
+import sys
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
+
+
+class QuitOnFirstPaint(QObject):
+    def eventFilter(self, watched, event):
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            {at_first_paint}
+            QTimer.singleShot(0, QApplication.quit)
+        return False
+
+
+app = QApplication(sys.argv)
+window = QMainWindow()
+window.setCentralWidget(QLabel("Hello, world"))
+if "--exit-after-startup" in sys.argv:
+    quitter = QuitOnFirstPaint(window)
+    window.installEventFilter(quitter)
+window.resize(1366, 768)
+window.show()
+sys.exit(app.exec())
+"""
+
+
+def hello_world(before: str = "", at_first_paint: str = "pass") -> str:
+    """Source of the Qt hello-world start-up is measured against: a QMainWindow with a label.
+    With ``--exit-after-startup`` it runs ``at_first_paint`` (one statement) at its first
+    paint and quits; ``before`` runs first (e.g. PYDANTIC_FLOOR)."""
+    return before + _HELLO.format(at_first_paint=at_first_paint)
 
 
 def time_calls(call: Callable[[], object], n: int, warmup: int = 200) -> list[float]:
