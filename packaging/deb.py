@@ -194,7 +194,7 @@ def drop_build_host_rpaths(bundle: Path) -> list[str]:
     return fixed
 
 
-def derive_depends(stage: Path, bundle: Path) -> str:
+def derive_depends(bundle: Path) -> str:
     """``dpkg-shlibdeps`` over every ELF file left in the bundle."""
     elves = sorted(p for p in bundle.rglob("*") if is_elf(p))
     private_dirs = sorted({str(p.parent) for p in elves if ".so" in p.name})
@@ -232,6 +232,7 @@ def gzip_bytes(data: bytes) -> bytes:
 
 
 def normalise_modes(stage: Path) -> None:
+    stage.chmod(0o755)
     for path in stage.rglob("*"):
         if path.is_symlink():
             continue
@@ -241,9 +242,6 @@ def normalise_modes(stage: Path) -> None:
             path.chmod(0o755)  # the executable
         else:
             path.chmod(0o644)
-    for d in (stage, *stage.rglob("*")):
-        if d.is_dir() and not d.is_symlink():
-            d.chmod(0o755)
 
 
 def copyright_text(sbom_dir: Path) -> str:
@@ -273,7 +271,7 @@ def build(bundle_src: Path, out_dir: Path, sbom_dir: Path) -> Path:
 
     removed = unbundle_system_libraries(bundle / "_internal")
     rpaths = drop_build_host_rpaths(bundle)
-    depends = derive_depends(stage, bundle)
+    depends = derive_depends(bundle)
     write_manifest(bundle, old_manifest["app_version"], old_manifest["ruleset"])
 
     (stage / "usr" / "bin").mkdir(parents=True)
