@@ -250,6 +250,62 @@ def test_attempt_saved_from_the_debrief_reopens_with_the_same_score(
     assert score_of(attempt) == session.score()
 
 
+def test_every_teaching_save_asks_for_a_path_and_names_a_failed_write(
+    launcher: TeachingLauncher,
+    session: TeachingSession,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    from ui.teaching.classroom import ClassSummaryDialog
+    from ui.teaching.editor import ScenarioEditor
+
+    shown: list[tuple[str, str]] = []
+    monkeypatch.setattr(
+        QMessageBox, "warning", lambda parent, title, text: shown.append((title, text))
+    )
+    session.panel.learner.setText("Nurse A")
+    choose(session.panel.answers.crs_grade, 1)
+    session.commit()
+    debrief = session.finish()
+    assert isinstance(debrief, DebriefDialog)
+    summary = launcher.class_summary(None)  # type: ignore[arg-type]
+    assert isinstance(summary, ClassSummaryDialog)
+    editor = launcher.editor(None, builtin_scenario(ESCALATION))  # type: ignore[arg-type]
+    assert isinstance(editor, ScenarioEditor)
+    saves = [
+        (debrief.save_attempt, "attempt.json", "The attempt"),
+        (debrief.save_pdf, "debrief.pdf", "The debrief PDF"),
+        (summary.export_csv, "class.csv", "The class summary"),
+        (editor.save_file, "scenario.json", "The scenario"),
+    ]
+    # the user cancels the dialog: nothing written, nothing said
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a: ("", ""))
+    for save, _, _ in saves:
+        assert not save()
+    assert shown == []
+    # the path the user picks is the one written
+    for save, name, _ in saves:
+        picked = tmp_path / name
+        monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, p=picked: (str(p), ""))
+        assert save()
+        assert picked.stat().st_size > 0
+    assert editor.path == tmp_path / "scenario.json"
+    # a "folder" that is a file: refused in one sentence naming what, where and why
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("kept", encoding="utf-8")
+    for save, name, _ in saves:
+        assert not save(blocker / name)
+    assert editor.path == tmp_path / "scenario.json"  # still the file it last saved
+    assert [title for title, _ in shown] == ["Not saved"] * 4
+    for (_, text), (_, name, what) in zip(shown, saves, strict=True):
+        assert text.startswith(f"{what} could not be written to {blocker / name} ("), text
+        assert text.endswith("; any earlier version of it was left as it was."), text
+    assert blocker.read_text(encoding="utf-8") == "kept"
+    debrief.close()
+
+
 def test_next_learner_gets_a_clean_state(
     launcher: TeachingLauncher, session: TeachingSession
 ) -> None:

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHeaderView,
     QLabel,
-    QMessageBox,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
 from calculator.errors import InputError
 from calculator.teaching import ScoreResult
 from calculator.teaching.summary import ClassSummary, class_summary, summary_csv
+from ui.save_dialog import save_via_dialog
 from ui.storage import write_atomic
 from ui.teaching.debrief import score_of
 from ui.teaching.files import read_attempt
@@ -145,16 +145,16 @@ class ClassSummaryDialog(QDialog):
         self.csv_button.setEnabled(bool(s.rows))
 
     def export_csv(self, path: Path | None = None) -> bool:
-        if path is None:
-            chosen, _ = QFileDialog.getSaveFileName(
-                self, "Export class summary", "class-summary.csv", "CSV (*.csv)"
+        data = summary_csv(self.summary).encode("utf-8")
+        return (
+            save_via_dialog(
+                self,
+                "Export class summary",
+                "class-summary.csv",
+                "CSV (*.csv)",
+                lambda p: write_atomic(p, data),
+                path,
+                "The class summary",
             )
-            if not chosen:
-                return False
-            path = Path(chosen)
-        try:
-            write_atomic(path, summary_csv(self.summary).encode("utf-8"))
-        except OSError as exc:
-            QMessageBox.warning(self, "Not saved", f"{path}: {exc.strerror or exc}")
-            return False
-        return True
+            is not None
+        )

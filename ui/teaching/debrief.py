@@ -18,8 +18,6 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
-    QMessageBox,
     QPushButton,
     QTextBrowser,
     QVBoxLayout,
@@ -30,6 +28,7 @@ from calculator import __version__, ruleset
 from calculator.errors import InputError
 from calculator.teaching import Attempt, ScoreResult, scenario_profile, score_attempt
 from ui.records import PDF_RESOLUTION_DPI, PRODUCT, STYLE, page_layout
+from ui.save_dialog import save_via_dialog
 from ui.storage import write_atomic
 from ui.teaching.files import read_attempt, save_attempt
 from ui.teaching.views import WATERMARK, Banner, item_title
@@ -241,34 +240,32 @@ class DebriefDialog(QDialog):
         self.resize(900, 700)
 
     def save_pdf(self, path: Path | None = None) -> bool:
-        if path is None:
-            chosen, _ = QFileDialog.getSaveFileName(
-                self, "Save debrief PDF", "debrief.pdf", "PDF (*.pdf)"
+        return (
+            save_via_dialog(
+                self,
+                "Save debrief PDF",
+                "debrief.pdf",
+                "PDF (*.pdf)",
+                lambda p: write_debrief_pdf(self.score, self.attempt, p),
+                path,
+                "The debrief PDF",
             )
-            if not chosen:
-                return False
-            path = Path(chosen)
-        try:
-            write_debrief_pdf(self.score, self.attempt, path)
-        except OSError as exc:
-            QMessageBox.warning(self, "Not saved", f"{path}: {exc.strerror or exc}")
-            return False
-        return True
+            is not None
+        )
 
     def save_attempt(self, path: Path | None = None) -> bool:
-        if path is None:
-            chosen, _ = QFileDialog.getSaveFileName(
-                self, "Save attempt", "attempt.json", "Attempts (*.json)"
+        return (
+            save_via_dialog(
+                self,
+                "Save attempt",
+                "attempt.json",
+                "Attempts (*.json)",
+                lambda p: save_attempt(self.attempt, p),
+                path,
+                "The attempt",
             )
-            if not chosen:
-                return False
-            path = Path(chosen)
-        try:
-            save_attempt(self.attempt, path)
-        except OSError as exc:
-            QMessageBox.warning(self, "Not saved", f"{path}: {exc.strerror or exc}")
-            return False
-        return True
+            is not None
+        )
 
     def print_debrief(self, printer: QPrinter | None = None, ask: bool = True) -> bool:
         printer = printer or QPrinter(QPrinter.PrinterMode.HighResolution)

@@ -18,14 +18,12 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QFileDialog,
     QFormLayout,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLineEdit,
     QListWidget,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -48,6 +46,7 @@ from calculator.teaching import (
     scenario_key,
     scenario_profile,
 )
+from ui.save_dialog import save_via_dialog
 from ui.teaching.files import ask_scenario, save_scenario
 from ui.teaching.views import ITEM_TITLES, WATERMARK, Banner, action_title
 from ui.timeentry import parse_time, shown
@@ -598,22 +597,18 @@ class ScenarioEditor(QDialog):
         scenario = self.update_key()
         if scenario is None:
             return False
-        if path is None:
-            chosen, _ = QFileDialog.getSaveFileName(
-                self,
-                "Save scenario",
-                str(self.path or f"{scenario.id}.json"),
-                "Scenarios (*.json)",
-            )
-            if not chosen:
-                return False
-            path = Path(chosen)
-        try:
-            save_scenario(scenario, path)
-        except OSError as exc:
-            QMessageBox.warning(self, "Not saved", f"{path}: {exc.strerror or exc}")
+        saved = save_via_dialog(
+            self,
+            "Save scenario",
+            self.path or f"{scenario.id}.json",
+            "Scenarios (*.json)",
+            lambda p: save_scenario(scenario, p),
+            path,
+            "The scenario",
+        )
+        if saved is None:
             return False
-        self.path = path
+        self.path = saved
         return True
 
     def _try(self) -> None:
