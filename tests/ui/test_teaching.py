@@ -306,6 +306,38 @@ def test_every_teaching_save_asks_for_a_path_and_names_a_failed_write(
     debrief.close()
 
 
+def test_the_answer_grades_and_score_ranges_come_from_the_core(
+    launcher: TeachingLauncher, session: TeachingSession
+) -> None:
+    """No clinical number is literal in the teaching forms: the grades offered are the ones
+    an attempt may hold (the core's Answer bounds), the ICE/CAPD ranges the rule data's."""
+    from pydantic import ValidationError
+
+    import calculator
+    from calculator.teaching import Answer
+    from ui.teaching.editor import ScenarioEditor
+
+    for box, field in (
+        (session.panel.answers.crs_grade, "crs_grade"),
+        (session.panel.answers.icans_grade, "icans_grade"),
+    ):
+        data = [box.itemData(i) for i in range(box.count())]
+        assert data[0] is None  # not answered
+        assert data[1:] == list(range(0, 6))  # CRS and ICANS grades 0-5
+        for grade in data[1:]:
+            Answer.model_validate({"checkpoint": "x", field: grade})
+        for outside in (data[1] - 1, data[-1] + 1):
+            with pytest.raises(ValidationError):
+                Answer.model_validate({"checkpoint": "x", field: outside})
+    rs = calculator.ruleset()
+    editor = launcher.editor(None, builtin_scenario(ESCALATION))  # type: ignore[arg-type]
+    assert isinstance(editor, ScenarioEditor)
+    ice, capd = editor.form.ice.accessibleName(), editor.form.capd.accessibleName()
+    assert ice == f"ICE score 0-{rs.icans.ice.max_score} (blank: not assessed)"
+    assert capd == f"CAPD total 0-{rs.icans.capd.max_score} (blank: not assessed)"
+    assert (ice[:14], capd[:15]) == ("ICE score 0-10", "CAPD total 0-32")  # ICANS-ICE, -CAPD
+
+
 def test_next_learner_gets_a_clean_state(
     launcher: TeachingLauncher, session: TeachingSession
 ) -> None:

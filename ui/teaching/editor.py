@@ -16,7 +16,6 @@ from typing import Any, get_args
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
     QDialog,
     QFormLayout,
     QGridLayout,
@@ -35,7 +34,14 @@ from PySide6.QtWidgets import (
 
 import calculator
 from calculator.errors import InputError
-from calculator.rulebook.grading import Consciousness, Edema, OxygenDevice, Seizure, Vasopressor
+from calculator.rulebook.grading import (
+    Consciousness,
+    Edema,
+    IcansRules,
+    OxygenDevice,
+    Seizure,
+    Vasopressor,
+)
 from calculator.rulebook.management import Product
 from calculator.teaching import (
     ASK_ITEMS,
@@ -48,7 +54,7 @@ from calculator.teaching import (
 )
 from ui.save_dialog import save_via_dialog
 from ui.teaching.files import ask_scenario, save_scenario
-from ui.teaching.views import ITEM_TITLES, WATERMARK, Banner, action_title
+from ui.teaching.views import ITEM_TITLES, WATERMARK, Banner, action_title, combo
 from ui.timeentry import parse_time, shown
 from ui.views.grading import CONSCIOUSNESS_LABELS, EDEMA_LABELS, OXYGEN_LABELS, SEIZURE_LABELS
 from ui.widgets import named, wrapped_label
@@ -91,19 +97,14 @@ def _lines(edit: QPlainTextEdit) -> list[str]:
     return [line.strip() for line in edit.toPlainText().splitlines() if line.strip()]
 
 
-def _combo(name: str, accessible: str, entries: list[tuple[str, object]]) -> QComboBox:
-    combo = named(QComboBox(), name, accessible)
-    for text, data in entries:
-        combo.addItem(text, data)
-    return combo
-
-
 class CheckpointForm(QWidget):
     """One checkpoint's fields."""
 
     changed = Signal()
 
-    def __init__(self) -> None:
+    def __init__(self, icans: IcansRules) -> None:
+        """``icans``: the ruleset's ICANS rules, whose ICE and CAPD maxima the fields name
+        (ICANS-ICE, ICANS-CAPD)."""
         super().__init__()
         self.setObjectName("checkpointForm")
         self.id = named(QLineEdit(), "cpId", "Checkpoint id (a-z, 0-9, hyphens)")
@@ -120,31 +121,35 @@ class CheckpointForm(QWidget):
         self.vasopressors = {
             v: named(QCheckBox(v), f"cpVaso_{v}", f"Vasopressor {v}") for v in get_args(Vasopressor)
         }
-        self.oxygen = _combo(
+        self.oxygen = combo(
             "cpOxygen",
             "Oxygen device",
             [(OXYGEN_LABELS.get(o, o), o) for o in get_args(OxygenDevice)],
         )
         self.flow = named(QLineEdit(), "cpFlow", "Oxygen flow L/min")
-        self.ice = named(QLineEdit(), "cpIce", "ICE score 0-10 (blank: not assessed)")
-        self.capd = named(QLineEdit(), "cpCapd", "CAPD total 0-32 (blank: not assessed)")
-        self.consciousness = _combo(
+        self.ice = named(
+            QLineEdit(), "cpIce", f"ICE score 0-{icans.ice.max_score} (blank: not assessed)"
+        )
+        self.capd = named(
+            QLineEdit(), "cpCapd", f"CAPD total 0-{icans.capd.max_score} (blank: not assessed)"
+        )
+        self.consciousness = combo(
             "cpConsciousness",
             "Level of consciousness",
             [(CONSCIOUSNESS_LABELS.get(c, c), c) for c in get_args(Consciousness)],
         )
-        self.seizure = _combo(
+        self.seizure = combo(
             "cpSeizure", "Seizure", [(SEIZURE_LABELS.get(s, s), s) for s in get_args(Seizure)]
         )
         self.motor = named(QCheckBox("Deep focal motor weakness"), "cpMotor", "Motor weakness")
-        self.edema = _combo(
+        self.edema = combo(
             "cpEdema", "Cerebral edema", [(EDEMA_LABELS.get(e, e), e) for e in get_args(Edema)]
         )
         self.doses = named(
             QPlainTextEdit(), "cpDoses", "Tocilizumab doses given so far, one time per line"
         )
         self.doses.setMaximumHeight(70)
-        self.improving = _combo(
+        self.improving = combo(
             "cpImproving",
             "Improving since the last tocilizumab dose",
             [("not asked", None), ("yes", True), ("no", False)],
@@ -202,8 +207,8 @@ class CheckpointForm(QWidget):
             *self.ask.values(),
         ):
             check.toggled.connect(lambda *_: self.changed.emit())
-        for combo in (self.oxygen, self.consciousness, self.seizure, self.edema, self.improving):
-            combo.currentIndexChanged.connect(lambda *_: self.changed.emit())
+        for box in (self.oxygen, self.consciousness, self.seizure, self.edema, self.improving):
+            box.currentIndexChanged.connect(lambda *_: self.changed.emit())
         self._loading = False
 
     def load(self, cp: dict[str, Any]) -> None:
@@ -231,12 +236,12 @@ class CheckpointForm(QWidget):
                 capd = sum(icans["capd_items"])
             self.ice.setText("" if ice is None else str(ice))
             self.capd.setText("" if capd is None else str(capd))
-            for combo, key, default in (
+            for box, key, default in (
                 (self.consciousness, "consciousness", "alert"),
                 (self.seizure, "seizure", "none"),
                 (self.edema, "cerebral_edema", "none"),
             ):
-                combo.setCurrentIndex(max(0, combo.findData(icans.get(key, default))))
+                box.setCurrentIndex(max(0, box.findData(icans.get(key, default))))
             self.motor.setChecked(bool(icans.get("motor_weakness")))
             self.doses.setPlainText(
                 "\n".join(str(d).replace("T", " ") for d in cp.get("tocilizumab_doses", []))
@@ -285,13 +290,13 @@ class CheckpointForm(QWidget):
                 icans["capd_items"] = items
             else:
                 icans["capd_score"] = capd
-        for combo, key, default in (
+        for box, key, default in (
             (self.consciousness, "consciousness", "alert"),
             (self.seizure, "seizure", "none"),
             (self.edema, "cerebral_edema", "none"),
         ):
-            if combo.currentData() != default:
-                icans[key] = combo.currentData()
+            if box.currentData() != default:
+                icans[key] = box.currentData()
         if self.motor.isChecked():
             icans["motor_weakness"] = True
         cp["icans"] = icans
@@ -332,7 +337,7 @@ class ScenarioEditor(QDialog):
             "Objectives, one per line, each naming its rule IDs",
         )
         self.objectives.setMaximumHeight(80)
-        self.profile = _combo(
+        self.profile = combo(
             "scenarioProfile",
             "Profile",
             [("default profile", None)] + [(p, p) for p in self.rs.profiles],
@@ -340,7 +345,7 @@ class ScenarioEditor(QDialog):
         self.label = named(QLineEdit(), "patientLabelEdit", "Patient label")
         self.weight = named(QLineEdit(), "patientWeight", "Weight kg")
         self.age = named(QLineEdit(), "patientAge", "Age years")
-        self.product = _combo(
+        self.product = combo(
             "patientProduct", "Product", [("none", None)] + [(p, p) for p in get_args(Product)]
         )
         self.haplo = named(QCheckBox("Haploidentical HCT with PTCy"), "patientHaplo", "Haplo")
@@ -363,7 +368,7 @@ class ScenarioEditor(QDialog):
         self.list = named(QListWidget(), "checkpointList", "Checkpoints")
         self.add_button = named(QPushButton("&Add checkpoint"), "addCheckpoint", "Add")
         self.remove_button = named(QPushButton("&Remove"), "removeCheckpoint", "Remove")
-        self.form = CheckpointForm()
+        self.form = CheckpointForm(self.rs.icans)
         form_scroll = QScrollArea()
         form_scroll.setWidgetResizable(True)
         form_scroll.setWidget(self.form)

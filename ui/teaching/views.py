@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import get_args
 
+from annotated_types import Ge, Le
 from PySide6.QtCore import QEvent, QObject, QRect, Qt
 from PySide6.QtWidgets import (
     QComboBox,
@@ -29,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from calculator.rulebook.management import ActionCode
-from calculator.teaching import CriticalError, ItemScore
+from calculator.teaching import Answer, CriticalError, ItemScore
 from ui.timeentry import HINT, shown
 from ui.widgets import FieldErrorLabel, RuleLinks, heading, named, scaled_font, wrapped_label
 
@@ -139,11 +140,25 @@ class _ResizeWatcher(QObject):
         return False
 
 
-def _combo(name: str, accessible: str, entries: Sequence[tuple[str, object]]) -> QComboBox:
-    combo = named(QComboBox(), name, accessible)
+def combo(name: str, accessible: str, entries: Sequence[tuple[str, object]]) -> QComboBox:
+    """A named combo box holding ``(text, data)`` entries (the answer form, the editor)."""
+    box = named(QComboBox(), name, accessible)
     for text, data in entries:
-        combo.addItem(text, data)
-    return combo
+        box.addItem(text, data)
+    return box
+
+
+def answer_grades(field: str) -> range:
+    """The grades a learner may answer: the bounds the core's :class:`Answer` validates
+    ``field`` against, so the form offers exactly what an attempt file may hold."""
+    metadata = Answer.model_fields[field].metadata
+    low = next(m.ge for m in metadata if isinstance(m, Ge))
+    high = next(m.le for m in metadata if isinstance(m, Le))
+    return range(int(low), int(high) + 1)
+
+
+def _grades(field: str) -> list[tuple[str, object]]:
+    return [("— not answered", None)] + [(f"Grade {g}", g) for g in answer_grades(field)]
 
 
 class AnswerForm(QGroupBox):
@@ -152,23 +167,22 @@ class AnswerForm(QGroupBox):
     def __init__(self) -> None:
         super().__init__("Your answers")
         self.setObjectName("answerForm")
-        grades = [("— not answered", None)] + [(f"Grade {g}", g) for g in range(6)]
-        self.crs_grade = _combo("answerCrsGrade", "Your CRS grade", grades)
-        self.icans_grade = _combo("answerIcansGrade", "Your ICANS grade", grades)
+        self.crs_grade = combo("answerCrsGrade", "Your CRS grade", _grades("crs_grade"))
+        self.icans_grade = combo("answerIcansGrade", "Your ICANS grade", _grades("icans_grade"))
         self.actions: dict[str, QComboBox] = {}
         actions = QGridLayout()
         actions.setContentsMargins(0, 0, 0, 0)
         for i, code in enumerate(ACTION_CODES):
-            combo = _combo(
+            choice = combo(
                 f"answerAction_{code}",
                 f"Your decision: {action_title(code)}",
                 [("—", None)] + [(s, s) for s in STRENGTHS],
             )
-            self.actions[code] = combo
+            self.actions[code] = choice
             label = QLabel(action_title(code))
-            label.setBuddy(combo)
+            label.setBuddy(choice)
             actions.addWidget(label, i // 2, (i % 2) * 2)
-            actions.addWidget(combo, i // 2, (i % 2) * 2 + 1)
+            actions.addWidget(choice, i // 2, (i % 2) * 2 + 1)
         self.actions_box = QWidget()
         self.actions_box.setObjectName("answerActions")
         self.actions_box.setLayout(actions)
