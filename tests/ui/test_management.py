@@ -13,7 +13,7 @@ from tests.ui.helpers import type_text
 from ui.controllers.app import AppController
 from ui.controllers.case import apply_case, build_case
 from ui.models import Grades
-from ui.views.management import STRENGTH_WORDS, ActionItem, ManagementPanel
+from ui.views.management import ActionItem, ManagementPanel
 
 
 def _grade(c: AppController, temp: str, vaso: bool, ice_zero_unarousable: bool) -> None:
@@ -304,7 +304,7 @@ def _shown_words(card: ActionItem) -> dict[str, str]:
     return {k: w.text() for k, w in parts.items() if not w.isHidden()}
 
 
-STRENGTH_WORD = {s: STRENGTH_WORDS.get(s, s.upper()) for s in ("give", "consider", "wait", "avoid")}
+STRENGTH_WORD = {"give": "GIVE", "consider": "CONSIDER", "wait": "WAIT", "avoid": "AVOID"}
 
 
 def _says_its_action(panel: ManagementPanel, result: RecommendResult) -> None:

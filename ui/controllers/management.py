@@ -228,4 +228,3 @@ class ManagementController(QObject):
                 else None
             )
             item.set_buttons(dose, a.taper or None)
-        v.action_buttons = [b for item in items for b in item.shown_buttons()]

@@ -28,15 +28,6 @@ from ui.widgets import (
     wrapped_label,
 )
 
-#: The strength of an action in words; the colour comes from the style sheet
-#: (``QLabel[role="strength"][strength=...]``), so the word alone still says it.
-STRENGTH_WORDS = {
-    "give": "GIVE",
-    "consider": "CONSIDER",
-    "wait": "WAIT",
-    "avoid": "AVOID",
-}
-
 
 class ImprovingQuestion(QFrame):
     """ "Improving since the last tocilizumab dose?": asked, never assumed (MGT-IMPROVING).
@@ -130,7 +121,6 @@ class ManagementPanel(QFrame):
         self.items_box.setContentsMargins(0, 0, 0, 0)
         self.rules = RuleLinks("managementRules", "Rules behind the suggestions")
         self.warnings = MessageList("managementWarnings", "Management warnings", role="warning")
-        self.action_buttons: list[QPushButton] = []
         self.items: list[ActionItem] = []  # the cards shown, in order
         self._cards: list[ActionItem] = []  # every card built (the shown ones first)
         box = QVBoxLayout(self)
@@ -167,12 +157,17 @@ class ManagementPanel(QFrame):
         for item in self.items:
             if item.isHidden():
                 item.show()
-        self.action_buttons = [b for item in self.items for b in item.shown_buttons()]
         return list(self.items)
 
     def set_no_treatment(self, text: str) -> None:
         self.no_treatment.setText(text)
         set_shown(self.no_treatment, bool(text))
+
+    @property
+    def action_buttons(self) -> list[QPushButton]:
+        """The dose and taper buttons of the shown cards, in order: derived from the cards
+        each time, so it can never disagree with what they show."""
+        return [b for item in self.items for b in item.shown_buttons()]
 
     def bedside_order(self) -> list[QWidget]:
         return [*self.improving.buttons(), *self.action_buttons, self.rules]
@@ -236,7 +231,9 @@ class ActionItem(QFrame):
         if self.strength.property("strength") != strength:
             self.setProperty("strength", strength)
             self.strength.setProperty("strength", strength)
-            self.strength.setText(STRENGTH_WORDS.get(strength, strength.upper()))
+            # The word in capitals; the colour comes from the style sheet
+            # (``QLabel[role="strength"][strength=...]``), so the word alone still says it.
+            self.strength.setText(strength.upper())
             self.strength.setAccessibleName(f"Strength: {strength}")
             repolish(self.strength)
         self.text.setText(text)
