@@ -16,7 +16,10 @@ from pathlib import Path
 
 from calculator.safe_io import write_atomic
 
-__all__ = ["write_atomic", "write_failure"]
+__all__ = ["shorten", "write_atomic", "write_failure"]
+
+#: How long a reason quoted in a message may be before it is cut.
+REASON_CHARS = 120
 
 
 def write_failure(path: Path, exc: OSError, what: str = "The file") -> str:
@@ -35,3 +38,10 @@ def write_failure(path: Path, exc: OSError, what: str = "The file") -> str:
         f"{what} could not be written to {path} ({why}); "
         "any earlier version of it was left as it was."
     )
+
+
+def shorten(reason: object, limit: int = REASON_CHARS) -> str:
+    """``str(reason)`` cut to at most ``limit`` characters, ending in "..." when cut: an
+    error quoted in a message (a parser's, a validator's) keeps the message readable."""
+    text = str(reason)
+    return text if len(text) <= limit else text[: limit - 3] + "..."

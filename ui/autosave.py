@@ -27,7 +27,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from calculator.errors import InputError
 from calculator.safe_io import read_json_file
-from ui.atomic import write_failure
+from ui.atomic import shorten, write_failure
 from ui.storage import set_aside, write_atomic
 
 AUTOSAVE_FORMAT = "crs-calc-autosave/2"
@@ -163,13 +163,13 @@ def read_autosave(path: Path, now: datetime) -> Recovery:
             aside = set_aside(path, now)
         except OSError:
             return Recovery(
-                message=f"The autosaved case from the last session is damaged ({_short(exc)}) "
+                message=f"The autosaved case from the last session is damaged ({shorten(exc)}) "
                 "and could not be moved aside (the folder cannot be written to). The app "
                 "started with an empty case and will not autosave over that file.",
                 path=path,
             )
         return Recovery(
-            message=f"The autosaved case from the last session is damaged ({_short(exc)}), "
+            message=f"The autosaved case from the last session is damaged ({shorten(exc)}), "
             f"so it cannot be restored. The app started with an empty case; the file was "
             f"kept as {aside.name}.",
             set_aside=aside,
@@ -195,11 +195,6 @@ def read_autosave(path: Path, now: datetime) -> Recovery:
 def discard(path: Path) -> None:
     """A clean exit: the autosave has done its job."""
     path.unlink(missing_ok=True)
-
-
-def _short(exc: Exception | str) -> str:
-    text = str(exc)
-    return text if len(text) <= 120 else text[:117] + "..."
 
 
 class Autosaver(QObject):
@@ -268,7 +263,7 @@ class Autosaver(QObject):
             return False
         except (TypeError, ValueError, RecursionError) as exc:
             self.failed.emit(
-                f"The case could not be autosaved ({_short(str(exc))}). "
+                f"The case could not be autosaved ({shorten(exc)}). "
                 "Keep the app open and save or print the case."
             )
             return False

@@ -23,11 +23,15 @@ from pydantic import BaseModel, ConfigDict, Field
 from calculator.errors import InputError
 from calculator.inputs import validate
 from calculator.safe_io import parse_toml, read_bounded
-from ui.atomic import write_failure
+from ui.atomic import shorten, write_failure
 from ui.storage import set_aside, write_atomic
 
 #: The settings format this app writes. Bump it with an upgrade hook in UPGRADES.
 SETTINGS_VERSION = 1
+
+#: A settings file's damage is quoted at some more length than other reasons: the
+#: TOML parser's message names the line and column.
+SETTINGS_REASON_CHARS = 160
 
 #: ``UPGRADES[n]`` turns the data of a version-n file into version n+1 data.
 Upgrade = Callable[[dict[str, Any]], dict[str, Any]]
@@ -145,7 +149,8 @@ def load_settings(path: Path, now: datetime) -> LoadedSettings:
         why = err.fields[0].message if err.fields else err.message
         return _bad_file(path, now, f"it is damaged, unreadable or not a settings file ({why})")
     except ValueError as exc:
-        return _bad_file(path, now, f"it is damaged or not a settings file ({_short(exc)})")
+        why = shorten(exc, SETTINGS_REASON_CHARS)
+        return _bad_file(path, now, f"it is damaged or not a settings file ({why})")
 
     if version > SETTINGS_VERSION:
         shown = str(version) if len(str(version)) <= 12 else str(version)[:12] + "…"
@@ -173,7 +178,8 @@ def load_settings(path: Path, now: datetime) -> LoadedSettings:
         try:
             data = upgrade(data)
         except Exception as exc:
-            return _bad_file(path, now, f"it could not be upgraded ({_short(exc)})", backup)
+            why = shorten(exc, SETTINGS_REASON_CHARS)
+            return _bad_file(path, now, f"it could not be upgraded ({why})", backup)
         messages.append(
             f"Settings were upgraded from version {version} to {SETTINGS_VERSION}; "
             f"the old file was kept as {backup.name}."
@@ -200,11 +206,6 @@ def _backup(path: Path, raw: bytes, version: int, now: datetime) -> Path:
     target = path.with_name(f"{path.name}.v{version}-backup-{stamp}")
     write_atomic(target, raw)
     return target
-
-
-def _short(exc: BaseException) -> str:
-    text = str(exc)
-    return text if len(text) <= 160 else text[:157] + "..."
 
 
 def _kept(aside: Path | None) -> str:

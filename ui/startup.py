@@ -35,6 +35,7 @@ from calculator.errors import InputError
 from calculator.profile_files import read_profile_file
 from calculator.rulebook import Ruleset
 from calculator.rulebook.profiles import Profile
+from ui.atomic import shorten
 from ui.autosave import Recovery, read_autosave
 from ui.instance_lock import Ownership, claim, orphans
 from ui.settings import Settings, load_settings
@@ -97,8 +98,7 @@ def load_institution_profile(
 def _reason(exc: BaseException) -> str:
     if isinstance(exc, OSError) and exc.strerror:
         return exc.strerror
-    text = str(exc) or type(exc).__name__
-    return text if len(text) <= 120 else text[:117] + "..."
+    return shorten(str(exc) or type(exc).__name__)
 
 
 def check_audit_log(log: Path, now: datetime) -> list[str]:

@@ -144,6 +144,21 @@ def test_upgrade_without_a_hook_sets_the_file_aside(
     assert loaded.set_aside.exists()
 
 
+def test_a_long_upgrade_failure_is_quoted_cut_to_160_characters(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(data: dict[str, Any]) -> dict[str, Any]:
+        raise ValueError("x" * 500)
+
+    monkeypatch.setattr(settings_mod, "SETTINGS_VERSION", 2)
+    monkeypatch.setattr(settings_mod, "UPGRADES", {1: broken})
+    path = tmp_path / "settings.toml"
+    path.write_text("version = 1\n")
+    loaded = load_settings(path, NOW)
+    assert f"could not be upgraded ({'x' * 157}...)" in loaded.messages[0]
+    assert "x" * 158 not in loaded.messages[0]
+
+
 def test_toml_writer_escapes_strings() -> None:
     text = to_toml({"a": 'quote " back \\ tab\t nl\n del\x7f', "t": {"x": 1.5, "y": None}})
     assert tomllib.loads(text) == {"a": 'quote " back \\ tab\t nl\n del\x7f', "t": {"x": 1.5}}
