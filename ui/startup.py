@@ -58,8 +58,9 @@ class Startup:
 
 
 def _refuse_profile(path: Path, why: str, rs: Ruleset) -> tuple[None, list[str]]:
+    """Every refusal of the profile file says the same: its name, why, what is in force."""
     return None, [
-        f"The institution profile file {path} was refused ({PROFILE_FIELD}: {why}). The "
+        f"The institution profile file {path.name} was refused ({PROFILE_FIELD}: {why}). The "
         f"built-in default profile ({rs.default_profile}) is in force; the file was left "
         "where it is."
     ]
@@ -86,11 +87,7 @@ def load_institution_profile(
         # link to /dev/zero is refused without waiting or reading.
         return read_profile_file(rs, path), []
     except InputError as err:
-        return None, [
-            f"The institution profile file {path.name} was refused ({PROFILE_FIELD}: "
-            f"{err.message}). The built-in default profile ({rs.default_profile}) is in "
-            "force; the file was left where it is."
-        ]
+        return _refuse_profile(path, err.message, rs)
     except (OSError, ValueError, RecursionError) as exc:
         return _refuse_profile(path, _reason(exc), rs)
 

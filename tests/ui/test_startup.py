@@ -235,6 +235,8 @@ def test_a_profile_that_is_a_fifo_is_refused_and_left_where_it_is(
     messages = _start_up_in_a_child(loc, fifo)
     assert "institution_profile_file" in messages
     assert "not a regular file" in messages
+    # worded as every refusal of the profile file (the bad-content one above too)
+    assert "The institution profile file pharmacy.toml was refused" in messages
     assert stat.S_ISFIFO(fifo.lstat().st_mode)  # the pharmacy's file: never renamed
     assert aside_files(tmp_path, "pharmacy.toml") == []
 
