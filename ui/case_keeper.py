@@ -86,10 +86,8 @@ class CaseKeeper(QObject):
         except (CaseError, ValueError, OverflowError, TypeError):
             case = None
         extras: dict[str, Any] = {}
-        doses = getattr(app.dose, "dose_times", None)
-        if isinstance(doses, list):
-            extras["tocilizumab_doses"] = [_minutes(d) for d in doses]
-        if getattr(app.taper, "mode", None) == "steps":
+        extras["tocilizumab_doses"] = [_minutes(d) for d in app.dose.dose_times]
+        if app.taper.mode == "steps":
             extras["taper_steps"] = app.taper.step_rows()
         label, assessed = "", ""
         try:
