@@ -113,7 +113,7 @@ package: sbom
 deb: package
 	@sh tools/ensure-qt-libs.sh $(PKG_PY) window
 	@sh packaging/ensure-deb-tools.sh
-	$(BUILD_ENV) $(PKG_PY) packaging/deb.py dist/crs-calc
+	$(BUILD_ENV) $(PYTHON) packaging/deb.py dist/crs-calc
 
 package-test: deb
 	$(PYTHON) packaging/smoke_test.py dist/crs-calc/crs-calc
@@ -134,7 +134,7 @@ deb-fresh-test: deb
 package-check: package
 	rm -rf build/check && mkdir -p build/check && cp -a dist/crs-calc build/check/first
 	$(MAKE) package
-	$(PKG_PY) packaging/compare_builds.py build/check/first dist/crs-calc
+	$(PYTHON) packaging/compare_builds.py build/check/first dist/crs-calc
 
 # Size, start-up to first paint and peak memory against a Qt hello-world (printed, not asserted).
 bench-bundle: $(PKG_STAMP)

@@ -1,10 +1,9 @@
 """``make package-check``: are two builds of the same commit byte-identical?
 
-    .venv-package/bin/python packaging/compare_builds.py FIRST_BUNDLE SECOND_BUNDLE
+    python3 packaging/compare_builds.py FIRST_BUNDLE SECOND_BUNDLE
 
 Compares the two folders file by file (contents and symbolic-link targets) and the two
-install manifests; prints every difference and exits 1 if there is one. Runs with the
-packaging venv's Python (ui.install_manifest reads and writes through calculator.safe_io).
+install manifests; prints every difference and exits 1 if there is one. Stdlib only.
 """
 
 from __future__ import annotations

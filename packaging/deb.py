@@ -1,6 +1,6 @@
 """``make deb``: the Debian package of the onedir bundle, built with Debian's own tools.
 
-    .venv-package/bin/python packaging/deb.py dist/crs-calc    # -> dist/crs-calc_VERSION_ARCH.deb
+    python3 packaging/deb.py dist/crs-calc            # -> dist/crs-calc_VERSION_ARCH.deb
 
 Layout:
   /opt/crs-calc/                 the bundle, with its install manifest (--verify-install)

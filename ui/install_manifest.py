@@ -6,12 +6,10 @@ ruleset version and sha256. ``verify()`` compares an installed copy with it, so 
 IT can tell from a script whether a workstation's copy was altered: exit 0, or exit 1
 naming each changed, missing or added file.
 
-No Qt (the stdlib and the core's ``calculator.safe_io``, so the manifest is written
-atomically and read bounded like every other file): the packaging spec and
-``packaging/deb.py`` import it at build time, with the packaging venv's Python, and the
-check must run even where Qt cannot start. What the manifest cannot prove: a copy altered
-together with its manifest; the package manager's own checksums (``dpkg --verify``) and
-signed packages cover that.
+Stdlib only (no Qt): the packaging spec imports it at build time, and the check must run
+even where Qt cannot start. What the manifest cannot prove: a copy altered together with
+its manifest; the package manager's own checksums (``dpkg --verify``) and signed
+packages cover that.
 """
 
 from __future__ import annotations
@@ -24,9 +22,6 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
-
-from calculator.errors import InputError
-from calculator.safe_io import read_json_file, write_atomic
 
 MANIFEST_NAME = "crs-calc-manifest.json"
 MANIFEST_FORMAT = "crs-calc-manifest/1"
@@ -90,7 +85,9 @@ def build_manifest(root: Path, app_version: str, ruleset: Mapping[str, str]) -> 
 def write_manifest(root: Path, app_version: str, ruleset: Mapping[str, str]) -> Path:
     manifest = build_manifest(root, app_version, ruleset)
     target = root / MANIFEST_NAME
-    write_atomic(target, (json.dumps(manifest, indent=1, sort_keys=True) + "\n").encode("utf-8"))
+    tmp = target.with_name(target.name + ".tmp")
+    tmp.write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    os.replace(tmp, target)
     return target
 
 
@@ -138,13 +135,16 @@ def verify(root: Path, ruleset: Mapping[str, str] | None = None) -> Verification
     try:
         if not manifest_path.is_file() or manifest_path.is_symlink():
             raise ValueError(f"{MANIFEST_NAME} is missing")
-        manifest = read_json_file(manifest_path, MANIFEST_NAME, _MAX_MANIFEST_BYTES)
+        raw = manifest_path.read_bytes()
+        if len(raw) > _MAX_MANIFEST_BYTES:
+            raise ValueError(f"{MANIFEST_NAME} is larger than {_MAX_MANIFEST_BYTES} bytes")
+        manifest = json.loads(raw)
         if not isinstance(manifest, dict) or manifest.get("format") != MANIFEST_FORMAT:
             raise ValueError(f"{MANIFEST_NAME} is not a {MANIFEST_FORMAT} document")
         expected = manifest["files"]
         if not isinstance(expected, dict):
             raise ValueError(f"{MANIFEST_NAME}: 'files' is not an object")
-    except (InputError, OSError, ValueError, KeyError) as exc:
+    except (OSError, ValueError, KeyError) as exc:
         return Verification(root=root, problems=(str(exc),))
     changed: list[str] = []
     missing: list[str] = []
