@@ -6,8 +6,9 @@ ruleset version and sha256. ``verify()`` compares an installed copy with it, so 
 IT can tell from a script whether a workstation's copy was altered: exit 0, or exit 1
 naming each changed, missing or added file.
 
-Stdlib only (no Qt): the packaging spec imports it at build time, and the check must run
-even where Qt cannot start. What the manifest cannot prove: a copy altered together with
+Stdlib only (no Qt, and not calculator.safe_io, which brings pydantic): the packaging
+spec and deb.py import it at build time on a plain python3, and the check must run even
+where Qt or the core cannot start. What the manifest cannot prove: a copy altered together with
 its manifest; the package manager's own checksums (``dpkg --verify``) and signed
 packages cover that.
 """
