@@ -16,9 +16,12 @@ import pytest
 from calculator import audit as audit_module
 from calculator.audit import (
     GENESIS,
+    AuditEntry,
     AuditLogError,
     AuditLogUnreadable,
+    ChainHead,
     append,
+    encode_entry,
     format_anchor,
     head,
     head_path,
@@ -26,6 +29,7 @@ from calculator.audit import (
     verify_chain,
 )
 from calculator.cli import EXIT_FINDING, EXIT_OK, EXIT_REFUSED, run
+from calculator.safe_io import MIB
 
 T0 = datetime(2026, 11, 21, 8, 0, 5)
 
@@ -310,33 +314,167 @@ def test_two_threads_appending_keep_the_chain(tmp_path: Path) -> None:
     assert list(tmp_path.glob("*.tmp")) == []
 
 
+class ReadMeter:
+    """Bytes read from one file, whichever way the audit module reads it: its ``open`` and
+    ``open_regular``, ``os.read``, ``Path.read_bytes``/``read_text``; on Linux also every
+    byte the process read (``rchar`` of /proc/self/io), so a read path not spied on here
+    still shows. A spy on which files are opened cannot see a whole log being read."""
+
+    def __init__(self, path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.path = path.resolve()
+        self.bytes = 0
+        self.opened: list[str] = []
+        self._rchar_start = _rchar()
+        real_open, real_open_regular = open, audit_module.open_regular
+        real_os_read, real_read_bytes = os.read, Path.read_bytes
+        ino = os.stat(path).st_ino
+
+        def counted(fh: Any, name: Any) -> Any:
+            self.opened.append(Path(name).name)
+            return _CountingReader(fh, self) if Path(name).resolve() == self.path else fh
+
+        def spy_open(file: Any, *args: Any, **kwargs: Any) -> Any:
+            return counted(real_open(file, *args, **kwargs), file)
+
+        def spy_open_regular(file: Any) -> Any:
+            return counted(real_open_regular(file), file)
+
+        def spy_os_read(fd: int, n: int) -> bytes:
+            data = real_os_read(fd, n)
+            if os.fstat(fd).st_ino == ino:
+                self.bytes += len(data)
+            return data
+
+        def spy_read_bytes(p: Path) -> bytes:
+            data = real_read_bytes(p)
+            if p.resolve() == self.path:
+                self.bytes += len(data)
+            return data
+
+        monkeypatch.setattr(audit_module, "open", spy_open, raising=False)
+        monkeypatch.setattr(audit_module, "open_regular", spy_open_regular)
+        monkeypatch.setattr(os, "read", spy_os_read)
+        monkeypatch.setattr(Path, "read_bytes", spy_read_bytes)
+        monkeypatch.setattr(Path, "read_text", lambda p, *a, **k: spy_read_bytes(p).decode())
+
+    def process_bytes(self) -> int | None:
+        """All bytes the process read since the meter started (None off Linux)."""
+        now = _rchar()
+        return None if now is None or self._rchar_start is None else now - self._rchar_start
+
+
+def _rchar() -> int | None:
+    try:
+        with open("/proc/self/io", "rb") as fh:
+            fields = dict(line.split(b":", 1) for line in fh.read().splitlines())
+    except OSError:
+        return None
+    return int(fields[b"rchar"])
+
+
+class _CountingReader:
+    """A binary file handle that adds every byte it hands out to ``meter.bytes``."""
+
+    def __init__(self, fh: Any, meter: ReadMeter) -> None:
+        self._fh, self._meter = fh, meter
+
+    def _count(self, data: bytes) -> bytes:
+        self._meter.bytes += len(data)
+        return data
+
+    def read(self, *args: Any) -> bytes:
+        return self._count(self._fh.read(*args))
+
+    def read1(self, *args: Any) -> bytes:
+        return self._count(self._fh.read1(*args))
+
+    def readline(self, *args: Any) -> bytes:
+        return self._count(self._fh.readline(*args))
+
+    def readlines(self, *args: Any) -> list[bytes]:
+        return [self._count(line) for line in self._fh.readlines(*args)]
+
+    def readinto(self, buf: Any) -> int:
+        n: int = self._fh.readinto(buf)
+        self._meter.bytes += n or 0
+        return n
+
+    def __iter__(self) -> Any:
+        return (self._count(line) for line in self._fh)
+
+    def __enter__(self) -> _CountingReader:
+        self._fh.__enter__()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self._fh.__exit__(*exc)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._fh, name)
+
+
+def big_log(tmp_path: Path, mib: int = 4) -> Path:
+    """A valid chained log of ``mib`` MiB with an up-to-date head, written in one go (thousands
+    of appends, each synced, would be slow): the size where reading it all would show."""
+    log = tmp_path / "audit.jsonl"
+    prev, lines = GENESIS, []
+    while sum(map(len, lines)) < mib * MIB:
+        line = encode_entry(
+            AuditEntry(
+                seq=len(lines) + 1,
+                at=T0,
+                event="print",
+                record="handoff",
+                label=f"bed {len(lines) + 1} " + "x" * 2000,
+                prev_sha256=prev,
+            )
+        )
+        lines.append(line)
+        prev = line_sha256(line)
+    data = b"".join(lines)
+    log.write_bytes(data)
+    chain_head = ChainHead(count=len(lines), sha256=prev, size=len(data))
+    head_path(log).write_text(chain_head.model_dump_json() + "\n", encoding="utf-8")
+    return log
+
+
 def test_append_does_not_read_the_whole_log(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    log = make_log(tmp_path, 3)
-    opened: list[str] = []
-    real_open = audit_module.open_regular
-
-    def spy(path: Path) -> Any:
-        opened.append(Path(path).name)
-        return real_open(path)
-
-    monkeypatch.setattr(audit_module, "open_regular", spy)
-    monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail(f"read {self}"))
+    log = big_log(tmp_path)
+    size = log.stat().st_size
+    count = head(log)[0]
+    meter = ReadMeter(log, monkeypatch)
     append(log, at=T0, event="print", record="handoff")
-    assert opened == ["audit.jsonl.head"]  # the head sidecar only, never the log
+    read, everything = meter.bytes, meter.process_bytes()
     monkeypatch.undo()
+    assert read == 0  # the up-to-date head answers: not one byte of the log
+    assert meter.opened == ["audit.jsonl.head"]  # the head sidecar only, never the log
+    if everything is not None:  # nor by any other way of reading it
+        assert everything < size // 8
     assert verify_chain(log).ok
-    assert head(log) == (4, line_sha256(lines_of(log)[-1]))
+    assert head(log) == (count + 1, line_sha256(lines_of(log)[-1]))
 
 
-def test_append_after_a_stale_head_reads_only_the_last_line(tmp_path: Path) -> None:
-    log = make_log(tmp_path, 2)
+def test_append_after_a_stale_head_reads_only_the_last_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    log = big_log(tmp_path)
+    count = head(log)[0]
     old_head = head_path(log).read_bytes()
     append(log, at=T0, event="print", record="handoff")
     head_path(log).write_bytes(old_head)  # the process died before the head was written
+    last = lines_of(log)[-1]
+    size = log.stat().st_size
+    meter = ReadMeter(log, monkeypatch)
     entry = append(log, at=T0, event="print", record="handoff")
-    assert entry.seq == 4
+    read, everything = meter.bytes, meter.process_bytes()
+    monkeypatch.undo()
+    assert entry.seq == count + 2
+    # The last line is read backwards in 64 KiB steps (plus the final newline's byte).
+    assert 0 < read <= len(last) + 64 * 1024 + 1
+    if everything is not None:
+        assert everything < size // 8
     report = verify_chain(log)
     assert report.ok
     assert report.notes == ()
