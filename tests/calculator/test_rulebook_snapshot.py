@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
 
 from calculator.rulebook import loader, snapshot
 from calculator.rulebook.loader import fingerprint, load_ruleset, read_data_files
@@ -67,8 +68,9 @@ def test_a_matching_snapshot_equals_full_validation(
     assert loaded.rule("TOCI-CAP") == full.rule("TOCI-CAP")
     assert [r.id for r in loaded.all_rules()] == [r.id for r in full.all_rules()]
     # Still frozen: a snapshot is not a way around immutability.
-    with pytest.raises(Exception, match="frozen"):
+    with pytest.raises(ValidationError, match="frozen"):
         loaded.meta.version = "1999.1"  # type: ignore[misc]
+    assert loaded.meta.version == full.meta.version
 
 
 def test_changed_rule_data_is_validated_in_full(saved: Path) -> None:
