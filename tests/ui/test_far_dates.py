@@ -4,13 +4,15 @@ traceback (pytest-qt fails a test on any exception raised inside a Qt slot)."""
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QDateTime
+from PySide6.QtCore import QDateTime, Qt
 from pytestqt.qtbot import QtBot
 
 from tests.ui.helpers import type_text
 from ui.controllers.app import AppController
+from ui.controllers.case import CaseError, save_case
 
 FAR = [
     datetime(9999, 12, 31, 23, 59),
@@ -42,16 +44,38 @@ def test_a_taper_start_near_year_1_or_9999_gives_a_message_not_a_traceback(
 
 @pytest.mark.parametrize("text", ["0001-01-01 00:00", "9999-12-31 23:59", "1-1-1 0:00"])
 def test_an_assessment_time_near_year_1_or_9999_gives_a_message_not_a_traceback(
-    app_controller: AppController, qtbot: QtBot, text: str
+    app_controller: AppController, qtbot: QtBot, tmp_path: Path, text: str
 ) -> None:
     c = app_controller
     fill(c)
     c.dose.add_dose(datetime(2026, 11, 21, 8, 0))
     bar = c.window.patient_bar
-    type_text(bar.assessed_at, text)
-    bar.assessed_at.editingFinished.emit()
+    live = c.state.at()
+    # Typed and confirmed as a nurse does: setText alone leaves the field unmodified, and
+    # an unmodified field is never read, so the far date would not reach the case at all.
+    bar.assessed_at.setFocus()
+    bar.assessed_at.selectAll()
+    qtbot.keyClicks(bar.assessed_at, text)
+    qtbot.keyClick(bar.assessed_at, Qt.Key.Key_Return)
     qtbot.wait(50)
-    # Autosave and File > Save of such a case never raise either.
+    at = c.state.at()
+    if at == live:  # not taken as a time: the field says why
+        assert bar.assessed.error_text().startswith("not a time")
+    else:  # taken: it is the typed year, and a case cannot be saved with it
+        assert at.year == int(text[:4])
+        assert at.year < 1900 or at.year > 2999
+        if at < datetime(2026, 11, 21, 8, 0):
+            assert "earlier than dose 1" in bar.assessed.error_text()
+    # Autosave and File > Save of such a case never raise a traceback: saving either
+    # writes the case or refuses in words that name the assessment time.
     keeper = c.session.keeper
     assert keeper is not None
     assert keeper.snapshot() is not None
+    target = tmp_path / "case.json"
+    if at == live:
+        assert save_case(c, target).at == live
+        assert target.exists()
+    else:
+        with pytest.raises(CaseError, match=r"\bat: .* is outside the dates accepted"):
+            save_case(c, target)
+        assert not target.exists()
