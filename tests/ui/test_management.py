@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication
 
 from calculator.case import dump_case, load_case
@@ -146,16 +147,36 @@ def test_a_dose_not_due_yet_waits_with_its_time_never_avoid(app_controller) -> N
 
 
 def test_each_strength_has_its_own_word_and_colour(app_controller, qtbot) -> None:
-    """Strength in words and colour: give/consider/wait/avoid each with its own style."""
-    colours = set()
+    """Strength in words and colour: give/consider/wait/avoid each with its own style,
+    every word readable on its own colour (WCAG AA contrast, 4.5:1, for normal text)."""
+    backgrounds: dict[str, str] = {}
     for strength in ("give", "consider", "wait", "avoid"):
         item = ActionItem(0, strength, "text", "")
         qtbot.addWidget(item)
         item.show()
         assert item.strength.text() == strength.upper()
-        colours.add(item.strength.palette().color(item.strength.backgroundRole()).name())
-        colours.add(f"fg:{item.strength.palette().color(item.strength.foregroundRole()).name()}")
-    assert len([c for c in colours if not c.startswith("fg:")]) == 4
+        palette = item.strength.palette()
+        background = palette.color(item.strength.backgroundRole())
+        foreground = palette.color(item.strength.foregroundRole())
+        backgrounds[strength] = background.name()
+        assert foreground.name() != background.name(), strength
+        assert _contrast(foreground, background) >= 4.5, (strength, foreground.name())
+    assert len(set(backgrounds.values())) == 4, backgrounds
+
+
+def _contrast(a: QColor, b: QColor) -> float:
+    """WCAG 2 contrast ratio of two colours (1 to 21)."""
+
+    def luminance(c: QColor) -> float:
+        def channel(v: float) -> float:
+            return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+
+        return (
+            0.2126 * channel(c.redF()) + 0.7152 * channel(c.greenF()) + 0.0722 * channel(c.blueF())
+        )
+
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
 
 
 def test_one_corticosteroid_give_card_naming_what_it_replaces(app_controller) -> None:
