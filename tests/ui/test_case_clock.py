@@ -10,6 +10,7 @@ from datetime import datetime
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from tests.ui.helpers import type_text
 from ui.controllers.app import AppController
@@ -93,10 +94,16 @@ def test_a_bad_quick_time_is_marked_and_kept(app_controller, qtbot) -> None:
     assert c.state.live
 
 
-def test_assessed_at_is_one_tab_stop(app_controller) -> None:
+def test_assessed_at_is_one_tab_stop(app_controller, qtbot) -> None:
     bar = app_controller.window.patient_bar
-    bar.assessed_at.setFocus()
-    assert bar.assessed_at.nextInFocusChain() is not None
+    bar.product.setFocus()
+    qtbot.waitUntil(bar.product.hasFocus)
+    qtbot.keyClick(bar.product, Qt.Key.Key_Tab)  # into the field from the one before it
+    assert QApplication.focusWidget() is bar.assessed_at
+    qtbot.keyClick(bar.assessed_at, Qt.Key.Key_Tab)  # one Tab: out, to "−1 h"
+    assert QApplication.focusWidget() is bar.minus_hour
+    qtbot.keyClick(bar.minus_hour, Qt.Key.Key_Backtab)
+    assert QApplication.focusWidget() is bar.assessed_at
     # One line edit: no date/time sections that Tab walks through first.
     assert bar.assessed_at.metaObject().className() == "QLineEdit"
 
