@@ -498,6 +498,7 @@ def test_scenario_editor_shows_the_key_live_names_bad_fields_and_saves(
     started: list[object] = []
     editor.try_out.connect(started.append)
     editor.try_button.click()
+    assert started == [saved]  # the scenario on screen, as saved, is the one tried
     assert len(launcher.sessions) == 1
     assert launcher.sessions[0].scenario == saved
 
