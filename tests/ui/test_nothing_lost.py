@@ -95,8 +95,10 @@ def test_a_saved_case_closes_without_asking(app_controller, monkeypatch, tmp_pat
     _fill(c)
     assert c.save_case(tmp_path / "case.json")
     asked = _answer(monkeypatch, Button.Cancel)
+    assert c.window.isVisible()
     c.window.close()
     assert asked == []
+    assert not c.window.isVisible()  # closed: not kept open by a question nobody saw
 
 
 def test_new_case_asks_cancel_keeps_discard_clears(app_controller, monkeypatch) -> None:
