@@ -6,7 +6,6 @@ import json
 import re
 import shutil
 import subprocess
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -41,13 +40,16 @@ from ui.views.verification_view import VerificationView
 NOW = datetime(2026, 11, 21, 9, 30)
 
 
-DOSES: list[datetime] = []  # the dose log the dialog reads (VERIFY-CLOCK); per test
+@pytest.fixture
+def doses() -> list[datetime]:
+    """The dose log the dialog reads (VERIFY-CLOCK): each test's own, empty at the start."""
+    return []
 
 
 @pytest.fixture
 def dialog(
-    qtbot: QtBot, tmp_path: Path
-) -> Iterator[tuple[VerificationView, VerificationController]]:
+    qtbot: QtBot, tmp_path: Path, doses: list[datetime]
+) -> tuple[VerificationView, VerificationController]:
     application()  # the app's style sheet: the decision's colour comes from it
     rs = ruleset()
     view = VerificationView()
@@ -60,12 +62,11 @@ def dialog(
         audit_log=tmp_path / "audit.jsonl",
         clock=lambda: NOW,
         label=lambda: "bed 12",
-        doses_given=lambda: tuple(DOSES),
+        doses_given=lambda: tuple(doses),
     )
     controller = VerificationController(view, ctx)
     view.show()
-    yield view, controller
-    DOSES.clear()
+    return view, controller
 
 
 def type_independent(view: VerificationView, weight: str, drug: str, dose: str) -> None:
@@ -245,11 +246,11 @@ def test_the_three_decisions_have_three_colours(
 
 
 def test_a_dose_the_clock_does_not_allow_is_not_released(
-    dialog: tuple[VerificationView, VerificationController],
+    dialog: tuple[VerificationView, VerificationController], doses: list[datetime]
 ) -> None:
     """VERIFY-CLOCK: the dose log's doses reach the check with the order's time."""
     view, controller = dialog
-    DOSES.append(datetime(2026, 11, 21, 8, 0))
+    doses.append(datetime(2026, 11, 21, 8, 0))
     view.order_at.setDateTime(datetime(2026, 11, 21, 9, 0))
     _fill(view, controller, TOCI_70, TOCI_70)
     payload = controller.payload()
@@ -368,13 +369,18 @@ def visible_texts() -> list[str]:
     return out
 
 
-def pdf_text(path: Path, record_html: str) -> str:
-    """The PDF's text via pdftotext when installed, else the HTML it was rendered from."""
+def pdf_text(path: Path) -> str:
+    """The PDF's own text, via pdftotext; where it is not installed the test skips here
+    (saying why) rather than reading the HTML the PDF was made from as if it were the PDF."""
     tool = shutil.which("pdftotext")
     if tool is None:
-        return record_html
+        pytest.skip("pdftotext not installed: the PDF's text cannot be read")
     done = subprocess.run([tool, str(path), "-"], capture_output=True, text=True, check=True)
     return done.stdout
+
+
+def files_under(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
 def test_save_record_as_pdf_through_the_button(
@@ -406,17 +412,18 @@ def test_save_record_as_pdf_through_the_button(
     data = target.read_bytes()
     assert data.startswith(b"%PDF")
     assert controller.record is not None
-    text = pdf_text(target, controller.record.document.toPlainText())
-    assert "DO NOT RELEASE: ordered 800 mg, calculated 640 mg" in text
     assert view.status.text() == f"Saved {target}."
     # The footer carries the chain head before the record, as the handoff note does.
     assert (seq, len(sha)) == (1, 64)
     document = controller.record.document.toPlainText()
+    assert "DO NOT RELEASE: ordered 800 mg, calculated 640 mg" in document
     assert (
         f"Audit log before this record: 1 entry; anchor {seq}:{sha} (audit-verify --anchor)."
         in document
     )
     assert verify_chain(log, (seq, sha)).ok  # the anchor on paper checks against the log
+    # Last, as it skips without pdftotext: the decision is in the PDF itself.
+    assert "DO NOT RELEASE: ordered 800 mg, calculated 640 mg" in pdf_text(target)
 
 
 def test_save_record_as_pdf_cancelled_or_unwritable(
@@ -430,13 +437,17 @@ def test_save_record_as_pdf_cancelled_or_unwritable(
     assert controller.compare() is not None
     path = "ui.controllers.verification_controller.QFileDialog.getSaveFileName"
     monkeypatch.setattr(path, lambda *a, **k: ("", ""))
+    before = files_under(tmp_path)
     view.pdf_button.click()
     assert view.status.text() == ""
+    assert files_under(tmp_path) == before  # cancelled: no PDF, nothing logged
     blocker = tmp_path / "a-file"
     blocker.write_text("x")
+    before = files_under(tmp_path)
     monkeypatch.setattr(path, lambda *a, **k: (str(blocker / "check.pdf"), "PDF (*.pdf)"))
     view.pdf_button.click()
     assert "could not be saved" in view.status.text()
+    assert files_under(tmp_path) == before  # not saved: no PDF, the file in the way untouched
 
 
 def test_step_two_hides_every_calculated_value(app_controller: AppController) -> None:
@@ -499,10 +510,10 @@ def test_step_two_shows_a_plain_notice_where_the_main_window_was(
 
 
 def test_the_dose_log_is_not_sent_for_other_drugs(
-    dialog: tuple[VerificationView, VerificationController],
+    dialog: tuple[VerificationView, VerificationController], doses: list[datetime]
 ) -> None:
     view, controller = dialog
-    DOSES.append(datetime(2026, 11, 21, 8, 0))
+    doses.append(datetime(2026, 11, 21, 8, 0))
     controller.prefill_order("dexamethasone", 70, 54, 10)
     type_independent(view, "70", "dexamethasone", "10")
     assert "doses_given" not in controller.payload()
@@ -510,13 +521,13 @@ def test_the_dose_log_is_not_sent_for_other_drugs(
 
 
 def test_a_logged_dose_after_the_order_time_is_said_not_counted(
-    dialog: tuple[VerificationView, VerificationController],
+    dialog: tuple[VerificationView, VerificationController], doses: list[datetime]
 ) -> None:
     """VERIFY-CLOCK reads the clock at the order's time: a logged dose after it is not sent,
     and the dose-log line says so (never left out in silence); moving the order time
     after it counts it again."""
     view, controller = dialog
-    DOSES.extend([datetime(2026, 11, 21, 8, 0), datetime(2026, 11, 21, 10, 0)])
+    doses.extend([datetime(2026, 11, 21, 8, 0), datetime(2026, 11, 21, 10, 0)])
     view.order_at.setDateTime(datetime(2026, 11, 21, 9, 0))
     _fill(view, controller, TOCI_70, TOCI_70)
     assert controller.payload()["doses_given"] == [datetime(2026, 11, 21, 8, 0)]
