@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.ui.helpers import run_ui
+
 CASE = {
     "format": "crs-calc-case/1",
     "patient": {"label": "Bed 4", "weight_kg": 70, "age_years": 54},
@@ -26,15 +25,7 @@ def test_export_pdf_with_an_unwritable_audit_log_says_not_logged_without_a_trace
     case = tmp_path / "case.json"
     case.write_text(json.dumps(CASE), encoding="utf-8")
     out = tmp_path / "handoff.pdf"
-    done = subprocess.run(
-        [sys.executable, "-m", "ui", "--export-pdf", str(case), str(out)],
-        cwd=ROOT,
-        env={**os.environ, "CRS_CALC_HOME": str(home), "QT_QPA_PLATFORM": "offscreen"},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    done = run_ui(["--export-pdf", str(case), str(out)], home)
     assert "Traceback" not in done.stderr, done.stderr
     assert done.returncode == 1, done.stderr
     assert "NOT LOGGED in the audit log" in done.stderr
@@ -44,15 +35,8 @@ def test_export_pdf_with_an_unwritable_audit_log_says_not_logged_without_a_trace
 def test_export_pdf_of_a_fifo_case_is_refused_not_waited_on(tmp_path: Path) -> None:
     fifo = tmp_path / "case.json"
     os.mkfifo(fifo)
-    done = subprocess.run(
-        [sys.executable, "-m", "ui", "--export-pdf", str(fifo), str(tmp_path / "out.pdf")],
-        cwd=ROOT,
-        env={**os.environ, "CRS_CALC_HOME": str(tmp_path / "home"), "QT_QPA_PLATFORM": "offscreen"},
-        capture_output=True,
-        text=True,
-        timeout=120,  # a regression would block on the FIFO: it fails here instead
-        check=False,
-    )
+    # A regression would block on the FIFO: it fails at run_ui's timeout instead.
+    done = run_ui(["--export-pdf", str(fifo), str(tmp_path / "out.pdf")], tmp_path / "home")
     assert done.returncode == 2, done.stderr
     assert "not a regular file" in done.stderr
     assert "Traceback" not in done.stderr

@@ -7,14 +7,13 @@ from datetime import datetime
 
 from PySide6.QtCore import QDateTime
 
-from tests.ui.helpers import type_text
+from tests.ui.helpers import fill_patient, type_text
 from ui.controllers.app import AppController
 
 
 def _fill(c: AppController) -> None:
+    fill_patient(c)
     bar = c.window.patient_bar
-    type_text(bar.weight.edit, "70")
-    type_text(bar.age.edit, "45")
     type_text(bar.label, "Bed 12")
     bar.product.setCurrentIndex(bar.product.findData("axi-cel"))
     g = c.grading.view

@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import QDateTime, Qt
 from pytestqt.qtbot import QtBot
 
-from tests.ui.helpers import type_text
+from tests.ui.helpers import fill_patient, type_text
 from ui.controllers.app import AppController
 from ui.controllers.case import CaseError, save_case
 
@@ -22,9 +22,7 @@ FAR = [
 
 
 def fill(c: AppController) -> None:
-    bar = c.window.patient_bar
-    type_text(bar.weight.edit, "70")
-    type_text(bar.age.edit, "45")
+    fill_patient(c)
     type_text(c.grading.view.crs_inputs.temperature.edit, "39.5")
     c.taper.select_regimen("TAPER-MP1G")
 

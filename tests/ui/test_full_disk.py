@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from tests.ui.helpers import type_text
+from tests.ui.helpers import fill_patient, type_text
 from ui.controllers.app import AppController
 from ui.settings import Settings, save_settings
 from ui.storage import ENV_HOME, locate
@@ -83,9 +83,8 @@ def window(qtbot: QtBot, disk: Path) -> Callable[[], AppController]:
 
 
 def fill(c: AppController, label: str) -> None:
+    fill_patient(c)
     bar = c.window.patient_bar
-    type_text(bar.weight.edit, "70")
-    type_text(bar.age.edit, "45")
     type_text(bar.label, label)
     type_text(c.grading.view.crs_inputs.temperature.edit, "39.5")
 

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 import uuid
 from pathlib import Path
 
@@ -19,14 +17,13 @@ from pytestqt.qtbot import QtBot
 from calculator.audit import verify_chain
 from tests.conftest import REAL_HOME, TEST_HOME
 from tests.ui.conftest import NOW
-from tests.ui.helpers import type_text
+from tests.ui.helpers import run_ui, type_text
 from tests.ui.test_records import TYPICAL_CASE
 from tests.ui.test_session_integration import fill
 from ui.controllers.app import AppController
 from ui.settings import Settings, save_settings
 from ui.storage import ENV_HOME, locate
 
-ROOT = Path(__file__).resolve().parents[2]
 APP_FOLDERS = (".config/crs-calc", ".local/share/crs-calc")
 
 
@@ -80,15 +77,7 @@ def test_the_app_writes_nothing_under_the_real_home(
     labelled = {**TYPICAL_CASE, "patient": {**TYPICAL_CASE["patient"], "label": marker}}
     case.write_text(json.dumps(labelled), encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if k != ENV_HOME}
-    done = subprocess.run(
-        [sys.executable, "-m", "ui", "--export-pdf", str(case), str(tmp_path / "cli.pdf")],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
+    done = run_ui(["--export-pdf", str(case), str(tmp_path / "cli.pdf")], None, env)
     assert done.returncode == 0, done.stderr
     assert verify_chain(loc.audit_log).entries == 3  # the subprocess used the test home too
 

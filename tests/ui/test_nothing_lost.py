@@ -9,7 +9,7 @@ from datetime import datetime
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
-from tests.ui.helpers import type_text
+from tests.ui.helpers import fill_patient, type_text
 from ui.controllers.app import AppController
 from ui.controllers.unsaved import ask_save
 
@@ -31,9 +31,7 @@ def _answer(monkeypatch, button: QMessageBox.StandardButton) -> list[str]:  # ty
 
 
 def _fill(c: AppController) -> None:
-    bar = c.window.patient_bar
-    type_text(bar.weight.edit, "70")
-    type_text(bar.age.edit, "45")
+    fill_patient(c)
 
 
 def test_quit_with_unsaved_changes_cancel_keeps_the_window(app_controller, monkeypatch) -> None:

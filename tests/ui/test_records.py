@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import subprocess
-import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -22,6 +19,7 @@ from calculator.rulebook import ruleset
 from calculator.taper.models import TaperInput
 from calculator.taper.planner import plan_taper
 from calculator.verification import VerifyInput, verify_dose
+from tests.ui.helpers import run_ui
 from ui.records import (
     RecordMeta,
     VerificationPeople,
@@ -195,7 +193,6 @@ def test_every_record_is_logged_with_its_sha256(plan: object, tmp_path: Path) ->
 
 # --- the handoff record of a case document ----------------------------------------------------
 
-ROOT = Path(__file__).resolve().parents[2]
 TYPICAL_CASE = {
     "format": "crs-calc-case/1",
     "patient": {"label": "bed 12", "weight_kg": 70, "age_years": 54, "product": "axi-cel"},
@@ -389,35 +386,14 @@ def test_python_dash_m_ui_export_pdf(tmp_path: Path) -> None:
     case = tmp_path / "case.json"
     case.write_text(json.dumps(TYPICAL_CASE))
     out = tmp_path / "out.pdf"
-    env = {
-        **os.environ,
-        "CRS_CALC_HOME": str(tmp_path / "home"),
-        "QT_QPA_PLATFORM": "offscreen",
-    }
-    done = subprocess.run(
-        [sys.executable, "-m", "ui", "--export-pdf", str(case), str(out)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
+    done = run_ui(["--export-pdf", str(case), str(out)], tmp_path / "home")
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
     assert pdf_page_count(out.read_bytes()) == 1
     assert verify_chain(tmp_path / "home" / "audit.jsonl").entries == 1
     bad = tmp_path / "bad.json"
     bad.write_text('{"format": "crs-calc-case/9", "patient": {}}')
-    done = subprocess.run(
-        [sys.executable, "-m", "ui", "--export-pdf", str(bad), str(tmp_path / "bad.pdf")],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
+    done = run_ui(["--export-pdf", str(bad), str(tmp_path / "bad.pdf")], tmp_path / "home")
     assert done.returncode == 2
     assert "newer case format" in done.stderr
     assert "Traceback" not in done.stderr

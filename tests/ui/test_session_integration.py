@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 
 from calculator.audit import verify_chain
 from calculator.rulebook import ruleset
-from tests.ui.helpers import type_text
+from tests.ui.helpers import fill_patient, type_text
 from ui import field_snapshot
 from ui.controllers.app import AppController
 from ui.settings import Settings, load_settings, save_settings
@@ -28,9 +28,8 @@ FAST = Settings(autosave_delay_ms=100)
 
 
 def fill(c: AppController) -> None:
+    fill_patient(c)
     bar = c.window.patient_bar
-    type_text(bar.weight.edit, "70")
-    type_text(bar.age.edit, "45")
     type_text(bar.label, "Bed 12")
     g = c.grading.view
     type_text(g.crs_inputs.temperature.edit, "39.5")

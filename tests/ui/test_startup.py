@@ -15,6 +15,7 @@ import pytest
 
 from calculator.audit import append, head_path, verify_chain
 from calculator.rulebook import ruleset
+from tests.ui.helpers import run_ui
 from ui.autosave import Snapshot, save_case
 from ui.settings import Settings, save_settings
 from ui.startup import record_event, start_up
@@ -350,15 +351,7 @@ def test_the_app_starts_with_every_hostile_file_at_once_no_traceback_no_exit_1(
     save_settings(loc.settings_file, Settings(institution_profile_file=str(fifo)))
     loc.autosave_file.write_bytes(b"[" * DEEP)
     loc.audit_log.write_bytes(b"{" * DEEP + b"\n")
-    done = subprocess.run(
-        [sys.executable, "-m", "ui", "--exit-after-startup"],
-        cwd=ROOT,
-        env={**os.environ, "CRS_CALC_HOME": str(home), "QT_QPA_PLATFORM": "offscreen"},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    done = run_ui(["--exit-after-startup"], home)
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
     assert len(aside_files(home, "audit.jsonl")) == 1

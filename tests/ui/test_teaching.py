@@ -8,7 +8,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -19,7 +18,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from calculator.teaching import builtin_scenario, builtin_scenarios, dump_scenario
-from tests.ui.helpers import type_text
+from tests.ui.helpers import run_ui, type_text
 from ui.controllers.app import AppController
 from ui.storage import locate
 from ui.teaching import TeachingLauncher, install_menu
@@ -28,7 +27,6 @@ from ui.teaching.files import read_attempt
 from ui.teaching.session import TeachingSession
 from ui.teaching.views import WATERMARK, Banner
 
-ROOT = Path(__file__).resolve().parents[2]
 ESCALATION = "adult-axicel-escalation"
 
 
@@ -377,23 +375,12 @@ def test_a_bad_scenario_file_is_refused_by_field(
     assert launcher.sessions == []
 
 
-def _run_ui(args: list[str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "CRS_CALC_HOME": str(tmp_path / "home"), "QT_QPA_PLATFORM": "offscreen"}
-    return subprocess.run(
-        [sys.executable, "-m", "ui", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
-
-
 def test_headless_teach_screenshot_and_export_debrief(tmp_path: Path) -> None:
     scenario = tmp_path / "scenario.json"
     scenario.write_text(json.dumps(dump_scenario(builtin_scenario(ESCALATION))))
-    done = _run_ui(["--teach", str(scenario), "--screenshot", str(tmp_path / "shots")], tmp_path)
+    done = run_ui(
+        ["--teach", str(scenario), "--screenshot", str(tmp_path / "shots")], tmp_path / "home"
+    )
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "shots" / "teach-learner.png").stat().st_size > 10_000
     assert (tmp_path / "shots" / "teach-feedback.png").stat().st_size > 10_000
@@ -410,11 +397,11 @@ def test_headless_teach_screenshot_and_export_debrief(tmp_path: Path) -> None:
         )
     )
     out = tmp_path / "debrief.pdf"
-    done = _run_ui(["--export-debrief", str(attempt), str(out)], tmp_path)
+    done = run_ui(["--export-debrief", str(attempt), str(out)], tmp_path / "home")
     assert done.returncode == 0, done.stderr
     assert out.read_bytes().startswith(b"%PDF")
     attempt.write_text('{"format": "crs-calc-attempt/1", "scenario": {}, "answers": []}')
-    done = _run_ui(["--export-debrief", str(attempt), str(tmp_path / "bad.pdf")], tmp_path)
+    done = run_ui(["--export-debrief", str(attempt), str(tmp_path / "bad.pdf")], tmp_path / "home")
     assert done.returncode == 2
     assert "scenario" in done.stderr
 
