@@ -4,8 +4,6 @@
 from __future__ import annotations
 
 import itertools
-import subprocess
-import sys
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
@@ -18,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 import calculator
+from tests.ui.helpers import run_ui
 from ui.app import build_parser, main
 from ui.controllers.app import AppController
 
@@ -182,12 +181,5 @@ def test_screenshot_writes_one_png_per_tool(qapp, tmp_path, capsys) -> None:
 
 
 def test_exit_after_startup_exits_after_first_paint() -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "ui", "--exit-after-startup"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"},
-        check=False,
-    )
+    done = run_ui(["--exit-after-startup"], None)
     assert done.returncode == 0, done.stderr
