@@ -14,7 +14,7 @@ import hashlib
 import html
 import re
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -122,7 +122,8 @@ td.box {{ width: 14px; }}
 """
 
 
-def _document(body_html: str, title: str) -> QTextDocument:
+def document(body_html: str, title: str) -> QTextDocument:
+    """The page's text in the records' font and style sheet (the debrief uses it too)."""
     doc = QTextDocument()
     doc.setDocumentMargin(0)
     font = QFont("DejaVu Sans")
@@ -252,7 +253,7 @@ def note_html(note: NoteDocument) -> str:
 def handoff_record(note: NoteDocument, meta: RecordMeta) -> Record:
     """The handoff note: the core's note structure, with the record's foot."""
     body = note_html(note) + meta.footer_html()
-    return Record(meta, _document(body, meta.title))
+    return Record(meta, document(body, meta.title))
 
 
 def _cell(text: str, cls: str = "") -> str:
@@ -322,7 +323,7 @@ def taper_checklist(
     parts.append(f"<p>Rules: {html.escape(', '.join(plan.rules))}.</p>")
     parts.append(meta.footer_html())
     details = {"regimen": plan.regimen or regimen or "", "plan": origin}
-    return Record(meta, _document("".join(parts), meta.title), details)
+    return Record(meta, document("".join(parts), meta.title), details)
 
 
 @dataclass(frozen=True)
@@ -424,7 +425,7 @@ def verification_record(
         "checker_initials": people.checker.strip(),
         "order_at": order_at.isoformat(timespec="minutes"),
     }
-    return Record(meta, _document("".join(parts), meta.title), details)
+    return Record(meta, document("".join(parts), meta.title), details)
 
 
 # --- output ----------------------------------------------------------------------------------
@@ -438,14 +439,22 @@ def page_layout(page_size: PageSizeName = "A4") -> QPageLayout:
     return QPageLayout(size, QPageLayout.Orientation.Portrait, margins, QPageLayout.Unit.Millimeter)
 
 
-def render(record: Record, device: QPagedPaintDevice) -> None:
+#: Paints a document on a paged device: :func:`paint_pages` for the records; the debrief
+#: passes its own, which adds the SIMULATION watermark to every page.
+PagePainter = Callable[[QTextDocument, QPagedPaintDevice], object]
+
+
+def paint_pages(doc: QTextDocument, device: QPagedPaintDevice) -> None:
     """Lay the document out on the device itself (its resolution and printable page), so
     point sizes print as point sizes, then paint it page by page."""
-    doc = record.document
     doc.documentLayout().setPaintDevice(device)
     rect = device.pageLayout().paintRectPixels(device.logicalDpiX())
     doc.setPageSize(QSizeF(rect.width(), rect.height()))
     doc.print_(device)
+
+
+def render(record: Record, device: QPagedPaintDevice) -> None:
+    paint_pages(record.document, device)
 
 
 def pages(record: Record, page_size: PageSizeName = "A4") -> int:
@@ -453,25 +462,41 @@ def pages(record: Record, page_size: PageSizeName = "A4") -> int:
     return pdf_page_count(pdf_bytes(record, page_size))
 
 
-def pdf_bytes(record: Record, page_size: PageSizeName = "A4") -> bytes:
+def document_pdf(
+    doc: QTextDocument,
+    title: str,
+    app_version: str,
+    page_size: PageSizeName = "A4",
+    paint: PagePainter = paint_pages,
+) -> bytes:
+    """``doc`` as PDF bytes, painted by ``paint`` on ``page_size`` paper."""
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     writer = QPdfWriter(buffer)
     writer.setResolution(PDF_RESOLUTION_DPI)
-    writer.setTitle(record.meta.title)
-    writer.setCreator(f"{PRODUCT} {record.meta.app_version}")
+    writer.setTitle(title)
+    writer.setCreator(f"{PRODUCT} {app_version}")
     writer.setPageLayout(page_layout(page_size))
-    render(record, writer)
+    paint(doc, writer)
     del writer  # finishes the PDF
     buffer.close()
     return bytes(buffer.data().data())
 
 
+def pdf_bytes(record: Record, page_size: PageSizeName = "A4") -> bytes:
+    return document_pdf(record.document, record.meta.title, record.meta.app_version, page_size)
+
+
+def write_pdf_bytes(path: Path, data: bytes) -> None:
+    """Write a PDF made here to ``path`` (its folder made if missing), atomically."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, data)
+
+
 def write_pdf(record: Record, path: Path, page_size: PageSizeName = "A4") -> bytes:
     """Write the record to ``path`` as PDF; returns the bytes written (for the audit log)."""
     data = pdf_bytes(record, page_size)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(path, data)
+    write_pdf_bytes(path, data)
     return data
 
 
@@ -523,14 +548,28 @@ def make_printer(
     return printer
 
 
+def print_document(
+    doc: QTextDocument,
+    title: str,
+    printer: QPrinter,
+    parent: QWidget | None = None,
+    paint: PagePainter = paint_pages,
+    ask: bool = True,
+) -> bool:
+    """Ask with the system print dialog (unless ``ask`` is False), then print ``doc``
+    with ``paint``. Returns whether it was printed."""
+    if ask:
+        dialog = QPrintDialog(printer, parent)
+        dialog.setWindowTitle(f"Print {title}")
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return False
+    paint(doc, printer)
+    return True
+
+
 def print_with_dialog(record: Record, printer: QPrinter, parent: QWidget | None = None) -> bool:
     """Ask with the system print dialog, then print. Returns whether it was printed."""
-    dialog = QPrintDialog(printer, parent)
-    dialog.setWindowTitle(f"Print {record.meta.title}")
-    if dialog.exec() != QDialog.DialogCode.Accepted:
-        return False
-    render(record, printer)
-    return True
+    return print_document(record.document, record.meta.title, printer, parent)
 
 
 # --- the audit chain head on paper -----------------------------------------------------------

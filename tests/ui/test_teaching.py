@@ -491,7 +491,7 @@ def test_scenario_editor_shows_the_key_live_names_bad_fields_and_saves(
 
 
 def test_the_debrief_prints_through_qprinter_with_the_watermark(
-    session: TeachingSession, tmp_path: Path
+    session: TeachingSession, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from PySide6.QtPrintSupport import QPrinter
 
@@ -502,6 +502,18 @@ def test_the_debrief_prints_through_qprinter_with_the_watermark(
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     out = tmp_path / "printed.pdf"
     printer.setOutputFileName(str(out))
+    # the print dialog asks first (the records' print path): cancelled, nothing printed
+    from PySide6.QtPrintSupport import QPrintDialog
+    from PySide6.QtWidgets import QDialog
+
+    answers = [QDialog.DialogCode.Rejected, QDialog.DialogCode.Accepted]
+    monkeypatch.setattr(QPrintDialog, "exec", lambda self: answers.pop(0))
+    assert not dialog.print_debrief(printer)
+    assert not out.exists()
+    assert dialog.print_debrief(printer)
+    assert answers == []
+    assert out.read_bytes().startswith(b"%PDF")
+    out.unlink()
     assert dialog.print_debrief(printer, ask=False)
     dialog.close()
     assert out.read_bytes().startswith(b"%PDF")

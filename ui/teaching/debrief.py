@@ -12,9 +12,9 @@ import json
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QIODevice, QRectF, QSizeF, Qt
-from PySide6.QtGui import QColor, QFont, QPagedPaintDevice, QPainter, QPdfWriter, QTextDocument
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtCore import QRectF, QSizeF, Qt
+from PySide6.QtGui import QColor, QFont, QPagedPaintDevice, QPainter, QTextDocument
+from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -27,9 +27,18 @@ from PySide6.QtWidgets import (
 from calculator import __version__, ruleset
 from calculator.errors import InputError
 from calculator.teaching import Attempt, ScoreResult, scenario_profile, score_attempt
-from ui.records import PDF_RESOLUTION_DPI, PRODUCT, STYLE, page_layout
+from ui.records import (
+    PRODUCT,
+    STYLE,
+    PageSizeName,
+    document,
+    document_pdf,
+    make_printer,
+    page_layout,
+    print_document,
+    write_pdf_bytes,
+)
 from ui.save_dialog import save_via_dialog
-from ui.storage import write_atomic
 from ui.teaching.files import read_attempt, save_attempt
 from ui.teaching.views import WATERMARK, Banner, item_title
 from ui.widgets import named
@@ -109,16 +118,7 @@ def debrief_html(score: ScoreResult, attempt: Attempt) -> str:
 
 
 def debrief_document(score: ScoreResult, attempt: Attempt) -> QTextDocument:
-    doc = QTextDocument()
-    doc.setDocumentMargin(0)
-    font = QFont("DejaVu Sans")
-    font.setStyleHint(QFont.StyleHint.SansSerif)
-    font.setPointSizeF(9.0)
-    doc.setDefaultFont(font)
-    doc.setDefaultStyleSheet(STYLE)
-    doc.setMetaInformation(QTextDocument.MetaInformation.DocumentTitle, "Debrief")
-    doc.setHtml(f"<html><body>{debrief_html(score, attempt)}</body></html>")
-    return doc
+    return document(debrief_html(score, attempt), "Debrief")
 
 
 def render_pages(doc: QTextDocument, device: QPagedPaintDevice) -> int:
@@ -156,24 +156,17 @@ def render_pages(doc: QTextDocument, device: QPagedPaintDevice) -> int:
     return count
 
 
-def debrief_pdf(score: ScoreResult, attempt: Attempt, page_size: str = "A4") -> bytes:
-    buffer = QBuffer()
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    writer = QPdfWriter(buffer)
-    writer.setResolution(PDF_RESOLUTION_DPI)
-    writer.setTitle(f"Debrief: {score.scenario.title} ({WATERMARK})")
-    writer.setCreator(f"{PRODUCT} {__version__}")
-    writer.setPageLayout(page_layout(page_size))
-    render_pages(debrief_document(score, attempt), writer)
-    del writer
-    buffer.close()
-    return bytes(buffer.data().data())
+def _title(score: ScoreResult) -> str:
+    return f"Debrief: {score.scenario.title} ({WATERMARK})"
+
+
+def debrief_pdf(score: ScoreResult, attempt: Attempt, page_size: PageSizeName = "A4") -> bytes:
+    doc = debrief_document(score, attempt)
+    return document_pdf(doc, _title(score), __version__, page_size, render_pages)
 
 
 def write_debrief_pdf(score: ScoreResult, attempt: Attempt, path: Path) -> None:
-    data = debrief_pdf(score, attempt)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(path, data)
+    write_pdf_bytes(path, debrief_pdf(score, attempt))
 
 
 def score_of(attempt: Attempt) -> ScoreResult:
@@ -268,14 +261,12 @@ class DebriefDialog(QDialog):
         )
 
     def print_debrief(self, printer: QPrinter | None = None, ask: bool = True) -> bool:
-        printer = printer or QPrinter(QPrinter.PrinterMode.HighResolution)
-        printer.setPageLayout(page_layout("A4"))
-        if ask:
-            dialog = QPrintDialog(printer, self)
-            if dialog.exec() != QDialog.DialogCode.Accepted:
-                return False
-        render_pages(debrief_document(self.score, self.attempt), printer)
-        return True
+        if printer is None:
+            printer = make_printer()
+        else:
+            printer.setPageLayout(page_layout())
+        doc = debrief_document(self.score, self.attempt)
+        return print_document(doc, _title(self.score), printer, self, render_pages, ask)
 
 
 __all__ = [
