@@ -45,6 +45,9 @@ __all__ = ["AppController", "Clock", "system_clock"]
 
 class AppController(QObject):
     profile_changed = Signal(object)  # calculator.Profile
+    #: Something a case document holds changed: the autosave and the unsaved-changes
+    #: prompt both hear this one signal.
+    case_edited = Signal()
 
     def __init__(self, clock: Clock = system_clock, locations: Locations | None = None) -> None:
         """``locations``: where settings, autosave and the audit log live (``ui.storage.
@@ -103,6 +106,21 @@ class AppController(QObject):
         self._wire_rule_links()
         self._set_tab_order()
         self._show_profile()
+        # One list of what a case document holds, for the autosave (session) and the
+        # unsaved-changes prompt alike (there were two, and they had drifted apart).
+        for signal in (
+            self.state.changed,
+            self.patient.changed,
+            self.grading.crs_graded,
+            self.grading.icans_graded,
+            self.grading.patient_errors,
+            self.dose.doses_changed,
+            self.taper.planned,
+            self.taper.patient_errors,
+            self.profile_changed,
+            self.management.view.improving.changed,
+        ):
+            signal.connect(self._case_edited)
         self.session = Session(self, locations)
         self.records = RecordsController(
             self,
@@ -114,15 +132,11 @@ class AppController(QObject):
         # running app (with its folders) asks: screenshots and benches type nothing.
         self.unsaved = UnsavedChanges(self.window, self._save_from_prompt)
         self.unsaved.enabled = locations is not None
-        self.unsaved.watch(
-            self.state.changed,
-            self.grading.crs_graded,
-            self.grading.icans_graded,
-            self.dose.doses_changed,
-            self.taper.planned,
-            self.management.view.improving.changed,
-        )
+        self.unsaved.watch(self.case_edited)
         carry_style_sheet(self.window)  # last: every widget of the window is built
+
+    def _case_edited(self, *_: object) -> None:
+        self.case_edited.emit()
 
     # --- profile ---------------------------------------------------------------------
 

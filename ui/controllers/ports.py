@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Protocol
 
+from PySide6.QtCore import SignalInstance
 from PySide6.QtWidgets import QWidget
 
 import calculator
@@ -46,6 +47,8 @@ class AppPort(CaseTools, Protocol):
     window: MainWindow
     rs: Ruleset
     case_path: Path | None
+    #: Something a case document holds changed (AppController.case_edited).
+    case_edited: SignalInstance
 
     def set_profile(self, profile: calculator.Profile) -> None: ...
 

@@ -90,7 +90,7 @@ class Session(QObject):
                 self.settings.autosave_delay_ms,
                 self.tell,
             )
-            self._watch_changes()
+            app.case_edited.connect(self.changed)
             app.window.installEventFilter(self)
         app.window.action_settings.triggered.connect(self.open_settings)
         self.tell(self.startup_messages)
@@ -214,21 +214,6 @@ class Session(QObject):
         self.settings_changed.emit(settings)
 
     # --- autosave ----------------------------------------------------------------------
-
-    def _watch_changes(self) -> None:
-        app = self.app
-        for signal in (
-            app.patient.changed,
-            app.grading.crs_graded,
-            app.grading.icans_graded,
-            app.grading.patient_errors,
-            app.dose.doses_changed,
-            app.taper.planned,
-            app.taper.patient_errors,
-            app.profile_changed,
-            app.management.view.improving.changed,
-        ):
-            signal.connect(self.changed)
 
     def changed(self, *_: object) -> None:
         if self.keeper is not None:
