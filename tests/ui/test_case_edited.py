@@ -31,13 +31,13 @@ def test_a_profile_change_alone_is_an_unsaved_change(
 
     def question(parent, title, text, buttons, default):  # type: ignore[no-untyped-def]
         asked.append(text)
-        return Button.Cancel
+        return Button.Discard
 
     monkeypatch.setattr("ui.controllers.unsaved.ask_save", ask_save)
     monkeypatch.setattr("ui.controllers.unsaved.QMessageBox.question", question)
     c.window.close()
-    assert len(asked) == 1
-    assert c.window.isVisible()
+    assert len(asked) == 1  # asked, where a saved, unchanged case closes without asking
+    assert not c.window.isVisible()
 
 
 def test_the_autosave_hears_the_same_signal(app_controller: AppController, qtbot) -> None:  # type: ignore[no-untyped-def]
