@@ -174,6 +174,16 @@ def _local_datetime(value: Any) -> datetime:
     return _in_range(parsed, value)
 
 
+def outside_accepted_dates(value: datetime) -> str | None:
+    """Why ``value`` is refused as a date-time of any input (EARLIEST to LATEST), or None:
+    the app says it at the field where the time was typed, in the core's words."""
+    try:
+        _in_range(value, format_datetime(value))
+    except ValueError as exc:
+        return str(exc)
+    return None
+
+
 def _in_range(value: datetime, shown: str) -> datetime:
     if not EARLIEST <= value <= LATEST:
         raise ValueError(

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from PySide6.QtCore import QObject, Signal
 
+from calculator.inputs import outside_accepted_dates
 from ui.state import Clock
 from ui.timeentry import HINT, parse_time, shown
 from ui.views.time_field import TimeField
@@ -36,6 +37,12 @@ class TimeEntry(QObject):
         at = parse_time(self.view.edit.text(), self._today().date())
         if at is None:
             self.view.field.set_error(f"not a time: {HINT}")
+            return None
+        # The core's range of dates, said here where it was typed (not first at Save).
+        problem = outside_accepted_dates(at)
+        if problem is not None:
+            self.view.field.set_error(problem)
+            return None
         return at
 
     def _finished(self) -> None:
