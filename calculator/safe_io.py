@@ -228,14 +228,23 @@ def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return out
 
 
-def parse_json(data: str | bytes, field: str = "input", limit: int = MIB) -> Any:
-    """Parse JSON of at most ``limit`` bytes and :data:`MAX_DEPTH` levels; repeated keys are
-    refused; NaN and Infinity become floats (a model refuses them naming the field)."""
+def _bounded_text(
+    data: str | bytes, field: str, limit: int, kind: Literal["JSON", "TOML"]
+) -> str:
+    """The text of ``data`` once its size (``limit`` bytes), encoding and nesting depth
+    are checked, before any parser sees it; InputError(field) otherwise."""
     raw = data if isinstance(data, bytes) else data.encode("utf-8", "surrogatepass")
     if len(raw) > limit:
         raise InputError.for_field(field, f"is larger than {_size(limit)}")
-    text = decode(raw, field, "JSON") if isinstance(data, bytes) else data
-    check_depth(raw, field, "JSON")
+    text = decode(raw, field, kind) if isinstance(data, bytes) else data
+    check_depth(raw, field, kind)
+    return text
+
+
+def parse_json(data: str | bytes, field: str = "input", limit: int = MIB) -> Any:
+    """Parse JSON of at most ``limit`` bytes and :data:`MAX_DEPTH` levels; repeated keys are
+    refused; NaN and Infinity become floats (a model refuses them naming the field)."""
+    text = _bounded_text(data, field, limit, "JSON")
     try:
         return json.loads(text, parse_constant=_nonfinite, object_pairs_hook=_no_duplicate_keys)
     except ValueError as exc:  # json.JSONDecodeError is a ValueError
@@ -245,11 +254,7 @@ def parse_json(data: str | bytes, field: str = "input", limit: int = MIB) -> Any
 def parse_toml(data: str | bytes, field: str, limit: int = MIB) -> dict[str, Any]:
     """Parse TOML of at most ``limit`` bytes and :data:`MAX_DEPTH` levels (arrays, inline
     tables and dotted keys alike)."""
-    raw = data if isinstance(data, bytes) else data.encode("utf-8", "surrogatepass")
-    if len(raw) > limit:
-        raise InputError.for_field(field, f"is larger than {_size(limit)}")
-    text = decode(raw, field, "TOML") if isinstance(data, bytes) else data
-    check_depth(raw, field, "TOML")
+    text = _bounded_text(data, field, limit, "TOML")
     try:
         value = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

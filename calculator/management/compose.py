@@ -305,10 +305,15 @@ def _tocilizumab(group: list[Proposal], ctx: Context, plan: Plan) -> Action | No
         _record(plan, best, ctx, "demoted", to, by, reason)
         strength = to
 
-    if crs < 2 and strength == "give":
+    if crs in m.crs1.crs_grades and strength == "give":
         demote("consider", m.crs1.id, 'At CRS grade 1 tocilizumab stays "consider".')
     days = profile.grade1_escalation_days
-    if crs < 2 and inp.crs_grade1_days is not None and days and inp.crs_grade1_days > days:
+    if (
+        crs in m.crs1.crs_grades
+        and inp.crs_grade1_days is not None
+        and days
+        and inp.crs_grade1_days > days
+    ):
         text += f" Grade 1 CRS for more than {days} days: consider it at the grade 2 dose."
     if inp.haplo_ptcy:
         rule_ids.append(m.haplo.id)
