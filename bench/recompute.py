@@ -18,9 +18,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtWidgets import QApplication
 
-from ui.app import unstyled_application
 from ui.controllers.app import AppController
-from ui.screenshot import fill_sample
+from ui.shell.app import unstyled_application
+from ui.shell.screenshot import fill_sample
 
 
 def _stats(times: list[float]) -> str:

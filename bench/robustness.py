@@ -30,10 +30,10 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from calculator.audit import append, verify_chain  # noqa: E402 - after the path is set
-from calculator.errors import InputError  # noqa: E402
+from calculator.edge.errors import InputError  # noqa: E402
+from calculator.edge.inputs import validate  # noqa: E402
 from calculator.grading.crs import CrsInput  # noqa: E402
-from calculator.inputs import validate  # noqa: E402
+from calculator.records.audit import append, verify_chain  # noqa: E402 - after the path is set
 
 GOAL_S = 1.0
 GOAL_MB = 200.0

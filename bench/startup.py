@@ -3,7 +3,7 @@
     .venv/bin/python bench/startup.py [runs]          (make bench; offscreen unless set)
     .venv/bin/python bench/startup.py 9 --compare ../before    (before/after, same conditions)
 
-1. Alternating A B A B after one warm-up of each: ``ui.app.main(["--exit-after-startup"])``
+1. Alternating A B A B after one warm-up of each: ``ui.shell.app.main(["--exit-after-startup"])``
    (what ``python -m ui --exit-after-startup`` runs; a fresh CRS_CALC_HOME) and a Qt
    hello-world (QMainWindow + QLabel). Each child reports, at its main window's first paint,
    the wall time since it was spawned and its CPU time; the parent adds spawn to exit (the
@@ -53,16 +53,16 @@ HELLO = hello_world(PAINT, HELLO_AT_PAINT)
 # results are pydantic models, so no first paint of a working tool can avoid this).
 FLOOR = hello_world(PAINT + PYDANTIC_FLOOR, HELLO_AT_PAINT)
 
-# Runs the real entry point (ui.app.main, as `python -m ui --exit-after-startup`), and at the
+# Runs the real entry point (ui.shell.app.main, as `python -m ui --exit-after-startup`), and at the
 # first paint of the main window also says what had been imported and built by then.
 PROBE = (
     PAINT
     + """
 from PySide6.QtCore import QEvent
-import ui.app
+import ui.shell.app
 
 HEAVY = %r
-_filter = ui.app._QuitOnFirstPaint.eventFilter
+_filter = ui.shell.app._QuitOnFirstPaint.eventFilter
 
 
 def _built(cls):
@@ -96,13 +96,13 @@ def eventFilter(self, watched, event):
     return _filter(self, watched, event)
 
 
-ui.app._QuitOnFirstPaint.eventFilter = eventFilter
-sys.exit(ui.app.main(["--exit-after-startup"]))
+ui.shell.app._QuitOnFirstPaint.eventFilter = eventFilter
+sys.exit(ui.shell.app.main(["--exit-after-startup"]))
 """
 )
 
 HEAVY = (
-    "ui.records",
+    "ui.records.documents",
     "PySide6.QtPrintSupport",
     "ui.controllers.verification_controller",
     "ui.views.verification_view",
@@ -182,7 +182,7 @@ def main() -> None:
 
     hello_paint = _median(rows[HELLO_ROW], "paint_ms")
     print(
-        f"start-up, ui.app.main(['--exit-after-startup']) ({env['QT_QPA_PLATFORM']}, "
+        f"start-up, ui.shell.app.main(['--exit-after-startup']) ({env['QT_QPA_PLATFORM']}, "
         f"{args.runs} alternating runs after a warm-up, medians)"
     )
     print(f"  {'':36s} {'spawn->paint':>12s} {'CPU at paint':>12s} {'spawn->exit':>12s} ratio")

@@ -6,16 +6,16 @@ argument. Import the public API from here.
 
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from calculator.edge.version import __version__ as __version__
 
 # Where each public name lives. Importing ``calculator`` stays cheap: a name's module is
 # imported on first use, so the command line pays only for the domain it runs.
 _EXPORTS: dict[str, str] = {
-    "CASE_FORMAT": "calculator.case",
-    "CaseDocument": "calculator.case",
-    "CasePatient": "calculator.case",
-    "dump_case": "calculator.case",
-    "load_case": "calculator.case",
+    "CASE_FORMAT": "calculator.records.case",
+    "CaseDocument": "calculator.records.case",
+    "CasePatient": "calculator.records.case",
+    "dump_case": "calculator.records.case",
+    "load_case": "calculator.records.case",
     "AgentDose": "calculator.dosing",
     "DoseInput": "calculator.dosing",
     "ScheduleInput": "calculator.dosing",
@@ -27,8 +27,8 @@ _EXPORTS: dict[str, str] = {
     "dose": "calculator.dosing",
     "regimens": "calculator.dosing",
     "tocilizumab_schedule": "calculator.dosing",
-    "FieldError": "calculator.errors",
-    "InputError": "calculator.errors",
+    "FieldError": "calculator.edge.errors",
+    "InputError": "calculator.edge.errors",
     "CrsInput": "calculator.grading.crs",
     "CrsResult": "calculator.grading.crs",
     "grade_crs": "calculator.grading.crs",
@@ -40,10 +40,10 @@ _EXPORTS: dict[str, str] = {
     "RecommendInput": "calculator.management",
     "RecommendResult": "calculator.management",
     "recommend": "calculator.management",
-    "NoteResult": "calculator.note",
-    "make_note": "calculator.note",
-    "builtin_profile": "calculator.profile_files",
-    "read_profile_file": "calculator.profile_files",
+    "NoteResult": "calculator.records.note",
+    "make_note": "calculator.records.note",
+    "builtin_profile": "calculator.edge.profile_files",
+    "read_profile_file": "calculator.edge.profile_files",
     "Rule": "calculator.rulebook",
     "Ruleset": "calculator.rulebook",
     "RulesetInfo": "calculator.rulebook",
@@ -58,7 +58,6 @@ _EXPORTS: dict[str, str] = {
 }
 
 if TYPE_CHECKING:
-    from calculator.case import CASE_FORMAT, CaseDocument, CasePatient, dump_case, load_case
     from calculator.dosing import (
         AgentDose,
         DoseInput,
@@ -72,12 +71,13 @@ if TYPE_CHECKING:
         regimens,
         tocilizumab_schedule,
     )
-    from calculator.errors import FieldError, InputError
+    from calculator.edge.errors import FieldError, InputError
+    from calculator.edge.profile_files import builtin_profile, read_profile_file
     from calculator.grading.crs import CrsInput, CrsResult, grade_crs
     from calculator.grading.icans import IcansInput, IcansResult, IceItems, grade_icans
     from calculator.management import Action, RecommendInput, RecommendResult, recommend
-    from calculator.note import NoteResult, make_note
-    from calculator.profile_files import builtin_profile, read_profile_file
+    from calculator.records.case import CASE_FORMAT, CaseDocument, CasePatient, dump_case, load_case
+    from calculator.records.note import NoteResult, make_note
     from calculator.rulebook import Rule, Ruleset, RulesetInfo, ruleset
     from calculator.rulebook.profiles import Profile
     from calculator.taper import (

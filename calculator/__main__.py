@@ -14,9 +14,9 @@ from __future__ import annotations
 import os
 import sys
 
-from calculator.batch import run_batch
-from calculator.cli import EXIT_INTERNAL, EXIT_OK, run
-from calculator.safe_io import MIB, bounded_lines, read_stream
+from calculator.edge.batch import run_batch
+from calculator.edge.cli import EXIT_INTERNAL, EXIT_OK, run
+from calculator.edge.safe_io import MIB, bounded_lines, read_stream
 
 
 def _read_stdin() -> bytes:

@@ -26,8 +26,8 @@ from pydantic import Field, model_validator
 
 from calculator import dosing
 from calculator.dosing.models import MAX_DOSES
-from calculator.errors import Contradiction, FieldError, InputError
-from calculator.inputs import LocalDateTime, format_datetime, validate
+from calculator.edge.errors import Contradiction, FieldError, InputError
+from calculator.edge.inputs import LocalDateTime, format_datetime, validate
 from calculator.results import CoreResult, unique, verification_warnings
 from calculator.rulebook import FrozenModel, Ruleset, ruleset
 from calculator.rulebook.dosing import AgentRule, CapRule, Drug

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from ui.install_manifest import MANIFEST_NAME, fingerprint
+from ui.store.install_manifest import MANIFEST_NAME, fingerprint
 
 
 def tree(root: Path) -> dict[str, str]:

@@ -40,7 +40,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
-from ui.install_manifest import MANIFEST_NAME, write_manifest  # noqa: E402
+from ui.store.install_manifest import MANIFEST_NAME, write_manifest  # noqa: E402
 
 PACKAGE = "crs-calc"
 PREFIX = Path("opt") / PACKAGE
@@ -107,10 +107,10 @@ def run(cmd: list[str], cwd: Path | None = None) -> str:
 
 
 def app_version() -> str:
-    text = (ROOT / "calculator" / "__init__.py").read_text(encoding="utf-8")
+    text = (ROOT / "calculator" / "edge" / "version.py").read_text(encoding="utf-8")
     m = re.search(r'^__version__ = "([^"]+)"', text, re.M)
     if not m:
-        raise SystemExit("deb: no __version__ in calculator/__init__.py")
+        raise SystemExit("deb: no __version__ in calculator/edge/version.py")
     return m.group(1)
 
 

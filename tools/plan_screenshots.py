@@ -13,8 +13,8 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
-from ui.app import application
 from ui.controllers.app import AppController
+from ui.shell.app import application
 
 AT = datetime(2026, 11, 21, 14, 0)
 

@@ -35,7 +35,7 @@ SHOWN = 4  # tests listed per rule unless --full
 class TestText:
     """One test function and all the text that counts as naming rule IDs for it."""
 
-    name: str  # tests/calculator/test_cli.py::TestX::test_y
+    name: str  # tests/calculator/edge/test_cli.py::TestX::test_y
     text: str
 
 

@@ -1,7 +1,8 @@
 """The dose panel: tocilizumab dose and repeat-dose clock, the other agents, steroid
 equivalence. Pure functions over the rule data of ``rulebook/data/dosing.toml``."""
 
-from calculator.dosing.agents import regimen_ids, regimens
+from calculator.dosing.agents import regimens
+from calculator.dosing.catalogue import regimen_ids
 from calculator.dosing.models import (
     AgentDose,
     DoseInput,

@@ -7,32 +7,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from calculator.dosing.catalogue import drug_regimens as drug_regimens
+from calculator.dosing.catalogue import regimen_ids as regimen_ids
 from calculator.dosing.checks import implausible_weight, verification_lines
 from calculator.dosing.models import AgentDose, DoseInput, RegimenInfo, RegimenList, VialCount
 from calculator.dosing.numbers import DOSE_PLACES, TOO_SMALL, VOLUME_PLACES, dec, fmt, round_half_up
 from calculator.dosing.steroids import dexamethasone_equivalent
 from calculator.dosing.vials import least_waste
-from calculator.errors import InputError
+from calculator.edge.errors import InputError
 from calculator.results import Note, unique
 from calculator.rulebook import Ruleset
 from calculator.rulebook.dosing import AgentRule, Regimen
 from calculator.rulebook.profiles import Profile
-
-
-def drug_regimens(rs: Ruleset, drug: str) -> list[tuple[AgentRule, Regimen]]:
-    return [
-        (rule, reg)
-        for rule in rs.dosing.agent_rules()
-        if rule.drug == drug
-        for reg in rule.regimens
-    ]
-
-
-def regimen_ids(rs: Ruleset, drug: str) -> tuple[str, ...]:
-    """The regimen ids a ``dose`` request for ``drug`` may name."""
-    if drug == "tocilizumab":
-        return (rs.dosing.toci_dose.regimen_id,)
-    return tuple(reg.id for _, reg in drug_regimens(rs, drug))
 
 
 def regimens(rs: Ruleset | None = None) -> RegimenList:

@@ -18,10 +18,10 @@ from calculator.dosing.models import (
 from calculator.dosing.panel import dose
 from calculator.dosing.schedule import tocilizumab_schedule
 from calculator.dosing.steroids import convert_steroid
-from calculator.inputs import validate
+from calculator.edge.inputs import validate
 
 if TYPE_CHECKING:
-    from calculator.cli import Context
+    from calculator.edge.cli import Context
 
 
 def dose_command(payload: dict[str, Any], ctx: Context) -> TocilizumabDose | AgentDose:

@@ -8,8 +8,9 @@ from typing import Annotated, Literal
 
 from pydantic import Field, PlainSerializer, model_validator
 
-from calculator.errors import Contradiction
-from calculator.inputs import LocalDateTime, format_datetime
+from calculator.dosing.catalogue import regimen_ids
+from calculator.edge.errors import Contradiction
+from calculator.edge.inputs import LocalDateTime, format_datetime
 from calculator.results import CoreResult, Note
 from calculator.rulebook import FrozenModel, ruleset
 from calculator.rulebook.base import EvidenceStatus
@@ -40,8 +41,6 @@ class DoseInput(FrozenModel):
     def _regimen_of_drug(self) -> DoseInput:
         if self.regimen is None:
             return self
-        from calculator.dosing.agents import regimen_ids  # the rule data names them
-
         known = regimen_ids(ruleset(), self.drug)
         if self.regimen not in known:
             raise Contradiction(

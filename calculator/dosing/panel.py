@@ -5,7 +5,7 @@ from __future__ import annotations
 from calculator.dosing.agents import agent_dose
 from calculator.dosing.models import AgentDose, DoseInput, TocilizumabDose
 from calculator.dosing.tocilizumab import tocilizumab_dose
-from calculator.errors import InputError
+from calculator.edge.errors import InputError
 from calculator.rulebook import Ruleset, ruleset
 from calculator.rulebook.profiles import Profile
 

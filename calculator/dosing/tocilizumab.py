@@ -10,7 +10,7 @@ from calculator.dosing.checks import implausible_weight, verification_lines
 from calculator.dosing.models import DoseInput, Stability, TocilizumabDose, VialCount
 from calculator.dosing.numbers import DOSE_PLACES, TOO_SMALL, VOLUME_PLACES, dec, fmt, round_half_up
 from calculator.dosing.vials import least_waste, nearest_whole_vial_total
-from calculator.errors import InputError
+from calculator.edge.errors import InputError
 from calculator.results import unique
 from calculator.rulebook import Ruleset
 from calculator.rulebook.profiles import Profile

@@ -6,8 +6,8 @@ from typing import Literal
 
 from pydantic import Field, StrictBool, field_validator, model_validator
 
-from calculator.errors import Contradiction
-from calculator.inputs import refuse_repeats
+from calculator.edge.errors import Contradiction
+from calculator.edge.inputs import refuse_repeats
 from calculator.results import CoreResult, Note, unique, verification_warnings
 from calculator.rulebook import FrozenModel, Ruleset, ruleset
 from calculator.rulebook.grading import CrsGradeRule, OxygenDevice, Vasopressor

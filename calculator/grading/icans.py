@@ -14,7 +14,7 @@ from pydantic import (
     model_validator,
 )
 
-from calculator.errors import Contradiction
+from calculator.edge.errors import Contradiction
 from calculator.results import CoreResult, Note, unique, verification_warnings
 from calculator.rulebook import FrozenModel, Ruleset, ruleset
 from calculator.rulebook.grading import Consciousness, Edema, ScoreBand, Seizure

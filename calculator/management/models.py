@@ -8,8 +8,8 @@ from pydantic import Field, StrictBool, StrictInt, model_validator
 
 from calculator.dosing import ScheduleResult
 from calculator.dosing.models import MAX_DOSES, MAX_WEIGHT_KG, OutDateTime
-from calculator.errors import Contradiction
-from calculator.inputs import LocalDateTime, format_datetime
+from calculator.edge.errors import Contradiction
+from calculator.edge.inputs import LocalDateTime, format_datetime
 from calculator.results import CoreResult
 from calculator.rulebook import FrozenModel
 from calculator.rulebook.management import ActionCode, Product, Strength

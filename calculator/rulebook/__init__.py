@@ -5,7 +5,8 @@ this package validate it once, at first use, and the code elsewhere interprets i
 """
 
 from calculator.rulebook.base import EvidenceStatus, FrozenModel, Rule, Source
-from calculator.rulebook.loader import Ruleset, RulesetInfo, load_ruleset, ruleset
+from calculator.rulebook.in_force import ruleset
+from calculator.rulebook.loader import Ruleset, RulesetInfo, load_ruleset
 
 __all__ = [
     "EvidenceStatus",

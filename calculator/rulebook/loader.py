@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import tomllib
-from functools import cache
 from importlib import resources
 from typing import Any
 
@@ -147,13 +146,3 @@ def load_ruleset(files: list[tuple[str, bytes]] | None = None) -> Ruleset:
     merged = merge_tables(files)
     merged["sha256"] = fingerprint(files)
     return Ruleset.model_validate(merged)
-
-
-@cache
-def ruleset() -> Ruleset:
-    """The product's ruleset, read and validated once per process: from the build's
-    snapshot when its key matches the data and code as they are now, else in full."""
-    from calculator.rulebook.snapshot import load_snapshot
-
-    files = read_data_files()
-    return load_snapshot(files) or load_ruleset(files)

@@ -37,7 +37,8 @@ from typing import Final
 import pydantic
 import pydantic_core
 
-from calculator.errors import InputError
+from calculator.edge.errors import InputError
+from calculator.edge.safe_io import MIB, read_bounded, write_atomic
 from calculator.rulebook.base import FrozenModel
 from calculator.rulebook.loader import (
     DATA_DIR,
@@ -47,7 +48,6 @@ from calculator.rulebook.loader import (
     load_ruleset,
     read_data_files,
 )
-from calculator.safe_io import MIB, read_bounded, write_atomic
 
 FILE_NAME: Final = "ruleset.snapshot"
 MAGIC: Final = b"crs-calc-ruleset-snapshot/1\n"

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from calculator.inputs import validate
+from calculator.edge.inputs import validate
 from calculator.taper.ics import taper_to_ics
 from calculator.taper.models import TaperInput, TaperResult
 from calculator.taper.planner import plan_taper
 
 if TYPE_CHECKING:
-    from calculator.cli import Context
+    from calculator.edge.cli import Context
 
 
 def taper_command(payload: dict[str, Any], ctx: Context) -> TaperResult | str:

@@ -19,7 +19,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from calculator.errors import InputError
+from calculator.edge.errors import InputError
 from calculator.rulebook import FrozenModel, Ruleset
 from calculator.rulebook.taper import Route, SteroidDrug, StrengthProduct
 

@@ -7,8 +7,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field, PlainSerializer, StrictBool, StrictInt, field_validator, model_validator
 
-from calculator.errors import Contradiction
-from calculator.inputs import LocalDateTime, format_datetime
+from calculator.edge.errors import Contradiction
+from calculator.edge.inputs import LocalDateTime, format_datetime
 from calculator.results import CoreResult
 from calculator.rulebook import FrozenModel, ruleset
 from calculator.rulebook.taper import Route, SteroidDrug

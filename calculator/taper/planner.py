@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from calculator.errors import InputError
+from calculator.edge.errors import InputError
 from calculator.results import unique, verification_warnings
 from calculator.rulebook import Ruleset, ruleset
 from calculator.rulebook.profiles import Profile

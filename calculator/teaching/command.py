@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from calculator.errors import InputError
+from calculator.edge.errors import InputError
 from calculator.rulebook import Ruleset
 from calculator.rulebook.profiles import Profile
 from calculator.teaching.key import ScenarioKey, scenario_key, scenario_profile
@@ -13,7 +13,7 @@ from calculator.teaching.models import Scenario, dump_scenario, load_attempt, lo
 from calculator.teaching.score import ScoreResult, score_attempt
 
 if TYPE_CHECKING:
-    from calculator.cli import Context
+    from calculator.edge.cli import Context
 
 
 def _profile(scenario: Scenario, ctx: Context, field: str) -> Profile:

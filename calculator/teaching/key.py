@@ -21,12 +21,12 @@ from calculator.dosing import (
     dose,
     tocilizumab_schedule,
 )
-from calculator.errors import InputError
+from calculator.edge.errors import InputError
+from calculator.edge.inputs import validate
+from calculator.edge.profile_files import builtin_profile
 from calculator.grading.crs import CrsResult, grade_crs
 from calculator.grading.icans import IcansResult, grade_icans
-from calculator.inputs import validate
 from calculator.management import Action, RecommendInput, RecommendResult, recommend
-from calculator.profile_files import builtin_profile
 from calculator.results import CoreResult, unique
 from calculator.rulebook import FrozenModel, Ruleset, ruleset
 from calculator.rulebook.profiles import Profile

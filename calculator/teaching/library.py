@@ -6,7 +6,7 @@ from __future__ import annotations
 from functools import cache
 from importlib import resources
 
-from calculator.inputs import parse_json_object
+from calculator.edge.inputs import parse_json_object
 from calculator.teaching.models import Scenario, load_scenario
 
 SCENARIO_PACKAGE = "calculator.teaching"

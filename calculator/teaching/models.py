@@ -14,13 +14,13 @@ from typing import Any, Literal, get_args
 
 from pydantic import Field, StrictBool, StrictInt, field_validator, model_validator
 
-from calculator.case import CasePatient
 from calculator.dosing.models import MAX_DOSES
-from calculator.errors import Contradiction, InputError
+from calculator.edge.errors import Contradiction, InputError
+from calculator.edge.inputs import LocalDateTime, format_datetime, refuse_repeats, validate
 from calculator.grading.crs import CrsInput
 from calculator.grading.icans import IcansInput
-from calculator.inputs import LocalDateTime, format_datetime, refuse_repeats, validate
 from calculator.management.models import MAX_GRADE1_DAYS
+from calculator.records.case import CasePatient
 from calculator.rulebook import FrozenModel
 from calculator.rulebook.management import ActionCode, Strength
 

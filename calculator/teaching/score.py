@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from calculator.inputs import format_datetime
+from calculator.edge.inputs import format_datetime
 from calculator.management import Action
 from calculator.results import CoreResult, unique
 from calculator.rulebook import FrozenModel, Ruleset, ruleset

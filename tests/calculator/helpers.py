@@ -16,8 +16,8 @@ from calculator import (
     grade_icans,
     ruleset,
 )
-from calculator.cli import run
-from calculator.inputs import validate
+from calculator.edge.cli import run
+from calculator.edge.inputs import validate
 from calculator.rulebook.loader import read_data_files
 
 DEFAULT = "astct-nccn-2026"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from calculator.note_words import temperature, weight
+from calculator.records.note_words import temperature, weight
 from calculator.units import c_to_f, f_to_c, kg_to_lb, lb_to_kg
 
 

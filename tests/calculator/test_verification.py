@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from calculator.cli import run as cli_run
-from calculator.errors import InputError
-from calculator.inputs import validate
+from calculator.edge.cli import run as cli_run
+from calculator.edge.errors import InputError
+from calculator.edge.inputs import validate
 from calculator.rulebook import Ruleset, ruleset
 from calculator.rulebook.profiles import Profile
 from calculator.verification import (

@@ -21,10 +21,10 @@ from typing import Any
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
-from ui.app import application
 from ui.controllers.app import AppController
-from ui.settings import Settings
-from ui.storage import locate
+from ui.shell.app import application
+from ui.store.settings import Settings
+from ui.store.storage import locate
 
 
 def say(data: dict[str, Any]) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QTimer
 
-from ui.autosave import Autosaver, Snapshot
+from ui.case.autosave import Autosaver, Snapshot
 
 
 def main() -> int:

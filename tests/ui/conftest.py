@@ -14,9 +14,9 @@ import pytest
 from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from ui.app import application
 from ui.controllers.app import AppController
-from ui.storage import ENV_HOME, locate
+from ui.shell.app import application
+from ui.store.storage import ENV_HOME, locate
 
 NOW = datetime(2026, 11, 21, 14, 0)
 

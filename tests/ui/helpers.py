@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QLineEdit
 
-from ui.storage import ENV_HOME
+from ui.store.storage import ENV_HOME
 
 if TYPE_CHECKING:
     from ui.controllers.app import AppController

@@ -19,8 +19,8 @@ from pytestqt.qtbot import QtBot
 
 from tests.ui.helpers import fill_patient, type_text
 from ui.controllers.app import AppController
-from ui.settings import Settings, save_settings
-from ui.storage import ENV_HOME, locate
+from ui.store.settings import Settings, save_settings
+from ui.store.storage import ENV_HOME, locate
 
 NOW = datetime(2026, 11, 21, 14, 0)
 

@@ -14,15 +14,15 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from calculator.audit import verify_chain
+from calculator.records.audit import verify_chain
 from tests.conftest import REAL_HOME, TEST_HOME
 from tests.ui.conftest import NOW
 from tests.ui.helpers import run_ui, type_text
-from tests.ui.test_records import TYPICAL_CASE
+from tests.ui.records.test_records import TYPICAL_CASE
 from tests.ui.test_session_integration import fill
 from ui.controllers.app import AppController
-from ui.settings import Settings, save_settings
-from ui.storage import ENV_HOME, locate
+from ui.store.settings import Settings, save_settings
+from ui.store.storage import ENV_HOME, locate
 
 APP_FOLDERS = (".config/crs-calc", ".local/share/crs-calc")
 

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QApplication, QGroupBox, QLabel, QMenu, QWidget
 
 from ui.controllers.app import AppController
-from ui.main_window import DOUBLE_CHECK_SHORTCUT
+from ui.views.main_window import DOUBLE_CHECK_SHORTCUT
 
 
 def _mnemonic(text: str) -> str | None:

@@ -2,8 +2,8 @@
 file is always either the old or the new complete version, never a part, never empty.
 
 Each round forks a writer that saves a case file the way File > Save does
-(ui.atomic.write_atomic) and the autosave the way the Autosaver does
-(ui.autosave.save_case), over and over, and kills it with SIGKILL at a random moment.
+(ui.store.atomic.write_atomic) and the autosave the way the Autosaver does
+(ui.case.autosave.save_case), over and over, and kills it with SIGKILL at a random moment.
 Forking (not a new interpreter) keeps 50 rounds within seconds; the writer touches no Qt.
 Every version is large (so kills land mid-write) and self-checking: its ``n`` and its
 ``body`` (n repeated) must agree.
@@ -22,8 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from ui.atomic import write_atomic
-from ui.autosave import Snapshot, read_autosave, save_case
+from ui.case.autosave import Snapshot, read_autosave, save_case
+from ui.store.atomic import write_atomic
 
 KILLS = 50
 SIZE = 200_000

@@ -12,9 +12,9 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from tests.ui.helpers import type_text
-from ui.app import application
 from ui.controllers.app import AppController
-from ui.screenshot import SIZE
+from ui.shell.app import application
+from ui.shell.screenshot import SIZE
 
 USABLE = (1366, 700)  # 1366x768 less ~30 px title bar and ~38 px taskbar
 

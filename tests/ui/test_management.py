@@ -8,8 +8,8 @@ from datetime import datetime
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication
 
-from calculator.case import dump_case, load_case
 from calculator.management import RecommendResult
+from calculator.records.case import dump_case, load_case
 from tests.ui.helpers import type_text
 from ui.controllers.app import AppController
 from ui.controllers.case import apply_case, build_case

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
-from ui import selftest
 from ui.controllers.app import AppController
+from ui.shell import selftest
 
 
 @pytest.fixture
@@ -44,7 +44,7 @@ def test_a_full_gui_flow_opens_no_socket(
     app_controller: AppController,
     qtbot,  # type: ignore[no-untyped-def]
 ) -> None:
-    from ui.screenshot import fill_sample
+    from ui.shell.screenshot import fill_sample
 
     window = app_controller.window
     fill_sample(app_controller)  # patient bar, the NCCN CRS example, ICE items, other tools
@@ -65,7 +65,7 @@ def test_a_full_gui_flow_opens_no_socket(
 
 
 def test_every_core_example_opens_no_socket(sockets_refused: list[str]) -> None:
-    from calculator.cli import COMMANDS
+    from calculator.edge.cli import COMMANDS
 
     ran = [ex for ex in selftest.EXAMPLES if ex.command in COMMANDS]
     assert len(ran) >= 21  # at least the CRS and ICANS examples

@@ -13,13 +13,13 @@ import pytest
 from PySide6.QtCore import QDateTime
 from pytestqt.qtbot import QtBot
 
-from calculator.audit import verify_chain
+from calculator.records.audit import verify_chain
 from calculator.rulebook import ruleset
 from tests.ui.helpers import fill_patient, type_text
-from ui import field_snapshot
+from ui.case import field_snapshot
 from ui.controllers.app import AppController
-from ui.settings import Settings, load_settings, save_settings
-from ui.storage import locate
+from ui.store.settings import Settings, load_settings, save_settings
+from ui.store.storage import locate
 from ui.views.settings_dialog import SettingsDialog
 from ui.views.verification_view import VerificationView
 
@@ -120,7 +120,7 @@ def test_print_handoff_goes_through_the_print_dialog(make, crs_calc_home, monkey
         printed.append(record.meta.kind)
         return True
 
-    monkeypatch.setattr("ui.records.print_with_dialog", fake_print)
+    monkeypatch.setattr("ui.records.documents.print_with_dialog", fake_print)
     c.window.action_print_handoff.trigger()
     assert printed == ["handoff"]
     assert entries(crs_calc_home / "audit.jsonl")[-1]["event"] == "print"

@@ -96,7 +96,7 @@ def test_no_phantom_taper_a_case_holds_only_a_taper_someone_planned(
     """Issue 11: a case whose taper planner was never used carries no taper, in the case
     document, the note and the checklist; choosing a regimen puts it in, and going back to
     'no taper' takes it out again."""
-    from calculator.note import make_note
+    from calculator.records.note import make_note
     from ui.controllers.case import build_case
 
     c = app_controller

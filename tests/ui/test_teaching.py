@@ -20,7 +20,7 @@ from pytestqt.qtbot import QtBot
 from calculator.teaching import builtin_scenario, builtin_scenarios, dump_scenario
 from tests.ui.helpers import run_ui, type_text
 from ui.controllers.app import AppController
-from ui.storage import locate
+from ui.store.storage import locate
 from ui.teaching import TeachingLauncher, install_menu
 from ui.teaching.debrief import DebriefDialog, debrief_pdf
 from ui.teaching.files import read_attempt

@@ -23,18 +23,18 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from calculator.audit import append, head, verify_chain
+from calculator.records.audit import append, head, verify_chain
 from calculator.rulebook import ruleset
 from tests.ui.helpers import type_text
-from ui.app import application
 from ui.controllers.app import AppController
 from ui.controllers.verification_controller import (
     VerificationContext,
     VerificationController,
     parse_vials,
 )
-from ui.records import pdf_page_count
-from ui.settings import Settings
+from ui.records.documents import pdf_page_count
+from ui.shell.app import application
+from ui.store.settings import Settings
 from ui.views.verification_view import VerificationView
 
 NOW = datetime(2026, 11, 21, 9, 30)

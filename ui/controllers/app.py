@@ -1,7 +1,7 @@
 """Wires the main window to the core: profile, patient context, the tools, menus, dialogs.
 
 The one place that knows every controller: the tools share the case and its clock
-(ui/state.py CaseState); case documents, the session, the records and the unsaved-changes
+(ui/case/state.py CaseState); case documents, the session, the records and the unsaved-changes
 prompt see the app through ui/controllers/ports.py, never through this module
 (import-linter keeps it so).
 """
@@ -19,8 +19,9 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 import calculator
 from calculator import CrsInput
-from calculator.case import CaseDocument
+from calculator.records.case import CaseDocument
 from ui import trace
+from ui.case.state import CaseState, Clock, system_clock
 from ui.controllers.case import CaseError, apply_case, read_case, save_case
 from ui.controllers.dose import DoseController
 from ui.controllers.grading import GradingController
@@ -30,13 +31,12 @@ from ui.controllers.records_controller import RecordsController
 from ui.controllers.session import Session
 from ui.controllers.taper import TaperController
 from ui.controllers.unsaved import UnsavedChanges
-from ui.main_window import MainWindow, carry_style_sheet
 from ui.models import PatientContext
-from ui.state import CaseState, Clock, system_clock
-from ui.storage import Locations
+from ui.store.storage import Locations
 from ui.views.dialogs import AboutDialog, RuleDialog, SourcesDialog
 from ui.views.dose import DoseView
 from ui.views.grading import GradingView
+from ui.views.main_window import MainWindow, carry_style_sheet
 from ui.views.taper import TaperView
 from ui.widgets import RuleLinks
 
@@ -50,7 +50,7 @@ class AppController(QObject):
     case_edited = Signal()
 
     def __init__(self, clock: Clock = system_clock, locations: Locations | None = None) -> None:
-        """``locations``: where settings, autosave and the audit log live (``ui.storage.
+        """``locations``: where settings, autosave and the audit log live (``ui.store.storage.
         locate()`` in the running app); None keeps nothing on disk (screenshots, benches)."""
         super().__init__()
         self.clock = clock
@@ -430,7 +430,7 @@ class AppController(QObject):
         )
 
     def _installation(self) -> list[str]:
-        from ui.install_manifest import bundle_root, installation_summary
+        from ui.store.install_manifest import bundle_root, installation_summary
 
         info = self.rs.info
         return installation_summary(bundle_root(), {"version": info.version, "sha256": info.sha256})

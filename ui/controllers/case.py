@@ -18,12 +18,12 @@ from typing import Any
 from PySide6.QtCore import QDateTime
 
 import calculator
-from calculator.case import CASE_FORMAT, CaseDocument, dump_case, load_case
-from calculator.inputs import validate
-from calculator.safe_io import read_json_file
-from ui.atomic import write_atomic, write_failure
+from calculator.edge.inputs import validate
+from calculator.edge.safe_io import read_json_file
+from calculator.records.case import CASE_FORMAT, CaseDocument, dump_case, load_case
 from ui.controllers.ports import CaseTools
 from ui.models import PatientContext
+from ui.store.atomic import write_atomic, write_failure
 from ui.units import c_to_f, fmt
 
 #: The case document's unit codes and the app's unit texts.

@@ -28,11 +28,11 @@ from calculator.dosing import (
     regimens,
     tocilizumab_schedule,
 )
-from calculator.inputs import validate
+from calculator.edge.inputs import validate
 from calculator.rulebook.dosing import Drug
+from ui.case.state import CaseState
 from ui.controllers.time_entry import TimeEntry
 from ui.models import FieldMessage, PatientContext
-from ui.state import CaseState
 from ui.timeentry import shown
 from ui.units import fmt, kg_to_lb
 from ui.views.dose import DoseView

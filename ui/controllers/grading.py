@@ -10,8 +10,8 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 import calculator
+from calculator.edge.inputs import validate
 from calculator.grading.crs import TEMPERATURE_RANGE_C
-from calculator.inputs import validate
 from ui.controllers.unit_field import UnitField
 from ui.models import FieldMessage, Grades, PatientContext
 from ui.units import parse_number, to_celsius

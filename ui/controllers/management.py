@@ -10,11 +10,11 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 import calculator
-from calculator.inputs import validate
+from calculator.edge.inputs import validate
 from calculator.management import RecommendInput, RecommendResult, recommend
 from calculator.management.models import Action
+from ui.case.state import CaseState
 from ui.models import Grades, PatientContext
-from ui.state import CaseState
 from ui.trace import VERIFY
 from ui.units import fmt
 from ui.views.management import ManagementPanel

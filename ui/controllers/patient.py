@@ -8,10 +8,10 @@ from datetime import datetime, timedelta
 
 from PySide6.QtCore import QObject, SignalInstance
 
+from ui.case.state import CaseState
 from ui.controllers.time_entry import TimeEntry
 from ui.controllers.unit_field import UnitField
 from ui.models import FieldMessage, PatientContext
-from ui.state import CaseState
 from ui.units import WeightUnit, from_kg, parse_number, to_kg
 from ui.views.patient import PatientBar
 

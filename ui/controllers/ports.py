@@ -15,15 +15,15 @@ from PySide6.QtCore import SignalInstance
 from PySide6.QtWidgets import QWidget
 
 import calculator
-from calculator.case import CaseDocument
+from calculator.records.case import CaseDocument
 from calculator.rulebook.loader import Ruleset
+from ui.case.state import CaseState, Clock
 from ui.controllers.dose import DoseController
 from ui.controllers.grading import GradingController
 from ui.controllers.management import ManagementController
 from ui.controllers.patient import PatientController
 from ui.controllers.taper import TaperController
-from ui.main_window import MainWindow
-from ui.state import CaseState, Clock
+from ui.views.main_window import MainWindow
 
 
 class CaseTools(Protocol):

@@ -2,7 +2,7 @@
 PDF…, the taper planner's Print checklist… / Save checklist PDF…, and Tools > Pharmacy
 double check…. Every record printed or exported is appended to the audit log.
 
-The records themselves are built in ui/records.py; this module only gathers the current
+The records themselves are built in ui/records/documents.py; this module only gathers the current
 case, asks where to write, and reports in plain words. The records (PDF, print support) and
 the double check are imported on first use: they stay off the start-up path (issue 14).
 """
@@ -17,19 +17,19 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 import calculator
-from calculator.case import dump_case
-from calculator.inputs import validate
+from calculator.edge.inputs import validate
+from calculator.records.case import dump_case
 from calculator.taper import TaperInput, plan_taper
-from ui.atomic import write_failure
-from ui.audit_trail import AuditTrail
 from ui.controllers.case import CaseError, build_case
 from ui.controllers.ports import AppPort
-from ui.settings import Settings
+from ui.records.audit_trail import AuditTrail
+from ui.store.atomic import write_failure
+from ui.store.settings import Settings
 
 if TYPE_CHECKING:
-    from calculator.audit import Event
+    from calculator.records.audit import Event
     from ui.controllers.verification_controller import VerificationController
-    from ui.records import Record
+    from ui.records.documents import Record
     from ui.views.verification_view import VerificationView
 
 STATUS_MS = 8000
@@ -74,7 +74,7 @@ class RecordsController(QObject):
             return None
         # The active profile decides (it may be an institution profile, not a built-in one).
         data.pop("profile", None)
-        from ui.records import handoff_from_case
+        from ui.records.documents import handoff_from_case
 
         try:
             handoff = handoff_from_case(
@@ -99,7 +99,7 @@ class RecordsController(QObject):
                 f"The taper plan has a problem; fix the marked field first.\n\n{err.message}",
             )
             return None
-        from ui.records import RecordMeta, audit_head, taper_checklist
+        from ui.records.documents import RecordMeta, audit_head, taper_checklist
 
         meta = RecordMeta(
             "taper-checklist",
@@ -115,7 +115,7 @@ class RecordsController(QObject):
     # --- output ------------------------------------------------------------------------
 
     def _log(self, record: Record, event: Event, content: bytes | None) -> bool:
-        """Log the record (ui.audit_trail); a failure is said in plain words and the record
+        """Log the record (ui.records.audit_trail); a failure is said in plain words and the record
         stays marked "not logged" until a later write logs it, once. True when logged."""
         problem = self.audit.record(record, event, content)
         if problem is not None:
@@ -132,7 +132,7 @@ class RecordsController(QObject):
             if not chosen:
                 return None
             path = Path(chosen)
-        from ui.records import write_pdf
+        from ui.records.documents import write_pdf
 
         try:
             data = write_pdf(record, path, self._settings().printer.page_size)
@@ -150,7 +150,7 @@ class RecordsController(QObject):
         if record is None:
             return False
         p = self._settings().printer
-        from ui.records import make_printer, print_with_dialog
+        from ui.records.documents import make_printer, print_with_dialog
 
         printer = make_printer(p.page_size, p.printer_name, p.copies)
         if not print_with_dialog(record, printer, self.app.window):

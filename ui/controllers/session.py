@@ -4,12 +4,12 @@ Built by the AppController once the window and the tools exist. With ``locations
 (screenshots, self-test, benchmarks) nothing is read from or written to disk: default
 settings, no autosave, no audit log.
 
-- Start-up (ui.startup.start_up): settings, institution profile, a recovery case, and
+- Start-up (ui.case.startup.start_up): settings, institution profile, a recovery case, and
   plain-words messages about any file that could not be used; the messages go to the
   status bar and to the notice above the tools (never a modal box).
 - Settings are applied: units for new entries, the institution profile (in force when it
-  loads) else the default profile. Edit > Settings… saves them through ui.settings.
-- Autosave, data folder ownership and recovery: ui.case_keeper (what is typed, valid or
+  loads) else the default profile. Edit > Settings… saves them through ui.store.settings.
+- Autosave, data folder ownership and recovery: ui.controllers.case_keeper (what is typed, valid or
   not; one owner per data folder; recovery only of a case whose owner is gone).
   :meth:`Session.offer_recovery` asks (the prompt is injectable; the app calls it only
   when it runs with a window, never for the headless modes).
@@ -25,15 +25,15 @@ from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 import calculator
-from calculator.inputs import validate
+from calculator.edge.inputs import validate
 from calculator.rulebook.profiles import Profile
-from ui.atomic import write_failure
-from ui.autosave import Autosaver, Recovery
-from ui.case_keeper import CaseKeeper
+from ui.case.autosave import Autosaver, Recovery
+from ui.case.startup import load_institution_profile, start_up
+from ui.controllers.case_keeper import CaseKeeper
 from ui.controllers.ports import AppPort
-from ui.settings import Settings, save_settings
-from ui.startup import load_institution_profile, start_up
-from ui.storage import Locations
+from ui.store.atomic import write_failure
+from ui.store.settings import Settings, save_settings
+from ui.store.storage import Locations
 from ui.units import TEMPERATURE_TEXT
 
 if TYPE_CHECKING:
@@ -57,7 +57,7 @@ def ask_restore(parent: QWidget, question: str) -> bool:
 
 
 class Session(QObject):
-    settings_changed = Signal(object)  # ui.settings.Settings
+    settings_changed = Signal(object)  # ui.store.settings.Settings
     messages = Signal(object)  # list[str]: plain words shown to the user
 
     def __init__(self, app: AppPort, locations: Locations | None) -> None:

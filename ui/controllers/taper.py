@@ -11,12 +11,12 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QComboBox, QTableWidgetItem
 
 import calculator
-from calculator.inputs import validate
+from calculator.edge.inputs import validate
 from calculator.rulebook.taper import Route, SteroidDrug
 from calculator.taper import TaperInput, TaperResult, plan_taper
 from calculator.taper.models import TaperStepInput
+from ui.case.state import CaseState
 from ui.models import FieldMessage, PatientContext
-from ui.state import CaseState
 from ui.units import fmt, parse_number
 from ui.views.taper import STEP_COLUMNS, TaperView
 
@@ -320,7 +320,7 @@ class TaperController(QObject):
 
     def origin(self) -> tuple[str | None, tuple[TaperStepInput, ...] | None]:
         """The regimen the plan came from and, once its steps were edited, the steps it
-        gave; (None, None) for own steps (ui.records.taper_checklist names the edit)."""
+        gave; (None, None) for own steps (ui.records.documents.taper_checklist names the edit)."""
         rid = self.view.regimen.currentData()
         if rid == OWN_STEPS:
             return None, None

@@ -7,8 +7,8 @@ from datetime import datetime
 
 from PySide6.QtCore import QObject, Signal
 
-from calculator.inputs import outside_accepted_dates
-from ui.state import Clock
+from calculator.edge.inputs import outside_accepted_dates
+from ui.case.state import Clock
 from ui.timeentry import HINT, parse_time, shown
 from ui.views.time_field import TimeField
 

@@ -13,13 +13,13 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QComboBox, QFileDialog, QWidget
 
-from calculator.audit import AuditLogError, Event
-from calculator.errors import FieldError, InputError
-from calculator.inputs import validate
+from calculator.edge.errors import FieldError, InputError
+from calculator.edge.inputs import validate
+from calculator.records.audit import AuditLogError, Event
 from calculator.rulebook import Ruleset
 from calculator.rulebook.profiles import Profile
 from calculator.verification import VerifyInput, VerifyResult, verify_dose
-from ui.records import (
+from ui.records.documents import (
     Record,
     RecordMeta,
     VerificationPeople,
@@ -32,7 +32,7 @@ from ui.records import (
     verification_record,
     write_pdf,
 )
-from ui.settings import Settings
+from ui.store.settings import Settings
 from ui.views.verification_view import VerificationView
 from ui.widgets import FieldErrorLabel, ValidatedField
 

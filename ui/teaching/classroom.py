@@ -19,11 +19,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from calculator.errors import InputError
+from calculator.edge.errors import InputError
 from calculator.teaching import ScoreResult
 from calculator.teaching.summary import ClassSummary, class_summary, summary_csv
-from ui.save_dialog import save_via_dialog
-from ui.storage import write_atomic
+from ui.records.save_dialog import save_via_dialog
+from ui.store.storage import write_atomic
 from ui.teaching.debrief import score_of
 from ui.teaching.files import read_attempt
 from ui.teaching.views import WATERMARK, Banner, item_title

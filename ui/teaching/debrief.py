@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (
 )
 
 from calculator import __version__, ruleset
-from calculator.errors import InputError
+from calculator.edge.errors import InputError
 from calculator.teaching import Attempt, ScoreResult, scenario_profile, score_attempt
-from ui.records import (
+from ui.records.documents import (
     PRODUCT,
     STYLE,
     PageSizeName,
@@ -38,7 +38,7 @@ from ui.records import (
     print_document,
     write_pdf_bytes,
 )
-from ui.save_dialog import save_via_dialog
+from ui.records.save_dialog import save_via_dialog
 from ui.teaching.files import read_attempt, save_attempt
 from ui.teaching.views import WATERMARK, Banner, item_title
 from ui.widgets import named
@@ -181,10 +181,10 @@ def score_of(attempt: Attempt) -> ScoreResult:
 
 
 def export_debrief_cli(attempt_path: Path, out_path: Path) -> int:
-    """`--export-debrief ATTEMPT OUT`: 0 written, 2 refused (the message names the field)."""
-    from ui.app import application
+    """`--export-debrief ATTEMPT OUT`: 0 written, 2 refused (the message names the field).
 
-    application()
+    The shell makes the QApplication before it calls this (nothing below the shell imports it).
+    """
     try:
         attempt = read_attempt(attempt_path)
         score = score_of(attempt)

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 import calculator
-from calculator.errors import InputError
+from calculator.edge.errors import InputError
 from calculator.rulebook.grading import (
     Consciousness,
     Edema,
@@ -52,7 +52,7 @@ from calculator.teaching import (
     scenario_key,
     scenario_profile,
 )
-from ui.save_dialog import save_via_dialog
+from ui.records.save_dialog import save_via_dialog
 from ui.teaching.files import ask_scenario, save_scenario
 from ui.teaching.views import ITEM_TITLES, WATERMARK, Banner, action_title, combo
 from ui.timeentry import parse_time, shown

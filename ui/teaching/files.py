@@ -9,9 +9,9 @@ from typing import Any
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from calculator.errors import InputError
-from calculator.inputs import parse_json_object
-from calculator.safe_io import read_bounded
+from calculator.edge.errors import InputError
+from calculator.edge.inputs import parse_json_object
+from calculator.edge.safe_io import read_bounded
 from calculator.teaching import (
     Attempt,
     Scenario,
@@ -20,11 +20,11 @@ from calculator.teaching import (
     load_attempt,
     load_scenario,
 )
-from ui.storage import write_atomic
+from ui.store.storage import write_atomic
 
 
 def read_json(path: Path) -> dict[str, Any]:
-    """One JSON object from a regular file of at most 1 MiB (``calculator.safe_io``: a FIFO
+    """One JSON object from a regular file of at most 1 MiB (``calculator.edge.safe_io``: a FIFO
     or a link to a device is refused, never waited on), each problem named."""
     return parse_json_object(read_bounded(path, "file"), "file")
 

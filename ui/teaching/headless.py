@@ -14,9 +14,9 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
-from calculator.case import CASE_FORMAT, load_case
-from calculator.errors import InputError
-from calculator.inputs import format_datetime
+from calculator.edge.errors import InputError
+from calculator.edge.inputs import format_datetime
+from calculator.records.case import CASE_FORMAT, load_case
 from calculator.teaching import Scenario
 from ui.controllers.case import apply_case
 from ui.teaching.files import read_scenario

@@ -18,8 +18,8 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QDockWidget, QVBoxLayout, QWidget
 
 import calculator
-from calculator.errors import InputError
-from calculator.inputs import validate
+from calculator.edge.errors import InputError
+from calculator.edge.inputs import validate
 from calculator.teaching import (
     ATTEMPT_FORMAT,
     Answer,

@@ -1,6 +1,6 @@
 """Edit > Settings…: units, default profile, institution profile file, double-check
 tolerance, printer defaults. Widgets only; ui/controllers/session.py validates (through
-ui.settings.Settings) and saves."""
+ui.store.settings.Settings) and saves."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.settings import PrinterDefaults, Settings, Units
+from ui.store.settings import PrinterDefaults, Settings, Units
 from ui.units import TEMPERATURE_TEXT, parse_number
 from ui.widgets import FieldErrorLabel, named, wrapped_label
 

@@ -19,7 +19,7 @@ from calculator import (
     ruleset,
     tocilizumab_schedule,
 )
-from calculator.inputs import validate
+from calculator.edge.inputs import validate
 from calculator.rulebook.profiles import Profile
 from tests.calculator.helpers import DEFAULT
 

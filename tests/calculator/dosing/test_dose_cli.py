@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from calculator.cli import run
+from calculator.edge.cli import run
 from tests.calculator.helpers import cli_json
 
 CONTRACT_KEYS = {

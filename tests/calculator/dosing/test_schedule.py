@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from calculator import ScheduleInput, ScheduleResult, tocilizumab_schedule
-from calculator.inputs import format_datetime
+from calculator.edge.inputs import format_datetime
 from calculator.rulebook.profiles import Profile
 from tests.calculator.dosing.helpers import profile, refusal, schedule
 from tests.calculator.helpers import PROFILES, cli_json

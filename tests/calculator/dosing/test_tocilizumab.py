@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from calculator import DoseInput, InputError, dose
-from calculator.inputs import validate
+from calculator.edge.inputs import validate
 from tests.calculator.dosing.helpers import profile, toci
 
 ROUNDING = {"toci_rounding": "nearest_vial_within_tolerance"}

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from calculator import CrsInput, ruleset
+from calculator.edge.profile_files import builtin_profile
 from calculator.grading.crs import grade_crs
-from calculator.profile_files import builtin_profile
 from calculator.rulebook.loader import load_ruleset
 from tests.calculator.helpers import DEFAULT, PROFILES, crs, field_names, refused, replace_in_data
 

@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from calculator import IcansInput, InputError, ruleset
-from calculator.cli import run
-from calculator.inputs import validate
+from calculator.edge.cli import run
+from calculator.edge.inputs import validate
 from tests.calculator.helpers import PROFILES, crs, icans
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from calculator import builtin_profile, ruleset
-from calculator.inputs import validate
+from calculator.edge.inputs import validate
 from calculator.management import Action, RecommendInput, RecommendResult, recommend
 from calculator.rulebook.management import Product
 from tests.calculator.helpers import cli_json

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from calculator import builtin_profile, ruleset
-from calculator.inputs import validate
+from calculator.edge.inputs import validate
 from calculator.management import Action, RecommendInput, RecommendResult, recommend
 from tests.calculator.helpers import PROFILES, cli_json
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from calculator import builtin_profile, ruleset
-from calculator.errors import InputError
-from calculator.inputs import validate
+from calculator.edge.errors import InputError
+from calculator.edge.inputs import validate
 from calculator.taper import TaperInput, TaperResult, plan_taper
 
 

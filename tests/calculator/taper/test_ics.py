@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from calculator.cli import run
+from calculator.edge.cli import run
 from calculator.taper import taper_to_ics
 from tests.calculator.taper.helpers import plan
 

@@ -1,0 +1,136 @@
+"""The case document (crs-calc-case/1): one patient episode as the app saves it, and the
+input of `python -m calculator note` (cli-contract.md "Case documents").
+
+Only ``format``, ``patient.weight_kg``, ``patient.age_years`` and ``at`` are required.
+``icans`` and ``taper`` take the patient's age (and weight, for the taper) when they do
+not give their own. ``made_at`` (optional) is when the note is made; the core never reads
+the clock, so without it the note is stamped with ``at``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal
+
+from pydantic import Field, StrictBool, model_validator
+
+from calculator.dosing.models import MAX_DOSES, MAX_WEIGHT_KG
+from calculator.edge.errors import Contradiction, InputError
+from calculator.edge.inputs import LocalDateTime, format_datetime, validate
+from calculator.grading.crs import CrsInput
+from calculator.grading.icans import IcansInput
+from calculator.rulebook import FrozenModel
+from calculator.rulebook.management import Product
+from calculator.taper.models import TaperInput
+
+CASE_FORMAT = "crs-calc-case/1"
+CASE_FORMAT_NAME = "crs-calc-case"
+CASE_FORMAT_VERSION = 1
+_FORMAT = re.compile(r"^crs-calc-case/(\d+)$")
+MAX_LABEL = 200
+
+
+class CasePatient(FrozenModel):
+    """Who the episode is about. The label is free text; no identifier is asked for."""
+
+    label: str = Field(default="", max_length=MAX_LABEL)
+    weight_kg: float = Field(gt=0, le=MAX_WEIGHT_KG, strict=True)
+    age_years: float = Field(ge=0, le=120, strict=True)
+    product: Product | None = None
+
+
+class CaseUnits(FrozenModel):
+    """The units the user typed in, so the app reopens a case in them and the note can
+    print "102.4 °F (39.1 °C)". Values are stored canonically (temperature_c, weight_kg,
+    full precision) whatever these say."""
+
+    temperature: Literal["C", "F"] = "C"
+    weight: Literal["kg", "lb"] = "kg"
+
+
+class CaseDocument(FrozenModel):
+    format: str
+    patient: CasePatient
+    at: LocalDateTime
+    made_at: LocalDateTime | None = None
+    profile: str | None = None
+    crs: CrsInput | None = None
+    icans: IcansInput | None = None
+    tocilizumab_doses: tuple[LocalDateTime, ...] = Field(default=(), max_length=MAX_DOSES)
+    #: MGT-IMPROVING: None (the default) means not asked yet; passed to recommend.
+    improving: StrictBool | None = None
+    units: CaseUnits = CaseUnits()
+    taper: TaperInput | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _patient_defaults(cls, data: Any) -> Any:
+        """ICANS takes the patient's age, the taper the patient's weight and age, unless
+        they give their own."""
+        if not isinstance(data, dict) or not isinstance(data.get("patient"), dict):
+            return data
+        patient = data["patient"]
+        data = dict(data)
+        if isinstance(data.get("icans"), dict) and "age_years" in patient:
+            data["icans"] = {"age_years": patient["age_years"], **data["icans"]}
+        if isinstance(data.get("taper"), dict):
+            inherited = {k: patient[k] for k in ("weight_kg", "age_years") if k in patient}
+            data["taper"] = {**inherited, **data["taper"]}
+        return data
+
+    @model_validator(mode="after")
+    def _consistent(self) -> CaseDocument:
+        check_format(self.format)
+        late = [i for i, d in enumerate(self.tocilizumab_doses) if d > self.at]
+        if late:
+            raise Contradiction(
+                f"is later than at ({format_datetime(self.at)}): record only doses given",
+                *(f"tocilizumab_doses[{i}]" for i in late),
+            )
+        if self.icans is not None and self.icans.age_years != self.patient.age_years:
+            raise Contradiction("differs from patient.age_years", "icans.age_years")
+        return self
+
+    @property
+    def made(self) -> LocalDateTime:
+        return self.made_at or self.at
+
+
+def check_format(value: object) -> None:
+    """Refuse an unknown format, or a newer version than this app reads, by name."""
+    if not isinstance(value, str):
+        raise ValueError(f"must be the text {CASE_FORMAT!r}")
+    match = _FORMAT.match(value)
+    if match is None:
+        raise ValueError(f"{value!r} is not a case document format this app reads ({CASE_FORMAT})")
+    version = int(match.group(1))
+    if version > CASE_FORMAT_VERSION:
+        raise ValueError(
+            f"{value!r} is a newer case format than this app reads ({CASE_FORMAT}): "
+            "open it with a newer version of the app"
+        )
+    if version != CASE_FORMAT_VERSION:
+        raise ValueError(f"{value!r} is not a case document format this app reads ({CASE_FORMAT})")
+
+
+def load_case(data: Any) -> CaseDocument:
+    """Validate a case document; the format is checked first, so a newer document is
+    refused with that one message rather than a list of unknown fields."""
+    if not isinstance(data, dict):
+        raise InputError("A case document must be one JSON object.")
+    if "format" not in data:
+        raise InputError.for_field("format", f"is required ({CASE_FORMAT})")
+    try:
+        check_format(data["format"])
+    except ValueError as exc:
+        raise InputError.for_field("format", str(exc)) from None
+    return validate(CaseDocument, data)
+
+
+def dump_case(case: CaseDocument) -> dict[str, Any]:
+    """The document as JSON-ready data (what File > Save writes)."""
+    return case.model_dump(mode="json", exclude_none=True, exclude_defaults=True) | {
+        "format": case.format,
+        "patient": case.patient.model_dump(mode="json", exclude_none=True),
+        "at": format_datetime(case.at),
+    }

@@ -1,0 +1,417 @@
+"""The handoff note: a case document in, the results and the note out.
+
+The note is a :class:`~calculator.records.note_model.NoteDocument` (sections of labelled rows,
+groups and items, each with the rule IDs it comes from), built here from the case and
+the core's results, and rendered to Markdown by :func:`render_markdown`; the app renders
+the same structure to its printed page (ui/records/documents.py). The wording lives here.
+
+Deterministic: the same case (with its ``made_at``, or ``at``) and the same ruleset give
+the same note, byte for byte. It says only what was entered or computed from it: a field
+nobody entered is not printed, "improving" only when answered, the taper only when one
+was planned.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from calculator.dosing import DoseInput, ScheduleInput, ScheduleResult, TocilizumabDose, dose
+from calculator.dosing import tocilizumab_schedule as schedule_of
+from calculator.dosing.numbers import fmt
+from calculator.edge.errors import InputError
+from calculator.edge.profile_files import builtin_profile
+from calculator.grading.crs import CrsResult, grade_crs
+from calculator.grading.icans import IcansResult, grade_icans
+from calculator.management import DISCLAIMER, Action, RecommendInput, RecommendResult, recommend
+from calculator.records.case import CaseDocument, load_case
+from calculator.records.note_model import Group, Item, NoteDocument, Row, Section, Table
+from calculator.records.note_words import ACTIONS, case_units, crs_rows, icans_rows, weight, yes_no
+from calculator.results import CoreResult, unique
+from calculator.rulebook import FrozenModel, Ruleset, ruleset
+from calculator.rulebook.profiles import Profile
+from calculator.taper import TaperResult, plan_taper
+from calculator.taper.models import OutDateTime
+from calculator.words import duration, when
+
+if TYPE_CHECKING:
+    from calculator.edge.cli import Context
+
+TITLE = "CRS / ICANS handoff note"
+
+#: Which of the tocilizumab result's rules each printed line rests on.
+DOSE_RULES = ("TOCI-DOSE", "TOCI-CAP", "TOCI-STEP", "TOCI-AGE", "TOCI-ROUND", "TOCI-ROUTE")
+VIAL_RULES = ("TOCI-VIALS",)
+BAG_RULES = ("TOCI-BAG", "TOCI-STAB")
+SCHEDULE_RULES = ("TOCI-INTERVAL", "TOCI-MAX")
+
+
+class TocilizumabSection(FrozenModel):
+    dose: TocilizumabDose
+    schedule: ScheduleResult
+
+
+class NoteResult(CoreResult):
+    markdown: str
+    document: NoteDocument
+    made_at: OutDateTime
+    case: dict[str, Any]
+    crs: CrsResult | None
+    icans: IcansResult | None
+    tocilizumab: TocilizumabSection
+    recommendation: RecommendResult
+    actions: tuple[Action, ...]
+    taper: TaperResult | None
+
+
+def make_note(case: CaseDocument, profile: Profile, rs: Ruleset | None = None) -> NoteResult:
+    """Grade, dose, schedule, recommend and plan from one case, and write the note."""
+    rs = rs or ruleset()
+    p = case.patient
+    crs = grade_crs(case.crs, profile, rs) if case.crs is not None else None
+    icans = grade_icans(case.icans, profile, rs) if case.icans is not None else None
+    toci_dose = dose(
+        DoseInput(drug="tocilizumab", weight_kg=p.weight_kg, age_years=p.age_years), profile, rs
+    )
+    assert isinstance(toci_dose, TocilizumabDose)
+    schedule = schedule_of(ScheduleInput(doses=case.tocilizumab_doses, at=case.at), profile, rs)
+    rec = recommend(
+        RecommendInput(
+            crs_grade=crs.grade if crs else 0,
+            icans_grade=icans.grade if icans else 0,
+            weight_kg=p.weight_kg,
+            age_years=p.age_years,
+            product=p.product,
+            tocilizumab_doses=case.tocilizumab_doses,
+            at=case.at,
+            improving=case.improving,
+            seizure=case.icans is not None and case.icans.seizure != "none",
+        ),
+        profile,
+        rs,
+    )
+    taper = plan_taper(case.taper, profile, rs) if case.taper is not None else None
+    parts: list[CoreResult] = [r for r in (crs, icans, toci_dose, schedule, rec, taper) if r]
+    rule_ids = unique(rule for r in parts for rule in r.rules)
+    warnings = unique(w for r in parts for w in r.warnings)
+    document = build_document(
+        case, profile, rs, crs, icans, toci_dose, schedule, rec, taper, rule_ids, warnings
+    )
+    return NoteResult(
+        markdown=render_markdown(document),
+        document=document,
+        made_at=case.made,
+        case=case.model_dump(mode="json", exclude_none=True),
+        crs=crs,
+        icans=icans,
+        tocilizumab=TocilizumabSection(dose=toci_dose, schedule=schedule),
+        recommendation=rec,
+        actions=rec.actions,
+        taper=taper,
+        rules=rule_ids,
+        warnings=warnings,
+        ruleset=rs.info,
+        profile=profile.id,
+    )
+
+
+# --- the structure ---------------------------------------------------------------------------
+
+
+def _of(result: CoreResult, wanted: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(r for r in result.rules if r in wanted)
+
+
+def _header(case: CaseDocument, profile: Profile, rs: Ruleset) -> tuple[Row, ...]:
+    p = case.patient
+    _, weight_unit = case_units(case)
+    rows = [
+        Row(label="Patient", value=p.label or "(no label)"),
+        Row(label="Weight", value=weight(p.weight_kg, weight_unit)),
+        Row(label="Age", value=f"{fmt(p.age_years)} years"),
+    ]
+    if p.product:
+        rows.append(Row(label="Product", value=p.product))
+    rows += [
+        Row(label="Assessed at", value=when(case.at)),
+        Row(label="Profile", value=f"{profile.id} ({profile.name})"),
+        Row(label="Ruleset", value=f"{rs.info.version}, sha256 {rs.info.sha256}"),
+        Row(label="Note made", value=when(case.made)),
+    ]
+    return tuple(rows)
+
+
+def _entered(case: CaseDocument, rs: Ruleset) -> Section:
+    temperature_unit, _ = case_units(case)
+    groups = [
+        Group(title="CRS", detail="not assessed")
+        if case.crs is None
+        else Group(title="CRS", rows=tuple(crs_rows(case.crs, temperature_unit)))
+    ]
+    groups.append(
+        Group(title="ICANS", detail="not assessed")
+        if case.icans is None
+        else Group(title="ICANS", rows=tuple(icans_rows(case.icans, rs)))
+    )
+    groups = [
+        g if g.rows or g.detail else g.model_copy(update={"detail": "nothing entered"})
+        for g in groups
+    ]
+    given = ", ".join(when(d) for d in case.tocilizumab_doses) or "none recorded"
+    rows = [Row(label="Tocilizumab doses given this episode", value=given)]
+    # Three states: printed only when someone answered (a default is not an answer).
+    improving: bool | None = case.improving
+    if "improving" in case.model_fields_set and improving is not None:
+        rows.append(Row(label="Improving since the last tocilizumab dose", value=yes_no(improving)))
+    return Section(key="entered", title="What was entered", groups=tuple(groups), rows=tuple(rows))
+
+
+def _grades(crs: CrsResult | None, icans: IcansResult | None) -> Section:
+    groups: list[Group] = []
+    for name, result in (("CRS", crs), ("ICANS", icans)):
+        if result is None:
+            groups.append(Group(title=f"{name}: not assessed"))
+            continue
+        groups.append(
+            Group(
+                title=f"{name} grade {result.grade}",
+                detail=result.instrument if isinstance(result, IcansResult) else "",
+                items=tuple(Item(text=line) for line in result.explanation),
+                rules=result.rules,
+            )
+        )
+    return Section(key="grades", title="Grades", groups=tuple(groups))
+
+
+def _tocilizumab(toci: TocilizumabDose, schedule: ScheduleResult) -> Section:
+    vials = " + ".join(f"{v.count} x {v.strength_mg} mg" for v in toci.vials)
+    limits = schedule.limits
+    rows = [
+        Row(
+            label="Dose",
+            value=f"{fmt(toci.dose_mg)} mg IV over {toci.infusion_minutes} min "
+            f"({fmt(toci.mg_per_kg)} mg/kg x {fmt(toci.weight_kg)} kg"
+            + (", capped" if toci.capped else "")
+            + ")",
+            rules=_of(toci, DOSE_RULES),
+            flag=True,
+        ),
+        Row(
+            label="Draw",
+            value=f"{fmt(toci.volume_ml)} mL ({fmt(toci.concentration_mg_per_ml)} mg/mL) from "
+            f"vials {vials} (waste {fmt(toci.waste_mg)} mg)",
+            rules=_of(toci, VIAL_RULES),
+        ),
+        Row(
+            label="Bag",
+            value=f"{toci.bag_ml} mL {' or '.join(toci.diluents)}; first withdraw "
+            f"{fmt(toci.withdraw_from_bag_ml)} mL from the bag",
+            rules=_of(toci, BAG_RULES),
+        ),
+        Row(
+            label="Doses given",
+            value=f"{schedule.doses_total} in total, {schedule.doses_last_24h} in the last 24 h",
+        ),
+        Row(
+            label="Limits",
+            value=f"every {duration(limits.min_interval_h)} or more, "
+            f"{limits.max_per_24h or 'no cap'} per 24 h, {limits.max_total or 'no cap'} in total",
+            rules=_of(schedule, SCHEDULE_RULES),
+        ),
+    ]
+    if schedule.eligible:
+        nxt = f"may be given now ({when(schedule.at)}) under the profile limits"
+    elif schedule.next_eligible_at is None:
+        nxt = "no further dose: the episode maximum is reached"
+    else:
+        nxt = f"not before {when(schedule.next_eligible_at)}"
+    rows.append(
+        Row(
+            label="Next dose",
+            value=nxt,
+            rules=_of(schedule, SCHEDULE_RULES),
+            flag=not schedule.eligible,
+        )
+    )
+    return Section(key="tocilizumab", title="Tocilizumab", rows=tuple(rows))
+
+
+def _action(a: Action) -> Item:
+    dosing = ""
+    if a.dose_mg is not None:
+        dosing = f" {fmt(a.dose_mg)} mg"
+        if a.once:
+            dosing += " once"
+        elif a.every_h is not None:
+            dosing += f" every {duration(a.every_h)}"
+        if a.days:
+            dosing += f" for {a.days} days"
+    label = ACTIONS.get(a.code, a.code.replace("_", " "))
+    # "Supportive care: Supportive care: ..." says the label twice: the text leads then.
+    said = not dosing and a.text.lower().startswith(label.lower())
+    text = a.text if said else f"{label}{dosing}: {a.text}"
+    return Item(lead=a.strength.upper(), text=text, rules=a.rules)
+
+
+def _actions(rec: RecommendResult) -> Section:
+    items = tuple(_action(a) for a in rec.actions) or (Item(text="none"),)
+    return Section(key="actions", title="Suggested actions", remark=DISCLAIMER, items=items)
+
+
+def _taper(taper: TaperResult) -> Section:
+    what = taper.regimen or "steps entered by hand"
+    totals = ", ".join(f"{d} {fmt(mg)} mg" for d, mg in taper.totals_mg.items())
+    rows = [
+        Row(
+            label="Plan",
+            value=f"{what}, from {when(taper.start)} to {when(taper.ends_at)} "
+            f"({len(taper.administrations)} administrations)",
+            rules=(taper.regimen,) if taper.regimen else (),
+        ),
+        Row(
+            label="Totals",
+            value=f"{totals}; dexamethasone-equivalent {fmt(taper.dexamethasone_equivalent_mg)} mg",
+        ),
+    ]
+    items: tuple[Item, ...] = ()
+    if taper.open_ended:
+        items = (Item(text="The last step is open-ended: reassess before it ends.", flag=True),)
+    table = Table(
+        headers=(
+            "Date",
+            "Doses",
+            "Daily total",
+            "Cumulative",
+            "Dexamethasone-equivalent (day / cumulative)",
+        ),
+        rows=tuple(
+            (
+                r.date,
+                "; ".join(f"{d.time} {d.drug} {fmt(d.dose_mg)} mg {d.route}" for d in r.doses),
+                ", ".join(f"{drug} {fmt(mg)} mg" for drug, mg in r.daily_mg.items()),
+                ", ".join(f"{drug} {fmt(mg)} mg" for drug, mg in r.cumulative_mg.items()),
+                f"{fmt(r.daily_dexamethasone_equivalent_mg)} mg / "
+                f"{fmt(r.cumulative_dexamethasone_equivalent_mg)} mg",
+            )
+            for r in taper.days
+        ),
+    )
+    return Section(key="taper", title="Steroid taper", rows=tuple(rows), items=items, table=table)
+
+
+def _rules(rs: Ruleset, rule_ids: tuple[str, ...]) -> list[Section]:
+    items = []
+    for rule_id in rule_ids:
+        rule = rs.rule(rule_id)
+        status = rule.status + (
+            " (verify against local protocol)" if rule.needs_verification else ""
+        )
+        cited = ", ".join(rule.sources) or "no external source"
+        items.append(Item(lead=rule_id, text=f"{rule.title} ({status}; {cited})"))
+    out = [Section(key="rules", title="Rules", items=tuple(items))]
+    cited_keys = unique(k for rule_id in rule_ids for k in rs.rule(rule_id).sources)
+    if cited_keys:
+        sources = tuple(Item(lead=f"[{k}]", text=rs.sources[k].citation) for k in cited_keys)
+        out.append(Section(key="sources", title="Sources", items=sources))
+    return out
+
+
+def build_document(
+    case: CaseDocument,
+    profile: Profile,
+    rs: Ruleset,
+    crs: CrsResult | None,
+    icans: IcansResult | None,
+    toci: TocilizumabDose,
+    schedule: ScheduleResult,
+    rec: RecommendResult,
+    taper: TaperResult | None,
+    rule_ids: tuple[str, ...],
+    warnings: tuple[str, ...],
+) -> NoteDocument:
+    sections = [
+        _entered(case, rs),
+        _grades(crs, icans),
+        _tocilizumab(toci, schedule),
+        _actions(rec),
+    ]
+    if taper is not None:
+        sections.append(_taper(taper))
+    sections.append(
+        Section(
+            key="warnings",
+            title="Warnings",
+            items=tuple(Item(text=w) for w in warnings) or (Item(text="none"),),
+        )
+    )
+    sections += _rules(rs, rule_ids)
+    return NoteDocument(title=TITLE, header=_header(case, profile, rs), sections=tuple(sections))
+
+
+# --- Markdown --------------------------------------------------------------------------------
+
+
+def _cited(rules: tuple[str, ...]) -> str:
+    return f" ({', '.join(rules)})" if rules else ""
+
+
+def _md_row(row: Row) -> str:
+    value = f"**{row.value}**" if row.flag else row.value
+    return f"- {row.label}: {value}{_cited(row.rules)}"
+
+
+def _md_item(item: Item) -> str:
+    lead = f"**{item.lead}** " if item.lead else ""
+    text = f"**{item.text}**" if item.flag else item.text
+    return f"- {lead}{text}{_cited(item.rules)}"
+
+
+def _md_cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def _md_section(section: Section) -> list[str]:
+    out: list[str] = []
+    if section.remark:
+        out += [f"_{section.remark}_", ""]
+    for group in section.groups:
+        detail = f" ({group.detail})" if group.detail else ""
+        out.append(f"**{group.title}**{detail}")
+        out += [_md_row(r) for r in group.rows]
+        out += [_md_item(i) for i in group.items]
+        if group.rules:
+            out.append(f"- Rules: {', '.join(group.rules)}")
+        out.append("")
+    out += [_md_row(r) for r in section.rows]
+    out += [_md_item(i) for i in section.items]
+    if section.table is not None:
+        t = section.table
+        out += ["", "| " + " | ".join(t.headers) + " |", "|" + "---|" * len(t.headers)]
+        out += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in t.rows]
+    while out and not out[-1]:
+        out.pop()
+    return out
+
+
+def render_markdown(note: NoteDocument) -> str:
+    """The note as Markdown (the `note` command's ``markdown``)."""
+    out = [f"# {note.title}", ""]
+    out += [_md_row(r) for r in note.header]
+    for section in note.sections:
+        out += ["", f"## {section.title}", "", *_md_section(section)]
+    out.append("")
+    return "\n".join(out)
+
+
+def note_command(payload: dict[str, Any], ctx: Context) -> NoteResult:
+    """`python -m calculator note`: the case's own profile unless --profile names another
+    (then the two must agree)."""
+    case = load_case(payload)
+    profile = ctx.profile
+    if case.profile is not None:
+        if ctx.profile_explicit and case.profile != ctx.profile.id:
+            raise InputError.for_field(
+                "profile",
+                f"the case says {case.profile!r} but the command line says {ctx.profile.id!r}",
+            )
+        profile = builtin_profile(ctx.rs, case.profile)
+    return make_note(case, profile, ctx.rs)
