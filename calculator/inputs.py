@@ -252,6 +252,13 @@ def _write_local_datetime(value: datetime) -> str:
     return value.isoformat()
 
 
+#: A local date-time a result echoes (already checked on the way in): written as
+#: :data:`LocalDateTime` writes it, taken as it is (a time in a zone stays aware).
+EchoedDateTime = Annotated[
+    datetime, PlainSerializer(_write_local_datetime, return_type=str, when_used="json")
+]
+
+
 #: A local date-time read strictly from text (never from a number; with an offset only
 #: where the model's ``time_zone`` names a zone), and written back in the contract's form.
 LocalDateTime = Annotated[

@@ -17,7 +17,8 @@ whose ``tzinfo`` is the zone's ``ZoneInfo`` and whose ``fold`` says which of a r
 hour it is (0 the first, 1 the second); without a zone, the naive value unchanged. Python
 compares and subtracts two datetimes of the same ``tzinfo`` on their wall times and
 ignores ``fold``, so code must order and subtract through :func:`instant`,
-:func:`elapsed_hours`, :func:`add_hours` and :func:`is_later`, never with ``<`` or ``-``
+:func:`elapsed_hours`, :func:`add_hours`, :func:`is_later` and :func:`same_time`
+(or their ``timedelta`` forms :func:`elapsed`, :func:`add`), never with ``<`` or ``-``
 on the values themselves.
 
 No clock is read here and no zone data is shipped: ``zoneinfo`` reads the system's tz
@@ -170,19 +171,35 @@ def is_later(a: datetime, b: datetime) -> bool:
     return instant(a) > instant(b)
 
 
+def elapsed(start: datetime, end: datetime, zone: ZoneInfo | None) -> timedelta:
+    """:func:`elapsed_hours` as an exact ``timedelta``."""
+    return _real(end, zone) - _real(start, zone)
+
+
+def add(start: datetime, delta: timedelta, zone: ZoneInfo | None) -> datetime:
+    """:func:`add_hours` with an exact ``timedelta``."""
+    if zone is None:
+        return start + delta
+    return (_real(start, zone) + delta).astimezone(zone)
+
+
+def same_time(a: datetime, b: datetime) -> bool:
+    """Whether ``a`` and ``b`` are the same moment (``==`` on two times of one zone
+    compares wall times and ignores ``fold``)."""
+    return instant(a) == instant(b)
+
+
 def elapsed_hours(start: datetime, end: datetime, zone: ZoneInfo | None) -> float:
     """Hours from ``start`` to ``end``: real hours with a zone (a naive value is read as a
     wall time of ``zone``, its first occurrence when repeated), wall-clock hours
     without."""
-    return (_real(end, zone) - _real(start, zone)).total_seconds() / 3600
+    return elapsed(start, end, zone).total_seconds() / 3600
 
 
 def add_hours(start: datetime, hours: float, zone: ZoneInfo | None) -> datetime:
     """The local time ``hours`` real hours after ``start`` in ``zone`` (aware, with the
     right ``fold``); wall-clock addition without a zone (``start``'s own kind kept)."""
-    if zone is None:
-        return start + timedelta(hours=hours)
-    return (_real(start, zone) + timedelta(hours=hours)).astimezone(zone)
+    return add(start, timedelta(hours=hours), zone)
 
 
 def _real(at: datetime, zone: ZoneInfo | None) -> datetime:
