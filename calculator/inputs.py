@@ -156,7 +156,7 @@ def _shown(value: str, width: int = 40) -> str:
     return repr(value if len(value) <= width else value[:width] + "…")
 
 
-def _local_datetime(value: Any, info: ValidationInfo | None = None) -> datetime:
+def _local_datetime(value: Any, info: ValidationInfo | None) -> datetime:
     """ISO 8601 local date-time without offset, per the contract (2026-11-21T08:00),
     between :data:`EARLIEST` and :data:`LATEST`. In a model whose ``time_zone`` (declared
     before its date-times) names a zone, the time is checked against that zone and may
