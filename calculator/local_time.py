@@ -178,6 +178,8 @@ def elapsed(start: datetime, end: datetime, zone: ZoneInfo | None) -> timedelta:
 
 def add(start: datetime, delta: timedelta, zone: ZoneInfo | None) -> datetime:
     """:func:`add_hours` with an exact ``timedelta``."""
+    if zone is None and isinstance(start.tzinfo, ZoneInfo):
+        zone = start.tzinfo  # a time in a zone: real hours in it
     if zone is None:
         return start + delta
     return (_real(start, zone) + delta).astimezone(zone)
@@ -191,8 +193,8 @@ def same_time(a: datetime, b: datetime) -> bool:
 
 def elapsed_hours(start: datetime, end: datetime, zone: ZoneInfo | None) -> float:
     """Hours from ``start`` to ``end``: real hours with a zone (a naive value is read as a
-    wall time of ``zone``, its first occurrence when repeated), wall-clock hours
-    without."""
+    wall time of ``zone``, its first occurrence when repeated, or its ``fold``), wall-clock
+    hours without; two aware times are always their real difference."""
     return elapsed(start, end, zone).total_seconds() / 3600
 
 
@@ -203,11 +205,13 @@ def add_hours(start: datetime, hours: float, zone: ZoneInfo | None) -> datetime:
 
 
 def _real(at: datetime, zone: ZoneInfo | None) -> datetime:
+    # An aware time is its own instant (Python subtracts two times of one tzinfo on their
+    # wall clocks, so never leave that to "-"); a naive one is read in ``zone``, if any.
+    if at.tzinfo is not None:
+        return at.astimezone(UTC)
     if zone is None:
         return at
-    if at.tzinfo is None:
-        at = at.replace(tzinfo=zone)
-    return at.astimezone(UTC)
+    return at.replace(tzinfo=zone).astimezone(UTC)
 
 
 def format_local(at: datetime) -> str:
