@@ -13,6 +13,7 @@ from calculator.management import RecommendResult
 from tests.ui.helpers import type_text
 from ui.controllers.app import AppController
 from ui.controllers.case import apply_case, build_case
+from ui.local_clock import from_core
 from ui.models import Grades
 from ui.views.management import ActionItem, ManagementPanel
 
@@ -135,7 +136,8 @@ def test_a_dose_not_due_yet_waits_with_its_time_never_avoid(app_controller) -> N
     panel = _waiting_dose_not_improving(c)
     result = c.management.result
     toci = next(a for a in result.actions if a.code == "tocilizumab")
-    assert (toci.strength, toci.not_before) == ("wait", datetime(2026, 11, 21, 20, 0))
+    assert toci.not_before is not None
+    assert (toci.strength, from_core(toci.not_before)) == ("wait", datetime(2026, 11, 21, 20, 0))
     card = _card(panel, result, "tocilizumab")
     assert card.strength.text() == "WAIT"
     assert card.strength.property("strength") == "wait"

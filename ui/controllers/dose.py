@@ -147,6 +147,11 @@ class DoseController(QObject):
         #: (monotonic seconds, real seconds left) of the last answer: the countdown runs on
         #: from it on the monotonic clock, whatever the wall clock does.
         self._anchor: tuple[float, float] | None = None
+        #: The wall clock went back since the last answer with this dose log: the
+        #: countdown stays on the monotonic clock (the wall clock no longer measures the
+        #: time since the doses) until the log or the case time changes.
+        self._hold = False
+        state.clock_jumped.connect(self._clock_jumped)
         view.dose_time.returnPressed.connect(self.add_dose_from_view)
         view.time_field.now_button.clicked.connect(lambda: self.time.show(state.wall_now()))
         view.time_field.minus_hour.clicked.connect(self._hour_earlier)
@@ -337,7 +342,11 @@ class DoseController(QObject):
     def _later(self, a: datetime, b: datetime) -> bool:
         return is_later(self.state.core(a), self.state.core(b))
 
+    def _clock_jumped(self, *_: object) -> None:
+        self._hold = self._anchor is not None
+
     def add_dose(self, at: datetime) -> None:
+        self._hold = False
         self.dose_times.append(at.replace(second=0, microsecond=0))
         self.dose_times.sort(key=self._key)
         self._fill_log()
@@ -387,6 +396,7 @@ class DoseController(QObject):
     def remove_selected(self) -> None:
         row = self.view.doses.currentRow()
         if 0 <= row < len(self.dose_times):
+            self._hold = False
             removed = self.dose_times.pop(row)
             self.removed.append(removed)
             self.view.undo_remove.setEnabled(True)
@@ -404,6 +414,7 @@ class DoseController(QObject):
         self._say(f"Dose {self.dose_times.index(at) + 1} ({shown(at)}) put back.")
 
     def set_doses(self, doses: list[datetime]) -> None:
+        self._hold = False
         self.dose_times = sorted(doses, key=self._key)
         self.removed.clear()
         self.view.undo_remove.setEnabled(False)
@@ -460,6 +471,16 @@ class DoseController(QObject):
                 return
             v.log_error.set_error("; ".join(_log_message(m, self.dose_times) for m in messages))
             return
+        if self._hold and self.state.live:
+            running = self.running_countdown()
+            if running is not None:
+                v.log_error.set_error(self._clock_went_back_since())
+                v.countdown.setText(running)
+                result = _app_times(tocilizumab_schedule(inp, self.profile))
+                self.schedule = result
+                self.schedule_computed.emit(result)
+                return
+        self._hold = False
         v.log_error.set_error(None)
         # The app keeps local times naive (fold kept): the core's aware ones come back so.
         result = _app_times(tocilizumab_schedule(inp, self.profile))
@@ -492,6 +513,12 @@ class DoseController(QObject):
         v.log_warnings.set_items(result.warnings, "⚠ Warnings")
         v.log_rules.set_rules(result.rules)
         self.schedule_computed.emit(result)
+
+    def _clock_went_back_since(self) -> str:
+        return (
+            "The computer's clock went back since the doses were logged: the countdown "
+            "counts the real time since then. Check the computer's clock."
+        )
 
     def _clock_went_back(self, now: datetime) -> str:
         first = next(i for i, d in enumerate(self.dose_times) if self._later(d, now))
