@@ -65,6 +65,8 @@ class CaseState(QObject):
         super().__init__(parent)
         self.wall_clock = clock
         self.zone_name = system_zone_name() if zone == SYSTEM_ZONE else zone
+        #: The app's own zone (an opened case may count in its own; New comes back here).
+        self.own_zone_name = self.zone_name
         self.zone: ZoneInfo | None = zone_of(self.zone_name)
         self.monotonic = monotonic or monotonic_seconds()
         self.last_jump: ClockJump | None = None

@@ -5,17 +5,19 @@ back is said plainly while the countdown keeps counting real (monotonic) time.""
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from calculator.case import dump_case
+from calculator.case import dump_case, load_case
 from tests.ui.helpers import type_text
 from ui.app import application
+from ui.case_keeper import _app_time, _minutes
 from ui.controllers.app import AppController
-from ui.controllers.case import build_case
-from ui.local_clock import SYSTEM_ZONE, system_zone_name
+from ui.controllers.case import apply_case, build_case
+from ui.local_clock import SYSTEM_ZONE, system_zone_name, to_core
 from ui.state import CaseState
 from ui.storage import locate
 
@@ -171,3 +173,38 @@ def test_the_system_zone_is_the_default(qapp: QApplication) -> None:
     assert state.zone_name == system_zone_name()
     assert CaseState(lambda: datetime(2026, 11, 21, 10, 0), zone=None).zone is None
     state.timer.stop()
+
+
+def test_a_case_of_another_zone_is_counted_in_its_zone_and_says_so(
+    qapp: QApplication,
+    qtbot,  # type: ignore[no-untyped-def]
+) -> None:
+    c = _app(qtbot, Clocks(datetime(2026, 11, 21, 10, 0)))
+    case = load_case(
+        {
+            "format": "crs-calc-case/1",
+            "patient": {"weight_kg": 70, "age_years": 45},
+            "time_zone": "America/New_York",
+            "at": "2026-11-01T03:00",
+            "tocilizumab_doses": ["2026-11-01T01:30-04:00"],  # the first 01:30 (EDT)
+        }
+    )
+    notes = apply_case(c, case)
+    assert any("America/New_York" in n and "Europe/Berlin" in n for n in notes)
+    assert c.state.zone_name == "America/New_York"
+    assert c.dose.dose_times[0].fold == 0
+    saved = dump_case(build_case(c))
+    assert saved["time_zone"] == "America/New_York"
+    assert saved["tocilizumab_doses"] == ["2026-11-01T01:30-04:00"]
+    c.new_case()
+    assert c.state.zone_name == "Europe/Berlin"
+
+
+def test_the_autosave_keeps_which_of_a_repeated_hour() -> None:
+    zone = ZoneInfo("Europe/Berlin")
+    second = datetime(2026, 10, 25, 2, 30, fold=1)
+    text = _minutes(to_core(second, zone))
+    assert text == "2026-10-25T02:30+01:00"
+    back = _app_time(text, zone)
+    assert (back, back.fold) == (second, 1)
+    assert _minutes(datetime(2026, 11, 21, 8, 0)) == "2026-11-21T08:00"  # as before

@@ -234,6 +234,7 @@ class AppController(QObject):
 
     def _blank_tools(self) -> None:
         bar = self.window.patient_bar
+        self.state.set_zone(self.state.own_zone_name)  # a new case counts in this zone
         self.patient.load(
             PatientContext(
                 assessed_at=self.state.wall_now(),

@@ -129,8 +129,7 @@ def apply_case(app: CaseTools, case: CaseDocument) -> list[str]:
             f"to {app.state.zone_name or 'no known time zone'}. They are counted in "
             f"{case.time_zone}: check the times before you rely on them."
         )
-    if case.time_zone is not None:
-        app.state.set_zone(case.time_zone)
+    app.state.set_zone(case.time_zone or app.state.own_zone_name)
     p = case.patient
     _temp_unit, weight_unit = _case_units(case)
     app.patient.load(
