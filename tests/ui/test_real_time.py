@@ -141,6 +141,12 @@ def test_the_wall_clock_set_back_is_said_plainly_and_the_countdown_runs_on(
     c.state.tick()
     c.dose.recompute_schedule()
     assert view.countdown.text() == "Next dose allowed in 5 h 59 min"
+    assert "The computer's clock went back" in view.log_error.error_text()
+    # The clock is put right (forward, no word needed): wall and real time agree again.
+    clocks.wall = datetime(2026, 11, 21, 11, 1)
+    c.state.tick()
+    assert view.countdown.text() == "Next dose allowed in 5 h 59 min"
+    assert view.log_error.error_text() == ""
 
 
 def test_a_clock_moving_forward_or_ticking_normally_is_not_a_jump(

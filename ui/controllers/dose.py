@@ -471,16 +471,6 @@ class DoseController(QObject):
                 return
             v.log_error.set_error("; ".join(_log_message(m, self.dose_times) for m in messages))
             return
-        if self._hold and self.state.live:
-            running = self.running_countdown()
-            if running is not None:
-                v.log_error.set_error(self._clock_went_back_since())
-                v.countdown.setText(running)
-                result = _app_times(tocilizumab_schedule(inp, self.profile))
-                self.schedule = result
-                self.schedule_computed.emit(result)
-                return
-        self._hold = False
         v.log_error.set_error(None)
         # The app keeps local times naive (fold kept): the core's aware ones come back so.
         result = _app_times(tocilizumab_schedule(inp, self.profile))
@@ -495,11 +485,12 @@ class DoseController(QObject):
         else:
             v.eligibility.setText(f"Next: {when(self.state.core(result.next_eligible_at))}")
         zone = self.state.zone
-        v.countdown.setText(countdown_text(now, result, zone))
-        self._anchor = None
+        left = None
         if result.next_eligible_at is not None and not result.eligible:
             left = elapsed(now, result.next_eligible_at, zone).total_seconds()
-            self._anchor = (self.state.monotonic(), left)
+        if not self._holding(left):
+            v.countdown.setText(countdown_text(now, result, zone))
+            self._anchor = None if left is None else (self.state.monotonic(), left)
         v.counts.setText(
             f"Doses in the last 24 h: <b>{result.doses_last_24h}</b> (limit {per_day})<br>"
             f"Doses this episode: <b>{result.doses_total}</b> (limit {total})"
@@ -513,6 +504,22 @@ class DoseController(QObject):
         v.log_warnings.set_items(result.warnings, "⚠ Warnings")
         v.log_rules.set_rules(result.rules)
         self.schedule_computed.emit(result)
+
+    def _holding(self, wall_left: float | None) -> bool:
+        """After the wall clock went back (live, same dose log), the countdown stays on
+        the monotonic clock until the wall clock agrees with it again (within a minute)."""
+        if not (self._hold and self.state.live and self._anchor is not None):
+            self._hold = False
+            return False
+        since, left = self._anchor
+        running = left - (self.state.monotonic() - since)
+        agrees = running <= 0 if wall_left is None else abs(wall_left - running) <= 60
+        if agrees:
+            self._hold = False  # the wall clock is right again
+            return False
+        self.view.log_error.set_error(self._clock_went_back_since())
+        self.view.countdown.setText(left_text(running))
+        return True
 
     def _clock_went_back_since(self) -> str:
         return (
