@@ -149,7 +149,7 @@ class DoseController(QObject):
         self._anchor: tuple[float, float] | None = None
         #: The wall clock went back since the last answer with this dose log: the
         #: countdown stays on the monotonic clock (the wall clock no longer measures the
-        #: time since the doses) until the log or the case time changes.
+        #: time since the doses) until the wall clock agrees again or the log changes.
         self._hold = False
         state.clock_jumped.connect(self._clock_jumped)
         view.dose_time.returnPressed.connect(self.add_dose_from_view)
