@@ -27,7 +27,14 @@ from pydantic import Field, model_validator
 from calculator import dosing
 from calculator.dosing.models import MAX_DOSES
 from calculator.edge.errors import Contradiction, FieldError, InputError
-from calculator.edge.inputs import LocalDateTime, format_datetime, validate
+from calculator.edge.inputs import (
+    EchoedDateTime,
+    LocalDateTime,
+    TimeZoneName,
+    format_datetime,
+    validate,
+)
+from calculator.local_time import is_later
 from calculator.results import CoreResult, unique, verification_warnings
 from calculator.rulebook import FrozenModel, Ruleset, ruleset
 from calculator.rulebook.dosing import AgentRule, CapRule, Drug
@@ -93,6 +100,9 @@ class IndependentEntry(_Entry):
 class VerifyInput(FrozenModel):
     order: DoseOrder
     independent: IndependentEntry
+    #: Ruleset 2027.01: an IANA zone; then the clock counts real hours (calculator.local_time).
+    #: Declared before the date-times, which read it.
+    time_zone: TimeZoneName = None
     #: The order's time and the tocilizumab doses already given this episode (VERIFY-CLOCK).
     at: LocalDateTime | None = None
     doses_given: tuple[LocalDateTime, ...] = Field(default=(), max_length=MAX_DOSES)
@@ -109,7 +119,7 @@ class VerifyInput(FrozenModel):
         if self.doses_given and self.order.drug != "tocilizumab":
             raise Contradiction("applies to tocilizumab orders only (VERIFY-CLOCK)", "doses_given")
         if self.at is not None:
-            late = [i for i, d in enumerate(self.doses_given) if d > self.at]
+            late = [i for i, d in enumerate(self.doses_given) if is_later(d, self.at)]
             if late:
                 raise Contradiction(
                     f"is later than at ({format_datetime(self.at)}): record only doses given",
@@ -185,8 +195,8 @@ class VerifyResult(CoreResult):
     mismatches: tuple[str, ...]
     order: DoseOrder
     independent: IndependentEntry
-    at: LocalDateTime | None = None
-    doses_given: tuple[LocalDateTime, ...] = ()
+    at: EchoedDateTime | None = None
+    doses_given: tuple[EchoedDateTime, ...] = ()
 
 
 #: Computes the dose for (drug, weight_kg, age_years, regimen) under a profile.
@@ -507,7 +517,9 @@ def _clock(inp: VerifyInput, profile: Profile, rs: Ruleset) -> Comparison | None
     if inp.order.drug != rule.drug or inp.at is None:
         return None
     sched = dosing.tocilizumab_schedule(
-        dosing.ScheduleInput(doses=inp.doses_given, at=inp.at), profile, rs
+        dosing.ScheduleInput(time_zone=inp.time_zone, doses=inp.doses_given, at=inp.at),
+        profile,
+        rs,
     )
     first = f"order at {local_time(inp.at)}"
     if sched.eligible:

@@ -8,10 +8,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from calculator.local_time import when_local
+
 
 def when(value: datetime) -> str:
     """``2026-11-21 08:00``; seconds only when there are any (a dose timed to the second
-    is printed as entered)."""
+    is printed as entered); a time in a repeated hour of its zone adds its offset,
+    ``2026-10-25 02:30 (+01:00)`` (calculator.local_time)."""
+    if value.tzinfo is not None:
+        return when_local(value)
     if value.second or value.microsecond:
         return value.strftime("%Y-%m-%d %H:%M:%S")
     return value.strftime("%Y-%m-%d %H:%M")

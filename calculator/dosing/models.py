@@ -10,7 +10,8 @@ from pydantic import Field, PlainSerializer, model_validator
 
 from calculator.dosing.catalogue import regimen_ids
 from calculator.edge.errors import Contradiction
-from calculator.edge.inputs import LocalDateTime, format_datetime
+from calculator.edge.inputs import LocalDateTime, TimeZoneName, format_datetime
+from calculator.local_time import is_later
 from calculator.results import CoreResult, Note
 from calculator.rulebook import FrozenModel, ruleset
 from calculator.rulebook.base import EvidenceStatus
@@ -151,12 +152,15 @@ class RegimenList(FrozenModel):
 
 
 class ScheduleInput(FrozenModel):
+    #: Ruleset 2027.01: an IANA zone; then hours are real hours (calculator.local_time).
+    #: Declared first: the date-times below read it.
+    time_zone: TimeZoneName = None
     doses: tuple[LocalDateTime, ...] = Field(default=(), max_length=MAX_DOSES)
     at: LocalDateTime
 
     @model_validator(mode="after")
     def _no_dose_after_at(self) -> ScheduleInput:
-        late = [i for i, d in enumerate(self.doses) if d > self.at]
+        late = [i for i, d in enumerate(self.doses) if is_later(d, self.at)]
         if late:
             raise Contradiction(
                 f"is later than at ({format_datetime(self.at)}): record only doses already given",

@@ -7,11 +7,13 @@ from collections.abc import Collection, Iterable
 from datetime import datetime
 from functools import cache
 from typing import Annotated, Any, TypeVar, get_args
+from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, BeforeValidator, PlainSerializer, ValidationError
+from pydantic import BaseModel, BeforeValidator, PlainSerializer, ValidationError, ValidationInfo
 
 from calculator.edge.errors import FieldError, InputError, field_path, from_validation_error
 from calculator.edge.safe_io import parse_json
+from calculator.local_time import check_local, format_local, is_ambiguous, zone_from_name
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -154,24 +156,63 @@ def _shown(value: str, width: int = 40) -> str:
     return repr(value if len(value) <= width else value[:width] + "…")
 
 
-def _local_datetime(value: Any) -> datetime:
+def _local_datetime(value: Any, info: ValidationInfo | None) -> datetime:
     """ISO 8601 local date-time without offset, per the contract (2026-11-21T08:00),
-    between :data:`EARLIEST` and :data:`LATEST`."""
+    between :data:`EARLIEST` and :data:`LATEST`. In a model whose ``time_zone`` (declared
+    before its date-times) names a zone, the time is checked against that zone and may
+    carry its offset (2026-10-25T02:30+01:00): see ``calculator.local_time``."""
+    zone = _zone_of(info)
     if isinstance(value, datetime):
-        if value.tzinfo is not None:
-            raise ValueError("carries a UTC offset: give the local time without one")
-        return _in_range(value, format_datetime(value))
-    if not isinstance(value, str):
+        parsed, shown = value, format_datetime(value)
+    elif isinstance(value, str):
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"{_shown(value)} is not a date-time like 2026-11-21T08:00") from None
+        if "T" not in value and " " not in value:
+            raise ValueError(f"{_shown(value)} has no time of day: write it like 2026-11-21T08:00")
+        shown = value
+    else:
         raise ValueError("must be a date-time text like 2026-11-21T08:00")
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        raise ValueError(f"{_shown(value)} is not a date-time like 2026-11-21T08:00") from None
-    if "T" not in value and " " not in value:
-        raise ValueError(f"{_shown(value)} has no time of day: write it like 2026-11-21T08:00")
-    if parsed.tzinfo is not None:
+    if parsed.tzinfo is not None and zone is None:
+        if isinstance(value, datetime):
+            raise ValueError("carries a UTC offset: give the local time without one")
         raise ValueError(f"{_shown(value)} carries a UTC offset: give the local time without one")
-    return _in_range(parsed, value)
+    _in_range(parsed.replace(tzinfo=None), shown)
+    if zone is None:
+        return parsed
+    try:
+        return check_local(parsed, zone, info.field_name if info and info.field_name else "at")
+    except InputError as exc:
+        raise ValueError(exc.fields[0].message) from None
+
+
+def _zone_of(info: ValidationInfo | None) -> ZoneInfo | None:
+    """The zone named by the ``time_zone`` already validated in the same model, if any."""
+    data = info.data if info is not None else None
+    name = data.get("time_zone") if isinstance(data, dict) else None
+    if not isinstance(name, str):
+        return None
+    try:
+        return zone_from_name(name)
+    except InputError:
+        return None  # refused at time_zone itself
+
+
+def _time_zone_name(value: Any) -> str | None:
+    """``time_zone``: None, or an IANA name this machine's tz database knows."""
+    if value is None:
+        return None
+    try:
+        zone_from_name(value)
+    except InputError as exc:
+        raise ValueError(exc.fields[0].message) from None
+    return str(value)
+
+
+#: ``time_zone`` of a request or a case (cli-contract.md, 2027.01): an IANA name; declare
+#: it before the model's date-times, which read it (see :data:`LocalDateTime`).
+TimeZoneName = Annotated[str | None, BeforeValidator(_time_zone_name)]
 
 
 def outside_accepted_dates(value: datetime) -> str | None:
@@ -194,18 +235,32 @@ def _in_range(value: datetime, shown: str) -> datetime:
 
 
 def format_datetime(value: datetime) -> str:
-    return value.strftime("%Y-%m-%dT%H:%M")
+    """``2026-11-21T08:00``; a time in a repeated hour of its zone adds its offset."""
+    text = value.strftime("%Y-%m-%dT%H:%M")
+    if value.tzinfo is not None and is_ambiguous(value):
+        return format_local(value.replace(second=0, microsecond=0))
+    return text
 
 
 def _write_local_datetime(value: datetime) -> str:
-    # The contract's form (2026-11-21T08:00); seconds only when there are any to keep.
+    # The contract's form (2026-11-21T08:00); seconds only when there are any to keep. A
+    # time in a zone carries its offset only in a repeated hour (local_time.format_local).
+    if value.tzinfo is not None:
+        return format_local(value)
     if value.second == 0 and value.microsecond == 0:
         return format_datetime(value)
     return value.isoformat()
 
 
-#: A local date-time read strictly from text (never from a number or with an offset), and
-#: written back in the contract's form.
+#: A local date-time a result echoes (already checked on the way in): written as
+#: :data:`LocalDateTime` writes it, taken as it is (a time in a zone stays aware).
+EchoedDateTime = Annotated[
+    datetime, PlainSerializer(_write_local_datetime, return_type=str, when_used="json")
+]
+
+
+#: A local date-time read strictly from text (never from a number; with an offset only
+#: where the model's ``time_zone`` names a zone), and written back in the contract's form.
 LocalDateTime = Annotated[
     datetime,
     BeforeValidator(_local_datetime),

@@ -9,7 +9,8 @@ from pydantic import Field, StrictBool, StrictInt, model_validator
 from calculator.dosing import ScheduleResult
 from calculator.dosing.models import MAX_DOSES, MAX_WEIGHT_KG, OutDateTime
 from calculator.edge.errors import Contradiction
-from calculator.edge.inputs import LocalDateTime, format_datetime
+from calculator.edge.inputs import LocalDateTime, TimeZoneName, format_datetime
+from calculator.local_time import is_later
 from calculator.results import CoreResult
 from calculator.rulebook import FrozenModel
 from calculator.rulebook.management import ActionCode, Product, Strength
@@ -32,6 +33,9 @@ class RecommendInput(FrozenModel):
         default=None, ge=AGE_RANGE_YEARS[0], le=AGE_RANGE_YEARS[1], strict=True
     )
     product: Product | None = None
+    #: Ruleset 2027.01: an IANA zone; then hours are real hours (calculator.local_time).
+    #: Declared before the date-times, which read it.
+    time_zone: TimeZoneName = None
     tocilizumab_doses: tuple[LocalDateTime, ...] = Field(default=(), max_length=MAX_DOSES)
     at: LocalDateTime | None = None
     improving: StrictBool | None = None
@@ -42,7 +46,7 @@ class RecommendInput(FrozenModel):
     @model_validator(mode="after")
     def _consistent(self) -> RecommendInput:
         if self.at is not None:
-            late = [i for i, d in enumerate(self.tocilizumab_doses) if d > self.at]
+            late = [i for i, d in enumerate(self.tocilizumab_doses) if is_later(d, self.at)]
             if late:
                 raise Contradiction(
                     f"is later than at ({format_datetime(self.at)}): record only doses given",

@@ -11,6 +11,7 @@ doses in ``doses.py``). Doses come from the dose engine and the repeat-dose cloc
 from __future__ import annotations
 
 from calculator.dosing import ScheduleInput, ScheduleResult, tocilizumab_schedule
+from calculator.local_time import instant
 from calculator.management.compose import Context, Plan, compose
 from calculator.management.models import Action, RecommendInput, RecommendResult
 from calculator.management.propose import Proposals, propose
@@ -153,9 +154,11 @@ def _schedule(
         return None
     at = inp.at
     if at is None:
-        at = max(inp.tocilizumab_doses)
+        at = max(inp.tocilizumab_doses, key=instant)
         warnings.append(
             f"{rs.dosing.toci_interval.id}: no time (at) was given: the tocilizumab clock is "
             f"read at the last dose, {local_time(at)}."
         )
-    return tocilizumab_schedule(ScheduleInput(doses=inp.tocilizumab_doses, at=at), profile, rs)
+    return tocilizumab_schedule(
+        ScheduleInput(time_zone=inp.time_zone, doses=inp.tocilizumab_doses, at=at), profile, rs
+    )

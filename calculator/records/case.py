@@ -16,9 +16,10 @@ from pydantic import Field, StrictBool, model_validator
 
 from calculator.dosing.models import MAX_DOSES, MAX_WEIGHT_KG
 from calculator.edge.errors import Contradiction, InputError
-from calculator.edge.inputs import LocalDateTime, format_datetime, validate
+from calculator.edge.inputs import LocalDateTime, TimeZoneName, format_datetime, validate
 from calculator.grading.crs import CrsInput
 from calculator.grading.icans import IcansInput
+from calculator.local_time import format_local, is_later
 from calculator.rulebook import FrozenModel
 from calculator.rulebook.management import Product
 from calculator.taper.models import TaperInput
@@ -51,6 +52,10 @@ class CaseUnits(FrozenModel):
 class CaseDocument(FrozenModel):
     format: str
     patient: CasePatient
+    #: Ruleset 2027.01: the zone the times were entered in (the app stores its system
+    #: zone); then hours are real hours (calculator.local_time). Declared before the
+    #: date-times, which read it; the taper inherits it.
+    time_zone: TimeZoneName = None
     at: LocalDateTime
     made_at: LocalDateTime | None = None
     profile: str | None = None
@@ -75,18 +80,22 @@ class CaseDocument(FrozenModel):
             data["icans"] = {"age_years": patient["age_years"], **data["icans"]}
         if isinstance(data.get("taper"), dict):
             inherited = {k: patient[k] for k in ("weight_kg", "age_years") if k in patient}
+            if data.get("time_zone") is not None:
+                inherited["time_zone"] = data["time_zone"]
             data["taper"] = {**inherited, **data["taper"]}
         return data
 
     @model_validator(mode="after")
     def _consistent(self) -> CaseDocument:
         check_format(self.format)
-        late = [i for i, d in enumerate(self.tocilizumab_doses) if d > self.at]
+        late = [i for i, d in enumerate(self.tocilizumab_doses) if is_later(d, self.at)]
         if late:
             raise Contradiction(
                 f"is later than at ({format_datetime(self.at)}): record only doses given",
                 *(f"tocilizumab_doses[{i}]" for i in late),
             )
+        if self.taper is not None and self.taper.time_zone != self.time_zone:
+            raise Contradiction("differs from time_zone: one clock per case", "taper.time_zone")
         if self.icans is not None and self.icans.age_years != self.patient.age_years:
             raise Contradiction("differs from patient.age_years", "icans.age_years")
         return self
@@ -132,5 +141,11 @@ def dump_case(case: CaseDocument) -> dict[str, Any]:
     return case.model_dump(mode="json", exclude_none=True, exclude_defaults=True) | {
         "format": case.format,
         "patient": case.patient.model_dump(mode="json", exclude_none=True),
-        "at": format_datetime(case.at),
+        "at": _write_local(case.at),
     }
+
+
+def _write_local(at: LocalDateTime) -> str:
+    # As before without a zone (minutes only); a time in a zone in the contract's local
+    # form, with its offset in a repeated hour so that it reads back as the same moment.
+    return format_local(at) if at.tzinfo is not None else format_datetime(at)

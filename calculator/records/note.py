@@ -73,7 +73,11 @@ def make_note(case: CaseDocument, profile: Profile, rs: Ruleset | None = None) -
         DoseInput(drug="tocilizumab", weight_kg=p.weight_kg, age_years=p.age_years), profile, rs
     )
     assert isinstance(toci_dose, TocilizumabDose)
-    schedule = schedule_of(ScheduleInput(doses=case.tocilizumab_doses, at=case.at), profile, rs)
+    schedule = schedule_of(
+        ScheduleInput(time_zone=case.time_zone, doses=case.tocilizumab_doses, at=case.at),
+        profile,
+        rs,
+    )
     rec = recommend(
         RecommendInput(
             crs_grade=crs.grade if crs else 0,
@@ -81,6 +85,7 @@ def make_note(case: CaseDocument, profile: Profile, rs: Ruleset | None = None) -
             weight_kg=p.weight_kg,
             age_years=p.age_years,
             product=p.product,
+            time_zone=case.time_zone,
             tocilizumab_doses=case.tocilizumab_doses,
             at=case.at,
             improving=case.improving,
@@ -133,6 +138,7 @@ def _header(case: CaseDocument, profile: Profile, rs: Ruleset) -> tuple[Row, ...
         rows.append(Row(label="Product", value=p.product))
     rows += [
         Row(label="Assessed at", value=when(case.at)),
+        *([Row(label="Time zone", value=case.time_zone)] if case.time_zone else []),
         Row(label="Profile", value=f"{profile.id} ({profile.name})"),
         Row(label="Ruleset", value=f"{rs.info.version}, sha256 {rs.info.sha256}"),
         Row(label="Note made", value=when(case.made)),

@@ -1,6 +1,9 @@
 """iCalendar export of a taper plan (RFC 5545), for a ward calendar to import.
 
-Times are floating local times (no time zone), as the plan's are. The file is
+Times are floating local times (no time zone), as the plan's are; a plan made with
+``time_zone`` writes its times in UTC (``...Z``), the one unambiguous form RFC 5545
+allows without a VTIMEZONE block, so a calendar shows them right across a
+daylight-saving change. The file is
 deterministic: UIDs derive from the plan and DTSTAMP is the plan's start (the core never
 reads the clock), written in the UTC form RFC 5545 requires.
 """
@@ -8,8 +11,10 @@ reads the clock), written in the UTC form RFC 5545 requires.
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
+from calculator.local_time import add, instant
 from calculator.taper.models import TaperResult
 
 PRODID = "-//CRS Bedside Calculator//taper planner//EN"
@@ -18,6 +23,13 @@ EVENT_MINUTES = 15  # calendar display length of one administration; not a clini
 
 def _stamp(value: datetime) -> str:
     return value.strftime("%Y%m%dT%H%M%S")
+
+
+def _time(value: datetime) -> str:
+    """A floating local time, or UTC for a time in a zone."""
+    if value.tzinfo is None:
+        return _stamp(value)
+    return _stamp(value.astimezone(UTC)) + "Z"
 
 
 def _escape(text: str) -> str:
@@ -53,6 +65,7 @@ def taper_to_ics(plan: TaperResult) -> str:
         f"X-WR-CALNAME:{_escape(f'Steroid plan ({what})')}",
     ]
     total = len(plan.administrations)
+    zone = plan.start.tzinfo if isinstance(plan.start.tzinfo, ZoneInfo) else None
     for n, a in enumerate(plan.administrations, start=1):
         summary = f"{a.drug.capitalize()} {a.dose_mg:g} mg {a.route}"
         description = (
@@ -63,9 +76,9 @@ def taper_to_ics(plan: TaperResult) -> str:
         lines += [
             "BEGIN:VEVENT",
             f"UID:{digest}-{n}@crs-calc",
-            f"DTSTAMP:{_stamp(plan.start)}Z",
-            f"DTSTART:{_stamp(a.at)}",
-            f"DTEND:{_stamp(a.at + timedelta(minutes=EVENT_MINUTES))}",
+            f"DTSTAMP:{_stamp(instant(plan.start))}Z",
+            f"DTSTART:{_time(a.at)}",
+            f"DTEND:{_time(add(a.at, timedelta(minutes=EVENT_MINUTES), zone))}",
             f"SUMMARY:{_escape(summary)}",
             f"DESCRIPTION:{_escape(description)}",
             "END:VEVENT",

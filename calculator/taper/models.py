@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from pydantic import Field, PlainSerializer, StrictBool, StrictInt, field_validator, model_validator
 
 from calculator.edge.errors import Contradiction
-from calculator.edge.inputs import LocalDateTime, format_datetime
+from calculator.edge.inputs import LocalDateTime, TimeZoneName, format_datetime
 from calculator.results import CoreResult
 from calculator.rulebook import FrozenModel, ruleset
 from calculator.rulebook.taper import Route, SteroidDrug
@@ -57,8 +57,12 @@ class TaperInput(FrozenModel):
     ``days`` sets the first step where the regimen leaves it to the user; ``final_step_days``
     the length of an open-ended last step. ``taper_days`` + ``reduction`` (+ optional
     ``route``, ``taper_every_h``) generate a taper after the last step (TAPER-GEN).
+    ``time_zone`` (ruleset 2027.01): the plan's hours are real hours in that zone, so a
+    "every 6 h" stays 6 h apart across a daylight-saving change (calculator.local_time).
     """
 
+    #: Declared before ``start``, which reads it.
+    time_zone: TimeZoneName = None
     start: LocalDateTime
     regimen: str | None = None
     days: float | None = Field(default=None, gt=0, le=MAX_STEP_DAYS, strict=True)

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from calculator.edge.errors import InputError
+from calculator.local_time import add, zone_from_name
 from calculator.results import unique, verification_warnings
 from calculator.rulebook import Ruleset, ruleset
 from calculator.rulebook.profiles import Profile
@@ -228,7 +230,8 @@ def plan_taper(inp: TaperInput, profile: Profile, rs: Ruleset | None = None) -> 
     warnings += gen_warnings
     rules += gen_rules
 
-    planned, administrations = _schedule(inp.start, steps, metas, doses, rs)
+    zone = zone_from_name(inp.time_zone)
+    planned, administrations = _schedule(inp.start, steps, metas, doses, rs, zone)
     totals: dict[str, float] = {}
     for a in administrations:
         totals[a.drug] = round(totals.get(a.drug, 0.0) + a.dose_mg, 4)
@@ -300,8 +303,10 @@ def _schedule(
     metas: list[PlannedStepMeta],
     doses: list[float],
     rs: Ruleset,
+    zone: ZoneInfo | None = None,
 ) -> tuple[list[PlannedStep], list[Administration]]:
-    """Each step starts when the previous one ends (previous start + days x 24 h)."""
+    """Each step starts when the previous one ends (previous start + days x 24 h); with
+    ``zone``, real hours (calculator.local_time), on the wall clock without."""
     planned: list[PlannedStep] = []
     administrations: list[Administration] = []
     step_start = start
@@ -315,7 +320,7 @@ def _schedule(
         for k in range(count):
             administrations.append(
                 Administration(
-                    at=step_start + timedelta(hours=step.every_h * k),
+                    at=add(step_start, timedelta(hours=step.every_h * k), zone),
                     drug=step.drug,
                     dose_mg=dose,
                     route=step.route,
@@ -340,5 +345,5 @@ def _schedule(
                 made_from=meta.made_from,
             )
         )
-        step_start += timedelta(hours=step.days * 24)
+        step_start = add(step_start, timedelta(hours=step.days * 24), zone)
     return planned, administrations

@@ -4,7 +4,9 @@ dexamethasone equivalents (STER-EQ)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
+from calculator.local_time import is_ambiguous
 from calculator.taper.models import Administration, DayDose, DayRow
 
 
@@ -29,9 +31,7 @@ def day_table(administrations: Sequence[Administration]) -> tuple[DayRow, ...]:
             DayRow(
                 date=date,
                 doses=tuple(
-                    DayDose(
-                        time=a.at.strftime("%H:%M"), drug=a.drug, dose_mg=a.dose_mg, route=a.route
-                    )
+                    DayDose(time=_clock(a.at), drug=a.drug, dose_mg=a.dose_mg, route=a.route)
                     for a in items
                 ),
                 daily_mg=daily,
@@ -59,3 +59,12 @@ def markdown_table(rows: Sequence[DayRow]) -> str:
             f"{r.cumulative_dexamethasone_equivalent_mg:g} mg |"
         )
     return "\n".join(lines)
+
+
+def _clock(at: datetime) -> str:
+    """``08:00``; in a repeated hour of the plan's zone with its offset, ``02:30 (+01:00)``."""
+    text = at.strftime("%H:%M")
+    if is_ambiguous(at):
+        offset = at.strftime("%z")  # +0100
+        return f"{text} ({offset[:3]}:{offset[3:]})"
+    return text

@@ -62,7 +62,8 @@ def clock() -> list[datetime]:
 @pytest.fixture
 def app_controller(qapp: QApplication, qtbot, clock: list[datetime]) -> AppController:  # type: ignore[no-untyped-def]
     application()  # style sheet and icon, as the real app
-    controller = AppController(clock=lambda: clock[0], locations=locate())
+    # A fixed zone, not the machine's: the same answers on every machine (issue 20).
+    controller = AppController(clock=lambda: clock[0], locations=locate(), zone="Europe/Berlin")
     qtbot.addWidget(controller.window)
     controller.window.resize(1366, 768)
     controller.window.show()

@@ -19,6 +19,7 @@ from pytestqt.qtbot import QtBot
 
 from calculator.teaching import builtin_scenario, builtin_scenarios, dump_scenario
 from tests.ui.helpers import run_ui, type_text
+from ui.case.local_clock import from_core
 from ui.controllers.app import AppController
 from ui.store.storage import locate
 from ui.teaching import TeachingLauncher, install_menu
@@ -151,7 +152,7 @@ def test_the_scenario_clock_drives_the_dose_log_and_management(session: Teaching
     at = datetime(2026, 3, 2, 9, 0)
     assert app.state.at() == at
     assert app.state.wall_now() == at  # "Now" in the dose log is the scenario's now
-    assert app.management.payload()["at"] == at
+    assert from_core(app.management.payload()["at"]) == at
     assert app.dose.dose_times == [datetime(2026, 3, 2, 2, 15)]
     schedule = app.dose.schedule
     assert schedule is not None
@@ -161,7 +162,7 @@ def test_the_scenario_clock_drives_the_dose_log_and_management(session: Teaching
     assert "2026-03-02 09:00" in app.dose.view.dose_time.text()
     session.next_checkpoint()
     assert app.state.at() == datetime(2026, 3, 2, 10, 30)
-    assert app.management.payload()["at"] == datetime(2026, 3, 2, 10, 30)
+    assert from_core(app.management.payload()["at"]) == datetime(2026, 3, 2, 10, 30)
 
 
 def test_no_autosave_and_no_recovery_during_teaching(

@@ -8,18 +8,35 @@ print read :meth:`CaseState.at`, so the screen and the paper never disagree.
 The patient context (weight, age, product, label) is entered once in the patient bar
 and kept here with the time; controllers hear ``changed`` (the context) and
 ``clock_changed`` (the case time moved: set, back to live, or the live minute turned).
+
+The zone (issue 20): the case's times are local times of ``zone_name`` (the system zone
+unless a test or an opened case says otherwise); the core gets them with it
+(:meth:`CaseState.core`) and counts real hours. A wall clock that goes back is heard
+against a monotonic clock and told once (``clock_jumped``), never blamed on the user.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from ui.case.local_clock import (
+    JUMP_BACK_SECONDS,
+    SYSTEM_ZONE,
+    ClockJump,
+    Monotonic,
+    monotonic_seconds,
+    system_zone_name,
+    to_core,
+    zone_of,
+)
 from ui.models import PatientContext
 
 Clock = Callable[[], datetime]
+_SECOND = timedelta(seconds=1)
 
 
 def system_clock() -> datetime:
@@ -33,10 +50,28 @@ def minute(at: datetime) -> datetime:
 class CaseState(QObject):
     changed = Signal(object)  # PatientContext: a patient field, or the time set/back to live
     clock_changed = Signal(object)  # datetime: the case time moved (also each live minute)
+    clock_jumped = Signal(object)  # ClockJump: the wall clock went back
 
-    def __init__(self, clock: Clock = system_clock, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        clock: Clock = system_clock,
+        parent: QObject | None = None,
+        zone: str | None = SYSTEM_ZONE,
+        monotonic: Monotonic | None = None,
+    ) -> None:
+        """``zone``: the IANA zone of the case's times (SYSTEM_ZONE: the system's; None:
+        none, wall-clock arithmetic as before); ``monotonic``: seconds of a clock that
+        never jumps (QElapsedTimer unless a test gives one)."""
         super().__init__(parent)
         self.wall_clock = clock
+        self.zone_name = system_zone_name() if zone == SYSTEM_ZONE else zone
+        #: The app's own zone (an opened case may count in its own; New comes back here).
+        self.own_zone_name = self.zone_name
+        self.zone: ZoneInfo | None = zone_of(self.zone_name)
+        self.monotonic = monotonic or monotonic_seconds()
+        self.last_jump: ClockJump | None = None
+        self._mono_ref = self.monotonic()
+        self._wall_ref = self._real(clock())
         self._set_at: datetime | None = None
         self._patient = PatientContext(assessed_at=minute(clock()))
         self._last_live = self.at()
@@ -79,8 +114,39 @@ class CaseState(QObject):
         if not was_live or self._last_live != self.at():
             self._clock_moved()
 
+    def core(self, at: datetime) -> datetime:
+        """``at`` as the core reads it with ``time_zone`` (see ui.case.local_clock)."""
+        return to_core(at, self.zone)
+
+    def set_zone(self, name: str | None) -> None:
+        """The zone of the case's times (an opened case's ``time_zone``)."""
+        self.zone_name = name
+        self.zone = zone_of(name)
+
+    def _real(self, wall: datetime) -> datetime:
+        # The wall time as a real instant (UTC) in the zone; naive on the wall without one.
+        core = to_core(wall, self.zone)
+        return core.astimezone(UTC) if core.tzinfo is not None else core
+
+    def check_jump(self) -> ClockJump | None:
+        """Compare the wall clock with the monotonic one since the last check: a wall
+        clock that went back more than JUMP_BACK_SECONDS is told (``clock_jumped``). A
+        jump forward (sleep, a clock put right) needs no word: the times follow it."""
+        mono, wall = self.monotonic(), self.wall_clock()
+        real = self._real(wall)
+        expected = self._wall_ref + (mono - self._mono_ref) * _SECOND
+        self._mono_ref, self._wall_ref = mono, real
+        back = (expected - real).total_seconds()
+        if back <= JUMP_BACK_SECONDS:
+            return None
+        shown = expected.astimezone(self.zone).replace(tzinfo=None) if self.zone else expected
+        self.last_jump = ClockJump(expected=shown, now=wall, seconds_back=back)
+        self.clock_jumped.emit(self.last_jump)
+        return self.last_jump
+
     def tick(self) -> None:
         """Heard every second: while live, a turned minute moves the case time."""
+        self.check_jump()
         if self.live and self.at() != self._last_live:
             self._last_live = self.at()
             self.clock_changed.emit(self._last_live)

@@ -19,8 +19,10 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 import calculator
 from calculator import CrsInput
+from calculator.local_time import is_later
 from calculator.records.case import CaseDocument
 from ui import trace
+from ui.case.local_clock import SYSTEM_ZONE, Monotonic
 from ui.case.state import CaseState, Clock, system_clock
 from ui.controllers.case import CaseError, apply_case, read_case, save_case
 from ui.controllers.dose import DoseController
@@ -49,9 +51,18 @@ class AppController(QObject):
     #: prompt both hear this one signal.
     case_edited = Signal()
 
-    def __init__(self, clock: Clock = system_clock, locations: Locations | None = None) -> None:
+    def __init__(
+        self,
+        clock: Clock = system_clock,
+        locations: Locations | None = None,
+        zone: str | None = SYSTEM_ZONE,
+        monotonic: Monotonic | None = None,
+    ) -> None:
         """``locations``: where settings, autosave and the audit log live (``ui.store.storage.
-        locate()`` in the running app); None keeps nothing on disk (screenshots, benches)."""
+        locate()`` in the running app); None keeps nothing on disk (screenshots, benches).
+        ``zone``: the IANA zone of the case's times, the system's unless given (tests;
+        None: no zone, wall-clock arithmetic);
+        ``monotonic``: the real-time clock the countdown and the jump check run on."""
         super().__init__()
         self.clock = clock
         self.rs = calculator.ruleset()
@@ -74,7 +85,7 @@ class AppController(QObject):
         self.window = MainWindow(tools)
         self.window.setParent(None)
         # Parented to the window: its live-clock timer ends with the widgets it updates.
-        self.state = CaseState(clock, self.window)
+        self.state = CaseState(clock, self.window, zone=zone, monotonic=monotonic)
         self.patient = PatientController(self.window.patient_bar, self.state)
         self.grading = GradingController(grading_view, self.profile, self.patient.context())
         self.patient.changed.connect(self.grading.set_patient)
@@ -122,6 +133,8 @@ class AppController(QObject):
         ):
             signal.connect(self._case_edited)
         self.session = Session(self, locations)
+        # A wall clock set back is said once, plainly, never as the user's mistake.
+        self.state.clock_jumped.connect(lambda jump: self.session.tell([jump.text()]))
         self.records = RecordsController(
             self,
             settings=lambda: self.session.settings,
@@ -221,6 +234,7 @@ class AppController(QObject):
 
     def _blank_tools(self) -> None:
         bar = self.window.patient_bar
+        self.state.set_zone(self.state.own_zone_name)  # a new case counts in this zone
         self.patient.load(
             PatientContext(
                 assessed_at=self.state.wall_now(),
@@ -311,14 +325,24 @@ class AppController(QObject):
         return self._save_dialog(False)
 
     def _mark_late_doses(self, *_: object) -> None:
-        at = self.state.at()
-        late = [(i, d) for i, d in enumerate(self.dose.dose_times) if d > at]
+        at = self.state.core(self.state.at())
+        late = [
+            (i, d) for i, d in enumerate(self.dose.dose_times) if is_later(self.state.core(d), at)
+        ]
         field = self.window.patient_bar.assessed.field
         if not late:
             if field.error_text().startswith("is earlier than"):
                 field.set_error(None)
             return
         i, d = late[0]
+        if self.state.live:
+            # Live: the computer's clock reads earlier than a logged dose (it went back);
+            # "Now" cannot help and nobody typed anything wrong.
+            field.set_error(
+                f"is earlier than dose {i + 1} ({d.strftime('%Y-%m-%d %H:%M')}): the "
+                "computer's clock went back; check it, or set the assessment time"
+            )
+            return
         field.set_error(
             f"is earlier than dose {i + 1} ({d.strftime('%Y-%m-%d %H:%M')}): "
             "set a later time or Now, or the case cannot be saved"

@@ -21,6 +21,7 @@ import calculator
 from calculator.edge.inputs import validate
 from calculator.edge.safe_io import read_json_file
 from calculator.records.case import CASE_FORMAT, CaseDocument, dump_case, load_case
+from ui.case.local_clock import from_core
 from ui.controllers.ports import CaseTools
 from ui.models import PatientContext
 from ui.store.atomic import write_atomic, write_failure
@@ -45,15 +46,18 @@ def build_case(app: CaseTools) -> CaseDocument:
     if ctx.product:
         patient["product"] = ctx.product
     at = app.state.at()
+    core = app.state.core  # the app's times in its zone (issue 20: the case stores it)
     data: dict[str, Any] = {
         "format": CASE_FORMAT,
         "patient": patient,
-        "at": at,
-        "made_at": app.clock(),  # when the document is made (the wall clock)
+        "at": core(at),
+        "made_at": core(app.clock()),  # when the document is made (the wall clock)
         "profile": app.profile.id,
-        "tocilizumab_doses": tuple(app.dose.dose_times),
+        "tocilizumab_doses": tuple(core(d) for d in app.dose.dose_times),
         "improving": app.management.view.improving.value(),
     }
+    if app.state.zone_name is not None:
+        data = {"time_zone": app.state.zone_name, **data}
     data["units"] = typed_units(app)
     crs = app.grading.crs_for_case()
     if crs is not None:
@@ -119,6 +123,13 @@ def apply_case(app: CaseTools, case: CaseDocument) -> list[str]:
                 f"The case was made under profile {case.profile!r}, which is not loaded here; "
                 f"the active profile {app.profile.id} stays."
             )
+    if case.time_zone is not None and case.time_zone != app.state.zone_name:
+        notes.append(
+            f"The case's times are local times of {case.time_zone}; this computer is set "
+            f"to {app.state.zone_name or 'no known time zone'}. They are counted in "
+            f"{case.time_zone}: check the times before you rely on them."
+        )
+    app.state.set_zone(case.time_zone or app.state.own_zone_name)
     p = case.patient
     _temp_unit, weight_unit = _case_units(case)
     app.patient.load(
@@ -128,12 +139,12 @@ def apply_case(app: CaseTools, case: CaseDocument) -> list[str]:
             weight_unit=weight_unit,
             age_years=p.age_years,
             product=p.product or "",
-            assessed_at=case.at,
+            assessed_at=from_core(case.at),
         )
     )
     _apply_crs(app, case)
     notes += _apply_icans(app, case)
-    app.dose.set_doses(list(case.tocilizumab_doses))
+    app.dose.set_doses([from_core(d) for d in case.tocilizumab_doses])
     app.management.view.improving.set_value(case.improving)
     if case.taper is not None:
         _apply_taper(app, case)
@@ -197,7 +208,7 @@ def _apply_taper(app: CaseTools, case: CaseDocument) -> None:
     t = case.taper
     assert t is not None
     v = app.taper.view
-    v.start.setDateTime(QDateTime(t.start))
+    v.start.setDateTime(QDateTime(from_core(t.start)))
     if t.regimen is not None:
         app.taper.select_regimen(t.regimen)
         v.first_days.edit.setText("" if t.days is None else fmt(t.days, 2))

@@ -23,14 +23,18 @@ import os
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QLockFile, QObject
 from PySide6.QtWidgets import QWidget
 
 import calculator
+from calculator.edge.errors import InputError
+from calculator.local_time import check_local, format_local
 from calculator.records.case import dump_case, load_case
 from ui.case import field_snapshot
 from ui.case.autosave import Autosaver, Recovery, Snapshot, discard
+from ui.case.local_clock import from_core
 from ui.controllers.case import CaseError, build_case
 from ui.controllers.ports import AppPort
 from ui.store.instance_lock import Ownership
@@ -42,7 +46,21 @@ Tell = Callable[[list[str]], None]
 
 
 def _minutes(value: Any) -> str:
+    # A time of the repeated hour keeps its offset (which 02:30), as the case document does.
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return format_local(value.replace(second=0, microsecond=0))
     return value.isoformat(timespec="minutes") if isinstance(value, datetime) else ""
+
+
+def _app_time(text: str, zone: ZoneInfo | None) -> datetime:
+    """An autosaved dose time back as the app keeps it (naive, its fold from the offset)."""
+    parsed = datetime.fromisoformat(text)
+    if parsed.tzinfo is None:
+        return parsed
+    try:
+        return from_core(check_local(parsed, zone, "tocilizumab_doses"))
+    except InputError as exc:
+        raise ValueError(exc.message) from None
 
 
 class CaseKeeper(QObject):
@@ -86,7 +104,7 @@ class CaseKeeper(QObject):
         except (CaseError, ValueError, OverflowError, TypeError):
             case = None
         extras: dict[str, Any] = {}
-        extras["tocilizumab_doses"] = [_minutes(d) for d in app.dose.dose_times]
+        extras["tocilizumab_doses"] = [_minutes(app.state.core(d)) for d in app.dose.dose_times]
         if app.taper.mode == "steps":
             extras["taper_steps"] = app.taper.step_rows()
         label, assessed = "", ""
@@ -163,7 +181,7 @@ class CaseKeeper(QObject):
         doses = rec.extras.get("tocilizumab_doses")
         if isinstance(doses, list):
             try:
-                app.dose.set_doses([datetime.fromisoformat(d) for d in doses])
+                app.dose.set_doses([_app_time(d, app.state.zone) for d in doses])
             except (TypeError, ValueError):
                 notes.append("The dose log could not be restored; enter the doses again.")
         steps = rec.extras.get("taper_steps")

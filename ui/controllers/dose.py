@@ -6,6 +6,11 @@ set), the same time the management panel, the autosave and the printed record us
 Nothing typed is lost here: a dose later than a set assessment time is never dropped
 (the user is asked to move the assessment time), a removed dose can be put back, a
 second dose at the same time asks first, and a double click adds one dose.
+
+Real time (issue 20): the core gets the system zone and counts real hours across a
+daylight-saving change. The countdown is anchored on the last answer and runs on a
+monotonic clock, so a wall clock set back neither freezes it nor is blamed on the user:
+the log says the computer's clock went back and keeps every dose.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from __future__ import annotations
 import time
 from datetime import datetime, timedelta
 from typing import Any, Literal, get_args
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
@@ -29,7 +35,10 @@ from calculator.dosing import (
     tocilizumab_schedule,
 )
 from calculator.edge.inputs import validate
+from calculator.local_time import add_hours, elapsed, instant, is_later
 from calculator.rulebook.dosing import Drug
+from calculator.words import when
+from ui.case.local_clock import from_core
 from ui.case.state import CaseState
 from ui.controllers.time_entry import TimeEntry
 from ui.models import FieldMessage, PatientContext
@@ -88,14 +97,21 @@ def _messages(exc: calculator.InputError) -> list[FieldMessage]:
     return [FieldMessage(field=f.field, message=f.message) for f in exc.fields]
 
 
-def countdown_text(now: datetime, result: ScheduleResult) -> str:
-    """Plain words for the clock: "Next dose allowed in 3 h 05 min"."""
+def countdown_text(now: datetime, result: ScheduleResult, zone: ZoneInfo | None = None) -> str:
+    """Plain words for the clock: "Next dose allowed in 3 h 05 min"; real hours in
+    ``zone`` (the app's naive times, their fold kept), wall-clock hours without."""
     if result.next_eligible_at is None:
         return "No further dose this episode (maximum reached)."
-    if result.eligible or result.next_eligible_at <= now:
+    left = elapsed(now, result.next_eligible_at, zone).total_seconds()
+    if result.eligible or left <= 0:
         return "A dose may be given now (within the profile's limits)."
-    left = result.next_eligible_at - now
-    minutes = int((left + timedelta(seconds=59)).total_seconds() // 60)
+    return left_text(left)
+
+
+def left_text(seconds: float) -> str:
+    if seconds <= 0:
+        return "A dose may be given now (within the profile's limits)."
+    minutes = int((timedelta(seconds=seconds) + timedelta(seconds=59)).total_seconds() // 60)
     hours, mins = divmod(minutes, 60)
     return f"Next dose allowed in {hours} h {mins:02d} min"
 
@@ -127,7 +143,15 @@ class DoseController(QObject):
         view.undo_remove.clicked.connect(self.undo_remove)
         view.undo_shortcut.activated.connect(self.undo_remove)
         self.removed: list[datetime] = []
-        self.time = TimeEntry(view.time_field, state.wall_clock)
+        self.time = TimeEntry(view.time_field, state.wall_clock, lambda: state.zone)
+        #: (monotonic seconds, real seconds left) of the last answer: the countdown runs on
+        #: from it on the monotonic clock, whatever the wall clock does.
+        self._anchor: tuple[float, float] | None = None
+        #: The wall clock went back since the last answer with this dose log: the
+        #: countdown stays on the monotonic clock (the wall clock no longer measures the
+        #: time since the doses) until the wall clock agrees again or the log changes.
+        self._hold = False
+        state.clock_jumped.connect(self._clock_jumped)
         view.dose_time.returnPressed.connect(self.add_dose_from_view)
         view.time_field.now_button.clicked.connect(lambda: self.time.show(state.wall_now()))
         view.time_field.minus_hour.clicked.connect(self._hour_earlier)
@@ -312,9 +336,19 @@ class DoseController(QObject):
 
     # --- dose log ----------------------------------------------------------------------
 
+    def _key(self, at: datetime) -> datetime:
+        return instant(self.state.core(at))
+
+    def _later(self, a: datetime, b: datetime) -> bool:
+        return is_later(self.state.core(a), self.state.core(b))
+
+    def _clock_jumped(self, *_: object) -> None:
+        self._hold = self._anchor is not None
+
     def add_dose(self, at: datetime) -> None:
+        self._hold = False
         self.dose_times.append(at.replace(second=0, microsecond=0))
-        self.dose_times.sort()
+        self.dose_times.sort(key=self._key)
         self._fill_log()
         self.recompute_schedule()
 
@@ -329,12 +363,12 @@ class DoseController(QObject):
         if at in self.dose_times and not ask_duplicate(self.view, at):
             return False
         wall = self.state.wall_now()
-        if at > wall:
+        if self._later(at, wall):
             self.view.time_field.field.set_error(
                 f"is later than now ({shown(wall)}): record only doses given"
             )
             return False
-        if at > self.state.at():
+        if self._later(at, self.state.at()):
             # The dose is not later than the wall clock (checked above), so "now" keeps it.
             choice = ask_late_dose(self.view, at, self.state.at(), can_now=True)
             if choice is None:
@@ -352,7 +386,8 @@ class DoseController(QObject):
 
     def _hour_earlier(self) -> None:
         at = self.time.value() or self.state.at()
-        self.time.show(at - timedelta(hours=1))
+        # One real hour earlier (on the night the clocks change, not a skipped time).
+        self.time.show(from_core(add_hours(self.state.core(at), -1, self.state.zone)))
 
     def _clock_moved(self, *_: object) -> None:
         self.time.show(self.state.at())
@@ -361,6 +396,7 @@ class DoseController(QObject):
     def remove_selected(self) -> None:
         row = self.view.doses.currentRow()
         if 0 <= row < len(self.dose_times):
+            self._hold = False
             removed = self.dose_times.pop(row)
             self.removed.append(removed)
             self.view.undo_remove.setEnabled(True)
@@ -378,7 +414,8 @@ class DoseController(QObject):
         self._say(f"Dose {self.dose_times.index(at) + 1} ({shown(at)}) put back.")
 
     def set_doses(self, doses: list[datetime]) -> None:
-        self.dose_times = sorted(doses)
+        self._hold = False
+        self.dose_times = sorted(doses, key=self._key)
         self.removed.clear()
         self.view.undo_remove.setEnabled(False)
         self._say("")
@@ -393,23 +430,50 @@ class DoseController(QObject):
         self.doses_changed.emit(list(self.dose_times))
         self.view.doses.clear()
         for i, d in enumerate(self.dose_times):
-            self.view.doses.addItem(f"Dose {i + 1}: {d.strftime(DATE_TIME)}")
+            self.view.doses.addItem(f"Dose {i + 1}: {when(self.state.core(d))}")
 
     def tick(self) -> None:
         self.recompute_schedule()
+
+    def schedule_payload(self, now: datetime) -> dict[str, Any]:
+        core = self.state.core
+        payload: dict[str, Any] = {
+            "doses": tuple(core(d) for d in self.dose_times),
+            "at": core(now),
+        }
+        if self.state.zone_name is not None:
+            payload = {"time_zone": self.state.zone_name, **payload}
+        return payload
+
+    def running_countdown(self) -> str | None:
+        """The countdown from the last answer, counted on the monotonic clock."""
+        if self._anchor is None:
+            return None
+        since, left = self._anchor
+        return left_text(left - (self.state.monotonic() - since))
 
     def recompute_schedule(self) -> None:
         v = self.view
         now = self.state.at()
         try:
-            inp = validate(ScheduleInput, {"doses": tuple(self.dose_times), "at": now})
+            inp = validate(ScheduleInput, self.schedule_payload(now))
         except calculator.InputError as exc:
-            v.log_error.set_error(
-                "; ".join(_log_message(m, self.dose_times) for m in _messages(exc))
-            )
+            messages = _messages(exc)
+            jumped = self.state.last_jump is not None
+            if self.state.live and jumped and _only_later_than_at(messages):
+                # The live clock reads earlier than doses already logged because the
+                # computer's clock went back (heard against the monotonic clock). Said as
+                # that, every dose kept, the countdown running on real time.
+                v.log_error.set_error(self._clock_went_back(now))
+                running = self.running_countdown()
+                if running is not None:
+                    v.countdown.setText(running)
+                return
+            v.log_error.set_error("; ".join(_log_message(m, self.dose_times) for m in messages))
             return
         v.log_error.set_error(None)
-        result = tocilizumab_schedule(inp, self.profile)
+        # The app keeps local times naive (fold kept): the core's aware ones come back so.
+        result = _app_times(tocilizumab_schedule(inp, self.profile))
         self.schedule = result
         lim = result.limits
         per_day = "no limit" if lim.max_per_24h is None else f"{lim.max_per_24h}"
@@ -419,8 +483,14 @@ class DoseController(QObject):
         elif result.eligible:
             v.eligibility.setText("Eligible now")
         else:
-            v.eligibility.setText(f"Next: {result.next_eligible_at.strftime(DATE_TIME)}")
-        v.countdown.setText(countdown_text(now, result))
+            v.eligibility.setText(f"Next: {when(self.state.core(result.next_eligible_at))}")
+        zone = self.state.zone
+        left = None
+        if result.next_eligible_at is not None and not result.eligible:
+            left = elapsed(now, result.next_eligible_at, zone).total_seconds()
+        if not self._holding(left):
+            v.countdown.setText(countdown_text(now, result, zone))
+            self._anchor = None if left is None else (self.state.monotonic(), left)
         v.counts.setText(
             f"Doses in the last 24 h: <b>{result.doses_last_24h}</b> (limit {per_day})<br>"
             f"Doses this episode: <b>{result.doses_total}</b> (limit {total})"
@@ -434,6 +504,53 @@ class DoseController(QObject):
         v.log_warnings.set_items(result.warnings, "⚠ Warnings")
         v.log_rules.set_rules(result.rules)
         self.schedule_computed.emit(result)
+
+    def _holding(self, wall_left: float | None) -> bool:
+        """After the wall clock went back (live, same dose log), the countdown stays on
+        the monotonic clock until the wall clock agrees with it again (within a minute)."""
+        if not (self._hold and self.state.live and self._anchor is not None):
+            self._hold = False
+            return False
+        since, left = self._anchor
+        running = left - (self.state.monotonic() - since)
+        agrees = running <= 0 if wall_left is None else abs(wall_left - running) <= 60
+        if agrees:
+            self._hold = False  # the wall clock is right again
+            return False
+        self.view.log_error.set_error(self._clock_went_back_since())
+        self.view.countdown.setText(left_text(running))
+        return True
+
+    def _clock_went_back_since(self) -> str:
+        return (
+            "The computer's clock went back since the doses were logged: the countdown "
+            "counts the real time since then. Check the computer's clock."
+        )
+
+    def _clock_went_back(self, now: datetime) -> str:
+        first = next(i for i, d in enumerate(self.dose_times) if self._later(d, now))
+        return (
+            f"The computer's clock went back: it reads {shown(now)}, earlier than dose "
+            f"{first + 1} ({shown(self.dose_times[first])}) in the log. Every dose is kept "
+            "and the countdown counts real time. Check the computer's clock."
+        )
+
+
+def _app_times(result: ScheduleResult) -> ScheduleResult:
+    nxt = result.next_eligible_at
+    return result.model_copy(
+        update={
+            "at": from_core(result.at),
+            "doses": tuple(from_core(d) for d in result.doses),
+            "next_eligible_at": None if nxt is None else from_core(nxt),
+        }
+    )
+
+
+def _only_later_than_at(messages: list[FieldMessage]) -> bool:
+    return bool(messages) and all(
+        m.field.startswith("doses[") and m.message.startswith("is later than at") for m in messages
+    )
 
 
 def _log_message(m: FieldMessage, doses: list[datetime]) -> str:

@@ -91,8 +91,8 @@ class ManagementController(QObject):
         data: dict[str, Any] = {
             "crs_grade": self.grades.crs,
             "icans_grade": self.grades.icans,
-            "tocilizumab_doses": self.doses,
-            "at": self.state.at(),
+            "tocilizumab_doses": tuple(self.state.core(d) for d in self.doses),
+            "at": self.state.core(self.state.at()),
             # MGT-IMPROVING: None until someone answers; never assumed.
             "improving": self.view.improving.value(),
             "seizure": self.grades.seizure,
@@ -105,6 +105,8 @@ class ManagementController(QObject):
                 data[name] = value
         if p.product:
             data["product"] = p.product
+        if self.state.zone_name is not None:
+            data["time_zone"] = self.state.zone_name  # real hours (issue 20)
         return data
 
     def recompute(self, *_: object) -> None:

@@ -4,10 +4,12 @@ the case's one clock (live until set; "Now" goes back to live). Both live in Cas
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from PySide6.QtCore import QObject, SignalInstance
 
+from calculator.local_time import add_hours
+from ui.case.local_clock import from_core
 from ui.case.state import CaseState
 from ui.controllers.time_entry import TimeEntry
 from ui.controllers.unit_field import UnitField
@@ -49,7 +51,7 @@ class PatientController(QObject):
         view.age.edit.textEdited.connect(self._emit)
         view.product.currentIndexChanged.connect(self._emit)
         view.label.textEdited.connect(self._emit)
-        self.time = TimeEntry(view.assessed, state.wall_clock)
+        self.time = TimeEntry(view.assessed, state.wall_clock, lambda: state.zone)
         self.time.entered.connect(self.set_time)
         view.now_button.clicked.connect(self.set_now)
         view.minus_hour.clicked.connect(self.hour_earlier)
@@ -69,7 +71,9 @@ class PatientController(QObject):
         self._show_clock()
 
     def hour_earlier(self) -> None:
-        self.state.set_at(self.state.at() - timedelta(hours=1))
+        # One real hour earlier, also on the night the clocks change (issue 20).
+        earlier = add_hours(self.state.core(self.state.at()), -1, self.state.zone)
+        self.state.set_at(from_core(earlier))
 
     def set_time(self, at: datetime) -> None:
         """The user set "Assessed at" (also used by the dose log's late-dose question)."""

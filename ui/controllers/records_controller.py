@@ -195,6 +195,7 @@ class RecordsController(QObject):
             label=lambda: app.patient.context().label,
             doses_given=lambda: tuple(app.dose.dose_times),
             case_at=app.state.at,
+            time_zone=lambda: app.state.zone_name,
         )
         controller = VerificationController(view, ctx)
         patient = app.patient.context()

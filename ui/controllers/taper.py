@@ -330,7 +330,10 @@ class TaperController(QObject):
 
     def payload(self) -> dict[str, Any]:
         v = self.view
-        data: dict[str, Any] = {"start": v.start.dateTime().toPython()}
+        data: dict[str, Any] = {"start": self.state.core(v.start.dateTime().toPython())}
+        if self.state.zone_name is not None:
+            # Real hours between doses across a daylight-saving change (issue 20).
+            data = {"time_zone": self.state.zone_name, **data}
         for name in ("weight_kg", "age_years"):
             value = getattr(self.patient, name)
             if value is not None:

@@ -15,10 +15,12 @@ from PySide6.QtWidgets import QComboBox, QFileDialog, QWidget
 
 from calculator.edge.errors import FieldError, InputError
 from calculator.edge.inputs import validate
+from calculator.local_time import is_later
 from calculator.records.audit import AuditLogError, Event
 from calculator.rulebook import Ruleset
 from calculator.rulebook.profiles import Profile
 from calculator.verification import VerifyInput, VerifyResult, verify_dose
+from ui.case.local_clock import to_core, zone_of
 from ui.records.documents import (
     Record,
     RecordMeta,
@@ -104,6 +106,8 @@ class VerificationContext:
     doses_given: Callable[[], tuple[datetime, ...]] = lambda: ()
     #: The case's time (the order time offered first); None: the clock above.
     case_at: Callable[[], datetime] | None = None
+    #: The case's zone (issue 20): the repeat-dose clock counts real hours in it.
+    time_zone: Callable[[], str | None] = lambda: None
 
 
 class VerificationController(QObject):
@@ -197,16 +201,20 @@ class VerificationController(QObject):
             "dose_mg": _number(v.ind_dose.text()),
         }
         _optional(independent, v.ind_every, v.ind_route, v.ind_bag, vials["independent.vials"])
+        zone_name = self.ctx.time_zone()
+        zone = zone_of(zone_name)
         payload: dict[str, Any] = {
             "order": order,
             "independent": independent,
-            "at": self.order_time(),
+            "at": to_core(self.order_time(), zone),
         }
+        if zone_name is not None:
+            payload = {"time_zone": zone_name, **payload}
         # VERIFY-CLOCK reads the episode's tocilizumab doses up to the order's time; the
         # dose-log line says which ones that leaves out, and why.
         doses = self._doses_up_to_order()
         if doses and order["drug"] == "tocilizumab":
-            payload["doses_given"] = doses
+            payload["doses_given"] = [to_core(d, zone) for d in doses]
         tolerance = self.ctx.settings().double_check_tolerance_pct
         if tolerance is not None:
             payload["tolerance_pct"] = tolerance
@@ -239,7 +247,9 @@ class VerificationController(QObject):
         return self.view.order_at.dateTime().toPython().replace(second=0, microsecond=0)
 
     def _doses_up_to_order(self) -> list[datetime]:
-        return sorted(d for d in self.ctx.doses_given() if d <= self.order_time())
+        zone = zone_of(self.ctx.time_zone())
+        order = to_core(self.order_time(), zone)
+        return [d for d in self.ctx.doses_given() if not is_later(to_core(d, zone), order)]
 
     def _show_doses_given(self, *_: object) -> None:
         doses = sorted(self.ctx.doses_given())

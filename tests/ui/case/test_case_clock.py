@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from tests.ui.helpers import type_text
+from ui.case.local_clock import from_core
 from ui.controllers.app import AppController
 from ui.controllers.case import CaseError, build_case
 from ui.timeentry import parse_time
@@ -119,7 +120,7 @@ def test_one_clock_across_dose_log_management_panel_and_pdf(app_controller, qtbo
     assert view.eligibility.text() == "Next: 2026-11-21 16:00"
     assert view.countdown.text() == "Next dose allowed in 6 h 00 min"
     assert "2026-11-21 10:00 (set)" in view.limits.text()
-    assert c.management.payload()["at"] == at
+    assert from_core(c.management.payload()["at"]) == at
     assert c.management.result is not None
     assert c.taper.view.start.dateTime().toPython() == at  # the taper's default start
     snapshot = c.session.keeper.snapshot()  # what the autosave writes
@@ -149,7 +150,7 @@ def test_a_late_dose_is_asked_about_and_kept(app_controller, qtbot, monkeypatch)
     assert c.dose.dose_times == [datetime(2026, 11, 21, 9, 0)]
     assert c.state.at() == datetime(2026, 11, 21, 9, 0)
     case = build_case(c)
-    assert case.tocilizumab_doses == (datetime(2026, 11, 21, 9, 0),)
+    assert [from_core(d) for d in case.tocilizumab_doses] == [datetime(2026, 11, 21, 9, 0)]
     snapshot = c.session.keeper.snapshot()  # what the autosave writes
     assert snapshot is not None
     assert snapshot.case is not None
@@ -199,7 +200,7 @@ def test_a_dose_after_the_assessment_time_is_refused_by_name_not_dropped(
     assert "is earlier than dose 1 (2026-11-21 09:00)" in bar.assessed.error_text()
     qtbot.mouseClick(bar.now_button, Qt.MouseButton.LeftButton)
     assert bar.assessed.error_text() == ""
-    assert build_case(c).tocilizumab_doses == (datetime(2026, 11, 21, 9, 0),)
+    assert [from_core(d) for d in build_case(c).tocilizumab_doses] == [datetime(2026, 11, 21, 9, 0)]
 
 
 def test_a_future_dose_on_the_live_clock_is_marked_at_the_field(app_controller, qtbot) -> None:

@@ -1,0 +1,216 @@
+"""Real time in the app (issue 20): the system zone goes to the core, times the clocks
+skip are refused at their field, repeated ones are asked about, and a wall clock set
+back is said plainly while the countdown keeps counting real (monotonic) time."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from calculator.records.case import dump_case, load_case
+from tests.ui.helpers import type_text
+from ui.case.local_clock import SYSTEM_ZONE, system_zone_name, to_core
+from ui.case.state import CaseState
+from ui.controllers.app import AppController
+from ui.controllers.case import apply_case, build_case
+from ui.controllers.case_keeper import _app_time, _minutes
+from ui.shell.app import application
+from ui.store.storage import locate
+
+
+class Clocks:
+    """A settable wall clock and a settable monotonic clock (seconds)."""
+
+    def __init__(self, wall: datetime) -> None:
+        self.wall = wall
+        self.mono = 1000.0
+
+
+def _app(qtbot, clocks: Clocks, zone: str | None = "Europe/Berlin") -> AppController:  # type: ignore[no-untyped-def]
+    application()
+    c = AppController(
+        clock=lambda: clocks.wall,
+        locations=locate(),
+        zone=zone,
+        monotonic=lambda: clocks.mono,
+    )
+    qtbot.addWidget(c.window)
+    c.window.resize(1366, 768)
+    c.window.show()
+    qtbot.waitExposed(c.window)
+    type_text(c.window.patient_bar.weight.edit, "70")
+    type_text(c.window.patient_bar.age.edit, "45")
+    return c
+
+
+def _type_time(qtbot, edit, text: str) -> None:  # type: ignore[no-untyped-def]
+    edit.setFocus()
+    edit.selectAll()
+    qtbot.keyClicks(edit, text)
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+
+
+def test_spring_forward_night_countdown_is_eight_real_hours(qapp: QApplication, qtbot) -> None:  # type: ignore[no-untyped-def]
+    clocks = Clocks(datetime(2026, 3, 29, 3, 0))  # 03:00 CEST, an hour after the change
+    c = _app(qtbot, clocks)
+    c.dose.add_dose(datetime(2026, 3, 29, 1, 30))  # 01:30 CET
+    view = c.dose.view
+    assert view.eligibility.text() == "Next: 2026-03-29 10:30"  # not 09:30 (7 real hours)
+    assert view.countdown.text() == "Next dose allowed in 7 h 30 min"
+    assert build_case(c).time_zone == "Europe/Berlin"  # the case stores its zone
+
+
+def test_a_skipped_time_is_refused_at_its_field_in_the_cores_words(
+    qapp: QApplication,
+    qtbot,  # type: ignore[no-untyped-def]
+) -> None:
+    clocks = Clocks(datetime(2026, 3, 29, 4, 0))
+    c = _app(qtbot, clocks)
+    _type_time(qtbot, c.dose.view.dose_time, "0230")
+    assert c.dose.dose_times == []
+    assert "does not exist in Europe/Berlin" in c.dose.view.time_field.field.error_text()
+    _type_time(qtbot, c.window.patient_bar.assessed_at, "0215")
+    assert c.state.live  # not taken
+    assert "does not exist" in c.window.patient_bar.assessed.field.error_text()
+
+
+def test_a_repeated_time_is_asked_about_and_kept_with_its_offset(
+    qapp: QApplication,
+    qtbot,
+    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+) -> None:
+    clocks = Clocks(datetime(2026, 10, 25, 4, 0))
+    c = _app(qtbot, clocks)
+    asked: list[datetime] = []
+
+    def second(parent, at, zone):  # type: ignore[no-untyped-def]
+        asked.append(at)
+        return at.replace(fold=1)
+
+    monkeypatch.setattr("ui.controllers.time_entry.ask_repeated", second)
+    _type_time(qtbot, c.dose.view.dose_time, "0230")
+    assert asked == [datetime(2026, 10, 25, 2, 30)]  # asked once, though Enter is heard twice
+    assert len(c.dose.dose_times) == 1
+    assert c.dose.dose_times[0].fold == 1
+    saved = dump_case(build_case(c))
+    assert saved["time_zone"] == "Europe/Berlin"
+    assert saved["tocilizumab_doses"] == ["2026-10-25T02:30+01:00"]
+    # The second 02:30 is 01:30 UTC: next dose 09:30 UTC = 10:30 CET.
+    assert c.dose.view.eligibility.text() == "Next: 2026-10-25 10:30"
+
+
+def test_a_repeated_time_declined_is_not_added(
+    qapp: QApplication,
+    qtbot,
+    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+) -> None:
+    c = _app(qtbot, Clocks(datetime(2026, 10, 25, 4, 0)))
+    monkeypatch.setattr("ui.controllers.time_entry.ask_repeated", lambda *a: None)
+    _type_time(qtbot, c.dose.view.dose_time, "0230")
+    assert c.dose.dose_times == []
+    assert "occurs twice" in c.dose.view.time_field.field.error_text()
+
+
+def test_the_wall_clock_set_back_is_said_plainly_and_the_countdown_runs_on(
+    qapp: QApplication,
+    qtbot,  # type: ignore[no-untyped-def]
+) -> None:
+    clocks = Clocks(datetime(2026, 11, 21, 10, 0))
+    c = _app(qtbot, clocks)
+    c.dose.add_dose(datetime(2026, 11, 21, 9, 0))
+    view = c.dose.view
+    assert view.countdown.text() == "Next dose allowed in 7 h 00 min"
+    # One real minute later the wall clock reads two hours earlier (set back).
+    clocks.mono += 60
+    clocks.wall = datetime(2026, 11, 21, 8, 1)
+    c.state.tick()
+    notice = " ".join(c.window.notice.messages())
+    assert "The computer's clock went back by 2 h (from 10:01 to 08:01)" in notice
+    error = view.log_error.error_text()
+    assert "The computer's clock went back" in error
+    assert "record only doses" not in error  # the user is not blamed
+    assert c.dose.dose_times == [datetime(2026, 11, 21, 9, 0)]  # nothing dropped
+    assert view.countdown.text() == "Next dose allowed in 6 h 59 min"
+    # The countdown follows real time, not the frozen (set back) wall clock.
+    clocks.mono += 3600
+    clocks.wall = datetime(2026, 11, 21, 9, 0)  # the wall clock still behind
+    c.state.tick()
+    c.dose.recompute_schedule()
+    assert view.countdown.text() == "Next dose allowed in 5 h 59 min"
+    assert "The computer's clock went back" in view.log_error.error_text()
+    # The clock is put right (forward, no word needed): wall and real time agree again.
+    clocks.wall = datetime(2026, 11, 21, 11, 1)
+    c.state.tick()
+    assert view.countdown.text() == "Next dose allowed in 5 h 59 min"
+    assert view.log_error.error_text() == ""
+
+
+def test_a_clock_moving_forward_or_ticking_normally_is_not_a_jump(
+    qapp: QApplication,
+    qtbot,  # type: ignore[no-untyped-def]
+) -> None:
+    clocks = Clocks(datetime(2026, 11, 21, 10, 0))
+    c = _app(qtbot, clocks)
+    clocks.mono += 30
+    clocks.wall = datetime(2026, 11, 21, 10, 0, 30)
+    assert c.state.check_jump() is None
+    clocks.mono += 1
+    clocks.wall = datetime(2026, 11, 21, 18, 0)  # resumed from sleep: forward
+    assert c.state.check_jump() is None
+    assert c.state.last_jump is None
+
+
+def test_the_fall_back_hour_is_not_a_jump(qapp: QApplication, qtbot) -> None:  # type: ignore[no-untyped-def]
+    # 02:59 CEST -> 02:00 CET one real minute later: the wall clock goes back an hour
+    # by law, not by a hand on the clock.
+    clocks = Clocks(datetime(2026, 10, 25, 2, 59))
+    c = _app(qtbot, clocks)
+    clocks.mono += 60
+    clocks.wall = datetime(2026, 10, 25, 2, 0, fold=1)
+    assert c.state.check_jump() is None
+
+
+def test_the_system_zone_is_the_default(qapp: QApplication) -> None:
+    state = CaseState(lambda: datetime(2026, 11, 21, 10, 0), zone=SYSTEM_ZONE)
+    assert state.zone_name == system_zone_name()
+    assert CaseState(lambda: datetime(2026, 11, 21, 10, 0), zone=None).zone is None
+    state.timer.stop()
+
+
+def test_a_case_of_another_zone_is_counted_in_its_zone_and_says_so(
+    qapp: QApplication,
+    qtbot,  # type: ignore[no-untyped-def]
+) -> None:
+    c = _app(qtbot, Clocks(datetime(2026, 11, 21, 10, 0)))
+    case = load_case(
+        {
+            "format": "crs-calc-case/1",
+            "patient": {"weight_kg": 70, "age_years": 45},
+            "time_zone": "America/New_York",
+            "at": "2026-11-01T03:00",
+            "tocilizumab_doses": ["2026-11-01T01:30-04:00"],  # the first 01:30 (EDT)
+        }
+    )
+    notes = apply_case(c, case)
+    assert any("America/New_York" in n and "Europe/Berlin" in n for n in notes)
+    assert c.state.zone_name == "America/New_York"
+    assert c.dose.dose_times[0].fold == 0
+    saved = dump_case(build_case(c))
+    assert saved["time_zone"] == "America/New_York"
+    assert saved["tocilizumab_doses"] == ["2026-11-01T01:30-04:00"]
+    c.new_case()
+    assert c.state.zone_name == "Europe/Berlin"
+
+
+def test_the_autosave_keeps_which_of_a_repeated_hour() -> None:
+    zone = ZoneInfo("Europe/Berlin")
+    second = datetime(2026, 10, 25, 2, 30, fold=1)
+    text = _minutes(to_core(second, zone))
+    assert text == "2026-10-25T02:30+01:00"
+    back = _app_time(text, zone)
+    assert (back, back.fold) == (second, 1)
+    assert _minutes(datetime(2026, 11, 21, 8, 0)) == "2026-11-21T08:00"  # as before
