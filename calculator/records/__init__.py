@@ -1,0 +1,1 @@
+"""Case records: the case documents, the episode over time, and what is made from them."""
