@@ -20,6 +20,7 @@ from pydantic import Field, StrictBool, model_validator
 
 from calculator.case import MAX_LABEL, CasePatient, CaseUnits, load_case
 from calculator.case import CaseDocument as CaseDocumentV1
+from calculator.dosing.models import MAX_DOSES
 from calculator.errors import Contradiction, InputError
 from calculator.grading.crs import CrsInput
 from calculator.grading.icans import IcansInput
@@ -134,6 +135,12 @@ class CaseDocumentV2(FrozenModel):
                     f"repeats given[{first}] ({g.drug} at {format_datetime(g.at)}): a double entry",
                     f"given[{j}]",
                 )
+        toci = sum(1 for g in self.given if g.drug == "tocilizumab")
+        if toci > MAX_DOSES:
+            raise Contradiction(
+                f"holds {toci} tocilizumab doses, more than {MAX_DOSES}: a pasting error",
+                "given",
+            )
         for i, a in enumerate(self.assessments):
             if a.icans is not None and a.icans.age_years != self.patient.age_years:
                 raise Contradiction(

@@ -1,0 +1,572 @@
+"""The episode computed from its series (clinical-rules.md section 12, spec episode.md):
+pure functions from a version 2 case to graded assessments, a summary, a trend and the
+history facts the plan takes.
+
+- EPI-DAY: day +N from ``day0`` by calendar dates.
+- EPI-MASK: an assessment at or after a recorded dose of a masking drug is graded with
+  fever masking, its explanation naming the dose.
+- EPI-MAX, EPI-ONSET, EPI-RECUR, EPI-LAST: per syndrome, onset, maximum (first time),
+  current grade (the last assessment that has it), resolution, recurrence, duration.
+- EPI-LEDGER: every tocilizumab dose counts; the next allowed time is the repeat-dose
+  clock's (``tocilizumab_schedule``) for all of them.
+- EPI-STEROID: dexamethasone-equivalent mg (STER-EQ) and calendar days on steroids.
+- EPI-REASSESS: vital signs and ICE/CAPD due times, overdue against ``now``.
+- EPI-TREND: the change since the last tocilizumab or corticosteroid dose.
+- EPI-24H, EPI-72H, EPI-G1DAYS: the history facts given to ``recommend``.
+
+Every interval goes through ``calculator.local_time`` (real hours in ``time_zone``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from calculator.dosing import ScheduleInput, ScheduleResult, tocilizumab_schedule
+from calculator.dosing.models import OutDateTime, ScheduleLimits
+from calculator.dosing.numbers import round_half_up
+from calculator.dosing.steroids import EQUIVALENT_PLACES, exact_equivalent_mg
+from calculator.grading.crs import CrsResult, grade_crs
+from calculator.grading.icans import IcansResult, grade_icans
+from calculator.local_time import add_hours, elapsed_hours
+from calculator.management.models import MAX_GRADE1_DAYS
+from calculator.records.case_v2 import Assessment, CaseDocumentV2, Given
+from calculator.rulebook import FrozenModel, Ruleset
+from calculator.rulebook.profiles import Profile
+from calculator.words import when
+
+Syndrome = Literal["crs", "icans"]
+STEROIDS = frozenset({"dexamethasone", "methylprednisolone", "prednisone", "hydrocortisone"})
+
+
+class Graded(FrozenModel):
+    """One assessment with the core's grades (EPI-DAY, EPI-MASK)."""
+
+    at: OutDateTime
+    day: int | None
+    by: str
+    crs: CrsResult | None
+    icans: IcansResult | None
+    improving: bool | None
+    comment: str
+
+
+class Moment(FrozenModel):
+    at: OutDateTime
+    day: int | None
+
+
+class GradeAt(FrozenModel):
+    grade: int
+    at: OutDateTime
+    day: int | None
+
+
+class SyndromeSummary(FrozenModel):
+    """EPI-ONSET, EPI-MAX, EPI-RECUR, EPI-LAST for one syndrome. ``current_grade`` comes
+    from the last assessment that has this syndrome (``current_is_last`` false when that
+    is not the episode's last assessment)."""
+
+    assessed: int
+    onset: Moment | None
+    latest_onset: Moment | None
+    max_grade: GradeAt | None
+    current_grade: GradeAt | None
+    current_is_last: bool
+    resolved: Moment | None
+    recurred: bool
+    duration_h: float | None
+
+
+class LedgerDose(FrozenModel):
+    at: OutDateTime
+    day: int | None
+    dose_mg: float | None
+    by: str
+    prophylactic: bool
+    in_last_24h: bool
+
+
+class Ledger(FrozenModel):
+    """EPI-LEDGER: every tocilizumab dose of ``given``, prophylactic ones included."""
+
+    doses: tuple[LedgerDose, ...]
+    total: int
+    prophylactic: int
+    without_amount: int
+    total_mg: float
+    last_24h: int
+    last_24h_as_of: OutDateTime
+    as_of: OutDateTime
+    allowed_at_as_of: bool
+    next_allowed_at: OutDateTime | None
+    limits: ScheduleLimits
+
+
+class SteroidExposure(FrozenModel):
+    """EPI-STEROID: STER-EQ mg over the doses with an amount; days count every dose."""
+
+    doses: int
+    without_amount: int
+    dexamethasone_equivalent_mg: float
+    days: int
+    dates: tuple[str, ...]
+
+
+class DueTime(FrozenModel):
+    due_at: OutDateTime
+    overdue: bool
+    since: OutDateTime | None
+
+
+class NextDue(FrozenModel):
+    """EPI-REASSESS: while CRS or ICANS is graded >= 1 (current grades, EPI-LAST)."""
+
+    now: OutDateTime
+    active: bool
+    vital_signs: DueTime | None
+    ice_capd: DueTime | None
+    text: str
+
+
+class Summary(FrozenModel):
+    crs: SyndromeSummary
+    icans: SyndromeSummary
+    tocilizumab: Ledger
+    corticosteroids: SteroidExposure
+    next_assessment_due: NextDue
+
+
+class Change(FrozenModel):
+    item: str
+    before: str
+    after: str
+    changed: bool
+
+
+class Trend(FrozenModel):
+    """EPI-TREND: shown beside "improving?", never an answer to it."""
+
+    since_drug: str | None
+    since_at: OutDateTime | None
+    before_at: OutDateTime | None
+    after_at: OutDateTime | None
+    missing: str | None
+    changes: tuple[Change, ...]
+    text: str
+
+
+class HistoryFacts(FrozenModel):
+    """What section 12 derives for the plan (EPI-24H, EPI-72H, EPI-G1DAYS; MGT-SZ)."""
+
+    hours_since_first_tocilizumab: float | None
+    crs_onset_after_day0_h: float | None
+    crs_grade1_days: float | None
+    levetiracetam_running: bool
+
+
+# --- grading -------------------------------------------------------------------------------
+
+
+def day_number(at: datetime, day0: datetime | None) -> int | None:
+    """EPI-DAY: calendar days from the date of day 0 (day 0 itself is day 0)."""
+    return None if day0 is None else (at.date() - day0.date()).days
+
+
+def sorted_given(case: CaseDocumentV2) -> list[Given]:
+    """``given`` in time order (stable: same-time doses keep their written order)."""
+    return sorted(case.given, key=lambda g: g.at)
+
+
+def _dose_words(g: Given) -> str:
+    amount = f" {g.dose_mg:g} mg" if g.dose_mg is not None else ""
+    mark = " (prophylactic)" if g.prophylactic else ""
+    return f"{g.drug}{amount} at {when(g.at)}{mark}"
+
+
+def grade_assessments(
+    case: CaseDocumentV2, profile: Profile, rs: Ruleset, given: Sequence[Given]
+) -> tuple[Graded, ...]:
+    """Each assessment graded by the core; EPI-MASK adds fever masking after a recorded dose
+    of a masking drug (at or before the assessment), never removes the assessment's own."""
+    mask = rs.episode.mask
+    maskers = [g for g in given if g.drug in mask.masking_drugs]
+    out: list[Graded] = []
+    k = 0  # maskers[:k] are at or before the current assessment (both in time order)
+    for a in case.assessments:
+        while k < len(maskers) and maskers[k].at <= a.at:
+            k += 1
+        crs = None
+        if a.crs is not None:
+            if k and not a.crs.fever_masked:
+                crs = _masked(a, maskers[k - 1], profile, rs)
+            else:
+                crs = grade_crs(a.crs, profile, rs)
+        icans = grade_icans(a.icans, profile, rs) if a.icans is not None else None
+        out.append(
+            Graded(
+                at=a.at,
+                day=day_number(a.at, case.day0),
+                by=a.by,
+                crs=crs,
+                icans=icans,
+                improving=a.improving,
+                comment=a.comment,
+            )
+        )
+    return tuple(out)
+
+
+def _masked(a: Assessment, dose: Given, profile: Profile, rs: Ruleset) -> CrsResult:
+    assert a.crs is not None
+    mask = rs.episode.mask
+    result = grade_crs(a.crs.model_copy(update={"fever_masked": True}), profile, rs)
+    line = f"{mask.id}: graded with fever masking (CRS-MASK) after {_dose_words(dose)}."
+    warnings = result.warnings
+    if dose.prophylactic:
+        warnings = (
+            *warnings,
+            f"{mask.id}: masking after a prophylactic dose ({_dose_words(dose)}): verify "
+            "against local protocol.",
+        )
+    return result.model_copy(
+        update={
+            "explanation": (*result.explanation, line),
+            "rules": (*result.rules, mask.id),
+            "warnings": warnings,
+        }
+    )
+
+
+# --- per syndrome --------------------------------------------------------------------------
+
+
+def _series(graded: Sequence[Graded], which: Syndrome) -> list[tuple[datetime, int, int | None]]:
+    out: list[tuple[datetime, int, int | None]] = []
+    for g in graded:
+        result = g.crs if which == "crs" else g.icans
+        if result is not None:
+            out.append((g.at, result.grade, g.day))
+    return out
+
+
+def summarise(
+    graded: Sequence[Graded], which: Syndrome, zone: ZoneInfo | None, rs: Ruleset
+) -> SyndromeSummary:
+    """EPI-ONSET, EPI-MAX, EPI-RECUR, EPI-LAST for one syndrome (see the module docstring)."""
+    series = _series(graded, which)
+    if not series:
+        return SyndromeSummary(
+            assessed=0,
+            onset=None,
+            latest_onset=None,
+            max_grade=None,
+            current_grade=None,
+            current_is_last=False,
+            resolved=None,
+            recurred=False,
+            duration_h=None,
+        )
+    low = rs.episode.onset.from_grade
+    top = max(series, key=lambda s: s[1])  # max() keeps the first of equal grades
+    first = next((s for s in series if s[1] >= low), None)
+    resolved: tuple[datetime, int, int | None] | None = None
+    latest_onset: tuple[datetime, int, int | None] | None = None
+    recurred = False
+    for s in series:
+        if s[1] >= low:
+            if latest_onset is None or resolved is not None:
+                if resolved is not None:
+                    recurred = True
+                latest_onset = s
+            resolved = None
+        elif latest_onset is not None and resolved is None:
+            resolved = s
+    duration = None
+    if first is not None:
+        end = resolved[0] if resolved is not None else series[-1][0]
+        duration = round(elapsed_hours(first[0], end, zone), 2)
+    last = series[-1]
+    return SyndromeSummary(
+        assessed=len(series),
+        onset=_moment(first),
+        latest_onset=_moment(latest_onset),
+        max_grade=GradeAt(grade=top[1], at=top[0], day=top[2]),
+        current_grade=GradeAt(grade=last[1], at=last[0], day=last[2]),
+        current_is_last=last[0] == graded[-1].at,
+        resolved=_moment(resolved),
+        recurred=recurred,
+        duration_h=duration,
+    )
+
+
+def _moment(s: tuple[datetime, int, int | None] | None) -> Moment | None:
+    return None if s is None else Moment(at=s[0], day=s[2])
+
+
+# --- doses ---------------------------------------------------------------------------------
+
+
+def ledger(
+    case: CaseDocumentV2,
+    given: Sequence[Given],
+    profile: Profile,
+    rs: Ruleset,
+    zone: ZoneInfo | None,
+) -> tuple[Ledger, ScheduleResult]:
+    """EPI-LEDGER: the doses, the last 24 h as of the last assessment (or the latest dose,
+    when one was given after it), and the repeat-dose clock's next allowed time."""
+    toci = [g for g in given if g.drug == "tocilizumab"]
+    last_at = case.last.at
+    as_of = max([last_at, *(g.at for g in toci)])
+    schedule = tocilizumab_schedule(
+        ScheduleInput(doses=tuple(g.at for g in toci), at=as_of), profile, rs
+    )
+    window = 24.0
+
+    def recent(g: Given) -> bool:
+        # (t - 24 h, t] as the repeat-dose clock counts it, in real hours.
+        return g.at <= last_at and elapsed_hours(g.at, last_at, zone) < window
+
+    doses = tuple(
+        LedgerDose(
+            at=g.at,
+            day=day_number(g.at, case.day0),
+            dose_mg=g.dose_mg,
+            by=g.by,
+            prophylactic=g.prophylactic,
+            in_last_24h=recent(g),
+        )
+        for g in toci
+    )
+    return (
+        Ledger(
+            doses=doses,
+            total=len(doses),
+            prophylactic=sum(1 for d in doses if d.prophylactic),
+            without_amount=sum(1 for d in doses if d.dose_mg is None),
+            total_mg=sum(d.dose_mg for d in doses if d.dose_mg is not None),
+            last_24h=sum(1 for d in doses if d.in_last_24h),
+            last_24h_as_of=last_at,
+            as_of=as_of,
+            allowed_at_as_of=schedule.eligible,
+            next_allowed_at=schedule.next_eligible_at,
+            limits=schedule.limits,
+        ),
+        schedule,
+    )
+
+
+def steroid_exposure(given: Sequence[Given], rs: Ruleset) -> SteroidExposure:
+    """EPI-STEROID: STER-EQ over the doses with an amount; days over every dose."""
+    doses = [g for g in given if g.drug in STEROIDS]
+    total = sum(
+        (
+            exact_equivalent_mg(rs, g.drug, g.dose_mg, "dexamethasone")
+            for g in doses
+            if g.dose_mg is not None
+        ),
+        Decimal(0),
+    )
+    dates = sorted({g.at.date().isoformat() for g in doses})
+    return SteroidExposure(
+        doses=len(doses),
+        without_amount=sum(1 for g in doses if g.dose_mg is None),
+        dexamethasone_equivalent_mg=float(round_half_up(total, EQUIVALENT_PLACES)),
+        days=len(dates),
+        dates=tuple(dates),
+    )
+
+
+# --- reassessment --------------------------------------------------------------------------
+
+
+def next_due(
+    graded: Sequence[Graded],
+    crs: SyndromeSummary,
+    icans: SyndromeSummary,
+    now: datetime,
+    rs: Ruleset,
+    zone: ZoneInfo | None,
+) -> NextDue:
+    """EPI-REASSESS: vital signs every ``vitals_every_h`` after the last CRS assessment and
+    ICE/CAPD every ``neuro_every_h`` after the last ICANS assessment, while either current
+    grade (EPI-LAST) is >= ``from_grade``; overdue when the due time is before ``now``."""
+    rule = rs.episode.reassess
+    grades = [s.current_grade.grade for s in (crs, icans) if s.current_grade is not None]
+    if not any(g >= rule.from_grade for g in grades):
+        return NextDue(
+            now=now,
+            active=False,
+            vital_signs=None,
+            ice_capd=None,
+            text=f"{rule.id}: no grade >= {rule.from_grade}: the unit's routine applies.",
+        )
+
+    def due(summary: SyndromeSummary, every_h: float) -> DueTime:
+        last = summary.current_grade.at if summary.current_grade is not None else None
+        # Never assessed while the other syndrome is active: due from the last assessment.
+        at = add_hours(last, every_h, zone) if last is not None else graded[-1].at
+        return DueTime(due_at=at, overdue=at < now, since=last)
+
+    vitals = due(crs, rule.vitals_every_h)
+    neuro = due(icans, rule.neuro_every_h)
+    parts = [
+        f"vital signs {'OVERDUE since' if vitals.overdue else 'due'} {when(vitals.due_at)} "
+        f"(every {rule.vitals_every_h:g} h)",
+        f"ICE/CAPD {'OVERDUE since' if neuro.overdue else 'due'} {when(neuro.due_at)} "
+        f"(every {rule.neuro_every_h:g} h)",
+    ]
+    return NextDue(
+        now=now,
+        active=True,
+        vital_signs=vitals,
+        ice_capd=neuro,
+        text=f"{rule.id}: {'; '.join(parts)}.",
+    )
+
+
+# --- trend ---------------------------------------------------------------------------------
+
+
+def _temperature(g: Graded, a: Assessment) -> str:
+    if a.crs is None:
+        return "not assessed"
+    t = a.crs.temperature_c
+    return "not entered" if t is None else f"{t:g} °C"
+
+
+def _crs_items(a: Assessment) -> dict[str, str]:
+    if a.crs is None:
+        return dict.fromkeys(("vasopressors", "oxygen"), "not assessed")
+    oxygen = a.crs.oxygen.replace("_", " ")
+    if a.crs.oxygen_flow_l_min is not None:
+        oxygen += f" {a.crs.oxygen_flow_l_min:g} L/min"
+    return {
+        "vasopressors": ", ".join(a.crs.vasopressors) or "none",
+        "oxygen": oxygen,
+    }
+
+
+def _values(g: Graded, a: Assessment) -> dict[str, str]:
+    crs = str(g.crs.grade) if g.crs is not None else "not assessed"
+    icans = str(g.icans.grade) if g.icans is not None else "not assessed"
+    score = "not assessed"
+    if g.icans is not None:
+        score = "not scored" if g.icans.score is None else f"{g.icans.instrument} {g.icans.score}"
+    return {
+        "CRS grade": crs,
+        "highest temperature": _temperature(g, a),
+        **_crs_items(a),
+        "ICANS grade": icans,
+        "ICE/CAPD": score,
+    }
+
+
+def trend(
+    case: CaseDocumentV2, graded: Sequence[Graded], given: Sequence[Given], rs: Ruleset
+) -> Trend:
+    """EPI-TREND (see the module docstring); says which side is missing when one is."""
+    rule = rs.episode.trend
+    doses = [g for g in given if g.drug in rule.trend_drugs]
+    if not doses:
+        text = f"{rule.id}: no trend: no tocilizumab or corticosteroid dose is recorded."
+        return Trend(
+            since_drug=None,
+            since_at=None,
+            before_at=None,
+            after_at=None,
+            missing="dose",
+            changes=(),
+            text=text,
+        )
+    dose = doses[-1]
+    before = max((i for i, g in enumerate(graded) if g.at <= dose.at), default=None)
+    after = len(graded) - 1 if graded[-1].at > dose.at else None
+    since = _dose_words(dose)
+    if before is None or after is None:
+        side = "before" if before is None else "after"
+        text = f"{rule.id}: no trend since {since}: no assessment {side} that dose."
+        return Trend(
+            since_drug=dose.drug,
+            since_at=dose.at,
+            before_at=graded[before].at if before is not None else None,
+            after_at=None,
+            missing=side,
+            changes=(),
+            text=text,
+        )
+    old = _values(graded[before], case.assessments[before])
+    new = _values(graded[after], case.assessments[after])
+    changes = tuple(
+        Change(item=k, before=old[k], after=new[k], changed=old[k] != new[k]) for k in old
+    )
+    moved = [f"{c.item} {c.before} → {c.after}" for c in changes if c.changed]
+    text = (
+        f"{rule.id}: since {since} ({when(graded[before].at)} → {when(graded[after].at)}): "
+        + ("; ".join(moved) if moved else "no change")
+        + ". Shown beside the improving question; it does not answer it."
+    )
+    return Trend(
+        since_drug=dose.drug,
+        since_at=dose.at,
+        before_at=graded[before].at,
+        after_at=graded[after].at,
+        missing=None,
+        changes=changes,
+        text=text,
+    )
+
+
+# --- history facts -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Facts:
+    facts: HistoryFacts
+    rules: tuple[str, ...]
+
+
+def history_facts(
+    case: CaseDocumentV2,
+    crs: SyndromeSummary,
+    given: Sequence[Given],
+    rs: Ruleset,
+    zone: ZoneInfo | None,
+) -> Facts:
+    """EPI-24H, EPI-72H, EPI-G1DAYS and levetiracetam running, as of the last assessment
+    (doses after it are not yet history for its plan)."""
+    ep = rs.episode
+    at = case.last.at
+    rules: list[str] = []
+    for_crs = [g for g in given if g.drug == "tocilizumab" and not g.prophylactic and g.at <= at]
+    hours = None
+    if for_crs:
+        hours = round(elapsed_hours(for_crs[0].at, at, zone), 2)
+        rules.append(ep.h24.id)
+    onset_h = None
+    if crs.onset is not None:
+        rules.append(ep.h72.id)
+        if case.day0 is not None:
+            onset_h = round(elapsed_hours(case.day0, crs.onset.at, zone), 2)
+    g1_days = None
+    current = crs.current_grade
+    if current is not None and current.grade == 1 and crs.latest_onset is not None:
+        days = elapsed_hours(crs.latest_onset.at, current.at, zone) / 24
+        # The plan reads only "more than N days" (N = 3): a longer run is still "more".
+        g1_days = round(min(days, float(MAX_GRADE1_DAYS)), 2)
+        rules.append(ep.g1days.id)
+    running = any(g.drug == "levetiracetam" and g.at <= at for g in given)
+    return Facts(
+        HistoryFacts(
+            hours_since_first_tocilizumab=hours,
+            crs_onset_after_day0_h=onset_h,
+            crs_grade1_days=g1_days,
+            levetiracetam_running=running,
+        ),
+        tuple(rules),
+    )
