@@ -85,7 +85,8 @@ class CaseDocumentV2(FrozenModel):
     made_at: LocalDateTime | None = None
     profile: str | None = None
     units: CaseUnits = CaseUnits()
-    assessments: tuple[Assessment, ...] = Field(min_length=1, max_length=MAX_ASSESSMENTS)
+    #: One or more; checked after the items so that a bad item is not also "too few".
+    assessments: tuple[Assessment, ...] = Field(max_length=MAX_ASSESSMENTS)
     given: tuple[Given, ...] = Field(default=(), max_length=MAX_GIVEN)
     taper: TaperInput | None = None
 
@@ -115,6 +116,8 @@ class CaseDocumentV2(FrozenModel):
     def _consistent(self) -> CaseDocumentV2:
         if self.format != CASE_FORMAT_V2:
             raise Contradiction(f"must be {CASE_FORMAT_V2!r}", "format")
+        if not self.assessments:
+            raise Contradiction("must hold at least one assessment", "assessments")
         for i, (a, b) in enumerate(zip(self.assessments, self.assessments[1:], strict=False)):
             if b.at <= a.at:
                 word = "the same time as" if b.at == a.at else "earlier than"
