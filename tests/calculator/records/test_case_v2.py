@@ -17,7 +17,7 @@ from calculator.records.case_v2 import (
     load_episode_case,
 )
 from tests.calculator.helpers import cli_json
-from tests.calculator.records.episode_helpers import FEVER, assessment, case, dose, iso, hours
+from tests.calculator.records.episode_helpers import FEVER, assessment, case, dose, hours, iso
 from tests.calculator.test_case_note import CASES
 
 
@@ -42,9 +42,11 @@ def test_a_full_version_2_document_is_read() -> None:
     )
     doc["assessments"][0]["icans"] = {"ice_score": 9}
     c = load_episode_case(doc)
-    assert len(c.assessments) == 2 and c.assessments[0].icans is not None
+    assert len(c.assessments) == 2
+    assert c.assessments[0].icans is not None
     assert c.assessments[0].icans.age_years == 54  # the patient's age
-    assert c.given[0].dose_mg == 560 and c.given[1].route == "IV"
+    assert c.given[0].dose_mg == 560
+    assert c.given[1].route == "IV"
     # Grades are computed, never stored: a grade key is refused.
     bad = case([assessment(0, FEVER, crs_grade=1)])
     assert refused_fields(bad) == ["assessments[0].crs_grade"]
@@ -122,7 +124,8 @@ def test_a_dose_after_the_last_assessment_is_kept() -> None:
     # Version 1 keeps its own rule: a later dose is refused naming it.
     v1 = {**CASES["minimal"], "tocilizumab_doses": ["2026-11-21T04:00"]}
     code, out = cli_json(["episode"], v1)
-    assert code == 2 and [f["field"] for f in out["error"]["fields"]] == ["tocilizumab_doses[0]"]
+    assert code == 2
+    assert [f["field"] for f in out["error"]["fields"]] == ["tocilizumab_doses[0]"]
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
@@ -145,7 +148,8 @@ def test_every_version_1_document_survives_the_conversion(name: str) -> None:
     )
     # Written as version 2 and read back: the same document.
     assert load_episode_case(dump_episode_case(v2)) == v2
-    assert v2.format == "crs-calc-case/2" and v1.format == CASE_FORMAT
+    assert v2.format == "crs-calc-case/2"
+    assert v1.format == CASE_FORMAT
 
 
 def test_a_version_1_document_is_an_episode_of_one_assessment() -> None:
