@@ -33,6 +33,7 @@ from calculator.results import unique
 from calculator.rulebook import Ruleset
 from calculator.rulebook.management import Strength
 from calculator.rulebook.profiles import Profile
+from calculator.words import duration
 from calculator.words import when as local_time
 
 ORDER: dict[str, int] = {"give": 0, "wait": 1, "consider": 2, "avoid": 3}
@@ -397,7 +398,7 @@ def _onset_72h(proposals: tuple[Proposal, ...], ctx: Context, plan: Plan) -> lis
                 f"< {limit} after it ({rule.id})."
             )
         elif onset < rule.onset_within_h:
-            words = f"CRS began {onset:g} h after day 0, less than {limit} ({rule.id})."
+            words = f"CRS began {duration(onset)} after day 0, less than {limit} ({rule.id})."
         else:
             _record(
                 plan,
@@ -406,7 +407,7 @@ def _onset_72h(proposals: tuple[Proposal, ...], ctx: Context, plan: Plan) -> lis
                 "dropped",
                 None,
                 rule.id,
-                f"CRS began {onset:g} h after day 0, not less than {limit}: the condition of "
+                f"CRS began {duration(onset)} after day 0, not less than {limit}: the condition of "
                 f"{crs1} does not hold.",
             )
             continue

@@ -14,6 +14,7 @@ from calculator.management.models import RecommendInput
 from calculator.rulebook import Ruleset
 from calculator.rulebook.management import ActionSpec, ManagementRule
 from calculator.rulebook.profiles import Profile
+from calculator.words import duration
 
 
 @dataclass(frozen=True)
@@ -156,7 +157,9 @@ def _after_24h(
     if hours < rule.after_h:
         return managed
     rules.append(rule.id)
-    since = f"{hours:g} h since the first tocilizumab dose for CRS (at least {rule.after_h:g} h)"
+    since = (
+        f"{duration(hours)} since the first tocilizumab dose for CRS (at least {rule.after_h:g} h)"
+    )
     if improving is False:
         warnings.append(
             f"{rule.id}: {since} and not improving: managed as CRS grade "

@@ -539,26 +539,27 @@ def history_facts(
     zone: ZoneInfo | None,
 ) -> Facts:
     """EPI-24H, EPI-72H, EPI-G1DAYS and levetiracetam running, as of the last assessment
-    (doses after it are not yet history for its plan)."""
+    (doses after it are not yet history for its plan). Never rounded: each is compared
+    with a boundary (24 h, 72 h, 3 days) and a rounded 23 h 59 min 59 s would cross it."""
     ep = rs.episode
     at = case.last.at
     rules: list[str] = []
     for_crs = [g for g in given if g.drug == "tocilizumab" and not g.prophylactic and g.at <= at]
     hours = None
     if for_crs:
-        hours = round(elapsed_hours(for_crs[0].at, at, zone), 2)
+        hours = elapsed_hours(for_crs[0].at, at, zone)
         rules.append(ep.h24.id)
     onset_h = None
     if crs.onset is not None:
         rules.append(ep.h72.id)
         if case.day0 is not None:
-            onset_h = round(elapsed_hours(case.day0, crs.onset.at, zone), 2)
+            onset_h = elapsed_hours(case.day0, crs.onset.at, zone)
     g1_days = None
     current = crs.current_grade
     if current is not None and current.grade == 1 and crs.latest_onset is not None:
         days = elapsed_hours(crs.latest_onset.at, current.at, zone) / 24
         # The plan reads only "more than N days" (N = 3): a longer run is still "more".
-        g1_days = round(min(days, float(MAX_GRADE1_DAYS)), 2)
+        g1_days = min(days, float(MAX_GRADE1_DAYS))
         rules.append(ep.g1days.id)
     running = any(g.drug == "levetiracetam" and g.at <= at for g in given)
     return Facts(
