@@ -323,8 +323,14 @@ def ledger(
     toci = [g for g in given if g.drug == "tocilizumab"]
     last_at = case.last.at
     as_of = max([last_at, *(g.at for g in toci)])
+    zoned: dict[str, str] = {}
+    if case.time_zone is not None and "time_zone" in ScheduleInput.model_fields:
+        # The zone-aware repeat-dose clock (issue 20) counts real hours, as the ledger must.
+        zoned["time_zone"] = case.time_zone
     schedule = tocilizumab_schedule(
-        ScheduleInput(doses=tuple(g.at for g in toci), at=as_of), profile, rs
+        ScheduleInput.model_validate({"doses": tuple(g.at for g in toci), "at": as_of, **zoned}),
+        profile,
+        rs,
     )
     window = 24.0
 
