@@ -252,6 +252,7 @@ def test_epi_trend_between_the_sides_of_the_last_dose() -> None:
 
 
 def test_epi_reassess_due_and_overdue_against_now() -> None:
+    # EPI-REASSESS: vital signs 4 h and ICE 8 h after the last; overdue only after `now`.
     doc = case([assessment(0, FEVER, icans={"ice_score": 10})])
     due = episode(doc, now=hours(4)).summary.next_assessment_due
     assert due.vital_signs is not None
@@ -263,12 +264,15 @@ def test_epi_reassess_due_and_overdue_against_now() -> None:
     assert late.vital_signs.overdue
     assert late.ice_capd is not None
     assert not late.ice_capd.overdue
-    calm = episode(case([assessment(0, NONE, icans={"ice_score": 10})])).summary.next_assessment_due
+    assert "EPI-REASSESS" in episode(doc).rules
+    calm_doc = case([assessment(0, NONE, icans={"ice_score": 10})])
+    calm = episode(calm_doc).summary.next_assessment_due
     assert not calm.active
     assert calm.vital_signs is None
 
 
 def test_epi_reassess_in_a_time_zone_counts_real_hours() -> None:
+    # EPI-REASSESS through local_time: real hours in the case's time zone.
     # 8 h after 01:30 on the spring-forward night in Berlin is 10:30 on the wall clock.
     doc = case(
         [{"at": "2027-03-28T01:30", "crs": FEVER, "icans": {"ice_score": 10}}],
@@ -315,7 +319,9 @@ def test_epi_steroid_exposure_in_dexamethasone_equivalent_and_days() -> None:
             dose("tocilizumab", 1, dose_mg=560),  # not a corticosteroid
         ],
     )
-    cs = episode(doc).summary.corticosteroids
+    r = episode(doc)
+    assert "EPI-STEROID" in r.rules
+    cs = r.summary.corticosteroids
     assert cs.doses == 4
     assert cs.dexamethasone_equivalent_mg == 17.5
     assert cs.without_amount == 2
