@@ -94,17 +94,17 @@ def make_note(
     assert schedule is not None  # recommend reads the clock whenever `at` is given
     taper = plan_taper(view.taper, profile, rs) if view.taper is not None else None
     parts: list[CoreResult] = [r for r in (crs, icans, toci_dose, schedule, rec, taper) if r]
-    section = episode_section(episode_case, episode, rs)
+    section = episode_section(episode_case, episode, rs) if has_history(episode_case) else None
     rule_ids = unique(
         [
             *(rule for r in parts for rule in r.rules),
-            *(rule for row in section.rows for rule in row.rules),
+            *(rule for row in (section.rows if section else ()) for rule in row.rules),
         ]
     )
     warnings = unique(
         [
             *(w for r in parts for w in r.warnings),
-            *(w for w in episode.warnings if w.startswith("EPI-")),
+            *(w for w in episode.warnings if section is not None and w.startswith("EPI-")),
         ]
     )
     document = build_document(
@@ -126,6 +126,22 @@ def make_note(
         warnings=warnings,
         ruleset=rs.info,
         profile=profile.id,
+    )
+
+
+def has_history(case: CaseDocumentV2) -> bool:
+    """Whether the case says more than a version 1 document can: more than one assessment,
+    day 0, or a dose with more than a time (another drug, an amount, initials, a
+    prophylactic mark). Only then does the note carry the Episode section, so that a
+    version 1 case and its version 2 reading give the same note (and the typical handoff
+    stays one page)."""
+    return (
+        len(case.assessments) > 1
+        or case.day0 is not None
+        or any(
+            g.drug != "tocilizumab" or g.dose_mg is not None or g.by or g.prophylactic
+            for g in case.given
+        )
     )
 
 

@@ -30,8 +30,8 @@ from calculator.dosing import ScheduleInput, ScheduleResult, tocilizumab_schedul
 from calculator.dosing.models import OutDateTime, ScheduleLimits
 from calculator.dosing.numbers import round_half_up
 from calculator.dosing.steroids import EQUIVALENT_PLACES, exact_equivalent_mg
-from calculator.grading.crs import CrsResult, grade_crs
-from calculator.grading.icans import IcansResult, grade_icans
+from calculator.grading.crs import CrsInput, CrsResult, grade_crs
+from calculator.grading.icans import IcansInput, IcansResult, grade_icans
 from calculator.local_time import add_hours, elapsed_hours
 from calculator.management.models import MAX_GRADE1_DAYS
 from calculator.records.case_v2 import Assessment, CaseDocumentV2, Given
@@ -192,9 +192,14 @@ def grade_assessments(
     case: CaseDocumentV2, profile: Profile, rs: Ruleset, given: Sequence[Given]
 ) -> tuple[Graded, ...]:
     """Each assessment graded by the core; EPI-MASK adds fever masking after a recorded dose
-    of a masking drug (at or before the assessment), never removes the assessment's own."""
+    of a masking drug (at or before the assessment), never removes the assessment's own.
+
+    The same findings under the same profile give the same result, so each distinct input
+    is graded once per episode (a 2,000-assessment case repeats many)."""
     mask = rs.episode.mask
     maskers = [g for g in given if g.drug in mask.masking_drugs]
+    crs_seen: dict[tuple[CrsInput, int], CrsResult] = {}
+    icans_seen: dict[IcansInput, IcansResult] = {}
     out: list[Graded] = []
     k = 0  # maskers[:k] are at or before the current assessment (both in time order)
     for a in case.assessments:
@@ -202,11 +207,20 @@ def grade_assessments(
             k += 1
         crs = None
         if a.crs is not None:
-            if k and not a.crs.fever_masked:
-                crs = _masked(a, maskers[k - 1], profile, rs)
-            else:
-                crs = grade_crs(a.crs, profile, rs)
-        icans = grade_icans(a.icans, profile, rs) if a.icans is not None else None
+            # Masking by a dose: keyed by the dose, whose words the explanation carries.
+            by_dose = k if k and not a.crs.fever_masked else 0
+            crs = crs_seen.get((a.crs, by_dose))
+            if crs is None:
+                if by_dose:
+                    crs = _masked(a.crs, maskers[by_dose - 1], profile, rs)
+                else:
+                    crs = grade_crs(a.crs, profile, rs)
+                crs_seen[(a.crs, by_dose)] = crs
+        icans = None
+        if a.icans is not None:
+            icans = icans_seen.get(a.icans)
+            if icans is None:
+                icans = icans_seen[a.icans] = grade_icans(a.icans, profile, rs)
         out.append(
             Graded(
                 at=a.at,
@@ -221,10 +235,9 @@ def grade_assessments(
     return tuple(out)
 
 
-def _masked(a: Assessment, dose: Given, profile: Profile, rs: Ruleset) -> CrsResult:
-    assert a.crs is not None
+def _masked(inp: CrsInput, dose: Given, profile: Profile, rs: Ruleset) -> CrsResult:
     mask = rs.episode.mask
-    result = grade_crs(a.crs.model_copy(update={"fever_masked": True}), profile, rs)
+    result = grade_crs(inp.model_copy(update={"fever_masked": True}), profile, rs)
     line = f"{mask.id}: graded with fever masking (CRS-MASK) after {_dose_words(dose)}."
     warnings = result.warnings
     if dose.prophylactic:

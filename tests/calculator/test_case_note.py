@@ -301,7 +301,6 @@ def test_note_is_a_structure_with_rule_ids_rendered_to_markdown() -> None:
     assert render_markdown(doc) == note.markdown
     assert [s.key for s in doc.sections] == [
         "entered",
-        "episode",
         "grades",
         "tocilizumab",
         "actions",
@@ -326,7 +325,7 @@ def test_note_is_a_structure_with_rule_ids_rendered_to_markdown() -> None:
     # the CLI carries the structure as an extra key, beside the contract's markdown
     code, out = cli_json(["note"], CASES["full-axicel-crs3"])
     assert code == 0
-    assert out["document"]["sections"][2]["groups"][0]["title"] == "CRS grade 3"
+    assert out["document"]["sections"][1]["groups"][0]["title"] == "CRS grade 3"
 
 
 def test_items_not_asked_are_not_printed_as_scored() -> None:

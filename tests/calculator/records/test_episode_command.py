@@ -204,3 +204,19 @@ def test_every_payload_round_trips_through_the_command() -> None:
     for payload in _payloads():
         code, out = cli_json(["episode"], payload)
         assert code == 0, out
+
+
+def test_the_episode_section_only_when_the_case_says_more_than_version_1() -> None:
+    one = case([assessment(0, FEVER)], [dose("tocilizumab", -1)])
+    code, out = cli_json(["note"], one)
+    assert code == 0
+    assert "## Episode" not in out["markdown"]
+    for more in (
+        {"day0": iso(hours(-5))},
+        {"given": [dose("tocilizumab", -1, dose_mg=560)]},
+        {"given": [dose("dexamethasone", -1)]},
+        {"assessments": [assessment(-2, FEVER), assessment(0, FEVER)]},
+    ):
+        code, out = cli_json(["note"], {**one, **more})
+        assert code == 0
+        assert "## Episode" in out["markdown"], more
