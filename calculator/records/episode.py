@@ -430,7 +430,9 @@ def next_due(
         last = summary.current_grade.at if summary.current_grade is not None else None
         # Never assessed while the other syndrome is active: due from the last assessment.
         at = add_hours(last, every_h, zone) if last is not None else graded[-1].at
-        return DueTime(due_at=at, overdue=at < now, since=last)
+        # Compared in real time (add_hours may give an aware time); shown as a wall time.
+        overdue = elapsed_hours(at, now, zone) > 0
+        return DueTime(due_at=at.replace(tzinfo=None), overdue=overdue, since=last)
 
     vitals = due(crs, rule.vitals_every_h)
     neuro = due(icans, rule.neuro_every_h)
