@@ -99,6 +99,7 @@ def make_note(
         [
             *(rule for r in parts for rule in r.rules),
             *(rule for row in (section.rows if section else ()) for rule in row.rules),
+            *(rule for item in (section.items if section else ()) for rule in item.rules),
         ]
     )
     warnings = unique(

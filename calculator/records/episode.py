@@ -37,7 +37,7 @@ from calculator.management.models import MAX_GRADE1_DAYS
 from calculator.records.case_v2 import Assessment, CaseDocumentV2, Given
 from calculator.rulebook import FrozenModel, Ruleset
 from calculator.rulebook.profiles import Profile
-from calculator.words import when
+from calculator.words import duration, when
 
 Syndrome = Literal["crs", "icans"]
 STEROIDS = frozenset({"dexamethasone", "methylprednisolone", "prednisone", "hydrocortisone"})
@@ -546,10 +546,19 @@ def trend(
 # --- history facts -------------------------------------------------------------------------
 
 
+class HistoryLine(FrozenModel):
+    """One history fact in words, with the rule that derives it or acts on it."""
+
+    fact: str
+    rule: str
+    text: str
+
+
 @dataclass(frozen=True)
 class Facts:
     facts: HistoryFacts
     rules: tuple[str, ...]
+    lines: tuple[HistoryLine, ...]
 
 
 def history_facts(
@@ -565,30 +574,74 @@ def history_facts(
     ep = rs.episode
     at = case.last.at
     rules: list[str] = []
-    for_crs = [g for g in given if g.drug == "tocilizumab" and not g.prophylactic and g.at <= at]
+    lines: list[HistoryLine] = []
+
+    def say(fact: str, rule: str, text: str) -> None:
+        rules.append(rule)
+        lines.append(HistoryLine(fact=fact, rule=rule, text=f"{rule}: {text}"))
+
+    toci = [g for g in given if g.drug == "tocilizumab" and g.at <= at]
+    for_crs = [g for g in toci if not g.prophylactic]
     hours = None
     if for_crs:
         hours = elapsed_hours(for_crs[0].at, at, zone)
-        rules.append(ep.h24.id)
+        say(
+            "hours_since_first_tocilizumab",
+            ep.h24.id,
+            f"{duration(hours)} since the first tocilizumab dose given for CRS "
+            f"({when(for_crs[0].at)}).",
+        )
+    elif toci:
+        say(
+            "hours_since_first_tocilizumab",
+            ep.h24.id,
+            "every tocilizumab dose recorded is prophylactic: none starts the 24 h clock.",
+        )
     onset_h = None
     if crs.onset is not None:
-        rules.append(ep.h72.id)
         if case.day0 is not None:
             onset_h = elapsed_hours(case.day0, crs.onset.at, zone)
+            say(
+                "crs_onset_after_day0_h",
+                ep.h72.id,
+                f"CRS began {duration(onset_h)} after day 0 ({when(case.day0)}).",
+            )
+        else:
+            say(
+                "crs_onset_after_day0_h",
+                ep.h72.id,
+                f"day 0 is not recorded: it would decide whether CRS began < "
+                f"{ep.h72.onset_within_h:g} h after it.",
+            )
     g1_days = None
     current = crs.current_grade
     if current is not None and current.grade == 1 and crs.latest_onset is not None:
         days = elapsed_hours(crs.latest_onset.at, current.at, zone) / 24
         # The plan reads only "more than N days" (N = 3): a longer run is still "more".
         g1_days = min(days, float(MAX_GRADE1_DAYS))
-        rules.append(ep.g1days.id)
-    running = any(g.drug == "levetiracetam" and g.at <= at for g in given)
+        say(
+            "crs_grade1_days",
+            ep.g1days.id,
+            f"CRS graded >= 1 for {days:.2f} days since the latest onset "
+            f"({when(crs.latest_onset.at)}).",
+        )
+    lev = [g for g in given if g.drug == "levetiracetam" and g.at <= at]
+    if lev:
+        lines.append(
+            HistoryLine(
+                fact="levetiracetam_running",
+                rule="MGT-SZ",
+                text=f"MGT-SZ: levetiracetam recorded from {when(lev[0].at)}: seizure "
+                "prophylaxis is running.",
+            )
+        )
     return Facts(
         HistoryFacts(
             hours_since_first_tocilizumab=hours,
             crs_onset_after_day0_h=onset_h,
             crs_grade1_days=g1_days,
-            levetiracetam_running=running,
+            levetiracetam_running=bool(lev),
         ),
         tuple(rules),
+        tuple(lines),
     )

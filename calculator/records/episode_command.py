@@ -21,6 +21,7 @@ from calculator.records.case_v2 import CaseDocumentV2, load_episode_case
 from calculator.records.episode import (
     Graded,
     HistoryFacts,
+    HistoryLine,
     Summary,
     Trend,
     grade_assessments,
@@ -53,6 +54,8 @@ class EpisodeResult(CoreResult):
     summary: Summary
     trend: Trend
     facts: HistoryFacts
+    #: Each history fact in words with the rule that derives it (EPI-24H, EPI-72H, ...).
+    history: tuple[HistoryLine, ...]
     recommendation: RecommendResult
 
 
@@ -151,6 +154,7 @@ def make_episode(
         summary=summary,
         trend=trend(case, graded, given, rs),
         facts=facts.facts,
+        history=facts.lines,
         recommendation=rec,
         rules=rule_ids,
         warnings=unique(warnings),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from calculator.dosing.numbers import fmt
 from calculator.local_time import elapsed_hours, zone_from_name
-from calculator.note_model import Row, Section, Table
+from calculator.note_model import Item, Row, Section, Table
 from calculator.records.case_v2 import CaseDocumentV2
 from calculator.records.episode import GradeAt, Graded, Moment, SyndromeSummary
 from calculator.records.episode_command import EpisodeResult
@@ -184,4 +184,8 @@ def episode_section(case: CaseDocumentV2, episode: EpisodeResult, rs: Ruleset) -
         ),
         rows=tuple(recent),
     )
-    return Section(key="episode", title="Episode", rows=tuple(rows), table=table)
+    items = tuple(
+        Item(text=line.text.removeprefix(f"{line.rule}: "), rules=(line.rule,))
+        for line in episode.history
+    )
+    return Section(key="episode", title="Episode", rows=tuple(rows), items=items, table=table)

@@ -61,6 +61,16 @@ def test_episode_answers_with_every_part() -> None:
     assert out["summary"]["tocilizumab"]["doses"][0]["dose_mg"] == 560
     assert out["recommendation"]["crs_grade"] == 1
     assert out["facts"]["levetiracetam_running"] is True
+    # Each history fact in words, naming its rule.
+    assert [(h["fact"], h["rule"]) for h in out["history"]] == [
+        ("hours_since_first_tocilizumab", "EPI-24H"),
+        ("crs_onset_after_day0_h", "EPI-72H"),
+        ("crs_grade1_days", "EPI-G1DAYS"),
+        ("levetiracetam_running", "MGT-SZ"),
+    ]
+    assert out["history"][0]["text"] == (
+        "EPI-24H: 35 h since the first tocilizumab dose given for CRS (2026-11-20 21:00)."
+    )
     assert out["now"] == iso(hours(48))
     for key in ("ruleset", "profile", "warnings", "rules"):
         assert key in out
@@ -181,6 +191,7 @@ def test_the_note_of_version_2_has_the_episode_section() -> None:
         "2026-11-20 21:00 560 mg by AK",
         "10 mg dexamethasone-equivalent over 1 doses; 1 calendar days",
         "Next assessment:",
+        "CRS began 30 h after day 0 (2026-11-19 02:00). (EPI-72H)",
     ):
         assert words in section, words
     # The last 24 h as rows: 2026-11-21 08:00 is exactly 24 h old and has left it.
