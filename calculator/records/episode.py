@@ -454,7 +454,7 @@ def next_due(
 # --- trend ---------------------------------------------------------------------------------
 
 
-def _temperature(g: Graded, a: Assessment) -> str:
+def _temperature(a: Assessment) -> str:
     if a.crs is None:
         return "not assessed"
     t = a.crs.temperature_c
@@ -481,7 +481,7 @@ def _values(g: Graded, a: Assessment) -> dict[str, str]:
         score = "not scored" if g.icans.score is None else f"{g.icans.instrument} {g.icans.score}"
     return {
         "CRS grade": crs,
-        "highest temperature": _temperature(g, a),
+        "highest temperature": _temperature(a),
         **_crs_items(a),
         "ICANS grade": icans,
         "ICE/CAPD": score,

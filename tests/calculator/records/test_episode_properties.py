@@ -137,3 +137,41 @@ def test_no_dose_is_ever_dropped(doc: dict[str, Any]) -> None:
     section = md.split("## Episode", 1)[1].split("\n## ", 1)[0] if "## Episode" in md else md
     for g in toci:
         assert g["at"].replace("T", " ") in section
+
+
+@st.composite
+def version_1_cases(draw: st.DrawFn) -> dict[str, Any]:
+    doc: dict[str, Any] = {
+        "format": "crs-calc-case/1",
+        "patient": {"weight_kg": draw(st.sampled_from([9.5, 70, 120])), "age_years": 54},
+        "at": iso(hours(0)),
+    }
+    for key, strategy in (("crs", crs_inputs), ("icans", icans_inputs)):
+        value = draw(st.one_of(st.none(), strategy))
+        if value is not None:
+            doc[key] = value
+    before = draw(st.lists(st.integers(0, 72 * 60), max_size=5, unique=True))
+    if before:
+        doc["tocilizumab_doses"] = [iso(hours(-m / 60)) for m in sorted(before, reverse=True)]
+    improving = draw(st.sampled_from(["unset", None, True, False]))
+    if improving != "unset":
+        doc["improving"] = improving
+    profile = draw(st.sampled_from([None, "asco-2021"]))
+    if profile:
+        doc["profile"] = profile
+    return doc
+
+
+@SETTINGS
+@given(version_1_cases())
+def test_version_1_and_its_version_2_reading_give_the_same_note(doc: dict[str, Any]) -> None:
+    from calculator.records.case_v2 import dump_episode_case, load_episode_case
+
+    code, v1_note = cli_json(["note"], doc)
+    assert code == 0, v1_note
+    v2 = dump_episode_case(load_episode_case(doc))
+    code, v2_note = cli_json(["note"], v2)
+    assert code == 0, v2_note
+    assert v2_note["markdown"] == v1_note["markdown"]
+    assert v2_note["document"] == v1_note["document"]
+    assert v2_note["actions"] == v1_note["actions"]
