@@ -15,8 +15,8 @@ that did it (``Composed``):
   ``not_before``; "avoid" only for MGT-NOTOCI, MGT-HAPLO below grade 3 and the episode
   maximum.
 - EPI-72H: MGT-CRS1's dexamethasone "if onset < 72 h after infusion" is kept only when
-  the first CRS onset was less than 72 h after day 0, dropped when later, and says that
-  day 0 would decide it when day 0 is not known.
+  the first CRS onset was less than 72 h after day 0, dropped when later; when day 0 is
+  not known the line stays as worded and a warning says that day 0 would decide it.
 - MGT-G5 is applied by ``recommend`` before anything is proposed.
 """
 
@@ -393,11 +393,15 @@ def _onset_72h(proposals: tuple[Proposal, ...], ctx: Context, plan: Plan) -> lis
             continue
         limit = f"{rule.onset_within_h:g} h"
         if onset is None:
-            words = (
-                f"Day 0 (the infusion) is not recorded: it would decide whether CRS began "
-                f"< {limit} after it ({rule.id})."
+            # The line's own words already carry the condition; the plan says what decides it.
+            plan.rules.append(rule.id)
+            plan.warnings.append(
+                f"{rule.id}: day 0 (the infusion) is not recorded: it would decide whether "
+                f"CRS began < {limit} after it, the condition of {crs1}'s dexamethasone."
             )
-        elif onset < rule.onset_within_h:
+            out.append(p)
+            continue
+        if onset < rule.onset_within_h:
             words = f"CRS began {duration(onset)} after day 0, less than {limit} ({rule.id})."
         else:
             _record(
