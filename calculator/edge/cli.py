@@ -133,6 +133,10 @@ COMMANDS: dict[str, Command] = {
         "calculator.records.note:note_command",
         "handoff note (Markdown and results) from a case document",
     ),
+    "episode": Command(
+        "calculator.records.episode_command:episode_command",
+        "the case as an episode: assessments over time, summary, trend and plan",
+    ),
     "dose": Command(
         "calculator.dosing.commands:dose_command",
         "dose of tocilizumab or another agent for a weight and age",

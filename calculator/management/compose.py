@@ -14,12 +14,15 @@ that did it (``Composed``):
 - MGT-WAIT: tocilizumab that the repeat-dose clock does not allow yet is "wait" with
   ``not_before``; "avoid" only for MGT-NOTOCI, MGT-HAPLO below grade 3 and the episode
   maximum.
+- EPI-72H: MGT-CRS1's dexamethasone "if onset < 72 h after infusion" is kept only when
+  the first CRS onset was less than 72 h after day 0, dropped when later; when day 0 is
+  not known the line stays as worded and a warning says that day 0 would decide it.
 - MGT-G5 is applied by ``recommend`` before anything is proposed.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from calculator.dosing import ScheduleResult
@@ -30,6 +33,7 @@ from calculator.results import unique
 from calculator.rulebook import Ruleset
 from calculator.rulebook.management import Strength
 from calculator.rulebook.profiles import Profile
+from calculator.words import duration
 from calculator.words import when as local_time
 
 ORDER: dict[str, int] = {"give": 0, "wait": 1, "consider": 2, "avoid": 3}
@@ -61,7 +65,7 @@ def compose(proposals: tuple[Proposal, ...], ctx: Context) -> Plan:
     rs = ctx.rs
     m = rs.management
     kept: list[Proposal] = []
-    for p in proposals:
+    for p in _onset_72h(proposals, ctx, plan):
         if p.rung and ctx.inp.crs_grade < m.ladder.from_crs_grade:
             _record(plan, p, ctx, "dropped", None, m.ladder.id, m.ladder.advice)
             plan.warnings.append(f"{m.ladder.id}: {m.ladder.advice}")
@@ -374,3 +378,44 @@ def _tocilizumab(group: list[Proposal], ctx: Context, plan: Plan) -> Action | No
             "not_before": not_before,
         }
     )
+
+
+def _onset_72h(proposals: tuple[Proposal, ...], ctx: Context, plan: Plan) -> list[Proposal]:
+    """EPI-72H over MGT-CRS1's dexamethasone line (see the module docstring)."""
+    rs = ctx.rs
+    rule = rs.episode.h72
+    crs1 = rs.management.crs1.id
+    onset = ctx.inp.crs_onset_after_day0_h
+    out: list[Proposal] = []
+    for p in proposals:
+        if p.rule != crs1 or p.spec.code != "dexamethasone":
+            out.append(p)
+            continue
+        limit = f"{rule.onset_within_h:g} h"
+        if onset is None:
+            # The line's own words already carry the condition; the plan says what decides it.
+            plan.rules.append(rule.id)
+            plan.warnings.append(
+                f"{rule.id}: day 0 (the infusion) is not recorded: it would decide whether "
+                f"CRS began < {limit} after it, the condition of {crs1}'s dexamethasone."
+            )
+            out.append(p)
+            continue
+        if onset < rule.onset_within_h:
+            words = f"CRS began {duration(onset)} after day 0, less than {limit} ({rule.id})."
+        else:
+            _record(
+                plan,
+                p,
+                ctx,
+                "dropped",
+                None,
+                rule.id,
+                f"CRS began {duration(onset)} after day 0, not less than {limit}: the condition of "
+                f"{crs1} does not hold.",
+            )
+            continue
+        spec = p.spec.model_copy(update={"text": f"{p.spec.text} {words}"})
+        _record(plan, p, ctx, "reworded", p.spec.strength, rule.id, words)
+        out.append(replace(p, spec=spec))
+    return out

@@ -17,6 +17,7 @@ from calculator.rulebook.management import ActionCode, Product, Strength
 
 AGE_RANGE_YEARS = (0.0, 120.0)
 MAX_GRADE1_DAYS = 60  # a typing-error guard, not a clinical limit
+MAX_EPISODE_H = 24.0 * 366  # a typing-error guard, not a clinical limit
 
 
 class RecommendInput(FrozenModel):
@@ -24,7 +25,15 @@ class RecommendInput(FrozenModel):
     yet (MGT-IMPROVING); ``seizure`` says a seizure occurred this episode (MGT-SZ). Beyond
     the contract: ``crs_grade1_days`` (how long grade 1 CRS has lasted, for profiles that
     manage a long grade 1 as grade 2) and ``haplo_ptcy`` (haploidentical HCT with
-    post-transplant cyclophosphamide, MGT-HAPLO)."""
+    post-transplant cyclophosphamide, MGT-HAPLO).
+
+    History facts (section 12; ``episode`` computes them from the series, ``recommend``
+    takes them as typed, so the same facts give the same plan):
+    ``hours_since_first_tocilizumab`` (hours from the first tocilizumab dose given for CRS,
+    not a prophylactic one, to ``at``: EPI-24H), ``crs_onset_after_day0_h`` (hours from
+    day 0 to the episode's first CRS onset: EPI-72H; None means day 0 is not known),
+    ``crs_grade1_days`` (EPI-G1DAYS) and ``levetiracetam_running`` (MGT-SZ "if not already
+    given")."""
 
     crs_grade: StrictInt = Field(ge=0, le=5)
     icans_grade: StrictInt = Field(ge=0, le=5)
@@ -42,6 +51,11 @@ class RecommendInput(FrozenModel):
     seizure: StrictBool = False
     crs_grade1_days: float | None = Field(default=None, ge=0, le=MAX_GRADE1_DAYS, strict=True)
     haplo_ptcy: StrictBool = False
+    hours_since_first_tocilizumab: float | None = Field(
+        default=None, ge=0, le=MAX_EPISODE_H, strict=True
+    )
+    crs_onset_after_day0_h: float | None = Field(default=None, ge=0, le=MAX_EPISODE_H, strict=True)
+    levetiracetam_running: StrictBool = False
 
     @model_validator(mode="after")
     def _consistent(self) -> RecommendInput:

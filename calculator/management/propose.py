@@ -14,6 +14,7 @@ from calculator.management.models import RecommendInput
 from calculator.rulebook import Ruleset
 from calculator.rulebook.management import ActionSpec, ManagementRule
 from calculator.rulebook.profiles import Profile
+from calculator.words import duration
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,8 @@ def propose(
                 f'{profile.id} (it stays "consider", as ASCO words it).'
             )
 
+    managed = _after_24h(inp, rs, improving, managed, rules, warnings)
+
     items: list[Proposal] = []
     for rule in m.grade_rules():
         if _rule_applies(rule, managed, icans):
@@ -106,7 +109,13 @@ def propose(
 
     sz = m.sz
     if icans >= sz.consider_from_icans_grade:
-        items.append(Proposal(sz.prophylaxis, sz.id))
+        if inp.levetiracetam_running:
+            warnings.append(
+                f"{sz.id}: levetiracetam is recorded as given this episode: seizure "
+                "prophylaxis is running and is not proposed again."
+            )
+        else:
+            items.append(Proposal(sz.prophylaxis, sz.id))
     if inp.seizure:
         items.append(Proposal(sz.on_seizure, sz.id))
 
@@ -127,3 +136,40 @@ def propose(
                 for s in rung.actions
             ]
     return Proposals(tuple(items), managed, tuple(rules), tuple(warnings))
+
+
+def _after_24h(
+    inp: RecommendInput,
+    rs: Ruleset,
+    improving: bool | None,
+    managed: int,
+    rules: list[str],
+    warnings: list[str],
+) -> int:
+    """EPI-24H: MGT-CRS2's "manage as grade 3 if no improvement within 24 h of anti-IL-6".
+    At its grade, once ``after_h`` have passed since the first tocilizumab dose given for
+    CRS, the answer "not improving" manages CRS as grade 3 (MGT-CRS3); unanswered, the
+    question is due and MGT-IMPROVING shows what each answer leads to."""
+    rule = rs.episode.h24
+    hours = inp.hours_since_first_tocilizumab
+    if inp.crs_grade != rule.at_crs_grade or managed != rule.at_crs_grade or hours is None:
+        return managed
+    if hours < rule.after_h:
+        return managed
+    rules.append(rule.id)
+    since = (
+        f"{duration(hours)} since the first tocilizumab dose for CRS (at least {rule.after_h:g} h)"
+    )
+    if improving is False:
+        warnings.append(
+            f"{rule.id}: {since} and not improving: managed as CRS grade "
+            f"{rule.managed_as_crs_grade} (MGT-CRS{rule.managed_as_crs_grade})."
+        )
+        return rule.managed_as_crs_grade
+    if improving is None:
+        warnings.append(
+            f"{rule.id}: {since}: the improving question is due; not improving means "
+            f"managing as CRS grade {rule.managed_as_crs_grade} "
+            f"(MGT-CRS{rule.managed_as_crs_grade}), improving keeps grade {inp.crs_grade}."
+        )
+    return managed

@@ -1,1 +1,1 @@
-"""records."""
+"""Case records: the case documents, the episode over time, and what is made from them."""

@@ -13,17 +13,25 @@ was planned.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from calculator.dosing import DoseInput, ScheduleInput, ScheduleResult, TocilizumabDose, dose
-from calculator.dosing import tocilizumab_schedule as schedule_of
+from calculator.dosing import DoseInput, ScheduleResult, TocilizumabDose, dose
 from calculator.dosing.numbers import fmt
 from calculator.edge.errors import InputError
-from calculator.edge.profile_files import builtin_profile
-from calculator.grading.crs import CrsResult, grade_crs
-from calculator.grading.icans import IcansResult, grade_icans
-from calculator.management import DISCLAIMER, Action, RecommendInput, RecommendResult, recommend
-from calculator.records.case import CaseDocument, load_case
+from calculator.grading.crs import CrsResult
+from calculator.grading.icans import IcansResult
+from calculator.local_time import zone_from_name
+from calculator.management import DISCLAIMER, Action, RecommendResult
+from calculator.records.case import CASE_FORMAT, CaseDocument, CasePatient, load_case
+from calculator.records.case_v2 import CaseDocumentV2, from_v1, load_episode_case
+from calculator.records.episode_command import (
+    EpisodeResult,
+    case_profile,
+    make_episode,
+    split_now,
+)
+from calculator.records.episode_note import episode_section
 from calculator.records.note_model import Group, Item, NoteDocument, Row, Section, Table
 from calculator.records.note_words import ACTIONS, case_units, crs_rows, icans_rows, weight, yes_no
 from calculator.results import CoreResult, unique
@@ -61,50 +69,54 @@ class NoteResult(CoreResult):
     recommendation: RecommendResult
     actions: tuple[Action, ...]
     taper: TaperResult | None
+    episode: EpisodeResult
 
 
-def make_note(case: CaseDocument, profile: Profile, rs: Ruleset | None = None) -> NoteResult:
-    """Grade, dose, schedule, recommend and plan from one case, and write the note."""
+def make_note(
+    case: CaseDocument | CaseDocumentV2, profile: Profile, rs: Ruleset | None = None
+) -> NoteResult:
+    """Grade, dose, schedule, recommend and plan from one case, and write the note.
+
+    A version 1 case is read as an episode of one assessment (episode.md), so it gives the
+    same note as its version 2 reading; the sections about "now" speak of the last
+    assessment, the Episode section of the whole series."""
     rs = rs or ruleset()
-    p = case.patient
-    crs = grade_crs(case.crs, profile, rs) if case.crs is not None else None
-    icans = grade_icans(case.icans, profile, rs) if case.icans is not None else None
+    episode_case = from_v1(case) if isinstance(case, CaseDocument) else case
+    episode = make_episode(episode_case, profile, rs, max(episode_case.made, episode_case.last.at))
+    view = last_assessment_view(episode_case)
+    p = view.patient
+    graded = episode.assessments[-1]
+    crs, icans = graded.crs, graded.icans
     toci_dose = dose(
         DoseInput(drug="tocilizumab", weight_kg=p.weight_kg, age_years=p.age_years), profile, rs
     )
     assert isinstance(toci_dose, TocilizumabDose)
-    schedule = schedule_of(
-        ScheduleInput(time_zone=case.time_zone, doses=case.tocilizumab_doses, at=case.at),
-        profile,
-        rs,
-    )
-    rec = recommend(
-        RecommendInput(
-            crs_grade=crs.grade if crs else 0,
-            icans_grade=icans.grade if icans else 0,
-            weight_kg=p.weight_kg,
-            age_years=p.age_years,
-            product=p.product,
-            time_zone=case.time_zone,
-            tocilizumab_doses=case.tocilizumab_doses,
-            at=case.at,
-            improving=case.improving,
-            seizure=case.icans is not None and case.icans.seizure != "none",
-        ),
-        profile,
-        rs,
-    )
-    taper = plan_taper(case.taper, profile, rs) if case.taper is not None else None
+    rec = episode.recommendation
+    schedule = rec.tocilizumab_schedule
+    assert schedule is not None  # recommend reads the clock whenever `at` is given
+    taper = plan_taper(view.taper, profile, rs) if view.taper is not None else None
     parts: list[CoreResult] = [r for r in (crs, icans, toci_dose, schedule, rec, taper) if r]
-    rule_ids = unique(rule for r in parts for rule in r.rules)
-    warnings = unique(w for r in parts for w in r.warnings)
+    section = episode_section(episode_case, episode, rs) if has_history(episode_case) else None
+    rule_ids = unique(
+        [
+            *(rule for r in parts for rule in r.rules),
+            *(rule for row in (section.rows if section else ()) for rule in row.rules),
+            *(rule for item in (section.items if section else ()) for rule in item.rules),
+        ]
+    )
+    warnings = unique(
+        [
+            *(w for r in parts for w in r.warnings),
+            *(w for w in episode.warnings if section is not None and w.startswith("EPI-")),
+        ]
+    )
     document = build_document(
-        case, profile, rs, crs, icans, toci_dose, schedule, rec, taper, rule_ids, warnings
+        view, profile, rs, crs, icans, toci_dose, schedule, rec, taper, rule_ids, warnings, section
     )
     return NoteResult(
         markdown=render_markdown(document),
         document=document,
-        made_at=case.made,
+        made_at=view.made,
         case=case.model_dump(mode="json", exclude_none=True),
         crs=crs,
         icans=icans,
@@ -112,11 +124,65 @@ def make_note(case: CaseDocument, profile: Profile, rs: Ruleset | None = None) -
         recommendation=rec,
         actions=rec.actions,
         taper=taper,
+        episode=episode,
         rules=rule_ids,
         warnings=warnings,
         ruleset=rs.info,
         profile=profile.id,
     )
+
+
+def has_history(case: CaseDocumentV2) -> bool:
+    """Whether the case says more than a version 1 document can: more than one assessment,
+    day 0, or a dose with more than a time (another drug, an amount, initials, a
+    prophylactic mark). Only then does the note carry the Episode section, so that a
+    version 1 case and its version 2 reading give the same note (and the typical handoff
+    stays one page)."""
+    return (
+        len(case.assessments) > 1
+        or case.day0 is not None
+        or any(
+            g.drug != "tocilizumab" or g.dose_mg is not None or g.by or g.prophylactic
+            for g in case.given
+        )
+    )
+
+
+def last_assessment_view(case: CaseDocumentV2) -> CaseDocument:
+    """The last assessment as a version 1 case: what the note's sections about "now"
+    (what was entered, grades, tocilizumab, actions, taper) speak of. Doses after the last
+    assessment are in the Episode section's ledger, not here."""
+    last = case.last
+    p = case.patient
+    zone = zone_from_name(case.time_zone)
+
+    def zoned(at: datetime) -> datetime:
+        # Version 1 reads its times in its zone: the wall time with which of a repeated
+        # hour's two it was (fold), as an aware time.
+        return at.replace(tzinfo=zone) if zone is not None and at.tzinfo is None else at
+
+    data: dict[str, Any] = {
+        "format": CASE_FORMAT,
+        "patient": CasePatient(
+            label=p.label, weight_kg=p.weight_kg, age_years=p.age_years, product=p.product
+        ),
+        "at": zoned(last.at),
+        "crs": last.crs,
+        "icans": last.icans,
+        "tocilizumab_doses": tuple(
+            zoned(g.at)
+            for g in sorted(case.given, key=lambda g: g.at)
+            if g.drug == "tocilizumab" and g.at <= last.at
+        ),
+        "units": case.units,
+    }
+    if "improving" in last.model_fields_set:
+        data["improving"] = last.improving
+    for name in ("made_at", "profile", "taper", "time_zone"):
+        if name in case.model_fields_set:
+            value = getattr(case, name)
+            data[name] = zoned(value) if isinstance(value, datetime) else value
+    return CaseDocument(**data)
 
 
 # --- the structure ---------------------------------------------------------------------------
@@ -333,9 +399,11 @@ def build_document(
     taper: TaperResult | None,
     rule_ids: tuple[str, ...],
     warnings: tuple[str, ...],
+    episode: Section | None = None,
 ) -> NoteDocument:
     sections = [
         _entered(case, rs),
+        *([episode] if episode is not None else []),
         _grades(crs, icans),
         _tocilizumab(toci, schedule),
         _actions(rec),
@@ -409,15 +477,14 @@ def render_markdown(note: NoteDocument) -> str:
 
 
 def note_command(payload: dict[str, Any], ctx: Context) -> NoteResult:
-    """`python -m calculator note`: the case's own profile unless --profile names another
-    (then the two must agree)."""
-    case = load_case(payload)
-    profile = ctx.profile
-    if case.profile is not None:
-        if ctx.profile_explicit and case.profile != ctx.profile.id:
-            raise InputError.for_field(
-                "profile",
-                f"the case says {case.profile!r} but the command line says {ctx.profile.id!r}",
-            )
-        profile = builtin_profile(ctx.rs, case.profile)
-    return make_note(case, profile, ctx.rs)
+    """`python -m calculator note`: a case document of version 1 or 2, under the case's own
+    profile unless --profile names another (then the two must agree). ``now`` is not a key
+    of the note's input: the note is made at ``made_at`` (or the last assessment)."""
+    document, now = split_now(payload) if "now" in payload else (payload, None)
+    if now is not None:
+        raise InputError.for_field("now", "is a key of episode, not of note: give made_at")
+    case = load_episode_case(document)
+    original: CaseDocument | CaseDocumentV2 = case
+    if isinstance(document.get("format"), str) and document["format"].endswith("/1"):
+        original = load_case(document)
+    return make_note(original, case_profile(case.profile, ctx), ctx.rs)

@@ -11,6 +11,7 @@ from pydantic import Field, PrivateAttr, model_validator
 
 from calculator.rulebook.base import FrozenModel, Rule, RuleSection, Source
 from calculator.rulebook.dosing import DosingRules
+from calculator.rulebook.episode import EpisodeRules
 from calculator.rulebook.grading import CrsRules, IcansRules
 from calculator.rulebook.management import ManagementRules
 from calculator.rulebook.profiles import BoundsRules, Profile
@@ -47,6 +48,7 @@ class Ruleset(FrozenModel):
     verification: VerificationRules
     bounds: BoundsRules
     teaching: TeachingRules
+    episode: EpisodeRules
     default_profile: str = Field(alias="default")
     profiles: dict[str, Profile]
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")

@@ -152,7 +152,7 @@ def test_made_at_defaults_to_the_case_time() -> None:
 @pytest.mark.parametrize(
     ("fmt", "words"),
     [
-        ("crs-calc-case/2", "newer"),
+        ("crs-calc-case/3", "newer"),
         ("crs-calc-case/0", "not a case document format"),
         ("something-else/1", "not a case document format"),
     ],
