@@ -14,7 +14,7 @@ import time
 from datetime import datetime, timedelta
 from typing import Any, Literal, get_args
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 import calculator
@@ -36,6 +36,7 @@ from ui.state import CaseState
 from ui.timeentry import shown
 from ui.units import fmt, kg_to_lb
 from ui.views.dose import DoseView
+from ui.widgets import plain_tip, question_box
 
 DATE_TIME = "%Y-%m-%d %H:%M"
 
@@ -49,6 +50,7 @@ def ask_late_dose(
     box = QMessageBox(parent)
     box.setObjectName("lateDoseQuestion")
     box.setIcon(QMessageBox.Icon.Question)
+    box.setTextFormat(Qt.TextFormat.PlainText)
     box.setWindowTitle("Dose later than the assessment time")
     box.setText(
         f'The dose at {shown(dose_at)} is later than "Assessed at" {shown(case_at)}.\n\n'
@@ -72,7 +74,7 @@ def ask_late_dose(
 
 
 def ask_duplicate(parent: QWidget, at: datetime) -> bool:
-    answer = QMessageBox.question(
+    answer = question_box(
         parent,
         "Same dose time twice?",
         f"A dose at {shown(at)} is already in the log. Add a second dose at the same time?",
@@ -257,7 +259,7 @@ class DoseController(QObject):
         v.working.set_items(r.working, "Working")
         v.notes.set_items([f"{n.rule}: {n.text}" for n in r.notes], "Notes")
         v.rules.set_rules(r.rules)
-        v.dose_value.setToolTip("\n".join(r.working))
+        v.dose_value.setToolTip(plain_tip("\n".join(r.working)))
         if isinstance(r, TocilizumabDose):
             v.dose_value.setText(f"{fmt(r.dose_mg)} mg")
             cap = " — capped at the maximum per infusion" if r.capped else ""
