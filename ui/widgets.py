@@ -1,6 +1,17 @@
 """Small reusable widgets: a field that shows the core's refusal under it, a grade badge
 that says its grade in words as well as colour, rule links with their trace, and message
-lists. Widgets only: no clinical logic."""
+lists. Widgets only: no clinical logic.
+
+Plain text by default (issue 20): Qt shows any text that looks like HTML as rich text and
+loads the images it names, so a patient label ``<img src='/dev/zero'>`` would exhaust
+memory at every start and ``<b>`` would fake a heading. Every label made here
+(:func:`named`, :func:`wrapped_label`, :func:`heading`) is plain text; a window or dialog
+calls :func:`plain_text_everywhere` once built (for the labels QFormLayout makes); the
+message boxes are :func:`warning_box`, :func:`question_box`, :func:`information_box` (never the
+QMessageBox static helpers, which guess); a tooltip with text from a person or a file goes
+through :func:`plain_tip`; a menu entry through :func:`action_text`. Our own rich text is
+marked with :func:`rich` and builds every outside piece with :func:`escape`.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +27,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QSizePolicy,
     QSpinBox,
     QToolButton,
@@ -27,12 +39,96 @@ from PySide6.QtWidgets import (
 from ui import trace
 
 W = TypeVar("W", bound=QWidget)
+L = TypeVar("L", bound=QLabel)
+Button = QMessageBox.StandardButton
+
+
+def escape(text: str) -> str:
+    """An outside piece (a label, a name, a file's words) inside our own rich text."""
+    return html.escape(text)
+
+
+def plain(label: L) -> L:
+    """The label shows its text exactly as given, whatever it looks like."""
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    return label
+
+
+def rich(label: L) -> L:
+    """Our own rich text (built with :func:`escape` around every outside piece): the one
+    exception to plain text, named in tests/ui/test_plain_text.py's allow-list."""
+    label.setTextFormat(Qt.TextFormat.RichText)
+    return label
+
+
+def plain_text_everywhere(root: QWidget) -> None:
+    """Every label under ``root`` still left to Qt's guess (AutoText) made plain: the ones
+    QFormLayout.addRow makes, and any a view built without :func:`named`."""
+    labels = root.findChildren(QLabel)
+    if isinstance(root, QLabel):
+        labels.append(root)
+    for label in labels:
+        if label.textFormat() == Qt.TextFormat.AutoText:
+            plain(label)
+
+
+def plain_tip(text: str) -> str:
+    """A tooltip that shows ``text`` as written: Qt reads a tooltip that looks like HTML as
+    rich text, so such a text is escaped inside our own paragraph."""
+    if "<" not in text:
+        return text
+    return f"<p style='white-space:pre-wrap'>{escape(text)}</p>"
+
+
+def action_text(text: str) -> str:
+    """A menu entry named by a file: '&' would otherwise mark a shortcut letter."""
+    return text.replace("&", "&&")
+
+
+def message(
+    parent: QWidget | None,
+    icon: QMessageBox.Icon,
+    title: str,
+    text: str,
+    buttons: Button = Button.Ok,
+    default: Button = Button.NoButton,
+) -> Button:
+    """A modal message box whose text is plain text: QMessageBox.warning and its kin guess
+    the format, and would load the images a quoted file names."""
+    box = QMessageBox(icon, title, text, buttons, parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    if default != Button.NoButton:
+        box.setDefaultButton(default)
+    answer = Button(box.exec())
+    box.deleteLater()
+    return answer
+
+
+def warning_box(parent: QWidget | None, title: str, text: str) -> Button:
+    return message(parent, QMessageBox.Icon.Warning, title, text)
+
+
+def information_box(parent: QWidget | None, title: str, text: str) -> Button:
+    return message(parent, QMessageBox.Icon.Information, title, text)
+
+
+def question_box(
+    parent: QWidget | None,
+    title: str,
+    text: str,
+    buttons: Button = Button.Yes | Button.No,
+    default: Button = Button.NoButton,
+) -> Button:
+    return message(parent, QMessageBox.Icon.Question, title, text, buttons, default)
 
 
 def named(widget: W, object_name: str, accessible_name: str, tip: str = "") -> W:
-    """Every control gets an objectName (tests, style) and an accessible name (readers)."""
+    """Every control gets an objectName (tests, style) and an accessible name (readers).
+    A label is plain text from here on (:func:`rich` for our own rich text)."""
     widget.setObjectName(object_name)
     widget.setAccessibleName(accessible_name)
+    if isinstance(widget, QLabel) and widget.textFormat() == Qt.TextFormat.AutoText:
+        plain(widget)
     if tip:
         widget.setToolTip(tip)
         widget.setAccessibleDescription(tip)
@@ -258,7 +354,7 @@ class RuleLinks(QLabel):
     def set_rules(self, rule_ids: Sequence[str], prefix: str = "Rules: ") -> None:
         self._ids = tuple(rule_ids)
         self.setText(prefix + trace.rule_links(self._ids) if self._ids else "")
-        self.setToolTip("\n".join(trace.rule_plain(r) for r in self._ids))
+        self.setToolTip(plain_tip("\n".join(trace.rule_plain(r) for r in self._ids)))
 
     def rule_ids(self) -> tuple[str, ...]:
         return self._ids
@@ -340,10 +436,12 @@ class Collapsible(QWidget):
 
 class ElidedLabel(QLabel):
     """One line that ends in "…" when the window is too narrow, instead of being cut
-    mid-word at the edge; text() and the accessible description keep the whole text."""
+    mid-word at the edge; text() and the accessible description keep the whole text.
+    Plain text: it carries names from files (the status line's profile name)."""
 
     def __init__(self) -> None:
         super().__init__()
+        plain(self)
         self._full = ""
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.setMinimumWidth(1)

@@ -71,7 +71,7 @@ def test_save_and_reopen_a_case(app_controller, tmp_path) -> None:
 def test_a_case_without_weight_is_not_saved(app_controller, tmp_path, monkeypatch) -> None:
     c = app_controller
     shown: list[str] = []
-    monkeypatch.setattr("ui.controllers.app.QMessageBox.warning", lambda *a: shown.append(a[2]))
+    monkeypatch.setattr("ui.controllers.app.warning_box", lambda *a: shown.append(a[2]))
     assert not c.save_case(tmp_path / "case.json")
     assert "patient.weight_kg" in shown[0]
     assert not (tmp_path / "case.json").exists()
@@ -84,6 +84,6 @@ def test_a_newer_case_format_is_refused_with_the_core_message(
     path = tmp_path / "new.json"
     path.write_text(json.dumps({"format": "crs-calc-case/2"}), encoding="utf-8")
     shown: list[str] = []
-    monkeypatch.setattr("ui.controllers.app.QMessageBox.warning", lambda *a: shown.append(a[2]))
+    monkeypatch.setattr("ui.controllers.app.warning_box", lambda *a: shown.append(a[2]))
     assert not c.open_case(path)
     assert "newer case format" in shown[0]

@@ -34,7 +34,7 @@ def test_a_profile_change_alone_is_an_unsaved_change(
         return Button.Discard
 
     monkeypatch.setattr("ui.controllers.unsaved.ask_save", ask_save)
-    monkeypatch.setattr("ui.controllers.unsaved.QMessageBox.question", question)
+    monkeypatch.setattr("ui.controllers.unsaved.question_box", question)
     c.window.close()
     assert len(asked) == 1  # asked, where a saved, unchanged case closes without asking
     assert not c.window.isVisible()

@@ -94,7 +94,7 @@ def test_file_save_on_a_full_disk_keeps_the_old_case_whole_and_says_so(
 ) -> None:
     warnings: list[str] = []
     monkeypatch.setattr(
-        "ui.controllers.app.QMessageBox.warning", lambda _p, _t, text: warnings.append(text)
+        "ui.controllers.app.warning_box", lambda _p, _t, text: warnings.append(text)
     )
     c = window()
     fill(c, "Bed 1")
@@ -153,7 +153,7 @@ def test_pdf_export_on_a_full_disk_keeps_the_old_pdf_and_says_so(
 ) -> None:
     warnings: list[str] = []
     monkeypatch.setattr(
-        "ui.controllers.records_controller.QMessageBox.warning",
+        "ui.controllers.records_controller.warning_box",
         lambda _p, _t, text: warnings.append(text),
     )
     c = window()

@@ -26,7 +26,7 @@ def _answer(monkeypatch, button: QMessageBox.StandardButton) -> list[str]:  # ty
         return button
 
     monkeypatch.setattr("ui.controllers.unsaved.ask_save", ask_save)
-    monkeypatch.setattr("ui.controllers.unsaved.QMessageBox.question", question)
+    monkeypatch.setattr("ui.controllers.unsaved.question_box", question)
     return asked
 
 
@@ -175,7 +175,7 @@ def test_a_duplicate_dose_time_asks_first(app_controller, qtbot, monkeypatch) ->
         assert default == Button.No
         return answer[0]
 
-    monkeypatch.setattr("ui.controllers.dose.QMessageBox.question", question)
+    monkeypatch.setattr("ui.controllers.dose.question_box", question)
     v = c.dose.view
     type_text(v.dose_time, "0800")
     assert not c.dose.add_dose_from_view()
@@ -190,7 +190,7 @@ def test_a_double_click_on_add_dose_records_one_dose(app_controller, qtbot, monk
     c = app_controller
     asked: list[object] = []
     monkeypatch.setattr(
-        "ui.controllers.dose.QMessageBox.question", lambda *a: asked.append(a) or Button.Yes
+        "ui.controllers.dose.question_box", lambda *a: asked.append(a) or Button.Yes
     )
     v = c.dose.view
     type_text(v.dose_time, "1100")

@@ -103,7 +103,7 @@ def test_no_handoff_record_for_an_incomplete_case(make, tmp_path, monkeypatch) -
     c = make()
     shown: list[str] = []
     monkeypatch.setattr(
-        "ui.controllers.records_controller.QMessageBox.warning", lambda *a: shown.append(a[2])
+        "ui.controllers.records_controller.warning_box", lambda *a: shown.append(a[2])
     )
     save_to(monkeypatch, tmp_path / "handoff.pdf")
     c.window.action_export_handoff.trigger()
@@ -153,7 +153,7 @@ def test_a_refused_taper_gives_no_checklist(make, tmp_path, monkeypatch) -> None
     type_text(c.taper.view.first_days.edit, "-3")
     shown: list[str] = []
     monkeypatch.setattr(
-        "ui.controllers.records_controller.QMessageBox.warning", lambda *a: shown.append(a[2])
+        "ui.controllers.records_controller.warning_box", lambda *a: shown.append(a[2])
     )
     save_to(monkeypatch, tmp_path / "taper.pdf")
     c.taper.view.save_checklist.click()

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QEvent
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from calculator.teaching import builtin_scenario, builtin_scenarios, dump_scenario
@@ -261,8 +261,10 @@ def test_every_teaching_save_asks_for_a_path_and_names_a_failed_write(
     from ui.teaching.editor import ScenarioEditor
 
     shown: list[tuple[str, str]] = []
+    # Every message box is ui.widgets' plain-text one (issue 20), imported where it is used.
     monkeypatch.setattr(
-        QMessageBox, "warning", lambda parent, title, text: shown.append((title, text))
+        "ui.records.save_dialog.warning_box",
+        lambda parent, title, text: shown.append((title, text)),
     )
     session.panel.learner.setText("Nurse A")
     choose(session.panel.answers.crs_grade, 1)
@@ -358,7 +360,9 @@ def test_a_bad_scenario_file_is_refused_by_field(
     launcher: TeachingLauncher, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     shown: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: shown.append(text))
+    monkeypatch.setattr(
+        "ui.teaching.files.warning_box", lambda parent, title, text: shown.append(text)
+    )
     doc = dump_scenario(builtin_scenario(ESCALATION))
     doc["checkpoints"][1]["at"] = "2026-03-01T19:00"
     path = tmp_path / "bad.json"

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import PySide6
 from PySide6.QtCore import QObject, Signal, qVersion
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QWidget
 
 import calculator
 from calculator import CrsInput
@@ -40,7 +40,14 @@ from ui.views.dose import DoseView
 from ui.views.grading import GradingView
 from ui.views.main_window import MainWindow, carry_style_sheet
 from ui.views.taper import TaperView
-from ui.widgets import RuleLinks
+from ui.widgets import (
+    RuleLinks,
+    action_text,
+    information_box,
+    plain_text_everywhere,
+    plain_tip,
+    warning_box,
+)
 
 __all__ = ["AppController", "Clock", "system_clock"]
 
@@ -146,6 +153,7 @@ class AppController(QObject):
         self.unsaved = UnsavedChanges(self.window, self._save_from_prompt)
         self.unsaved.enabled = locations is not None
         self.unsaved.watch(self.case_edited)
+        plain_text_everywhere(self.window)  # the labels QFormLayout made too
         carry_style_sheet(self.window)  # last: every widget of the window is built
 
     def _case_edited(self, *_: object) -> None:
@@ -178,8 +186,10 @@ class AppController(QObject):
     def _show_profile(self) -> None:
         self.window.status_profile.setText(self.status_text())
         self.window.status_profile.setToolTip(
-            f"{self.profile.name}: {self.profile.description}\n"
-            f"Ruleset {self.rs.meta.name} {self.rs.info.version}\nsha256 {self.rs.sha256}"
+            plain_tip(
+                f"{self.profile.name}: {self.profile.description}\n"
+                f"Ruleset {self.rs.meta.name} {self.rs.info.version}\nsha256 {self.rs.sha256}"
+            )
         )
 
     def _load_profile_file(self) -> None:
@@ -193,7 +203,7 @@ class AppController(QObject):
         try:
             profile = calculator.read_profile_file(self.rs, path)
         except calculator.InputError as exc:
-            QMessageBox.warning(
+            warning_box(
                 self.window,
                 "Profile refused",
                 f"The profile file was refused; the current profile stays.\n\n{exc.message}",
@@ -207,7 +217,9 @@ class AppController(QObject):
         """Offer an institution profile in the Profile menu (it does not become active)."""
         self.institution_profiles[profile.id] = profile
         if profile.id not in self.window.profile_actions:
-            action = self.window.add_profile(profile.id, f"{profile.name} (institution)")
+            action = self.window.add_profile(
+                profile.id, action_text(f"{profile.name} (institution)")
+            )
             action.triggered.connect(lambda _=False, pid=profile.id: self.set_profile_id(pid))
 
     # --- case documents ---------------------------------------------------------------
@@ -267,7 +279,7 @@ class AppController(QObject):
         try:
             save_case(self, path)
         except CaseError as exc:
-            QMessageBox.warning(self.window, "Case not saved", str(exc))
+            warning_box(self.window, "Case not saved", str(exc))
             return False
         self.case_path = path
         self.unsaved.clean()
@@ -279,7 +291,7 @@ class AppController(QObject):
         try:
             case = read_case(path)
         except CaseError as exc:
-            QMessageBox.warning(self.window, "Case not opened", str(exc))
+            warning_box(self.window, "Case not opened", str(exc))
             return False
         with self.unsaved.loading():
             self._blank_tools()
@@ -288,7 +300,7 @@ class AppController(QObject):
         self.unsaved.clean()
         self.window.setWindowTitle(f"CRS Bedside Calculator — {path.name}")
         if notes:
-            QMessageBox.information(self.window, "Case opened", "\n".join(notes))
+            information_box(self.window, "Case opened", "\n".join(notes))
         return True
 
     def restore_case(self, case: CaseDocument) -> list[str]:
@@ -363,7 +375,7 @@ class AppController(QObject):
     def _wire_menus(self) -> None:
         w = self.window
         for pid, profile in self.rs.profiles.items():
-            action = w.add_profile(pid, profile.name)
+            action = w.add_profile(pid, action_text(profile.name))
             action.triggered.connect(lambda _=False, p=pid: self.set_profile_id(p))
             if pid == self.profile.id:
                 action.setChecked(True)

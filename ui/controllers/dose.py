@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from typing import Any, Literal, get_args
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 import calculator
@@ -45,6 +45,7 @@ from ui.models import FieldMessage, PatientContext
 from ui.timeentry import shown
 from ui.units import fmt, kg_to_lb
 from ui.views.dose import DoseView
+from ui.widgets import plain_tip, question_box
 
 DATE_TIME = "%Y-%m-%d %H:%M"
 
@@ -58,6 +59,7 @@ def ask_late_dose(
     box = QMessageBox(parent)
     box.setObjectName("lateDoseQuestion")
     box.setIcon(QMessageBox.Icon.Question)
+    box.setTextFormat(Qt.TextFormat.PlainText)
     box.setWindowTitle("Dose later than the assessment time")
     box.setText(
         f'The dose at {shown(dose_at)} is later than "Assessed at" {shown(case_at)}.\n\n'
@@ -81,7 +83,7 @@ def ask_late_dose(
 
 
 def ask_duplicate(parent: QWidget, at: datetime) -> bool:
-    answer = QMessageBox.question(
+    answer = question_box(
         parent,
         "Same dose time twice?",
         f"A dose at {shown(at)} is already in the log. Add a second dose at the same time?",
@@ -281,7 +283,7 @@ class DoseController(QObject):
         v.working.set_items(r.working, "Working")
         v.notes.set_items([f"{n.rule}: {n.text}" for n in r.notes], "Notes")
         v.rules.set_rules(r.rules)
-        v.dose_value.setToolTip("\n".join(r.working))
+        v.dose_value.setToolTip(plain_tip("\n".join(r.working)))
         if isinstance(r, TocilizumabDose):
             v.dose_value.setText(f"{fmt(r.dose_mg)} mg")
             cap = " — capped at the maximum per infusion" if r.capped else ""

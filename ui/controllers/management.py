@@ -18,6 +18,7 @@ from ui.models import Grades, PatientContext
 from ui.trace import VERIFY
 from ui.units import fmt
 from ui.views.management import ManagementPanel
+from ui.widgets import plain_tip
 
 #: Actions whose drug the dose panel computes.
 DOSE_PANEL_DRUGS = {"tocilizumab", "dexamethasone", "methylprednisolone", "anakinra", "siltuximab"}
@@ -223,7 +224,7 @@ class ManagementController(QObject):
             item.caveats.set_items(a.caveats, "Caveat")
             item.set_verify(f"⚠ {VERIFY}" if a.verify else "")
             item.rules.set_rules(a.rules)
-            item.detail.setToolTip("\n".join(a.dose_working))
+            item.detail.setToolTip(plain_tip("\n".join(a.dose_working)))
             dose = (
                 (a.code, a.regimen)
                 if a.code in DOSE_PANEL_DRUGS and a.strength != "avoid"

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog
 
 import calculator
 from calculator.edge.inputs import validate
@@ -25,6 +25,7 @@ from ui.controllers.ports import AppPort
 from ui.records.audit_trail import AuditTrail
 from ui.store.atomic import write_failure
 from ui.store.settings import Settings
+from ui.widgets import warning_box
 
 if TYPE_CHECKING:
     from calculator.records.audit import Event
@@ -63,7 +64,7 @@ class RecordsController(QObject):
     # --- the records -------------------------------------------------------------------
 
     def _refuse(self, title: str, message: str) -> None:
-        QMessageBox.warning(self.app.window, title, message)
+        warning_box(self.app.window, title, message)
 
     def handoff(self) -> Record | None:
         """The handoff record of the current case, or None (said why)."""

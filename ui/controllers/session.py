@@ -35,6 +35,7 @@ from ui.store.atomic import write_failure
 from ui.store.settings import Settings, save_settings
 from ui.store.storage import Locations
 from ui.units import TEMPERATURE_TEXT
+from ui.widgets import question_box
 
 if TYPE_CHECKING:
     from ui.views.settings_dialog import SettingsDialog
@@ -46,7 +47,7 @@ STATUS_MS = 15000
 
 
 def ask_restore(parent: QWidget, question: str) -> bool:
-    answer = QMessageBox.question(
+    answer = question_box(
         parent,
         "Restore the last case?",
         question,

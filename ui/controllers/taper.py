@@ -19,6 +19,7 @@ from ui.case.state import CaseState
 from ui.models import FieldMessage, PatientContext
 from ui.units import fmt, parse_number
 from ui.views.taper import STEP_COLUMNS, TaperView
+from ui.widgets import escape, plain_tip
 
 #: Steps table columns and the TaperStepInput field each edits.
 STEP_FIELDS = ("drug", "dose_mg", "dose_mg_per_kg", "every_h", "days", "route", None)
@@ -412,7 +413,7 @@ class TaperController(QObject):
                 item = t.item(row, col) if row >= 0 and col >= 0 else None
                 if item is not None:
                     item.setBackground(BAD)
-                    item.setToolTip(m.message)
+                    item.setToolTip(plain_tip(m.message))
             else:
                 other[m.field] = m.message
         self._filling = False
@@ -447,9 +448,8 @@ class TaperController(QObject):
     def _show(self, r: TaperResult) -> None:
         v = self.view
         totals = " + ".join(f"{fmt(mg)} mg {drug}" for drug, mg in r.totals_mg.items())
-        v.total.setText(
-            f"Total {totals}<br>= {fmt(r.dexamethasone_equivalent_mg)} mg dexamethasone-equivalent"
-        )
+        dex = fmt(r.dexamethasone_equivalent_mg)
+        v.total.setText(f"Total {escape(totals)}<br>= {dex} mg dexamethasone-equivalent")
         open_note = (
             " The last step is open-ended: its length is your choice." if r.open_ended else ""
         )

@@ -12,12 +12,14 @@ from collections.abc import Callable
 from PySide6.QtCore import QEvent, QObject, SignalInstance
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from ui.widgets import question_box
+
 Answer = QMessageBox.StandardButton
 
 
 def ask_save(parent: QWidget, what: str) -> QMessageBox.StandardButton:
     """Save / Discard / Cancel; Save is the default, Escape cancels."""
-    return QMessageBox.question(
+    return question_box(
         parent,
         "Save the case?",
         f"The case has changes that are not saved. Save them before {what}?",

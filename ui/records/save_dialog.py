@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QWidget
 
 from ui.store.atomic import write_failure
+from ui.widgets import warning_box
 
 NOT_SAVED = "Not saved"
 
@@ -37,7 +38,7 @@ def save_via_dialog(
     try:
         write(path)
     except OSError as exc:
-        QMessageBox.warning(parent, NOT_SAVED, write_failure(path, exc, what))
+        warning_box(parent, NOT_SAVED, write_failure(path, exc, what))
         return None
     return path
 

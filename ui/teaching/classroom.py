@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QHeaderView,
-    QLabel,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -27,7 +26,7 @@ from ui.store.storage import write_atomic
 from ui.teaching.debrief import score_of
 from ui.teaching.files import read_attempt
 from ui.teaching.views import WATERMARK, Banner, item_title
-from ui.widgets import named, wrapped_label
+from ui.widgets import heading, named, plain_text_everywhere, plain_tip, wrapped_label
 
 ROW_COLUMNS = ("Learner", "Scenario", "Score", "%", "Critical errors", "Time", "File")
 MISSED_COLUMNS = ("Scenario", "Checkpoint", "Item", "Missed", "Of")
@@ -48,7 +47,7 @@ def _fill(table: QTableWidget, rows: list[tuple[str, ...]]) -> None:
     for r, row in enumerate(rows):
         for c, value in enumerate(row):
             item = QTableWidgetItem(value)
-            item.setToolTip(value)
+            item.setToolTip(plain_tip(value))
             table.setItem(r, c, item)
     table.resizeRowsToContents()
 
@@ -79,11 +78,11 @@ class ClassSummaryDialog(QDialog):
         buttons.rejected.connect(self.reject)
         box = QVBoxLayout(self)
         box.addWidget(self.banner)
-        box.addWidget(QLabel("<b>Learners</b>"))
+        box.addWidget(heading("Learners", "learnersHeading", 1.0))
         box.addWidget(self.rows, 2)
-        box.addWidget(QLabel("<b>Critical errors</b>"))
+        box.addWidget(heading("Critical errors", "criticalHeading", 1.0))
         box.addWidget(self.critical)
-        box.addWidget(QLabel("<b>Most missed items</b>"))
+        box.addWidget(heading("Most missed items", "missedHeading", 1.0))
         box.addWidget(self.missed, 2)
         box.addWidget(self.problems)
         box.addWidget(buttons)
@@ -91,6 +90,7 @@ class ClassSummaryDialog(QDialog):
         self.csv_button.clicked.connect(lambda: self.export_csv())
         self.resize(980, 680)
         self.refresh()
+        plain_text_everywhere(self)  # last: the labels QFormLayout made too
 
     def open_files(self, paths: list[Path] | None = None) -> list[str]:
         """Add attempt files; returns the problems (each file named), also shown."""

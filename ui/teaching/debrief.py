@@ -41,7 +41,7 @@ from ui.records.documents import (
 from ui.records.save_dialog import save_via_dialog
 from ui.teaching.files import read_attempt, save_attempt
 from ui.teaching.views import WATERMARK, Banner, item_title
-from ui.widgets import named
+from ui.widgets import named, plain_text_everywhere
 
 BAND_MM = 8.0
 
@@ -231,6 +231,7 @@ class DebriefDialog(QDialog):
         self.pdf_button.clicked.connect(lambda: self.save_pdf())
         self.save_button.clicked.connect(lambda: self.save_attempt())
         self.resize(900, 700)
+        plain_text_everywhere(self)  # last: the labels QFormLayout made too
 
     def save_pdf(self, path: Path | None = None) -> bool:
         return (

@@ -57,7 +57,7 @@ from ui.teaching.files import ask_scenario, save_scenario
 from ui.teaching.views import ITEM_TITLES, WATERMARK, Banner, action_title, combo
 from ui.timeentry import parse_time, shown
 from ui.views.grading import CONSCIOUSNESS_LABELS, EDEMA_LABELS, OXYGEN_LABELS, SEIZURE_LABELS
-from ui.widgets import named, wrapped_label
+from ui.widgets import heading, named, plain_text_everywhere, wrapped_label
 
 BLANK_CHECKPOINT: dict[str, Any] = {
     "id": "start",
@@ -390,7 +390,7 @@ class ScenarioEditor(QDialog):
         lv.addLayout(row)
         right = QWidget()
         rv = QVBoxLayout(right)
-        rv.addWidget(wrapped_label("<b>Key, computed by the rules core</b>", "keyTitle", "Key"))
+        rv.addWidget(heading("Key, computed by the rules core", "keyTitle", 1.0))
         rv.addWidget(self.status)
         rv.addWidget(self.key_view, 1)
         split = QSplitter()
@@ -423,6 +423,7 @@ class ScenarioEditor(QDialog):
         self.try_button.clicked.connect(self._try)
         self.resize(1280, 760)
         self.set_doc(self.doc)
+        plain_text_everywhere(self)  # last: the labels QFormLayout made too
 
     # --- document <-> form -------------------------------------------------------------
 

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QWidget
 
 from calculator.edge.errors import InputError
 from calculator.edge.inputs import parse_json_object
@@ -21,6 +21,7 @@ from calculator.teaching import (
     load_scenario,
 )
 from ui.store.storage import write_atomic
+from ui.widgets import warning_box
 
 
 def read_json(path: Path) -> dict[str, Any]:
@@ -40,7 +41,7 @@ def ask_scenario(parent: QWidget, path: Path | None = None) -> tuple[Path, Scena
     try:
         return path, read_scenario(path)
     except InputError as err:
-        QMessageBox.warning(parent, "Scenario refused", f"{path.name}: {err.message}")
+        warning_box(parent, "Scenario refused", f"{path.name}: {err.message}")
         return None
 
 

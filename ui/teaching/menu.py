@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QMainWindow, QMenu, QWidget
 from calculator.teaching import Scenario, builtin_scenarios
 from ui.teaching.files import ask_scenario
 from ui.teaching.session import TeachingSession
+from ui.widgets import action_text
 
 
 class TeachingLauncher(QObject):
@@ -73,7 +74,7 @@ class TeachingLauncher(QObject):
         builtin = menu.addMenu("&Built-in scenarios")
         builtin.setObjectName("teachingBuiltinMenu")
         for s in builtin_scenarios():
-            action = QAction(s.title, window)
+            action = QAction(action_text(s.title), window)
             action.setObjectName(f"scenario_{s.id}")
             action.triggered.connect(lambda _=False, sc=s: self.start(sc))
             builtin.addAction(action)

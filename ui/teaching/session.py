@@ -36,7 +36,7 @@ from ui.controllers.app import AppController
 from ui.models import PatientContext
 from ui.teaching.views import WATERMARK, Banner, Cover, TeachingPanel
 from ui.timeentry import parse_time, shown
-from ui.widgets import RuleLinks
+from ui.widgets import RuleLinks, plain_text_everywhere
 
 Timer = Callable[[], float]
 MAX_LEARNER = 300
@@ -105,6 +105,7 @@ class TeachingSession(QObject):
         self.dock.setWidget(self.panel)
         self.dock.setMinimumWidth(420)
         self.window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
+        plain_text_everywhere(self.panel)  # the scenario's words are shown as written
         self.window.statusBar().showMessage(WATERMARK)
         self._lock_clinical_actions()
         self.covers = self._build_covers()

@@ -8,7 +8,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QScrollArea,
     QTableWidget,
@@ -17,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.widgets import named, wrapped_label
+from ui.widgets import heading, named, plain_text_everywhere, plain_tip, rich, wrapped_label
 
 SOURCE_COLUMNS = ("Rule ID", "Title", "Rule (value)", "Status", "Sources")
 
@@ -41,7 +40,7 @@ class SourcesDialog(QDialog):
         for r, row in enumerate(rows):
             for c, value in enumerate(row):
                 item = QTableWidgetItem(value)
-                item.setToolTip(value)
+                item.setToolTip(plain_tip(value))
                 self.table.setItem(r, c, item)
         # The rule text gets the room: ID and status as wide as their content, title and
         # sources a fixed share (wrapped), the rule text the rest; rows grow to fit.
@@ -52,7 +51,7 @@ class SourcesDialog(QDialog):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         header.sectionResized.connect(lambda *_: self.table.resizeRowsToContents())
-        self.citations = wrapped_label(citations, "citations", "Source citations")
+        self.citations = rich(wrapped_label(citations, "citations", "Source citations"))
         self.citations.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.setObjectName("sourcesButtons")
@@ -60,7 +59,7 @@ class SourcesDialog(QDialog):
         box = QVBoxLayout(self)
         box.addWidget(self.filter)
         box.addWidget(self.table, 3)
-        box.addWidget(QLabel("<b>Sources</b>"))
+        box.addWidget(heading("Sources", "sourcesHeading", 1.0))
         # The citations scroll in their own area so that the rules table keeps the room.
         citations_area = QScrollArea()
         citations_area.setObjectName("citationsScroll")
@@ -69,6 +68,7 @@ class SourcesDialog(QDialog):
         box.addWidget(citations_area, 1)
         box.addWidget(buttons)
         self.filter.textChanged.connect(self._filter)
+        plain_text_everywhere(self)  # last: the labels QFormLayout made too
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -104,7 +104,8 @@ class TextDialog(QDialog):
         self.setObjectName(f"{name}Dialog")
         self.setAccessibleName(title)
         self.setWindowTitle(title)
-        self.text = wrapped_label(text, f"{name}Text", accessible)
+        # Our own rich text (About, a rule's details): every outside piece escaped by its maker.
+        self.text = rich(wrapped_label(text, f"{name}Text", accessible))
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)

@@ -24,6 +24,7 @@ from ui.widgets import (
     MessageList,
     RuleLinks,
     named,
+    rich,
     scaled_font,
     wrapped_label,
 )
@@ -140,7 +141,7 @@ class DoseView(QWidget):
         self.countdown.setProperty("role", "countdown")
         self.countdown.setWordWrap(True)
         self.countdown.setFont(scaled_font(self.countdown.font(), 1.3, bold=True))
-        self.counts = wrapped_label("", "doseCounts", "Doses in the last 24 h and in total")
+        self.counts = rich(wrapped_label("", "doseCounts", "Doses in the last 24 h and in total"))
         self.counts.setFont(scaled_font(self.counts.font(), 1.15))
         self.limits = wrapped_label("", "doseLimits", "Limits of the active profile")
         self.limits.setProperty("role", "hint")

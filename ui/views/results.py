@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QFrame, QVBoxLayout
 
-from ui.widgets import Collapsible, GradeBadge, MessageList, RuleLinks, wrapped_label
+from ui.widgets import Collapsible, GradeBadge, MessageList, RuleLinks, rich, wrapped_label
 
 
 class ResultCard(QFrame):
@@ -25,7 +25,7 @@ class ResultCard(QFrame):
         self.definitions = Collapsible(
             f"ASTCT {kind} definitions", f"{prefix}Definitions", expanded=False
         )
-        self.definitions_text = wrapped_label("", f"{prefix}DefinitionsText", "Definitions")
+        self.definitions_text = rich(wrapped_label("", f"{prefix}DefinitionsText", "Definitions"))
         self.definitions.body_layout.addWidget(self.definitions_text)
         box = QVBoxLayout(self)
         box.setContentsMargins(8, 8, 8, 8)

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from ui.store.settings import PrinterDefaults, Settings, Units
 from ui.units import TEMPERATURE_TEXT, parse_number
-from ui.widgets import FieldErrorLabel, named, wrapped_label
+from ui.widgets import FieldErrorLabel, named, plain_text_everywhere, wrapped_label
 
 
 def _choices(model: type[Any], name: str) -> tuple[str, ...]:
@@ -124,6 +124,7 @@ class SettingsDialog(QDialog):
         box.addLayout(buttons)
         self.clear_file.clicked.connect(self.institution_file.clear)
         self.cancel_button.clicked.connect(self.reject)
+        plain_text_everywhere(self)  # last: the labels QFormLayout made too
 
     def set_settings(self, s: Settings) -> None:
         self.weight_unit.setCurrentIndex(self.weight_unit.findData(s.units.weight))

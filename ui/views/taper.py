@@ -22,7 +22,15 @@ from PySide6.QtWidgets import (
 )
 
 from ui.views.chart import DailyChart
-from ui.widgets import FieldErrorLabel, MessageList, RuleLinks, ValidatedField, named, scaled_font
+from ui.widgets import (
+    FieldErrorLabel,
+    MessageList,
+    RuleLinks,
+    ValidatedField,
+    named,
+    rich,
+    scaled_font,
+)
 
 STEP_COLUMNS = ("Drug", "Dose (mg)", "Dose (mg/kg)", "Every (h)", "Days", "Route", "Origin")
 DAY_COLUMNS = ("Date", "Doses", "Day total", "Cumulative", "Dex-eq day", "Dex-eq cum.")
@@ -129,7 +137,7 @@ class TaperView(QWidget):
         lv.addStretch(1)
 
         # --- the plan ----------------------------------------------------------------------
-        self.total = named(QLabel("—"), "taperTotal", "Plan totals")
+        self.total = rich(named(QLabel("—"), "taperTotal", "Plan totals"))
         self.total.setProperty("role", "bigNumber")
         self.total.setFont(scaled_font(self.total.font(), 1.5, bold=True))
         self.total.setWordWrap(True)

@@ -40,6 +40,7 @@ from ui.widgets import (
     FieldErrorLabel,
     ValidatedField,
     named,
+    plain_text_everywhere,
     repolish,
     scaled_font,
     wrapped_label,
@@ -276,6 +277,7 @@ class VerificationView(QDialog):
         outer.addWidget(self.pages)
         self.close_button.clicked.connect(self.reject)
         self.resize(760, 640)
+        plain_text_everywhere(self)  # last: the labels QFormLayout made too
 
     def show_page(self, index: int) -> None:
         self.pages.setCurrentIndex(index)

@@ -12,7 +12,9 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from calculator.rulebook import in_force, snapshot
+from calculator import DoseInput, TocilizumabDose, builtin_profile, dose
+from calculator.edge.inputs import validate
+from calculator.rulebook import in_force, loader, snapshot
 from calculator.rulebook.loader import fingerprint, load_ruleset, read_data_files
 from calculator.rulebook.snapshot import (
     FILE_NAME,
@@ -25,7 +27,7 @@ from calculator.rulebook.snapshot import (
     snapshot_path,
     write_snapshot,
 )
-from tests.calculator.helpers import replace_in_data
+from tests.calculator.helpers import DEFAULT, replace_in_data
 
 CALLED: list[str] = []
 
@@ -201,3 +203,131 @@ def test_the_checkouts_snapshot_is_current(files: list[tuple[str, bytes]]) -> No
     # every start-up validate in full again. After editing rules: `make snapshot`.
     assert snapshot_path().is_file(), "no ruleset snapshot: run `make snapshot`"
     assert load_snapshot(files) == load_ruleset(files), "stale snapshot: run `make snapshot`"
+
+
+# Issue 20: the key is made of public values, so it binds nothing. Whoever can write the
+# snapshot can pickle any ruleset under the right key; the content itself must be the data's.
+
+
+def _forge(files: list[tuple[str, bytes]], path: Path, payload: object) -> Path:
+    path.write_bytes(_header(files) + pickle.dumps(payload, protocol=5))
+    return path
+
+
+def _toci_mg(rs: loader.Ruleset, weight_kg: float = 70) -> float:
+    inp = validate(DoseInput, {"drug": "tocilizumab", "weight_kg": weight_kg, "age_years": 50})
+    result = dose(inp, builtin_profile(rs, DEFAULT), rs)
+    assert isinstance(result, TocilizumabDose)
+    return result.dose_mg
+
+
+def _ruleset_from(path: Path, monkeypatch: pytest.MonkeyPatch) -> loader.Ruleset:
+    monkeypatch.setattr(snapshot, "snapshot_path", lambda: path)
+    return in_force.ruleset.__wrapped__()  # type: ignore[attr-defined,no-any-return]
+
+
+def test_a_rekeyed_snapshot_with_another_dose_changes_no_dose(
+    files: list[tuple[str, bytes]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    changed = load_ruleset(
+        replace_in_data("dosing.toml", "from_step_mg_per_kg = 8.0", "from_step_mg_per_kg = 80.0")
+    )
+    # The forgery carries today's sha256: the status line and records would print it.
+    forged = changed.model_copy(update={"sha256": fingerprint(files)})
+    assert _toci_mg(forged) != 560  # the forgery would matter if it were used
+    path = _forge(files, tmp_path / FILE_NAME, forged)
+    assert load_snapshot(files, path) is None
+    in_force = _ruleset_from(path, monkeypatch)
+    assert _toci_mg(in_force) == 560  # 70 kg x 8 mg/kg, the data's number
+    assert in_force.sha256 == fingerprint(files)
+
+
+def _with_state(model: Any, **state: Any) -> Any:
+    """A copy of ``model`` whose pickled state is changed as a forger could."""
+    copy = model.model_copy()
+    for name, value in state.items():
+        object.__setattr__(copy, name, value)
+    return copy
+
+
+def _with_cap(full: loader.Ruleset, cap: Any) -> loader.Ruleset:
+    return full.model_copy(update={"dosing": full.dosing.model_copy(update={"toci_cap": cap})})
+
+
+def _forgeries(full: loader.Ruleset) -> dict[str, Any]:
+    cap = full.dosing.toci_cap
+    return {
+        "a number in a nested rule": _with_cap(
+            full, cap.model_copy(update={"max_mg_per_infusion": cap.max_mg_per_infusion * 10})
+        ),
+        "an int where the data has a float": _with_cap(
+            full, cap.model_copy(update={"max_mg_per_infusion": int(cap.max_mg_per_infusion)})
+        ),
+        "a list where validation gives a tuple": _with_cap(
+            full, cap.model_copy(update={"sources": list(cap.sources)})
+        ),
+        "an extra attribute": _with_state(full, __dict__={**vars(full), "all_rules": ()}),
+        "a field missing": _with_state(
+            full, __dict__={k: v for k, v in vars(full).items() if k != "teaching"}
+        ),
+        "a profile added": full.model_copy(
+            update={"profiles": {**full.profiles, "forged": full.profiles[DEFAULT]}}
+        ),
+        "fields set that the data does not set": _with_state(full, __pydantic_fields_set__=set()),
+        "a nested model of another class": _with_cap(full, full.crs.fever),
+    }
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "a number in a nested rule",
+        "an int where the data has a float",
+        "a list where validation gives a tuple",
+        "an extra attribute",
+        "a field missing",
+        "a profile added",
+        "fields set that the data does not set",
+        "a nested model of another class",
+    ],
+)
+def test_a_rekeyed_snapshot_unlike_the_data_is_refused(
+    name: str, files: list[tuple[str, bytes]], tmp_path: Path
+) -> None:
+    full = load_ruleset(files)
+    forged = _forgeries(full)[name]
+    assert load_snapshot(files, _forge(files, tmp_path / FILE_NAME, forged)) is None
+
+
+def test_the_rule_index_is_rebuilt_not_unpickled(
+    files: list[tuple[str, bytes]], tmp_path: Path
+) -> None:
+    full = load_ruleset(files)
+    other = full.rule("TOCI-DOSE")
+    # The fields are the data's, but the private index names another rule for TOCI-CAP.
+    forged = _with_state(full, __pydantic_private__={"_index": {**full._index, "TOCI-CAP": other}})
+    assert forged.rule("TOCI-CAP") == other
+    loaded = load_snapshot(files, _forge(files, tmp_path / FILE_NAME, forged))
+    assert loaded is not None
+    assert loaded == full
+    assert loaded.rule("TOCI-CAP") == full.rule("TOCI-CAP") != other
+
+
+@pytest.mark.parametrize(
+    "state",
+    [
+        pytest.param({"__dict__": {}}, id="no fields at all"),
+        pytest.param({"__pydantic_fields_set__": None}, id="fields set not a set"),
+        pytest.param({"__pydantic_private__": None}, id="no private state"),
+    ],
+)
+def test_a_snapshot_with_the_right_key_and_broken_state_falls_back(
+    state: dict[str, Any],
+    files: list[tuple[str, bytes]],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    broken = _with_state(load_ruleset(files), **state)
+    path = _forge(files, tmp_path / FILE_NAME, broken)
+    assert load_snapshot(files, path) is None or state == {"__pydantic_private__": None}
+    assert _ruleset_from(path, monkeypatch) == load_ruleset(files)
