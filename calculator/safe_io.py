@@ -19,8 +19,9 @@ API (what the command line and the app call):
   for text already in hand (standard input, one audit or batch line).
 - :func:`read_stream` ``(stream, field, limit=MIB) -> bytes``: standard input, refused
   when longer than ``limit``.
-- :func:`bounded_lines` ``(stream, limit=MIB)``: JSON Lines, each line at most ``limit``
-  bytes (a longer one is yielded as :data:`TOO_LONG`, the rest of it skipped).
+- :func:`bounded_lines` ``(stream, limit=MIB)``: JSON Lines, each line's content at most
+  ``limit`` bytes, its ending not counted (a longer one is yielded as :data:`TOO_LONG`,
+  the rest of it skipped); :func:`line_content` drops the ending.
 - :func:`check_depth` ``(text, field, kind="JSON")``: the nesting check on its own.
 
 And the one way every file is written, by the core (audit log) and the app (cases,
@@ -150,21 +151,32 @@ def read_stream(stream: BinaryIO, field: str = "input", limit: int = MIB) -> byt
 
 
 def bounded_lines(stream: BinaryIO, limit: int = MIB) -> Iterator[bytes | _TooLong]:
-    """The lines of a stream (JSON Lines), each at most ``limit`` bytes plus its newline.
+    """The lines of a stream (JSON Lines), each with its line ending as read.
 
-    A longer line is yielded once as :data:`TOO_LONG` and the rest of it is skipped in
+    ``limit`` bounds a line's content: its line ending (``\\n`` or ``\\r\\n``) is not
+    counted, so a line holds as much as the single command accepts on standard input. A
+    longer line is yielded once as :data:`TOO_LONG` and the rest of it is skipped in
     pieces, so memory stays bounded whatever the input.
     """
     while True:
-        line = stream.readline(limit + 1)
+        line = stream.readline(limit + 2)
         if not line:
             return
-        if len(line) > limit and not line.endswith(b"\n"):
+        if len(line_content(line)) > limit:
             while line and not line.endswith(b"\n"):
                 line = stream.readline(1 << 16)
             yield TOO_LONG
             continue
         yield line
+
+
+def line_content(line: bytes) -> bytes:
+    """A line without its ending (``\\n`` or ``\\r\\n``)."""
+    if line.endswith(b"\n"):
+        line = line[:-1]
+        if line.endswith(b"\r"):
+            line = line[:-1]
+    return line
 
 
 # TOML strings and comments, removed before brackets are counted so that a bracket inside

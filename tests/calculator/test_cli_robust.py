@@ -321,3 +321,46 @@ def test_no_input_gives_an_internal_error(request: tuple[str, dict[str, Any]]) -
     assert code in (0, EXIT_REFUSED), data
     if code == EXIT_REFUSED:
         assert data["error"]["message"]
+
+
+# --- Issue 20: standard streams closed before the call -------------------------------------
+
+
+def _closed(command: str, redirect: str, stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        ["sh", "-c", f'exec "$0" -m calculator {command} {redirect}', sys.executable],
+        cwd=REPO,
+        input=stdin,
+        capture_output=True,
+        check=False,
+        timeout=60,
+    )
+
+
+@posix_only
+@pytest.mark.parametrize("command", ["batch", "grade-crs"])
+def test_standard_input_closed_is_a_refusal_with_a_message(command: str) -> None:
+    done = _closed(command, "<&-")
+    assert done.stderr == b""
+    assert done.returncode == EXIT_REFUSED
+    assert "standard input is closed" in fields_of(json.loads(done.stdout))["input"]
+
+
+@posix_only
+@pytest.mark.parametrize(
+    ("command", "stdin", "code"),
+    [("profiles", b"", 0), ("grade-crs", b"{}", 0), ("grade-crs", b"{", 2), ("batch", b"{}\n", 0)],
+)
+def test_standard_output_closed_ends_quietly_with_the_commands_code(
+    command: str, stdin: bytes, code: int
+) -> None:
+    done = _closed(command, ">&-", stdin)
+    assert done.stderr == b""
+    assert done.returncode == code
+
+
+@posix_only
+def test_a_command_without_input_runs_with_standard_input_closed() -> None:
+    done = _closed("profiles", "<&-")
+    assert done.returncode == 0
+    assert "profiles" in json.loads(done.stdout)
