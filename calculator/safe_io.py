@@ -12,6 +12,9 @@ API (what the command line and the app call):
 
 - :func:`read_bounded` ``(path, field, limit=MIB) -> bytes``: a regular file's bytes.
 - :func:`read_text` ``(path, field, limit=MIB) -> str``: the same, decoded as UTF-8.
+- :func:`read_package_files` ``(folder, suffix, limit=MIB) -> [(name, bytes)]``: the
+  program's own files (rule data, rulebook sources, built-in scenarios), each read as
+  bounded as any other file: a FIFO or a link to ``/dev/zero`` among them is refused.
 - :func:`read_json_file` / :func:`read_toml_file` ``(path, field, limit=MIB) -> Any``:
   a settings, autosave, case or profile file, parsed (JSON: duplicate keys refused,
   NaN/Infinity parsed as floats so a model can refuse them by name).
@@ -41,6 +44,7 @@ import threading
 import tomllib
 import uuid
 from collections.abc import Iterator
+from importlib.resources.abc import Traversable
 from itertools import accumulate
 from pathlib import Path
 from typing import Any, BinaryIO, Final, Literal
@@ -104,6 +108,35 @@ def read_bounded(path: Path | str, field: str, limit: int = MIB) -> bytes:
         raise InputError.for_field(field, f"{path} cannot be read: {exc.strerror or exc}") from None
     if len(data) > limit:
         raise InputError.for_field(field, f"{path} is larger than {_size(limit)}")
+    return data
+
+
+def read_package_files(
+    folder: Traversable, suffix: str, limit: int = MIB
+) -> list[tuple[str, bytes]]:
+    """The ``*suffix`` files of a package folder, sorted by name, each at most ``limit``
+    bytes; InputError naming the file (its name is the field) otherwise.
+
+    On disk each goes through :func:`read_bounded` (regular files only, so a FIFO or a
+    link to a device among the program's own files is refused without waiting or reading);
+    inside an archive (a zip import) an entry is read at most ``limit + 1`` bytes."""
+    found: list[tuple[str, bytes]] = []
+    for entry in sorted(folder.iterdir(), key=lambda f: f.name):
+        if entry.name.endswith(suffix):
+            found.append((entry.name, _read_entry(entry, limit)))
+    return found
+
+
+def _read_entry(entry: Traversable, limit: int) -> bytes:
+    if isinstance(entry, Path):
+        return read_bounded(entry, entry.name, limit)
+    try:
+        with entry.open("rb") as fh:
+            data: bytes = fh.read(limit + 1)
+    except OSError as exc:
+        raise InputError.for_field(entry.name, f"cannot be read: {exc.strerror or exc}") from None
+    if len(data) > limit:
+        raise InputError.for_field(entry.name, f"is larger than {_size(limit)}")
     return data
 
 

@@ -47,7 +47,7 @@ from calculator.rulebook.loader import (
     load_ruleset,
     read_data_files,
 )
-from calculator.safe_io import MIB, read_bounded, write_atomic
+from calculator.safe_io import MIB, read_bounded, read_package_files, write_atomic
 
 FILE_NAME: Final = "ruleset.snapshot"
 MAGIC: Final = b"crs-calc-ruleset-snapshot/1\n"
@@ -65,10 +65,9 @@ def code_digest() -> str | None:
     snapshot is trusted). The frozen bundle ships them beside the data for this."""
     folder = resources.files(DATA_PACKAGE)
     try:
-        sources = sorted(
-            (f.name, f.read_bytes()) for f in folder.iterdir() if f.name.endswith(".py")
-        )
-    except OSError:
+        # Bounded like every file read (a FIFO among them must not hang the start).
+        sources = read_package_files(folder, ".py")
+    except (OSError, InputError):
         return None
     if not any(name == "loader.py" for name, _ in sources):
         return None
