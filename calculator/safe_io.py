@@ -89,7 +89,7 @@ def open_regular(path: Path | str) -> BinaryIO:
     try:
         mode = os.fstat(fd).st_mode
         if not stat.S_ISREG(mode):
-            raise NotRegularFile(f"{path} is {_what(mode)}, not a regular file")
+            raise NotRegularFile(f"{path} is {describe_mode(mode)}, not a regular file")
     except BaseException:
         os.close(fd)
         raise
@@ -140,7 +140,8 @@ def _read_entry(entry: Traversable, limit: int) -> bytes:
     return data
 
 
-def _what(mode: int) -> str:
+def describe_mode(mode: int) -> str:
+    """What a file of this mode is, in words ("a pipe (FIFO)", "a device", ...)."""
     if stat.S_ISDIR(mode):
         return "a folder"
     if stat.S_ISFIFO(mode):

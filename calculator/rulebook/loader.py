@@ -16,7 +16,6 @@ from typing import Any, Final
 
 from pydantic import Field, PrivateAttr, model_validator
 
-from calculator.errors import InputError
 from calculator.rulebook.base import FrozenModel, Rule, RuleSection, Source
 from calculator.rulebook.dosing import DosingRules
 from calculator.rulebook.grading import CrsRules, IcansRules
@@ -25,12 +24,11 @@ from calculator.rulebook.profiles import BoundsRules, Profile
 from calculator.rulebook.taper import TaperRules
 from calculator.rulebook.teaching import TeachingRules
 from calculator.rulebook.verification import VerificationRules
-from calculator.safe_io import MIB, parse_toml, read_package_files
 
 DATA_PACKAGE = "calculator.rulebook"
 DATA_DIR = "data"
 #: The largest data file is about 20 kB; 1 MiB is the app's limit for any TOML file.
-DATA_LIMIT: Final = MIB
+DATA_LIMIT: Final = 1024 * 1024
 
 
 class RuleDataError(ValueError):
@@ -135,6 +133,10 @@ class Ruleset(FrozenModel):
 def read_data_files(folder: Traversable | None = None) -> list[tuple[str, bytes]]:
     """The data files, sorted by name, as raw bytes (what the sha256 covers), each read
     bounded; RuleDataError naming the file that cannot be."""
+    # Imported here: calculator.errors imports this package (a cycle at import time).
+    from calculator.errors import InputError
+    from calculator.safe_io import read_package_files
+
     if folder is None:
         folder = resources.files(DATA_PACKAGE).joinpath(DATA_DIR)
     try:
@@ -151,6 +153,9 @@ def fingerprint(files: list[tuple[str, bytes]]) -> str:
 
 
 def merge_tables(files: list[tuple[str, bytes]]) -> dict[str, Any]:
+    from calculator.errors import InputError
+    from calculator.safe_io import parse_toml
+
     merged: dict[str, Any] = {}
     for name, data in files:
         try:
