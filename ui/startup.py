@@ -35,7 +35,7 @@ from calculator.errors import InputError
 from calculator.profile_files import read_profile_file
 from calculator.rulebook import Ruleset
 from calculator.rulebook.profiles import Profile
-from ui.atomic import shorten
+from ui.atomic import remove_leftover_temp_files, shorten
 from ui.autosave import Recovery, read_autosave
 from ui.instance_lock import Ownership, claim, orphans
 from ui.settings import Settings, load_settings
@@ -252,6 +252,11 @@ def start_up(locations: Locations, rs: Ruleset, now: datetime) -> Startup:
             f"The app's folders could not be created ({exc.strerror or exc}); nothing "
             "will be autosaved or logged."
         )
+    # A write killed half-way (SIGKILL during Save or autosave) left a temporary file that
+    # may hold the patient label: removed before anything else reads the folders.
+    remove_leftover_temp_files(
+        (locations.config_dir, locations.data_dir, locations.autosave_file.parent)
+    )
     loaded = load_settings(locations.settings_file, now)
     messages += loaded.messages
     settings = loaded.settings

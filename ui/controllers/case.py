@@ -21,7 +21,7 @@ import calculator
 from calculator.case import CASE_FORMAT, CaseDocument, dump_case, load_case
 from calculator.inputs import validate
 from calculator.safe_io import read_json_file
-from ui.atomic import write_atomic, write_failure
+from ui.atomic import remove_leftover_temp_files, write_atomic, write_failure
 from ui.controllers.ports import CaseTools
 from ui.models import PatientContext
 from ui.units import c_to_f, fmt
@@ -88,6 +88,9 @@ def _case_units(case: CaseDocument) -> tuple[str, str]:
 def save_case(app: CaseTools, path: Path) -> CaseDocument:
     case = build_case(app)
     text = json.dumps(dump_case(case), indent=2, ensure_ascii=False) + "\n"
+    # An earlier Save of this file killed half-way left a hidden temporary copy (with the
+    # patient label) beside it: removed now that the file is written again.
+    remove_leftover_temp_files([path.parent], path.name)
     try:
         write_atomic(path, text.encode("utf-8"))  # whole or not at all: never a 0-byte case
     except OSError as exc:
