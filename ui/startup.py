@@ -15,7 +15,7 @@ import contextlib
 import hashlib
 import os
 import stat
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -37,7 +37,7 @@ from calculator.rulebook import Ruleset
 from calculator.rulebook.profiles import Profile
 from ui.atomic import remove_leftover_temp_files, shorten
 from ui.autosave import Recovery, read_autosave
-from ui.instance_lock import Ownership, claim, orphans
+from ui.instance_lock import Ownership, claim, held_by_a_running_app, orphans
 from ui.settings import Settings, load_settings
 from ui.storage import Locations, set_aside
 
@@ -196,15 +196,14 @@ def claim_and_recover(
     try:
         ownership = claim(locations.data_dir, locations.autosave_file, now)
     except OSError as exc:
-        return (
-            None,
-            Recovery(),
-            None,
-            [
-                f"The data folder {locations.data_dir} cannot be written to ({_reason(exc)}); "
-                "nothing will be autosaved. Save or print the case before closing."
-            ],
-        )
+        told = [
+            f"The data folder {locations.data_dir} cannot be written to ({_reason(exc)}); "
+            "nothing will be autosaved. Save or print the case before closing."
+        ]
+        recovery = read_only_recovery(locations, now)
+        if recovery.message:
+            told.append(recovery.message)
+        return None, recovery, None, told
     if not ownership.owner:
         return ownership, Recovery(), None, [ownership.message]
     found: list[tuple[Recovery, QLockFile | None]] = []
@@ -240,6 +239,21 @@ def claim_and_recover(
         if lock is not None:
             lock.unlock()
     return ownership, chosen, chosen_lock, messages
+
+
+def read_only_recovery(locations: Locations, now: datetime) -> Recovery:
+    """The folder's autosaved case when the folder cannot be written to (made read-only
+    after a crash, a read-only mount): offered to read only, unless a running app still
+    holds the folder's lock. Nothing in the folder is renamed or written."""
+    path = locations.autosave_file
+    if not os.path.lexists(path):
+        return Recovery()
+    if held_by_a_running_app(locations.lock_file):
+        return Recovery()
+    recovery = read_autosave(path, now)
+    if not recovery.found:
+        return recovery
+    return replace(recovery, read_only=True)
 
 
 def start_up(locations: Locations, rs: Ruleset, now: datetime) -> Startup:

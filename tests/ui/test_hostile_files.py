@@ -72,3 +72,178 @@ def test_save_removes_the_leftover_of_an_earlier_killed_save_of_that_file(tmp_pa
     assert remove_leftover_temp_files([tmp_path], target.name) == left
     assert not any(p.exists() for p in left)
     assert all(p.exists() for p in other)
+
+
+# --- A stale lock is judged by the lock's own PID and the start time of that PID's process ----
+
+CASE = {"format": "crs-calc-case/1", "patient": {"weight_kg": 70, "age_years": 54}}
+
+TAKE_LOCK = """
+import os, signal, sys, time
+from PySide6.QtCore import QLockFile
+lock = QLockFile(sys.argv[1])
+lock.setStaleLockTime(0)
+assert lock.tryLock(0)
+print("locked", flush=True)
+if sys.argv[2] == "die":
+    os.kill(os.getpid(), signal.SIGKILL)
+time.sleep(60)
+"""
+
+
+def _holder(lock: Path, then: str) -> subprocess.Popen[str]:
+    proc = subprocess.Popen(
+        [sys.executable, "-c", TAKE_LOCK, str(lock), then],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None
+    assert proc.stdout.readline() == "locked\n"
+    return proc
+
+
+def _crashed(tmp_path: Path) -> Locations:
+    from ui.autosave import Snapshot, save_case
+
+    loc = Locations(config_dir=tmp_path / "config", data_dir=tmp_path / "data")
+    loc.ensure()
+    save_case(loc.autosave_file, Snapshot(CASE, label="bed 12"), NOW)
+    return loc
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="process start times: Linux")
+def test_a_lock_whose_pid_now_belongs_to_another_python_process_is_stale(tmp_path: Path) -> None:
+    loc = _crashed(tmp_path)
+    killed = _holder(loc.lock_file, "die")
+    killed.wait(timeout=30)
+    killed.stdout.close()  # type: ignore[union-attr]
+    # The PID is taken again by another Python process, started after the lock was written.
+    lines = loc.lock_file.read_bytes().split(b"\n")
+    written = os.stat(loc.lock_file).st_mtime
+    os.utime(loc.lock_file, (written - 30, written - 30))
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        lines[0] = str(other.pid).encode()
+        loc.lock_file.write_bytes(b"\n".join(lines))
+        os.utime(loc.lock_file, (written - 30, written - 30))
+        state = start_up(loc, ruleset(), NOW)
+        assert state.ownership is not None
+        assert state.ownership.owner is True
+        assert state.recovery.found
+        assert state.recovery.label == "bed 12"
+        state.ownership.release()
+    finally:
+        other.kill()
+        other.wait()
+
+
+@posix_only
+def test_a_lock_held_by_its_running_writer_stays_held(tmp_path: Path) -> None:
+    loc = _crashed(tmp_path)
+    alive = _holder(loc.lock_file, "live")
+    try:
+        state = start_up(loc, ruleset(), NOW)
+        assert state.ownership is not None
+        assert state.ownership.owner is False
+        assert not state.recovery.found
+        assert f"process {alive.pid}" in state.messages[0]
+        state.ownership.release()
+    finally:
+        alive.kill()
+        alive.wait()
+        alive.stdout.close()  # type: ignore[union-attr]
+
+
+# --- A data folder whose path is not UTF-8 is used as it is ------------------------------------
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="byte paths that are not UTF-8: Linux")
+def test_a_data_folder_whose_path_is_not_utf8_is_used_as_it_is(tmp_path: Path) -> None:
+    from ui.autosave import Snapshot, save_case
+    from ui.storage import shown
+
+    home = tmp_path / os.fsdecode(b"donn\xe9es")
+    loc = Locations(config_dir=home, data_dir=home)
+    loc.ensure()
+    save_case(loc.autosave_file, Snapshot(CASE, label="bed 3"), NOW)
+    state = start_up(loc, ruleset(), NOW)
+    assert state.messages == []
+    assert state.ownership is not None
+    assert state.ownership.owner is True
+    assert state.recovery.label == "bed 3"
+    assert os.path.exists(os.fsencode(home) + b"/crs-calc.lock")
+    state.ownership.release()
+    assert not os.path.exists(os.fsencode(home) + b"/crs-calc.lock")
+    # Shown with the byte as an escape, never refused as "cannot be written".
+    assert shown(f"The folder {home} x") == f"The folder {tmp_path}/donn\\xe9es x"
+
+
+# --- A crashed case in a read-only data folder is offered read-only ---------------------------
+
+
+def _read_only_app(qtbot, monkeypatch: pytest.MonkeyPatch, home: Path):  # type: ignore[no-untyped-def]
+    """An app on ``home`` holding a crashed case, the folder refusing every write. As root a
+    chmod does not stop writes, so the folder's claim is made to fail as a read-only mount
+    does, and the test checks that nothing in the folder changes."""
+    import errno
+
+    from ui.autosave import Snapshot, save_case
+    from ui.controllers.app import AppController
+    from ui.settings import Settings, save_settings
+    from ui.storage import locate
+
+    loc = locate()
+    assert loc.data_dir == home
+    loc.ensure()
+    save_settings(loc.settings_file, Settings(autosave_delay_ms=100))
+    case = {**CASE, "patient": {"label": "bed 12", "weight_kg": 70, "age_years": 54}}
+    save_case(loc.autosave_file, Snapshot({**case, "at": "2026-11-21T08:00"}, label="bed 12"), NOW)
+
+    def read_only(*_: object) -> None:
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr("ui.startup.claim", read_only)
+    c = AppController(clock=lambda: NOW, locations=loc)
+    qtbot.addWidget(c.window)
+    c.window.show()
+    qtbot.waitExposed(c.window)
+    return c, loc
+
+
+def _folder(home: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(home)): p.read_bytes() for p in home.rglob("*") if p.is_file()}
+
+
+def test_a_crashed_case_in_a_read_only_folder_is_offered_read_only(
+    qtbot, monkeypatch: pytest.MonkeyPatch, crs_calc_home: Path
+) -> None:
+    c, _loc = _read_only_app(qtbot, monkeypatch, crs_calc_home)
+    before = _folder(crs_calc_home)
+    assert c.session.recovery_pending
+    questions: list[str] = []
+    assert c.session.offer_recovery(lambda parent, q: questions.append(q) or True)
+    assert "“bed 12”" in questions[0]
+    assert "cannot be written to" in questions[0]
+    assert "read-only" in questions[0]
+    assert c.window.patient_bar.label.text() == "bed 12"
+    assert "restored read-only" in c.window.notice.text.text()
+    c.window.patient_bar.label.setText("bed 12b")
+    c.session.changed()
+    qtbot.wait(400)  # an autosave would have run by now
+    c.window.close()
+    assert _folder(crs_calc_home) == before  # nothing written, renamed or removed
+
+
+def test_declining_a_read_only_crashed_case_leaves_it_alone(
+    qtbot, monkeypatch: pytest.MonkeyPatch, crs_calc_home: Path
+) -> None:
+    c, loc = _read_only_app(qtbot, monkeypatch, crs_calc_home)
+    before = _folder(crs_calc_home)
+    questions: list[str] = []
+    assert not c.session.offer_recovery(lambda parent, q: questions.append(q) or False)
+    assert "left where it is, unchanged" in questions[0]
+    assert "left where it is, unchanged" in c.window.notice.text.text()
+    c.window.close()
+    assert _folder(crs_calc_home) == before
+    assert loc.autosave_file.exists()

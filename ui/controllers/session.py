@@ -31,9 +31,10 @@ from ui.atomic import write_failure
 from ui.autosave import Autosaver, Recovery
 from ui.case_keeper import CaseKeeper
 from ui.controllers.ports import AppPort
+from ui.instance_lock import Ownership
 from ui.settings import Settings, save_settings
 from ui.startup import load_institution_profile, start_up
-from ui.storage import Locations
+from ui.storage import Locations, shown
 from ui.units import TEMPERATURE_TEXT
 
 if TYPE_CHECKING:
@@ -81,10 +82,16 @@ class Session(QObject):
                 app.add_institution_profile(self.institution)
         self._apply_profile(self.settings, initial=True)
         self._apply_units(self.settings)
-        if startup is not None and startup.ownership is not None:
+        ownership = startup.ownership if startup is not None else None
+        if startup is not None and ownership is None and startup.recovery.read_only:
+            # A crashed case in a folder that cannot be written to: offered read-only,
+            # owned by nobody (nothing is autosaved, renamed or removed there).
+            assert startup.recovery.path is not None
+            ownership = Ownership(False, startup.recovery.path)
+        if startup is not None and ownership is not None:
             self.keeper = CaseKeeper(
                 app,
-                startup.ownership,
+                ownership,
                 startup.recovery,
                 startup.recovery_lock,
                 self.settings.autosave_delay_ms,
@@ -122,6 +129,7 @@ class Session(QObject):
         """Plain words for the user: the status bar and the notice above the tools."""
         if not messages:
             return
+        messages = [shown(m) for m in messages]  # a non-UTF-8 path stays readable
         self.app.window.notice.add(messages)
         self.app.window.statusBar().showMessage(messages[-1], STATUS_MS)
         self.messages.emit(list(messages))
