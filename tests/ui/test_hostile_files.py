@@ -247,3 +247,32 @@ def test_declining_a_read_only_crashed_case_leaves_it_alone(
     c.window.close()
     assert _folder(crs_calc_home) == before
     assert loc.autosave_file.exists()
+
+
+# --- An audit log that becomes a FIFO while the app runs ---------------------------------------
+
+
+@posix_only
+def test_print_with_an_audit_log_that_became_a_fifo_is_not_logged_and_never_waits(
+    tmp_path: Path,
+) -> None:
+    from calculator.audit import AuditLogError, append
+    from ui.startup import record_event
+
+    log = tmp_path / "audit.jsonl"
+    append(log, at=NOW, event="print", record="handoff")
+    log.unlink()
+    os.mkfifo(log)
+    reader = os.open(log, os.O_RDONLY | os.O_NONBLOCK)  # even with someone reading it
+    try:
+        with pytest.raises(AuditLogError, match=r"it is a pipe \(FIFO\)"):
+            record_event(log, NOW, "print", "handoff", label="bed 12", content=b"pdf")
+        assert os.read(reader, 100) == b""
+    finally:
+        os.close(reader)
+    # The FIFO is not the app's file to rename mid-run: left where it is.
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "audit.jsonl",
+        "audit.jsonl.head",
+        "audit.jsonl.lock",
+    ]
