@@ -29,6 +29,7 @@ import stat
 import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -75,16 +76,21 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _nesting(raw: bytes) -> int:
-    """The deepest nesting of arrays and objects outside strings: one linear pass over the
-    bytes (the parser recurses once a level, and 200,000 of them overflow it)."""
+_BRACKET_STEP = [0] * 256
+_BRACKET_STEP[ord("[")] = _BRACKET_STEP[ord("{")] = 1
+_BRACKET_STEP[ord("]")] = _BRACKET_STEP[ord("}")] = -1
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+
+
+def _too_deep(raw: bytes, limit: int) -> bool:
+    """Whether arrays and objects outside strings nest deeper than ``limit``: one linear
+    pass in C (bytes operations, iterators), stopping at the first level too deep; the
+    parser recurses once a level, and 200,000 of them overflow it."""
     cleaned = raw.replace(b"\\\\", b"").replace(b'\\"', b"")
     outside = b"".join(cleaned.split(b'"')[::2])
-    depth = deepest = 0
-    for byte in outside.translate(None, bytes(b for b in range(256) if b not in b"[]{}")):
-        depth += 1 if byte in b"[{" else -1
-        deepest = max(deepest, depth)
-    return deepest
+    brackets = outside.translate(None, _NOT_BRACKETS)
+    depths = accumulate(map(_BRACKET_STEP.__getitem__, brackets))
+    return next(filter(limit.__lt__, depths), None) is not None
 
 
 def read_manifest(path: Path) -> dict[str, Any]:
@@ -97,7 +103,7 @@ def read_manifest(path: Path) -> dict[str, Any]:
         raw = fh.read(_MAX_MANIFEST_BYTES + 1)
     if len(raw) > _MAX_MANIFEST_BYTES:
         raise ValueError(f"{MANIFEST_NAME} is larger than {_MAX_MANIFEST_BYTES} bytes")
-    if raw.count(b"[") + raw.count(b"{") > _MAX_DEPTH and _nesting(raw) > _MAX_DEPTH:
+    if raw.count(b"[") + raw.count(b"{") > _MAX_DEPTH and _too_deep(raw, _MAX_DEPTH):
         raise ValueError(f"{MANIFEST_NAME} is nested more than {_MAX_DEPTH} levels deep")
     try:
         manifest = json.loads(raw)
