@@ -123,11 +123,13 @@ def read_package_files(
     found: list[tuple[str, bytes]] = []
     for entry in sorted(folder.iterdir(), key=lambda f: f.name):
         if entry.name.endswith(suffix):
-            found.append((entry.name, _read_entry(entry, limit)))
+            found.append((entry.name, read_package_entry(entry, limit)))
     return found
 
 
-def _read_entry(entry: Traversable, limit: int) -> bytes:
+def read_package_entry(entry: Traversable, limit: int = MIB) -> bytes:
+    """One file of a package (on disk or in an archive), read bounded; InputError naming
+    it otherwise."""
     if isinstance(entry, Path):
         return read_bounded(entry, entry.name, limit)
     try:

@@ -276,3 +276,33 @@ def test_print_with_an_audit_log_that_became_a_fifo_is_not_logged_and_never_wait
         "audit.jsonl.head",
         "audit.jsonl.lock",
     ]
+
+
+# --- The app's own style sheet and icon are read bounded too -----------------------------------
+
+
+@posix_only
+def test_a_fifo_or_dev_zero_as_the_style_sheet_gives_an_unstyled_window_not_a_hang(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+    import types
+
+    import resources
+
+    os.mkfifo(tmp_path / "style.qss")
+    (tmp_path / "icons").mkdir()
+    (tmp_path / "icons" / "app.svg").symlink_to("/dev/zero")
+    monkeypatch.setattr(resources, "resources", types.SimpleNamespace(files=lambda _: tmp_path))
+    got: list[object] = []
+    worker = threading.Thread(
+        target=lambda: got.extend([resources.read_text("style.qss")]), daemon=True
+    )
+    worker.start()
+    worker.join(20)
+    if worker.is_alive():
+        os.close(os.open(tmp_path / "style.qss", os.O_WRONLY | os.O_NONBLOCK))  # end the wait
+        worker.join(5)
+        pytest.fail("the style sheet FIFO was waited for")
+    assert got == [""]
+    assert resources.read_bytes("icons/app.svg") == b""
