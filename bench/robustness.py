@@ -9,6 +9,12 @@ larger than the contract's 1 MiB are refused by size, so each flood is run twice
 the command line as large as 1 MiB allows, and in process at the full size named in the
 issue (time, and peak memory of the Python heap from ``tracemalloc``). Then the time of
 10,000 audit appends to one log (locked, fsynced) in a temporary folder.
+
+Issue 20 adds the hostile batch lines (an id that cannot be echoed, a line of exactly
+1 MiB plus its newline), standard streams closed before the call, anchors of other digits
+or 5,000 of them, and, in process, the hostile files: rule data holding a FIFO or a link
+to /dev/zero, an install manifest of 200,000 ``[`` (and of 8 MiB of them), an audit log
+that became a FIFO, and start-up's sweep of 10,000 leftover temporary files.
 """
 
 from __future__ import annotations
@@ -33,7 +39,11 @@ if str(REPO) not in sys.path:
 from calculator.edge.errors import InputError  # noqa: E402
 from calculator.edge.inputs import validate  # noqa: E402
 from calculator.grading.crs import CrsInput  # noqa: E402
-from calculator.records.audit import append, verify_chain  # noqa: E402 - after the path is set
+from calculator.records.audit import (  # noqa: E402 - after the path is set
+    AuditLogError,
+    append,
+    verify_chain,
+)
 
 GOAL_S = 1.0
 GOAL_MB = 200.0
@@ -103,6 +113,32 @@ def cli_cases() -> list[tuple[str, list[str], bytes]]:
             b"[" * (MIB // 2 - 1) + b"]" * (MIB // 2 - 1),
         ),
         ("2 MiB on standard input", ["grade-crs"], b" " * (2 * MIB)),
+        *issue20_cli_cases(),
+    ]
+
+
+def issue20_cli_cases() -> list[tuple[str, list[str], bytes]]:
+    ok = b'{"command":"grade-crs","input":{"temperature_c":39},"id":2}\n'
+    head = b'{"command":"grade-crs","input":{"temperature_c":39},"id":1}'
+    exact = head + b" " * (MIB - len(head)) + b"\n"
+    bad_ids = b"".join(
+        b'{"command":"profiles","id":' + raw + b"}\n"
+        for raw in (b'"\\ud800"', b"NaN", b"1e309") * 1000
+    )
+    hash64 = "a" * 64
+    return [
+        ("batch: 3,000 ids that cannot be echoed", ["batch"], bad_ids + ok),
+        ("batch: a line of exactly 1 MiB + newline", ["batch"], exact + ok),
+        (
+            "audit-verify --anchor of 5,000 digits",
+            ["audit-verify", "/dev/null", "--anchor", "1" * 5000 + ":" + hash64],
+            b"",
+        ),
+        (
+            "audit-verify --anchor '²:HASH'",
+            ["audit-verify", "/dev/null", "--anchor", "²:" + hash64],
+            b"",
+        ),
     ]
 
 
@@ -125,9 +161,11 @@ runpy.run_module('calculator', run_name='__main__', alter_sys=True)
 """
 
 
-def run_cli(argv: list[str], data: bytes) -> tuple[float, float, int, float]:
+def run_cli(
+    argv: list[str], data: bytes, close_fd: int | None = None
+) -> tuple[float, float, int, float]:
     """Wall seconds, peak resident MB, exit code and CPU seconds (user + system) of one
-    ``python -m calculator`` call."""
+    ``python -m calculator`` call (``close_fd``: 0 or 1 closed before it starts)."""
     with (
         tempfile.TemporaryFile() as stdin,
         tempfile.TemporaryFile() as stdout,
@@ -142,6 +180,7 @@ def run_cli(argv: list[str], data: bytes) -> tuple[float, float, int, float]:
             stdout=stdout,
             stderr=stderr,
             cwd=REPO,
+            preexec_fn=None if close_fd is None else (lambda: os.close(close_fd)),
         )
         _, status, usage = os.wait4(proc.pid, 0)
         elapsed = time.perf_counter() - start
@@ -161,11 +200,11 @@ def in_process(label: str, call: Callable[[], object]) -> None:
     try:
         call()
         outcome = "accepted"
-    except InputError as err:
-        outcome = f"refused: {err.message[:60]}..."
+    except (InputError, ValueError, OSError, AuditLogError) as err:
+        outcome = f"refused: {getattr(err, 'message', str(err))[:60]}..."
     elapsed = time.perf_counter() - start
     tracemalloc.start()
-    with contextlib.suppress(InputError):
+    with contextlib.suppress(InputError, ValueError, OSError, AuditLogError):
         call()
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
@@ -176,6 +215,84 @@ def in_process(label: str, call: Callable[[], object]) -> None:
 
 def _verdict(seconds: float, mb: float = 0.0) -> str:
     return "ok " if seconds < GOAL_S and mb < GOAL_MB else "SLOW"
+
+
+def issue20_closed_streams() -> None:
+    print("Standard streams closed before the call (issue 20):")
+    for label, argv, data, fd in (
+        ("batch <&-", ["batch"], b"", 0),
+        ("grade-crs <&-", ["grade-crs"], b"", 0),
+        ("profiles >&-", ["profiles"], b"", 1),
+        ("batch >&- (1 line)", ["batch"], b'{"command":"profiles"}\n', 1),
+    ):
+        seconds, mb, code, cpu = run_cli(argv, data, close_fd=fd)
+        print(
+            f"  {label:<44} {seconds:7.3f} s {cpu:7.3f} s {mb:8.1f} MB  "
+            f"{_verdict(seconds, mb)}  exit {code}"
+        )
+
+
+def issue20_files() -> None:
+    """The hostile files of issue 20, in process (time and Python heap; never asserted)."""
+    from importlib import resources
+
+    from calculator.rulebook.loader import read_data_files
+    from ui.store.atomic import remove_leftover_temp_files
+    from ui.store.install_manifest import MANIFEST_NAME, verify
+
+    print("Hostile files (issue 20), in process:")
+    data = Path(str(resources.files("calculator.rulebook").joinpath("data")))
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        for name, make in (
+            ("a FIFO", lambda p: os.mkfifo(p)),
+            ("a link to /dev/zero", lambda p: p.symlink_to("/dev/zero")),
+        ):
+            folder = root / name.replace(" ", "_").replace("/", "_")
+            folder.mkdir()
+            for f in data.glob("*.toml"):
+                (folder / f.name).write_bytes(f.read_bytes())
+            make(folder / "zz-extra.toml")
+            in_process(f"rule data holding {name}", lambda f=folder: read_data_files(f))
+        bundle = root / "bundle"
+        bundle.mkdir()
+        (bundle / "crs-calc").write_bytes(b"x")
+        for label, content in (
+            ("manifest of 200,000 '['", b"[" * 200_000),
+            ("manifest of 8 MiB of '['", b"[" * (8 * MIB)),
+            (
+                'manifest with "ruleset": 5',
+                b'{"format":"crs-calc-manifest/1","files":{},"ruleset":5}',
+            ),
+        ):
+            (bundle / MANIFEST_NAME).write_bytes(content)
+            in_process(label, lambda: _finding(verify(bundle, None).problems))
+        log = root / "audit.jsonl"
+        os.mkfifo(log)
+        in_process(
+            "audit append to a log that became a FIFO",
+            lambda: append(log, at=datetime(2026, 11, 21), event="print", record="x"),
+        )
+        sweep = root / "sweep"
+        sweep.mkdir()
+        gone = _a_gone_pid()
+        for i in range(10_000):
+            (sweep / f".current-case.json.{gone}.1.{i:012x}.tmp").write_bytes(b"x")
+        in_process(
+            "start-up sweep of 10,000 leftover .tmp files",
+            lambda: remove_leftover_temp_files([sweep]),
+        )
+
+
+def _finding(problems: tuple[str, ...]) -> None:
+    if problems:  # shown as the outcome, like a refusal
+        raise ValueError(f"finding: {problems[0]}")
+
+
+def _a_gone_pid() -> int:
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    return proc.pid
 
 
 def audit_appends(n: int, folder: str | None) -> None:
@@ -233,6 +350,8 @@ def main() -> int:
     ]
     for label, payload in cases:
         in_process(label, lambda payload=payload: validate(CrsInput, payload))
+    issue20_closed_streams()
+    issue20_files()
     print("Audit log (the disk's fsync dominates; /dev/shm shows the cost without it):")
     audit_appends(args.appends, None)
     if Path("/dev/shm").is_dir():

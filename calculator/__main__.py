@@ -7,27 +7,65 @@ line, 1 MiB a line. Standard output closed early (``| head``) ends the call quie
 with exit 0, as the contract says. Standard output that cannot take the answer (a full
 disk, ``>/dev/full``) ends with one plain line on standard error and exit 70: the
 answer was not delivered, and the contract has no other code for that.
+
+Standard streams closed before the call (``<&-``, ``>&-``): Python then has no
+``sys.stdin`` / ``sys.stdout``. A command that needs its input is refused (exit 2, the
+JSON answer says standard input is closed); with standard output closed the command
+runs, nothing is written, and the exit code is the command's own. A closed descriptor
+0, 1 or 2 is filled with the null device first, so no file opened later takes its
+number.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+from typing import BinaryIO
 
 from calculator.edge.batch import run_batch
 from calculator.edge.cli import EXIT_INTERNAL, EXIT_OK, run
+from calculator.edge.errors import InputError
 from calculator.edge.safe_io import MIB, bounded_lines, read_stream
+
+STDIN_CLOSED = (
+    "standard input is closed: give the JSON object on standard input or with --input FILE"
+)
+
+
+def _stdin() -> BinaryIO | None:
+    stream = sys.stdin
+    return None if stream is None else stream.buffer
 
 
 def _read_stdin() -> bytes:
-    return read_stream(sys.stdin.buffer, "input", MIB)
+    stdin = _stdin()
+    if stdin is None:
+        raise InputError.for_field("input", STDIN_CLOSED)
+    return read_stream(stdin, "input", MIB)
 
 
 def _write_line(text: str) -> None:
     # Each answer leaves as soon as it is made, so a script can write a request and read
     # its answer before sending the next.
+    if sys.stdout is None:
+        return
     sys.stdout.write(text)
     sys.stdout.flush()
+
+
+def _fill_closed_descriptors() -> None:
+    """Point a closed descriptor 0, 1 or 2 at the null device (sys.* stay None)."""
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            try:
+                null = os.open(os.devnull, os.O_RDWR)
+            except OSError:
+                return
+            if null != fd:
+                os.dup2(null, fd)
+                os.close(null)
 
 
 def _quiet_stdout() -> None:
@@ -37,19 +75,32 @@ def _quiet_stdout() -> None:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         os.close(devnull)
-    except (OSError, ValueError):
+    except (OSError, ValueError, AttributeError):
         pass
+
+
+def _tell(text: str) -> None:
+    if sys.stderr is not None:
+        try:
+            sys.stderr.write(text)
+            sys.stderr.flush()
+        except (OSError, ValueError):
+            pass
 
 
 def main() -> int:
     argv = sys.argv[1:]
+    _fill_closed_descriptors()
     try:
         if argv[:1] == ["batch"]:
-            code = run_batch(argv[1:], bounded_lines(sys.stdin.buffer, MIB), _write_line)
+            stdin = _stdin()
+            lines = None if stdin is None else bounded_lines(stdin, MIB)
+            code = run_batch(argv[1:], lines, _write_line)
         else:
             code, text = run(argv, _read_stdin)
-            sys.stdout.write(text)
-        sys.stdout.flush()
+            _write_line(text)
+        if sys.stdout is not None:
+            sys.stdout.flush()
     except BrokenPipeError:
         # The reader has all it wanted (`| head`): not a failure of ours.
         _quiet_stdout()
@@ -57,7 +108,7 @@ def main() -> int:
     except OSError as exc:
         _quiet_stdout()
         reason = exc.strerror or str(exc)
-        sys.stderr.write(f"python -m calculator: the answer could not be written ({reason}).\n")
+        _tell(f"python -m calculator: the answer could not be written ({reason}).\n")
         return EXIT_INTERNAL
     return code
 

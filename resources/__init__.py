@@ -8,13 +8,24 @@ from __future__ import annotations
 
 from importlib import resources
 
+from calculator.edge.errors import InputError
+from calculator.edge.safe_io import MIB, read_package_entry
+
+#: The style sheet and the icon are a few kB each.
+LIMIT = MIB
+
 
 def read_bytes(name: str) -> bytes:
-    """The bytes of one resource file, by its path under this package ("icons/app.svg")."""
+    """The bytes of one resource file, by its path under this package ("icons/app.svg"),
+    read bounded like every file (regular file, 1 MiB): a FIFO or a link to /dev/zero put
+    in a damaged install gives nothing (an unstyled window, no icon), never a hang."""
     node = resources.files(__name__)
     for part in name.split("/"):
         node = node.joinpath(part)
-    return node.read_bytes()
+    try:
+        return read_package_entry(node, LIMIT)
+    except InputError:
+        return b""
 
 
 def read_text(name: str) -> str:

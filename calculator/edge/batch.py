@@ -4,9 +4,15 @@ JSON Lines in, one request a line: ``{"command", "input", "profile"?, "id"?}``. 
 line out per request, in order: ``{"id", "exit": 0, "result"}`` or
 ``{"id", "exit": 2, "error"}``, where ``result`` and ``error`` are exactly what the
 single command would have written (the same handler, the same parsing of the input).
-A refused or malformed line never stops the batch; each line is at most 1 MiB (a longer
-one is refused and skipped, memory stays bounded). Blank lines are not requests and get
-no answer. The batch exits 0 once every line was answered.
+A refused or malformed line never stops the batch; each line holds at most 1 MiB, the
+single command's limit, its line ending not counted (a longer one is refused and skipped,
+memory stays bounded). Blank lines are not requests and get no answer. The batch exits 0
+once every line was answered.
+
+Every answer is strict JSON (no NaN or Infinity) in UTF-8. An ``id`` that cannot be
+echoed so (NaN, ``1e309``, text holding a lone surrogate such as ``"\\ud800"``) is
+refused on its line, answered with ``"id": null``, and the batch goes on; so is a request
+whose answer would have to echo such text.
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from calculator.edge.errors import InputError
-from calculator.edge.safe_io import MIB, TOO_LONG, parse_json
+from calculator.edge.safe_io import MIB, TOO_LONG, line_content, parse_json
 
 #: Commands a batch line may name: all but these two (``audit-verify`` reads a log file,
 #: not an input object, and a batch inside a batch has no meaning).
@@ -28,16 +34,23 @@ REQUEST_KEYS = frozenset({"command", "input", "profile", "id"})
 
 
 def run_batch(
-    argv: Sequence[str], lines: Iterable[bytes | object], write: Callable[[str], Any]
+    argv: Sequence[str], lines: Iterable[bytes | object] | None, write: Callable[[str], Any]
 ) -> int:
     """Answer every line of ``lines`` through ``write`` (one JSON line each); returns the
-    exit code of the batch: 0, or 2 when the batch itself was called wrongly."""
+    exit code of the batch: 0, or 2 when the batch itself was called wrongly (arguments,
+    or ``lines`` None: standard input closed)."""
     from calculator.edge.cli import EXIT_OK, EXIT_REFUSED, build_parser
 
     if argv:
         err = InputError.for_field(
             "arguments",
             f"batch takes no arguments (got {' '.join(argv)!r}); name the profile on each line",
+        )
+        write(json.dumps(err.to_json(), indent=2, ensure_ascii=False) + "\n")
+        return EXIT_REFUSED
+    if lines is None:
+        err = InputError.for_field(
+            "input", "standard input is closed: batch reads its requests there, one a line"
         )
         write(json.dumps(err.to_json(), indent=2, ensure_ascii=False) + "\n")
         return EXIT_REFUSED
@@ -48,9 +61,43 @@ def run_batch(
         elif not isinstance(line, bytes) or not line.strip():
             continue
         else:
-            answer = _answer_line(line, options)
-        write(json.dumps(answer, ensure_ascii=False, separators=(",", ":")) + "\n")
+            answer = _answer_line(line_content(line), options)
+        write(_answer_text(answer))
     return EXIT_OK
+
+
+def _line(answer: dict[str, Any]) -> str:
+    """One answer line: strict JSON (ValueError for NaN/Infinity), encodable as UTF-8
+    (UnicodeEncodeError, a ValueError too, for a lone surrogate)."""
+    text = json.dumps(answer, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    text.encode("utf-8")
+    return text + "\n"
+
+
+def _answer_text(answer: dict[str, Any]) -> str:
+    from calculator.edge.cli import EXIT_INTERNAL
+
+    try:
+        return _line(answer)
+    except UnicodeEncodeError:
+        # The request's own text came back in the answer (a label, a value quoted in a
+        # message): refused, as any input that cannot be answered is.
+        err = InputError.for_field(
+            "input", "holds text that is not valid Unicode (a lone surrogate such as \\ud800)"
+        )
+        return _line(_refused(answer.get("id"), err))
+    except ValueError as exc:  # NaN or Infinity in a result: a bug of ours, still answered
+        internal = InputError(f"Internal error (ValueError): {exc}. Please report this.")
+        return _line(_refused(answer.get("id"), internal, EXIT_INTERNAL))
+
+
+def echoable(value: Any) -> bool:
+    """Whether ``value`` can be written back as strict JSON in UTF-8."""
+    try:
+        _line({"id": value})
+    except ValueError:  # NaN, Infinity, or a lone surrogate (UnicodeEncodeError)
+        return False
+    return True
 
 
 def _refused(request_id: Any, err: InputError, code: int = 2) -> dict[str, Any]:
@@ -66,6 +113,13 @@ def _answer_line(line: bytes, options: argparse.Namespace) -> dict[str, Any]:
         if not isinstance(request, dict):
             raise InputError.for_field("line", "must be one JSON object ({...})")
         request_id = request.get("id")
+        if not echoable(request_id):
+            request_id = None
+            raise InputError.for_field(
+                "id",
+                "cannot be echoed as JSON (NaN, Infinity, a number too large, or text that "
+                "is not valid Unicode): use text, a number or null",
+            )
         command, payload, profile = _request(request)
         result = answer(command, payload, profile, options)
     except InputError as err:

@@ -214,17 +214,32 @@ def render(result: BaseModel | dict[str, Any] | str) -> str:
     if isinstance(result, str):
         return result
     data = result.model_dump(mode="json") if isinstance(result, BaseModel) else result
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    # Strict JSON: NaN or Infinity in a result is a bug of ours (ValueError, exit 70).
+    return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
 def _error_text(err: InputError) -> str:
-    return json.dumps(err.to_json(), indent=2, ensure_ascii=False) + "\n"
+    text = json.dumps(err.to_json(), indent=2, ensure_ascii=False)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a message quoting a lone surrogate: escaped, ASCII only
+        text = json.dumps(err.to_json(), indent=2)
+    return text + "\n"
 
 
 def run(argv: Sequence[str], read_stdin: Callable[[], str | bytes]) -> tuple[int, str]:
-    """Run one command. Never raises: every outcome is an exit code and JSON text."""
+    """Run one command. Never raises: every outcome is an exit code and JSON text, text
+    that can be written as UTF-8 (an answer that would echo a lone surrogate of the
+    request, ``"\\ud800"``, is a refusal)."""
     try:
-        return EXIT_OK, _run(argv, read_stdin)
+        text = _run(argv, read_stdin)
+        text.encode("utf-8")
+        return EXIT_OK, text
+    except UnicodeEncodeError:
+        err = InputError.for_field(
+            "input", "holds text that is not valid Unicode (a lone surrogate such as \\ud800)"
+        )
+        return EXIT_REFUSED, _error_text(err)
     except InputError as err:
         return EXIT_REFUSED, _error_text(err)
     except Finding as finding:

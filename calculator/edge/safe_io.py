@@ -12,6 +12,9 @@ API (what the command line and the app call):
 
 - :func:`read_bounded` ``(path, field, limit=MIB) -> bytes``: a regular file's bytes.
 - :func:`read_text` ``(path, field, limit=MIB) -> str``: the same, decoded as UTF-8.
+- :func:`read_package_files` ``(folder, suffix, limit=MIB) -> [(name, bytes)]``: the
+  program's own files (rule data, rulebook sources, built-in scenarios), each read as
+  bounded as any other file: a FIFO or a link to ``/dev/zero`` among them is refused.
 - :func:`read_json_file` / :func:`read_toml_file` ``(path, field, limit=MIB) -> Any``:
   a settings, autosave, case or profile file, parsed (JSON: duplicate keys refused,
   NaN/Infinity parsed as floats so a model can refuse them by name).
@@ -19,8 +22,9 @@ API (what the command line and the app call):
   for text already in hand (standard input, one audit or batch line).
 - :func:`read_stream` ``(stream, field, limit=MIB) -> bytes``: standard input, refused
   when longer than ``limit``.
-- :func:`bounded_lines` ``(stream, limit=MIB)``: JSON Lines, each line at most ``limit``
-  bytes (a longer one is yielded as :data:`TOO_LONG`, the rest of it skipped).
+- :func:`bounded_lines` ``(stream, limit=MIB)``: JSON Lines, each line's content at most
+  ``limit`` bytes, its ending not counted (a longer one is yielded as :data:`TOO_LONG`,
+  the rest of it skipped); :func:`line_content` drops the ending.
 - :func:`check_depth` ``(text, field, kind="JSON")``: the nesting check on its own.
 
 And the one way every file is written, by the core (audit log) and the app (cases,
@@ -40,6 +44,7 @@ import threading
 import tomllib
 import uuid
 from collections.abc import Iterator
+from importlib.resources.abc import Traversable
 from itertools import accumulate
 from pathlib import Path
 from typing import Any, BinaryIO, Final, Literal
@@ -84,7 +89,7 @@ def open_regular(path: Path | str) -> BinaryIO:
     try:
         mode = os.fstat(fd).st_mode
         if not stat.S_ISREG(mode):
-            raise NotRegularFile(f"{path} is {_what(mode)}, not a regular file")
+            raise NotRegularFile(f"{path} is {describe_mode(mode)}, not a regular file")
     except BaseException:
         os.close(fd)
         raise
@@ -106,7 +111,39 @@ def read_bounded(path: Path | str, field: str, limit: int = MIB) -> bytes:
     return data
 
 
-def _what(mode: int) -> str:
+def read_package_files(
+    folder: Traversable, suffix: str, limit: int = MIB
+) -> list[tuple[str, bytes]]:
+    """The ``*suffix`` files of a package folder, sorted by name, each at most ``limit``
+    bytes; InputError naming the file (its name is the field) otherwise.
+
+    On disk each goes through :func:`read_bounded` (regular files only, so a FIFO or a
+    link to a device among the program's own files is refused without waiting or reading);
+    inside an archive (a zip import) an entry is read at most ``limit + 1`` bytes."""
+    found: list[tuple[str, bytes]] = []
+    for entry in sorted(folder.iterdir(), key=lambda f: f.name):
+        if entry.name.endswith(suffix):
+            found.append((entry.name, read_package_entry(entry, limit)))
+    return found
+
+
+def read_package_entry(entry: Traversable, limit: int = MIB) -> bytes:
+    """One file of a package (on disk or in an archive), read bounded; InputError naming
+    it otherwise."""
+    if isinstance(entry, Path):
+        return read_bounded(entry, entry.name, limit)
+    try:
+        with entry.open("rb") as fh:
+            data: bytes = fh.read(limit + 1)
+    except OSError as exc:
+        raise InputError.for_field(entry.name, f"cannot be read: {exc.strerror or exc}") from None
+    if len(data) > limit:
+        raise InputError.for_field(entry.name, f"is larger than {_size(limit)}")
+    return data
+
+
+def describe_mode(mode: int) -> str:
+    """What a file of this mode is, in words ("a pipe (FIFO)", "a device", ...)."""
     if stat.S_ISDIR(mode):
         return "a folder"
     if stat.S_ISFIFO(mode):
@@ -150,21 +187,32 @@ def read_stream(stream: BinaryIO, field: str = "input", limit: int = MIB) -> byt
 
 
 def bounded_lines(stream: BinaryIO, limit: int = MIB) -> Iterator[bytes | _TooLong]:
-    """The lines of a stream (JSON Lines), each at most ``limit`` bytes plus its newline.
+    """The lines of a stream (JSON Lines), each with its line ending as read.
 
-    A longer line is yielded once as :data:`TOO_LONG` and the rest of it is skipped in
+    ``limit`` bounds a line's content: its line ending (``\\n`` or ``\\r\\n``) is not
+    counted, so a line holds as much as the single command accepts on standard input. A
+    longer line is yielded once as :data:`TOO_LONG` and the rest of it is skipped in
     pieces, so memory stays bounded whatever the input.
     """
     while True:
-        line = stream.readline(limit + 1)
+        line = stream.readline(limit + 2)
         if not line:
             return
-        if len(line) > limit and not line.endswith(b"\n"):
+        if len(line_content(line)) > limit:
             while line and not line.endswith(b"\n"):
                 line = stream.readline(1 << 16)
             yield TOO_LONG
             continue
         yield line
+
+
+def line_content(line: bytes) -> bytes:
+    """A line without its ending (``\\n`` or ``\\r\\n``)."""
+    if line.endswith(b"\n"):
+        line = line[:-1]
+        if line.endswith(b"\r"):
+            line = line[:-1]
+    return line
 
 
 # TOML strings and comments, removed before brackets are counted so that a bracket inside

@@ -14,10 +14,12 @@ patient identifier is required; a label is stored exactly as entered.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
 import os
 import re
+import stat
 import time
 from collections.abc import Iterator
 from datetime import datetime
@@ -28,7 +30,15 @@ from pydantic import Field, ValidationError
 
 from calculator.edge.errors import InputError
 from calculator.edge.inputs import LocalDateTime
-from calculator.edge.safe_io import MIB, fsync_folder, open_regular, parse_json, write_atomic
+from calculator.edge.safe_io import (
+    MIB,
+    NotRegularFile,
+    describe_mode,
+    fsync_folder,
+    open_regular,
+    parse_json,
+    write_atomic,
+)
 from calculator.rulebook import FrozenModel
 
 try:
@@ -43,6 +53,7 @@ LOCK_TIMEOUT_S = 10.0
 MAX_LINE = MIB  # one entry is a few hundred bytes; a longer line is damage
 HEAD_LIMIT = 4096
 _HEX64 = re.compile(r"[0-9a-f]{64}")
+_SEQ = re.compile(r"[0-9]{1,18}")
 LOG_FORMAT = "crs-calc-audit/1"
 
 Event = Literal["print", "export", "verify", "log_set_aside"]
@@ -141,7 +152,8 @@ def _locked(log: Path) -> Iterator[None]:
         yield from _filelock(log)
         return
     try:
-        fd = os.open(lock_path(log), os.O_RDWR | os.O_CREAT, 0o644)
+        # O_NONBLOCK: a FIFO put in the lock's place must not block the open.
+        fd = os.open(lock_path(log), os.O_RDWR | os.O_CREAT | getattr(os, "O_NONBLOCK", 0), 0o644)
     except OSError as exc:
         raise AuditLogError(_cannot_write(log, exc)) from None
     try:
@@ -231,15 +243,22 @@ def _chain_end(log: Path) -> tuple[int, str, int]:
 
 def _read_chain_end(log: Path) -> tuple[int, str, int]:
     try:
-        size = os.stat(log).st_size
+        info = os.stat(log)
     except FileNotFoundError:
         return 0, GENESIS, 0
+    if not stat.S_ISREG(info.st_mode):  # a FIFO or a device has no chain: never read it
+        raise _not_a_file(log, describe_mode(info.st_mode))
+    size = info.st_size
     if size == 0:
         return 0, GENESIS, 0
     head, _ = _read_head(log)
     if head is not None and head.size == size:
         return head.count, head.sha256, size
-    with open(log, "rb") as fh:
+    try:
+        opened = open_regular(log)
+    except NotRegularFile as exc:
+        raise _not_a_file(log, describe_mode(os.stat(log).st_mode)) from exc
+    with opened as fh:
         fh.seek(size - 1)
         if fh.read(1) != b"\n":
             raise AuditLogError(
@@ -324,12 +343,44 @@ def append(
     return entry
 
 
-def _append_line(log: Path, line: bytes, size: int) -> None:
+def _not_a_file(log: Path, what: str) -> AuditLogUnreadable:
+    return AuditLogUnreadable(
+        f"The audit log {log} could not be read or written: it is {what}, not a regular "
+        "file. Nothing was written to it; the record was not logged."
+    )
+
+
+def _open_for_append(log: Path) -> int:
+    """The log opened for appending, checked on the open descriptor at every write: a FIFO
+    or a device put where the log was (even while the app runs) is refused with
+    AuditLogUnreadable, never written to and never waited for (O_NONBLOCK: opening a FIFO
+    nobody reads fails at once instead of blocking)."""
+    flags = (
+        os.O_WRONLY
+        | os.O_APPEND
+        | os.O_CREAT
+        | getattr(os, "O_NONBLOCK", 0)
+        | getattr(os, "O_BINARY", 0)
+    )
     try:
-        flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0)
         fd = os.open(log, flags, 0o644)
     except OSError as exc:
+        if exc.errno == errno.ENXIO:  # a FIFO with no reader, or a device with nothing behind
+            raise _not_a_file(log, "a pipe (FIFO) or a device") from None
         raise AuditLogError(_cannot_write(log, exc)) from None
+    try:
+        mode = os.fstat(fd).st_mode
+    except OSError as exc:
+        os.close(fd)
+        raise AuditLogError(_cannot_write(log, exc)) from None
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        raise _not_a_file(log, describe_mode(mode))
+    return fd
+
+
+def _append_line(log: Path, line: bytes, size: int) -> None:
+    fd = _open_for_append(log)
     try:
         written = 0
         while written < len(line):
@@ -390,9 +441,13 @@ def _parse(line: bytes) -> AuditEntry | str:
 def parse_anchor(text: str) -> tuple[int, str]:
     """``SEQ:HASH`` (as printed on a record) -> (seq, sha256), or InputError("anchor")."""
     seq, sep, sha = text.strip().partition(":")
-    if not sep or not seq.isdigit() or not _HEX64.fullmatch(sha.lower()):
+    # ASCII digits only, and not more than a log could count: str.isdigit() takes "²" and
+    # int() then fails, and int() refuses 4,300 digits or more (both were exit 70).
+    if not sep or not _SEQ.fullmatch(seq) or not _HEX64.fullmatch(sha.lower()):
         raise InputError.for_field(
-            "anchor", "must be SEQ:HASH as printed on a record (e.g. 12:3fa9...; 64 hex digits)"
+            "anchor",
+            "must be SEQ:HASH as printed on a record (e.g. 12:3fa9...): SEQ at most 18 "
+            "digits 0-9, HASH 64 hex digits",
         )
     return int(seq), sha.lower()
 

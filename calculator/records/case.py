@@ -27,7 +27,9 @@ from calculator.taper.models import TaperInput
 CASE_FORMAT = "crs-calc-case/1"
 CASE_FORMAT_NAME = "crs-calc-case"
 CASE_FORMAT_VERSION = 1
-_FORMAT = re.compile(r"^crs-calc-case/(\d+)$")
+#: ASCII digits only (``\d`` takes any script's digits, "crs-calc-case/١"), and few of
+#: them (int() refuses 4,300 digits or more): anything else is not a format we read.
+_FORMAT = re.compile(r"crs-calc-case/([0-9]{1,9})")
 MAX_LABEL = 200
 
 
@@ -109,7 +111,7 @@ def check_format(value: object) -> None:
     """Refuse an unknown format, or a newer version than this app reads, by name."""
     if not isinstance(value, str):
         raise ValueError(f"must be the text {CASE_FORMAT!r}")
-    match = _FORMAT.match(value)
+    match = _FORMAT.fullmatch(value)
     if match is None:
         raise ValueError(f"{value!r} is not a case document format this app reads ({CASE_FORMAT})")
     version = int(match.group(1))

@@ -34,7 +34,8 @@ from calculator.taper.models import TaperInput
 CASE_FORMAT_V1 = "crs-calc-case/1"
 CASE_FORMAT_V2 = "crs-calc-case/2"
 CASE_FORMAT_VERSION = 2
-_FORMAT = re.compile(r"^crs-calc-case/(\d+)$")
+# ASCII digits only (\d takes "²" and "١" too), at most 9: a longer one is refused, not parsed.
+_FORMAT = re.compile(r"crs-calc-case/([0-9]{1,9})")
 
 #: Guards against a pasting error, not clinical limits (episode.md).
 MAX_ASSESSMENTS = 2000
@@ -169,7 +170,7 @@ def case_version(value: object) -> int:
     """The version of a case document's ``format``; refused by name unless 1 or 2."""
     if not isinstance(value, str):
         raise InputError.for_field("format", f"must be the text {CASE_FORMAT_V2!r}")
-    match = _FORMAT.match(value)
+    match = _FORMAT.fullmatch(value)
     if match is None or match.group(1).startswith("0"):
         raise InputError.for_field(
             "format", f"{value[:60]!r} is not a case document format this app reads"

@@ -1,11 +1,17 @@
-"""Read the rulebook data once, validate it, and fingerprint it."""
+"""Read the rulebook data once, validate it, and fingerprint it.
+
+The data files are read like any other file (``calculator.edge.safe_io``): regular files only,
+each at most :data:`DATA_LIMIT`, TOML nested at most 64 levels. A FIFO or a link to
+``/dev/zero`` among them (a damaged or tampered install) is a :class:`RuleDataError`
+naming the file, never a hang or a read without end.
+"""
 
 from __future__ import annotations
 
 import hashlib
-import tomllib
 from importlib import resources
-from typing import Any
+from importlib.resources.abc import Traversable
+from typing import Any, Final
 
 from pydantic import Field, PrivateAttr, model_validator
 
@@ -21,6 +27,13 @@ from calculator.rulebook.verification import VerificationRules
 
 DATA_PACKAGE = "calculator.rulebook"
 DATA_DIR = "data"
+#: The largest data file is about 20 kB; 1 MiB is the app's limit for any TOML file.
+DATA_LIMIT: Final = 1024 * 1024
+
+
+class RuleDataError(ValueError):
+    """The rule data cannot be read (not a regular file, too large, too deep, not TOML):
+    the install is damaged. The command line answers it as an internal error (exit 70)."""
 
 
 class RulesetInfo(FrozenModel):
@@ -118,11 +131,19 @@ class Ruleset(FrozenModel):
         return self._index[rule_id]
 
 
-def read_data_files() -> list[tuple[str, bytes]]:
-    """The data files, sorted by name, as raw bytes (what the sha256 covers)."""
-    folder = resources.files(DATA_PACKAGE).joinpath(DATA_DIR)
-    files = [f for f in folder.iterdir() if f.name.endswith(".toml")]
-    return [(f.name, f.read_bytes()) for f in sorted(files, key=lambda f: f.name)]
+def read_data_files(folder: Traversable | None = None) -> list[tuple[str, bytes]]:
+    """The data files, sorted by name, as raw bytes (what the sha256 covers), each read
+    bounded; RuleDataError naming the file that cannot be."""
+    # Imported here: calculator.edge.errors imports this package (a cycle at import time).
+    from calculator.edge.errors import InputError
+    from calculator.edge.safe_io import read_package_files
+
+    if folder is None:
+        folder = resources.files(DATA_PACKAGE).joinpath(DATA_DIR)
+    try:
+        return read_package_files(folder, ".toml", DATA_LIMIT)
+    except InputError as err:
+        raise RuleDataError(f"the rule data cannot be read: {err.message}") from None
 
 
 def fingerprint(files: list[tuple[str, bytes]]) -> str:
@@ -133,9 +154,16 @@ def fingerprint(files: list[tuple[str, bytes]]) -> str:
 
 
 def merge_tables(files: list[tuple[str, bytes]]) -> dict[str, Any]:
+    from calculator.edge.errors import InputError
+    from calculator.edge.safe_io import parse_toml
+
     merged: dict[str, Any] = {}
     for name, data in files:
-        for key, value in tomllib.loads(data.decode("utf-8")).items():
+        try:
+            table = parse_toml(data, name, DATA_LIMIT)
+        except InputError as err:
+            raise RuleDataError(f"the rule data cannot be read: {err.message}") from None
+        for key, value in table.items():
             if key in merged:
                 raise ValueError(f"{name}: top-level table {key!r} is defined in two files")
             merged[key] = value

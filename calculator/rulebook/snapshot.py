@@ -51,7 +51,7 @@ import pydantic
 import pydantic_core
 
 from calculator.edge.errors import InputError
-from calculator.edge.safe_io import MIB, read_bounded, write_atomic
+from calculator.edge.safe_io import MIB, read_bounded, read_package_files, write_atomic
 from calculator.rulebook.base import FrozenModel
 from calculator.rulebook.loader import (
     DATA_DIR,
@@ -79,10 +79,9 @@ def code_digest() -> str | None:
     snapshot is trusted). The frozen bundle ships them beside the data for this."""
     folder = resources.files(DATA_PACKAGE)
     try:
-        sources = sorted(
-            (f.name, f.read_bytes()) for f in folder.iterdir() if f.name.endswith(".py")
-        )
-    except OSError:
+        # Bounded like every file read (a FIFO among them must not hang the start).
+        sources = read_package_files(folder, ".py")
+    except (OSError, InputError):
         return None
     if not any(name == "loader.py" for name, _ in sources):
         return None

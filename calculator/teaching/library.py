@@ -7,6 +7,7 @@ from functools import cache
 from importlib import resources
 
 from calculator.edge.inputs import parse_json_object
+from calculator.edge.safe_io import read_package_files
 from calculator.teaching.models import Scenario, load_scenario
 
 SCENARIO_PACKAGE = "calculator.teaching"
@@ -17,9 +18,9 @@ SCENARIO_DIR = "scenarios"
 def builtin_scenarios() -> tuple[Scenario, ...]:
     """Every built-in scenario, sorted by file name (the teaching order)."""
     folder = resources.files(SCENARIO_PACKAGE).joinpath(SCENARIO_DIR)
-    files = sorted((f for f in folder.iterdir() if f.name.endswith(".json")), key=lambda f: f.name)
-    # parse_json_object bounds each file as every input is (1 MiB, 64 levels).
-    return tuple(load_scenario(parse_json_object(f.read_bytes(), f.name)) for f in files)
+    # Read bounded (regular files, 1 MiB) and parsed bounded (64 levels), as every input.
+    files = read_package_files(folder, ".json")
+    return tuple(load_scenario(parse_json_object(raw, name)) for name, raw in files)
 
 
 def builtin_scenario(scenario_id: str) -> Scenario:

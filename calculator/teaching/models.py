@@ -220,7 +220,8 @@ class Attempt(FrozenModel):
         return next((a for a in self.answers if a.checkpoint == checkpoint_id), None)
 
 
-_FORMAT = re.compile(r"^crs-calc-(scenario|attempt)/(\d+)$")
+#: ASCII digits, at most 9 (as calculator.records.case): "/²", "/١" or 5,000 digits are refused.
+_FORMAT = re.compile(r"crs-calc-(scenario|attempt)/([0-9]{1,9})")
 
 
 def _check_format(data: Any, expected: str, what: str) -> None:
@@ -229,7 +230,7 @@ def _check_format(data: Any, expected: str, what: str) -> None:
     value = data.get("format")
     if value is None:
         raise InputError.for_field("format", f"is required ({expected})")
-    match = _FORMAT.match(value) if isinstance(value, str) else None
+    match = _FORMAT.fullmatch(value) if isinstance(value, str) else None
     if match is None or f"crs-calc-{match.group(1)}" != expected.split("/")[0]:
         raise InputError.for_field("format", f"{value!r} is not a {what} ({expected})")
     if int(match.group(2)) > int(expected.split("/")[1]):

@@ -88,6 +88,9 @@ class Recovery:
     label: str = ""
     assessed_at: str = ""
     path: Path | None = None
+    #: In a data folder that cannot be written to: offered to read only (the file stays,
+    #: nothing is autosaved, declining leaves it alone).
+    read_only: bool = False
 
     @property
     def found(self) -> bool:

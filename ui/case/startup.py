@@ -15,7 +15,7 @@ import contextlib
 import hashlib
 import os
 import stat
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -36,8 +36,8 @@ from calculator.records.audit import (
 from calculator.rulebook import Ruleset
 from calculator.rulebook.profiles import Profile
 from ui.case.autosave import Recovery, read_autosave
-from ui.store.atomic import shorten
-from ui.store.instance_lock import Ownership, claim, orphans
+from ui.store.atomic import remove_leftover_temp_files, shorten
+from ui.store.instance_lock import Ownership, claim, held_by_a_running_app, orphans
 from ui.store.settings import Settings, load_settings
 from ui.store.storage import Locations, set_aside
 
@@ -196,15 +196,14 @@ def claim_and_recover(
     try:
         ownership = claim(locations.data_dir, locations.autosave_file, now)
     except OSError as exc:
-        return (
-            None,
-            Recovery(),
-            None,
-            [
-                f"The data folder {locations.data_dir} cannot be written to ({_reason(exc)}); "
-                "nothing will be autosaved. Save or print the case before closing."
-            ],
-        )
+        told = [
+            f"The data folder {locations.data_dir} cannot be written to ({_reason(exc)}); "
+            "nothing will be autosaved. Save or print the case before closing."
+        ]
+        recovery = read_only_recovery(locations, now)
+        if recovery.message:
+            told.append(recovery.message)
+        return None, recovery, None, told
     if not ownership.owner:
         return ownership, Recovery(), None, [ownership.message]
     found: list[tuple[Recovery, QLockFile | None]] = []
@@ -242,6 +241,21 @@ def claim_and_recover(
     return ownership, chosen, chosen_lock, messages
 
 
+def read_only_recovery(locations: Locations, now: datetime) -> Recovery:
+    """The folder's autosaved case when the folder cannot be written to (made read-only
+    after a crash, a read-only mount): offered to read only, unless a running app still
+    holds the folder's lock. Nothing in the folder is renamed or written."""
+    path = locations.autosave_file
+    if not os.path.lexists(path):
+        return Recovery()
+    if held_by_a_running_app(locations.lock_file):
+        return Recovery()
+    recovery = read_autosave(path, now)
+    if not recovery.found:
+        return recovery
+    return replace(recovery, read_only=True)
+
+
 def start_up(locations: Locations, rs: Ruleset, now: datetime) -> Startup:
     """Everything the app reads before its window shows; never raises for a bad file."""
     messages: list[str] = []
@@ -252,6 +266,11 @@ def start_up(locations: Locations, rs: Ruleset, now: datetime) -> Startup:
             f"The app's folders could not be created ({exc.strerror or exc}); nothing "
             "will be autosaved or logged."
         )
+    # A write killed half-way (SIGKILL during Save or autosave) left a temporary file that
+    # may hold the patient label: removed before anything else reads the folders.
+    remove_leftover_temp_files(
+        (locations.config_dir, locations.data_dir, locations.autosave_file.parent)
+    )
     loaded = load_settings(locations.settings_file, now)
     messages += loaded.messages
     settings = loaded.settings

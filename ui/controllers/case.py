@@ -24,7 +24,7 @@ from calculator.records.case import CASE_FORMAT, CaseDocument, dump_case, load_c
 from ui.case.local_clock import from_core
 from ui.controllers.ports import CaseTools
 from ui.models import PatientContext
-from ui.store.atomic import write_atomic, write_failure
+from ui.store.atomic import remove_leftover_temp_files, write_atomic, write_failure
 from ui.units import c_to_f, fmt
 
 #: The case document's unit codes and the app's unit texts.
@@ -92,6 +92,9 @@ def _case_units(case: CaseDocument) -> tuple[str, str]:
 def save_case(app: CaseTools, path: Path) -> CaseDocument:
     case = build_case(app)
     text = json.dumps(dump_case(case), indent=2, ensure_ascii=False) + "\n"
+    # An earlier Save of this file killed half-way left a hidden temporary copy (with the
+    # patient label) beside it: removed now that the file is written again.
+    remove_leftover_temp_files([path.parent], path.name)
     try:
         write_atomic(path, text.encode("utf-8"))  # whole or not at all: never a 0-byte case
     except OSError as exc:

@@ -79,6 +79,9 @@ class CaseKeeper(QObject):
         self.recovery = recovery
         self._recovery_lock = recovery_lock
         self._tell = tell
+        #: A case from a folder that cannot be written to: nothing is ever written or
+        #: renamed there (no autosave, no setting aside, no removal at close).
+        self.read_only = recovery.read_only
         self.autosaver = Autosaver(
             ownership.autosave_file, self.snapshot, delay_ms=delay_ms, clock=app.clock, parent=self
         )
@@ -96,7 +99,7 @@ class CaseKeeper(QObject):
     def snapshot(self) -> Snapshot | None:
         """What is on screen, valid or not; None while a recovery question is open (its
         file must not be overwritten before the user has chosen)."""
-        if self.recovery_pending:
+        if self.recovery_pending or self.read_only:
             return None
         app = self.app
         try:
@@ -134,13 +137,40 @@ class CaseKeeper(QObject):
             f"{whose}. Restore it?\n\nIf you answer No, the file is kept (set aside), "
             "not deleted."
         )
+        if rec.read_only:
+            folder = rec.path.parent if rec.path is not None else "the data folder"
+            question = (
+                "The last session did not end cleanly. Its case was autosaved: "
+                f"{whose}. The folder {folder} cannot be written to, so the case can be "
+                "restored read-only: its file stays as it is and nothing will be "
+                "autosaved (save the case elsewhere or print it). Restore it?\n\nIf you "
+                "answer No, the file is left where it is, unchanged."
+            )
         if not ask(self.app.window, question):
             self.recovery = Recovery()
+            if rec.read_only:
+                self._tell(
+                    [
+                        f"The autosaved case ({whose}) was not restored; its file was left "
+                        "where it is, unchanged (the folder cannot be written to)."
+                    ]
+                )
+                return False
             self.tell_kept(rec, whose)
             self._release_recovery_lock()
             return False
         self.recovery = Recovery()
         notes = self._apply(rec)
+        if rec.read_only:
+            self._tell(
+                [
+                    *notes,
+                    f"The case from the last session ({whose}) was restored read-only: its "
+                    "file stays as it is and nothing is autosaved. Check it before use, and "
+                    "save it elsewhere or print it.",
+                ]
+            )
+            return True
         self._adopt(rec)
         self._release_recovery_lock()
         self._tell(
@@ -217,13 +247,13 @@ class CaseKeeper(QObject):
 
     def case_replaced(self) -> None:
         """File > New: the old case is no longer the one to recover."""
-        if not self.recovery_pending:
+        if not self.recovery_pending and not self.read_only:
             discard(self.autosaver.path)
 
     def close_cleanly(self) -> None:
         """A clean exit removes this app's autosave (unless a recovery question was never
         answered: that file stays for the next start) and releases its locks."""
-        if not self.recovery_pending:
+        if not self.recovery_pending and not self.read_only:
             self.autosaver.close_cleanly()
         else:
             self.autosaver.stop()

@@ -32,8 +32,9 @@ from ui.case.startup import load_institution_profile, start_up
 from ui.controllers.case_keeper import CaseKeeper
 from ui.controllers.ports import AppPort
 from ui.store.atomic import write_failure
+from ui.store.instance_lock import Ownership
 from ui.store.settings import Settings, save_settings
-from ui.store.storage import Locations
+from ui.store.storage import Locations, shown
 from ui.units import TEMPERATURE_TEXT
 from ui.widgets import question_box
 
@@ -82,10 +83,16 @@ class Session(QObject):
                 app.add_institution_profile(self.institution)
         self._apply_profile(self.settings, initial=True)
         self._apply_units(self.settings)
-        if startup is not None and startup.ownership is not None:
+        ownership = startup.ownership if startup is not None else None
+        if startup is not None and ownership is None and startup.recovery.read_only:
+            # A crashed case in a folder that cannot be written to: offered read-only,
+            # owned by nobody (nothing is autosaved, renamed or removed there).
+            assert startup.recovery.path is not None
+            ownership = Ownership(False, startup.recovery.path)
+        if startup is not None and ownership is not None:
             self.keeper = CaseKeeper(
                 app,
-                startup.ownership,
+                ownership,
                 startup.recovery,
                 startup.recovery_lock,
                 self.settings.autosave_delay_ms,
@@ -123,6 +130,7 @@ class Session(QObject):
         """Plain words for the user: the status bar and the notice above the tools."""
         if not messages:
             return
+        messages = [shown(m) for m in messages]  # a non-UTF-8 path stays readable
         self.app.window.notice.add(messages)
         self.app.window.statusBar().showMessage(messages[-1], STATUS_MS)
         self.messages.emit(list(messages))

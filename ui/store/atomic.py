@@ -12,11 +12,19 @@ never zero bytes. A failed write removes its temporary file and raises ``OSError
 from __future__ import annotations
 
 import errno
+import os
+import re
+import stat
+from collections.abc import Iterable
 from pathlib import Path
 
 from calculator.edge.safe_io import write_atomic
 
-__all__ = ["shorten", "write_atomic", "write_failure"]
+__all__ = ["remove_leftover_temp_files", "shorten", "write_atomic", "write_failure"]
+
+#: The temporary names write_atomic makes: ``.NAME.PID.THREAD.HEX12.tmp``. Only these are
+#: ever removed: a file of any other name in the app's folders is not ours to delete.
+_TEMP_NAME = re.compile(r"\.(?P<name>.+)\.(?P<pid>[0-9]{1,10})\.[0-9]{1,20}\.[0-9a-f]{12}\.tmp")
 
 #: How long a reason quoted in a message may be before it is cut.
 REASON_CHARS = 120
@@ -45,3 +53,47 @@ def shorten(reason: object, limit: int = REASON_CHARS) -> str:
     error quoted in a message (a parser's, a validator's) keeps the message readable."""
     text = str(reason)
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, OSError):
+        return True  # someone else's live process, or not knowable: leave its file alone
+    return True
+
+
+def remove_leftover_temp_files(folders: Iterable[Path], name: str | None = None) -> list[Path]:
+    """Remove the temporary files a killed write left in the app's own folders (a SIGKILL
+    between write and rename leaves ``.current-case.json.PID....tmp`` holding the patient
+    label); returns what was removed.
+
+    Only names write_atomic makes, only regular files (not followed if a link), and only
+    when the writing process (the PID in the name) is gone: a running app's write in
+    progress is never touched. ``name``: only the leftovers of that file (a folder the
+    user chose, where File > Save writes). Nothing here raises."""
+    removed: list[Path] = []
+    for folder in folders:
+        try:
+            names = os.listdir(folder)
+        except OSError:
+            continue
+        for entry in names:
+            match = _TEMP_NAME.fullmatch(entry)
+            if match is None or (name is not None and match["name"] != name):
+                continue
+            if _running(int(match["pid"])):
+                continue
+            path = folder / entry
+            try:
+                if not stat.S_ISREG(os.lstat(path).st_mode):
+                    continue
+                path.unlink()
+            except OSError:
+                continue
+            removed.append(path)
+    return removed

@@ -8,9 +8,16 @@ naming each changed, missing or added file.
 
 Stdlib only (no Qt, and not calculator.edge.safe_io, which brings pydantic): the packaging
 spec and deb.py import it at build time on a plain python3, and the check must run even
-where Qt or the core cannot start. What the manifest cannot prove: a copy altered together with
-its manifest; the package manager's own checksums (``dpkg --verify``) and signed
-packages cover that.
+where Qt or the core cannot start. So it keeps its own small bounded reader
+(:func:`read_manifest`, the same rules as ``safe_io``: a regular file only, opened without
+blocking and checked on the descriptor, at most 8 MiB, JSON nested at most 64 levels,
+checked by a linear scan before the parser), and its own shape checks: a hostile manifest
+(200,000 ``[``, ``"ruleset": 5``, a FIFO) is a finding naming the problem, never a
+traceback. A bundle file that is not a regular file (a FIFO put in the bundle) is hashed
+as what it is, never opened for reading, and so reported as changed.
+
+What the manifest cannot prove: a copy altered together with its manifest; the package
+manager's own checksums (``dpkg --verify``) and signed packages cover that.
 """
 
 from __future__ import annotations
@@ -18,9 +25,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +38,7 @@ MANIFEST_FORMAT = "crs-calc-manifest/1"
 #: Written beside the program by portable mode (ui.store.storage); they are the user's, not ours.
 USER_OWNED = ("crs-calc.portable", "crs-calc-data")
 _MAX_MANIFEST_BYTES = 8 * 1024 * 1024
+_MAX_DEPTH = 64  # the manifest nests 3 levels; calculator.edge.safe_io's limit
 
 
 def bundle_root() -> Path | None:
@@ -38,12 +48,95 @@ def bundle_root() -> Path | None:
     return None
 
 
+def _open_regular(path: Path) -> int | str:
+    """A descriptor of a regular file opened for reading without blocking (a FIFO or a
+    device is never waited for), or what the path is in words."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    mode = os.fstat(fd).st_mode
+    if stat.S_ISREG(mode):
+        return fd
+    os.close(fd)
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a plain file"
+
+
 def _sha256(path: Path) -> str:
+    opened = _open_regular(path)
+    if isinstance(opened, str):
+        return "not a regular file: " + opened
     digest = hashlib.sha256()
-    with path.open("rb") as f:
+    with os.fdopen(opened, "rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+_BRACKET_STEP = [0] * 256
+_BRACKET_STEP[ord("[")] = _BRACKET_STEP[ord("{")] = 1
+_BRACKET_STEP[ord("]")] = _BRACKET_STEP[ord("}")] = -1
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+
+
+def _too_deep(raw: bytes, limit: int) -> bool:
+    """Whether arrays and objects outside strings nest deeper than ``limit``: one linear
+    pass in C (bytes operations, iterators), stopping at the first level too deep; the
+    parser recurses once a level, and 200,000 of them overflow it."""
+    cleaned = raw.replace(b"\\\\", b"").replace(b'\\"', b"")
+    outside = b"".join(cleaned.split(b'"')[::2])
+    brackets = outside.translate(None, _NOT_BRACKETS)
+    depths = accumulate(map(_BRACKET_STEP.__getitem__, brackets))
+    return next(filter(limit.__lt__, depths), None) is not None
+
+
+def read_manifest(path: Path) -> dict[str, Any]:
+    """The manifest as a dict whose shape verify() relies on; ValueError in plain words
+    for anything else (OSError when it cannot be opened)."""
+    opened = _open_regular(path)
+    if isinstance(opened, str):
+        raise ValueError(f"{MANIFEST_NAME} is {opened}, not a regular file")
+    with os.fdopen(opened, "rb") as fh:
+        raw = fh.read(_MAX_MANIFEST_BYTES + 1)
+    if len(raw) > _MAX_MANIFEST_BYTES:
+        raise ValueError(f"{MANIFEST_NAME} is larger than {_MAX_MANIFEST_BYTES} bytes")
+    if raw.count(b"[") + raw.count(b"{") > _MAX_DEPTH and _too_deep(raw, _MAX_DEPTH):
+        raise ValueError(f"{MANIFEST_NAME} is nested more than {_MAX_DEPTH} levels deep")
+    try:
+        manifest = json.loads(raw)
+    except (ValueError, RecursionError) as exc:  # UnicodeDecodeError is a ValueError
+        raise ValueError(f"{MANIFEST_NAME} is not valid JSON ({_short(exc)})") from None
+    if not isinstance(manifest, dict) or manifest.get("format") != MANIFEST_FORMAT:
+        raise ValueError(f"{MANIFEST_NAME} is not a {MANIFEST_FORMAT} document")
+    files = manifest.get("files")
+    if not isinstance(files, dict):
+        raise ValueError(f"{MANIFEST_NAME}: 'files' is not an object")
+    if not all(isinstance(v, str) for v in files.values()):
+        raise ValueError(f"{MANIFEST_NAME}: 'files' holds a fingerprint that is not text")
+    rs = manifest.get("ruleset", {})
+    if not isinstance(rs, dict) or not all(
+        isinstance(rs.get(k, ""), str) for k in ("version", "sha256")
+    ):
+        raise ValueError(
+            f"{MANIFEST_NAME}: 'ruleset' is not an object with a text version and sha256"
+        )
+    if not isinstance(manifest.get("app_version", ""), str):
+        raise ValueError(f"{MANIFEST_NAME}: 'app_version' is not text")
+    return manifest
+
+
+def _short(exc: BaseException, limit: int = 120) -> str:
+    text = str(exc) or type(exc).__name__
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def shown(text: str) -> str:
+    """Text as it can be printed whatever it holds: a file name that is not UTF-8 keeps
+    its bytes as escapes (surrogateescape) instead of stopping the print."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def _walk(root: Path) -> Iterator[tuple[str, Path]]:
@@ -134,19 +227,16 @@ def verify(root: Path, ruleset: Mapping[str, str] | None = None) -> Verification
     """
     manifest_path = root / MANIFEST_NAME
     try:
-        if not manifest_path.is_file() or manifest_path.is_symlink():
+        if manifest_path.is_symlink() or not os.path.lexists(manifest_path):
             raise ValueError(f"{MANIFEST_NAME} is missing")
-        raw = manifest_path.read_bytes()
-        if len(raw) > _MAX_MANIFEST_BYTES:
-            raise ValueError(f"{MANIFEST_NAME} is larger than {_MAX_MANIFEST_BYTES} bytes")
-        manifest = json.loads(raw)
-        if not isinstance(manifest, dict) or manifest.get("format") != MANIFEST_FORMAT:
-            raise ValueError(f"{MANIFEST_NAME} is not a {MANIFEST_FORMAT} document")
-        expected = manifest["files"]
-        if not isinstance(expected, dict):
-            raise ValueError(f"{MANIFEST_NAME}: 'files' is not an object")
-    except (OSError, ValueError, KeyError) as exc:
+        manifest = read_manifest(manifest_path)
+    except OSError as exc:
+        return Verification(
+            root=root, problems=(f"{MANIFEST_NAME} cannot be read ({exc.strerror or exc})",)
+        )
+    except ValueError as exc:
         return Verification(root=root, problems=(str(exc),))
+    expected = manifest["files"]
     changed: list[str] = []
     missing: list[str] = []
     seen: set[str] = set()
@@ -211,5 +301,5 @@ def main(root: Path | None = None) -> int:
     result = verify(root, loaded)
     result = replace(result, problems=result.problems + load_problem)
     for line in result.lines():
-        print(line)
+        print(shown(line))
     return 0 if result.ok else 1

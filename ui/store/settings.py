@@ -33,6 +33,9 @@ SETTINGS_VERSION = 1
 #: TOML parser's message names the line and column.
 SETTINGS_REASON_CHARS = 160
 
+#: No settings version is ever this large; a larger number is damage, not a newer app.
+MAX_VERSION = 999_999_999
+
 #: ``UPGRADES[n]`` turns the data of a version-n file into version n+1 data.
 Upgrade = Callable[[dict[str, Any]], dict[str, Any]]
 UPGRADES: dict[int, Upgrade] = {}
@@ -145,6 +148,9 @@ def load_settings(path: Path, now: datetime) -> LoadedSettings:
         version = data.get("version", 1)
         if not isinstance(version, int) or isinstance(version, bool) or version < 1:
             raise ValueError("its version is not a whole number from 1 up")
+        if version > MAX_VERSION:
+            # TOML takes 0xFFFF... of any length, and str() of it fails past 4,300 digits.
+            raise ValueError(f"its version is not a settings version (more than {MAX_VERSION})")
     except InputError as err:
         why = err.fields[0].message if err.fields else err.message
         return _bad_file(path, now, f"it is damaged, unreadable or not a settings file ({why})")

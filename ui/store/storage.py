@@ -31,7 +31,18 @@ PORTABLE_FOLDER = "crs-calc-data"
 ENV_HOME = "CRS_CALC_HOME"
 ENV_APP_DIR = "CRS_CALC_APP_DIR"
 
-__all__ = ["Locations", "app_dir", "locate", "set_aside", "write_atomic"]
+__all__ = ["Locations", "app_dir", "locate", "set_aside", "shown", "write_atomic"]
+
+
+def shown(text: str) -> str:
+    """Text with a path in it, as it can be shown: a path byte that is not UTF-8 (kept by
+    Python as a surrogate escape) appears as ``\\xe9`` instead of breaking the message;
+    the path itself is used as it is (os.fsencode/fsdecode)."""
+    try:
+        raw = text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a lone surrogate that no file name made
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return raw.decode("utf-8", "backslashreplace")
 
 
 @dataclass(frozen=True)

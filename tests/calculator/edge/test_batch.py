@@ -165,3 +165,79 @@ def test_python_dash_m_batch(n: int) -> None:
     answers = [json.loads(line) for line in done.stdout.splitlines()]
     assert [a["exit"] for a in answers] == [0] * n + [2]
     assert [a["id"] for a in answers] == [*range(n), None]
+
+
+# --- Issue 20: every line answered whatever its id; strict JSON; the limit is the content ---
+
+
+@pytest.mark.parametrize(
+    "raw_id", [b'"\\ud800"', b'"bed \\udfff"', b"NaN", b"Infinity", b"-Infinity", b"1e309"]
+)
+def test_an_id_that_cannot_be_echoed_is_refused_on_its_line_and_the_batch_goes_on(
+    raw_id: bytes,
+) -> None:
+    bad = b'{"command": "grade-crs", "input": {}, "id": ' + raw_id + b"}\n"
+    out = io.StringIO()
+    lines = [bad, request("grade-crs", {"temperature_c": 39.0}, None, 2)]
+    assert run_batch([], bounded_lines(io.BytesIO(b"".join(lines)), MIB), out.write) == 0
+    text = out.getvalue()
+    text.encode("utf-8")  # what a stream in UTF-8 can take: no lone surrogate
+    answers = [json.loads(line, parse_constant=pytest.fail) for line in text.splitlines()]
+    assert answers[0] == {
+        "id": None,
+        "exit": 2,
+        "error": answers[0]["error"],
+    }
+    assert answers[0]["error"]["fields"][0]["field"] == "id"
+    assert answers[1]["id"] == 2
+    assert answers[1]["result"]["grade"] == 1
+
+
+def test_python_dash_m_batch_with_a_lone_surrogate_id_answers_every_line() -> None:
+    lines = (
+        b'{"command": "profiles", "id": "\\ud800"}\n'
+        + b'{"command": "profiles", "id": NaN}\n'
+        + request("grade-crs", {"temperature_c": 39.0}, None, 3)
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "calculator", "batch"],
+        cwd=REPO,
+        input=lines,
+        capture_output=True,
+        check=False,
+        timeout=60,
+    )
+    assert done.stderr == b""
+    assert done.returncode == 0
+    answers = [json.loads(line, parse_constant=pytest.fail) for line in done.stdout.splitlines()]
+    assert [(a["id"], a["exit"]) for a in answers] == [(None, 2), (None, 2), (3, 0)]
+
+
+def test_a_line_of_exactly_1_mib_plus_its_newline_is_accepted_like_the_single_command() -> None:
+    head = b'{"command": "grade-crs", "input": {"temperature_c": 39.0}, "id": 1}'
+    content = head + b" " * (MIB - len(head))
+    assert len(content) == MIB
+    # The single command takes 1 MiB on standard input.
+    single_input = b'{"temperature_c": 39.0}'
+    assert run(["grade-crs"], lambda: single_input + b" " * (MIB - len(single_input)))[0] == 0
+    for ending in (b"\n", b"\r\n"):
+        answers = batch([content + ending, request("grade-crs", {}, None, 2)])
+        assert [(a["id"], a["exit"]) for a in answers] == [(1, 0), (2, 0)]
+    # One byte more of content is refused, and the next line still answered.
+    answers = batch([content + b" \n", request("grade-crs", {}, None, 2)])
+    assert [(a["id"], a["exit"]) for a in answers] == [(None, 2), (2, 0)]
+    assert answers[0]["error"]["fields"][0]["field"] == "line"
+
+
+def test_a_result_holding_nan_is_an_internal_error_not_bare_nan(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import calculator.edge.cli as cli
+
+    monkeypatch.setattr(cli, "answer", lambda *a: {"x": float("nan")})
+    answers = batch([request("grade-crs", {}, None, 9), request("grade-crs", {}, None, 10)])
+    assert [(a["id"], a["exit"]) for a in answers] == [(9, 70), (10, 70)]
+    monkeypatch.setattr(cli, "_run", lambda *a: cli.render({"x": float("inf")}))
+    code, text = cli.run(["profiles"], lambda: "")
+    assert code == 70
+    assert "Internal error" in json.loads(text, parse_constant=pytest.fail)["error"]["message"]

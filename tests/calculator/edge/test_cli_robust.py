@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
-from calculator.edge.cli import EXIT_INTERNAL, EXIT_REFUSED
+from calculator.edge.cli import EXIT_INTERNAL, EXIT_REFUSED, run
 from calculator.edge.errors import InputError
 from calculator.edge.inputs import EARLIEST, LATEST, MAX_FIELDS, validate
 from calculator.grading.crs import CrsInput
@@ -321,3 +321,87 @@ def test_no_input_gives_an_internal_error(request: tuple[str, dict[str, Any]]) -
     assert code in (0, EXIT_REFUSED), data
     if code == EXIT_REFUSED:
         assert data["error"]["message"]
+
+
+# --- Issue 20: standard streams closed before the call -------------------------------------
+
+
+def _closed(command: str, redirect: str, stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        ["sh", "-c", f'exec "$0" -m calculator {command} {redirect}', sys.executable],
+        cwd=REPO,
+        input=stdin,
+        capture_output=True,
+        check=False,
+        timeout=60,
+    )
+
+
+@posix_only
+@pytest.mark.parametrize("command", ["batch", "grade-crs"])
+def test_standard_input_closed_is_a_refusal_with_a_message(command: str) -> None:
+    done = _closed(command, "<&-")
+    assert done.stderr == b""
+    assert done.returncode == EXIT_REFUSED
+    assert "standard input is closed" in fields_of(json.loads(done.stdout))["input"]
+
+
+@posix_only
+@pytest.mark.parametrize(
+    ("command", "stdin", "code"),
+    [("profiles", b"", 0), ("grade-crs", b"{}", 0), ("grade-crs", b"{", 2), ("batch", b"{}\n", 0)],
+)
+def test_standard_output_closed_ends_quietly_with_the_commands_code(
+    command: str, stdin: bytes, code: int
+) -> None:
+    done = _closed(command, ">&-", stdin)
+    assert done.stderr == b""
+    assert done.returncode == code
+
+
+@posix_only
+def test_a_command_without_input_runs_with_standard_input_closed() -> None:
+    done = _closed("profiles", "<&-")
+    assert done.returncode == 0
+    assert "profiles" in json.loads(done.stdout)
+
+
+# --- Issue 20: a digit string that is not ASCII digits, or too long, is a refusal --------------
+
+_HASH = "a" * 64
+
+
+@pytest.mark.parametrize("seq", ["²", "١", "1²", "1" * 5000, "1" * 19, "+1"])
+def test_an_anchor_seq_of_other_digits_or_too_many_is_refused(tmp_path: Path, seq: str) -> None:
+    log = tmp_path / "audit.jsonl"
+    log.write_bytes(b"")
+    code, text = run(["audit-verify", str(log), "--anchor", f"{seq}:{_HASH}"], lambda: "")
+    assert code == EXIT_REFUSED, text
+    assert "SEQ at most 18 digits 0-9" in fields_of(json.loads(text))["anchor"]
+
+
+@pytest.mark.parametrize(
+    ("command", "fmt", "what"),
+    [
+        ("note", "crs-calc-case/١", "case document format"),
+        ("note", "crs-calc-case/¹", "case document format"),
+        ("note", "crs-calc-case/" + "1" * 5000, "case document format"),
+        ("note", "crs-calc-case/1\n", "case document format"),
+        ("scenario-key", "crs-calc-scenario/" + "9" * 5000, "is not a scenario document"),
+        ("scenario-key", "crs-calc-scenario/²", "is not a scenario document"),
+        ("score", "crs-calc-attempt/" + "1" * 4400, "is not a"),
+    ],
+)
+def test_a_format_version_of_other_digits_or_too_many_is_refused(
+    command: str, fmt: str, what: str
+) -> None:
+    payload: dict[str, Any] = {
+        "format": fmt,
+        "patient": {"weight_kg": 70, "age_years": 54},
+        "at": "2026-11-21T08:00",
+    }
+    if command != "note":
+        payload = {"format": fmt}
+    code, text = run([command], lambda: json.dumps(payload))
+    assert code == EXIT_REFUSED, text
+    assert what in json.loads(text)["error"]["message"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import subprocess
@@ -542,8 +543,9 @@ def test_sidecar_unreadable_and_log_unreadable_is_a_typed_error(
     def denied(*_args: Any, **_kwargs: Any) -> Any:
         raise PermissionError(13, "Permission denied")
 
-    # As root a chmod does not stop a read: the module's own open is made to refuse.
+    # As root a chmod does not stop a read: the module's own opens are made to refuse.
     monkeypatch.setattr(audit_module, "open", denied, raising=False)
+    monkeypatch.setattr(audit_module, "open_regular", denied)
     for call in (
         lambda: head(log),
         lambda: append(log, at=T0, event="export", record="handoff"),
@@ -555,14 +557,23 @@ def test_sidecar_unreadable_and_log_unreadable_is_a_typed_error(
     assert log.read_bytes() == before
 
 
-def test_write_failure_on_a_full_disk_is_typed(tmp_path: Path) -> None:
-    if not Path("/dev/full").exists():
-        pytest.skip("no /dev/full on this machine")
-    log = tmp_path / "audit.jsonl"
-    log.symlink_to("/dev/full")
-    with pytest.raises(AuditLogError) as err:
-        append(log, at=T0, event="export", record="handoff")
+def test_write_failure_on_a_full_disk_is_typed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A link to /dev/full is now refused as a device before anything is written (issue
+    # 20), so the full disk is the write itself failing with ENOSPC.
+    log = make_log(tmp_path, 2)
+    before = log.read_bytes()
+
+    def full(*_args: Any) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with monkeypatch.context() as m:
+        m.setattr(audit_module.os, "write", full)
+        with pytest.raises(AuditLogError) as err:
+            append(log, at=T0, event="export", record="handoff")
     assert "No space left on device" in str(err.value)
+    assert log.read_bytes() == before
 
 
 def test_deeply_nested_audit_line_is_damage_not_recursion_error(tmp_path: Path) -> None:
@@ -667,3 +678,62 @@ def test_audit_log_that_is_a_fifo_is_refused(tmp_path: Path) -> None:
     code, text = run(["audit-verify", str(log)], lambda: "")
     assert code == EXIT_REFUSED
     assert "not a regular file" in json.loads(text)["error"]["message"]
+
+
+# --- Issue 20: the log's file type is checked at every write ----------------------------------
+
+posix_only = pytest.mark.skipif(os.name != "posix", reason="FIFOs and /dev/null are POSIX")
+
+
+@posix_only
+def test_a_log_linked_to_a_device_is_refused_not_written_into(tmp_path: Path) -> None:
+    log = tmp_path / "audit.jsonl"
+    append(log, at=T0, event="print", record="handoff")
+    log.unlink()
+    log.symlink_to(os.devnull)
+    with pytest.raises(AuditLogUnreadable, match="it is a device, not a regular file"):
+        append(log, at=T0, event="print", record="handoff")
+
+
+@posix_only
+def test_a_log_that_became_a_fifo_with_a_reader_is_refused(tmp_path: Path) -> None:
+    log = tmp_path / "audit.jsonl"
+    append(log, at=T0, event="print", record="handoff")
+    log.unlink()
+    os.mkfifo(log)
+    reader = os.open(log, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        with pytest.raises(AuditLogUnreadable, match=r"it is a pipe \(FIFO\), not a regular file"):
+            append(log, at=T0, event="export", record="handoff")
+        with pytest.raises(AuditLogUnreadable, match="FIFO"):
+            head(log)
+        assert os.read(reader, 100) == b""  # nothing was written into the pipe
+    finally:
+        os.close(reader)
+
+
+@posix_only
+def test_a_log_that_became_a_fifo_nobody_reads_never_blocks_the_append(tmp_path: Path) -> None:
+    # In a child with a time limit: the unguarded open of a FIFO blocks for ever.
+    log = tmp_path / "audit.jsonl"
+    append(log, at=T0, event="print", record="handoff")
+    log.unlink()
+    os.mkfifo(log)
+    code = (
+        "import sys; from datetime import datetime; from pathlib import Path\n"
+        "from calculator.records.audit import AuditLogUnreadable, append\n"
+        "try:\n"
+        "    append(Path(sys.argv[1]), at=datetime(2026, 11, 21), event='print', record='x')\n"
+        "except AuditLogUnreadable as err:\n"
+        "    print(err)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(log)],
+        cwd=Path(__file__).resolve().parents[3],
+        capture_output=True,
+        check=False,
+        timeout=30,
+        stdin=subprocess.DEVNULL,
+    )
+    assert done.returncode == 0, done.stderr.decode()[-300:]
+    assert "it is a pipe (FIFO)" in done.stdout.decode()

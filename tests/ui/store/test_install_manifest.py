@@ -5,8 +5,10 @@ The frozen bundle itself is checked by ``make package-test`` (a tampered copy) a
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,7 @@ import pytest
 from calculator import ruleset
 from ui.store.install_manifest import (
     MANIFEST_NAME,
+    Verification,
     installation_summary,
     main,
     verify,
@@ -129,3 +132,82 @@ def test_help_about_summarises_the_same_check(bundle: Path) -> None:
     assert installation_summary(None, _info()) == [
         "Running from source: there is no install manifest to check."
     ]
+
+
+# --- Issue 20: a hostile manifest or bundle is a finding, never a traceback or a hang ----------
+
+
+def _manifest(**changes: object) -> bytes:
+    doc: dict[str, object] = {
+        "format": "crs-calc-manifest/1",
+        "app_version": "0.1.0",
+        "ruleset": {"version": "2026.12", "sha256": "0" * 64},
+        "files": {},
+    }
+    doc.update(changes)
+    return json.dumps(doc).encode()
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        (b"[" * 200_000, "nested more than 64 levels deep"),
+        (b'{"a": ' * 100 + b"1" + b"}" * 100, "nested more than 64 levels deep"),
+        (_manifest(ruleset=5), "'ruleset' is not an object"),
+        (_manifest(ruleset={"version": 5}), "'ruleset' is not an object"),
+        (_manifest(files={"crs-calc": 7}), "fingerprint that is not text"),
+        (_manifest(files=[]), "'files' is not an object"),
+        (_manifest(app_version=["x"]), "'app_version' is not text"),
+        (b"\xff\xfe{}", "is not valid JSON"),
+        (b'{"format": "crs-calc-manifest/1", "files": {}, "n": ' + b"9" * 5000 + b"}", "JSON"),
+    ],
+)
+def test_a_hostile_manifest_is_a_finding_naming_the_problem(
+    bundle: Path, capsys: pytest.CaptureFixture[str], content: bytes, problem: str
+) -> None:
+    (bundle / MANIFEST_NAME).write_bytes(content)
+    result = verify(bundle, _info())
+    assert not result.ok
+    assert len(result.problems) == 1
+    assert problem in result.problems[0]
+    assert main(bundle) == 1
+    assert f"problem: {result.problems[0]}" in capsys.readouterr().out
+
+
+def _verify_within(bundle: Path, fifo: Path, seconds: float = 20) -> Verification:
+    """verify() in a thread: if it waits on the FIFO, a writer opened and closed ends the
+    wait (end of file) and the test fails instead of hanging."""
+    done: list[Verification] = []
+    worker = threading.Thread(target=lambda: done.append(verify(bundle, _info())), daemon=True)
+    worker.start()
+    worker.join(seconds)
+    if worker.is_alive():
+        with contextlib.suppress(OSError):
+            os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+        worker.join(5)
+        pytest.fail(f"verify() waited on the FIFO {fifo.name}")
+    return done[0]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="FIFOs are POSIX")
+def test_a_fifo_as_manifest_or_in_the_bundle_is_never_waited_for(bundle: Path) -> None:
+    extra = bundle / "_internal" / "extra.fifo"
+    os.mkfifo(extra)
+    assert _verify_within(bundle, extra).added == ("_internal/extra.fifo",)
+    (bundle / RULE).unlink()
+    os.mkfifo(bundle / RULE)
+    assert _verify_within(bundle, bundle / RULE).changed == (RULE,)
+    (bundle / MANIFEST_NAME).unlink()
+    os.mkfifo(bundle / MANIFEST_NAME)
+    assert _verify_within(bundle, bundle / MANIFEST_NAME).problems == (
+        f"{MANIFEST_NAME} is a pipe (FIFO), not a regular file",
+    )
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file names as bytes are POSIX")
+def test_a_file_name_that_is_not_utf8_is_printed_not_a_crash(
+    bundle: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (bundle / os.fsdecode(b"caf\xe9.txt")).write_bytes(b"x")
+    assert main(bundle) == 1
+    assert "added: caf\\udce9.txt" in capsys.readouterr().out

@@ -162,3 +162,16 @@ def test_a_long_upgrade_failure_is_quoted_cut_to_160_characters(
 def test_toml_writer_escapes_strings() -> None:
     text = to_toml({"a": 'quote " back \\ tab\t nl\n del\x7f', "t": {"x": 1.5, "y": None}})
     assert tomllib.loads(text) == {"a": 'quote " back \\ tab\t nl\n del\x7f', "t": {"x": 1.5}}
+
+
+@pytest.mark.parametrize("version", ["0x" + "f" * 5000, "0o" + "7" * 6000, "1" * 5000, "1" * 4000])
+def test_a_huge_settings_version_is_damage_not_a_crash(tmp_path: Path, version: str) -> None:
+    """Issue 20: TOML reads 0xFFF... of any length; str() of it fails past 4,300 digits, so
+    a version that large once stopped the start-up."""
+    path = tmp_path / "settings.toml"
+    path.write_text(f"version = {version}\n")
+    loaded = load_settings(path, NOW)
+    assert loaded.settings == Settings()
+    assert "damaged or not a settings file" in loaded.messages[0]
+    assert loaded.set_aside is not None
+    assert loaded.set_aside.read_text() == f"version = {version}\n"
