@@ -13,7 +13,7 @@ Every public name is re-exported here, so ``from calculator.verification import 
 
 from calculator.verification.calculated import Calculate, CalculatedDose, default_calculate
 from calculator.verification.command import verify_dose_command
-from calculator.verification.comparisons import Between, Comparison, Decision, Item, compare
+from calculator.verification.comparisons import compare
 from calculator.verification.decision import (
     ToleranceFrom,
     Verdict,
@@ -46,6 +46,7 @@ from calculator.verification.inputs import (
     VialCount,
 )
 from calculator.verification.limits import maxima_for, maximum_mg
+from calculator.verification.models import Between, Comparison, Decision, Item
 
 __all__ = [
     "DOSE_DECIMALS",

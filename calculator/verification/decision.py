@@ -1,9 +1,11 @@
 """Pharmacy double check of a dose order (clinical-rules.md section 10).
 
 A verifier enters drug, weight, dose, route, interval and bag without seeing the
-calculated values. The order (as written) is compared with the core's own computation and
-with the verifier's independent entry, and the check ends in one decision with its
-reasons, each a sentence naming its rule (VERIFY-DECISION):
+calculated values. Every item of the order (as written) is compared three ways: with the
+core's own computation, with the verifier's independent entry, and the independent entry
+with the computation (VERIFY-THREE; a named regimen's interval and route are the computed
+ones); in the app the order's weight is also compared with the open case's (VERIFY-CASE).
+The check ends in one decision with its reasons, each a sentence naming its rule (VERIFY-DECISION):
 
 - "do_not_release": an ordered dose above a maximum of its rule (VERIFY-MAX); weights
   that differ by more than VERIFY-WEIGHT's resolution; drug, route, interval or (for
@@ -31,10 +33,11 @@ from calculator.verification.calculated import (
     calculated_for,
     default_calculate,
 )
-from calculator.verification.comparisons import Comparison, Decision, compare
+from calculator.verification.comparisons import compare
 from calculator.verification.formatting import WEIGHT_DECIMALS
 from calculator.verification.inputs import DoseOrder, IndependentEntry, VerifyInput
 from calculator.verification.limits import check_clock, check_maxima
+from calculator.verification.models import Comparison, Decision
 
 _RANK: dict[Decision, int] = {"release": 0, "review": 1, "do_not_release": 2}
 Verdict = Literal["match", "within_tolerance", "flagged"]
@@ -59,6 +62,8 @@ class VerifyResult(CoreResult):
     independent: IndependentEntry
     at: LocalDateTime | None = None
     doses_given: tuple[LocalDateTime, ...] = ()
+    #: The weight the open case held (VERIFY-CASE), None when no case was open.
+    case_weight_kg: float | None = None
 
 
 def tolerance_for(inp: VerifyInput, profile: Profile, rs: Ruleset) -> tuple[float, ToleranceFrom]:
@@ -71,21 +76,32 @@ def tolerance_for(inp: VerifyInput, profile: Profile, rs: Ruleset) -> tuple[floa
 
 
 def decide(comparisons: tuple[Comparison, ...], rs: Ruleset) -> tuple[Decision, tuple[str, ...]]:
-    """VERIFY-DECISION: the worst decision of any check, with a sentence for each check
-    that led to it (or one sentence saying everything agrees)."""
+    """VERIFY-DECISION with VERIFY-THREE: the worst decision of any check, with a sentence
+    for every difference (the worst first), or, when nothing differs, one sentence saying
+    the items compared agree and one for each pair that could not be compared: a reason
+    never claims agreement that a comparison contradicts or did not make."""
     rule = rs.verification.decision
+    three = rs.verification.three.id
     words = {"release": rule.release, "review": rule.review, "do_not_release": rule.do_not_release}
     decision: Decision = "release"
     for c in comparisons:
         if _RANK[c.decision] > _RANK[decision]:
             decision = c.decision
     if decision == "release":
-        return decision, (f"{words['release']}: {rule.all_agree} ({rule.id})",)
+        skipped = [c for c in comparisons if not c.compared]
+        if not skipped:
+            return decision, (f"{words['release']}: {rule.all_agree} ({rule.id})",)
+        return decision, (
+            f"{words['release']}: {rule.all_agree} on every item compared ({rule.id})",
+            *unique(f"{c.text} ({three})" for c in skipped),
+        )
+    differing = sorted(
+        (c for c in comparisons if c.decision != "release"), key=lambda c: -_RANK[c.decision]
+    )
     reasons = [
         f"{words[c.decision]}: {c.text}"
         + ("" if c.text.endswith(")") and c.rule in c.text else f" ({c.rule})")
-        for c in comparisons
-        if c.decision == decision
+        for c in differing
     ]
     return decision, tuple(unique(reasons))
 
@@ -112,6 +128,8 @@ def verify_dose(
     calc = default_calculate if calculate is None else calculate
     order, independent = inp.order, inp.independent
     calculated = calculated_for(calc, "order", order.weight_kg, inp, profile, rs)
+    # VERIFY-THREE: the independent entry is always compared with a calculation, at the
+    # verifier's own weight when it differs from the order's.
     for_independent = None
     if round(independent.weight_kg, WEIGHT_DECIMALS) != round(order.weight_kg, WEIGHT_DECIMALS):
         for_independent = calculated_for(
@@ -119,7 +137,9 @@ def verify_dose(
         )
     tolerance, tolerance_from = tolerance_for(inp, profile, rs)
     comparisons = (
-        *compare(order, independent, calculated, for_independent, tolerance, rs),
+        *compare(
+            order, independent, calculated, for_independent, tolerance, rs, inp.case_weight_kg
+        ),
         *check_maxima(order, rs),
     )
     clock = check_clock(inp, profile, rs)
@@ -133,6 +153,8 @@ def verify_dose(
             v.tolerance.id,
             v.weight.id,
             v.fields.id,
+            v.three.id,
+            *([v.case.id] if inp.case_weight_kg is not None else []),
             *([v.maximum.id] if any(c.item == "maximum" for c in comparisons) else []),
             *([v.clock.id] if clock is not None else []),
             *(c.rule for c in comparisons if c.rule),
@@ -157,9 +179,10 @@ def verify_dose(
         tolerance_from=tolerance_from,
         calculated=calculated,
         comparisons=comparisons,
-        mismatches=tuple(c.text for c in comparisons if not c.matches),
+        mismatches=tuple(c.text for c in comparisons if c.compared and not c.matches),
         order=order,
         independent=independent,
         at=inp.at,
         doses_given=inp.doses_given,
+        case_weight_kg=inp.case_weight_kg,
     )

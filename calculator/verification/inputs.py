@@ -73,6 +73,9 @@ class VerifyInput(FrozenModel):
     doses_given: tuple[LocalDateTime, ...] = Field(default=(), max_length=MAX_DOSES)
     #: A local setting (the app's double-check tolerance) within PROFILE-BOUNDS.
     tolerance_pct: float | None = Field(default=None, ge=0, le=100, strict=True)
+    #: The weight of the case open in the app (VERIFY-CASE); absent on the command line
+    #: unless a caller has a case to compare with.
+    case_weight_kg: float | None = Field(default=None, gt=0, le=MAX_WEIGHT_KG, strict=True)
 
     @model_validator(mode="after")
     def _consistent(self) -> VerifyInput:

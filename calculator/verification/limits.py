@@ -8,9 +8,9 @@ from calculator.rulebook import Ruleset
 from calculator.rulebook.dosing import AgentRule, CapRule
 from calculator.rulebook.profiles import Profile
 from calculator.rulebook.verification import Maximum
-from calculator.verification.comparisons import Comparison
 from calculator.verification.formatting import DOSE_DECIMALS, fmt_number, signed_pct
 from calculator.verification.inputs import DoseOrder, VerifyInput
+from calculator.verification.models import Comparison
 from calculator.words import when as local_time
 
 
