@@ -145,7 +145,9 @@ def test_different_weight_is_named_and_recalculated_for_the_verifier() -> None:
     )
     assert (weight.decision, weight.rule) == ("do_not_release", "VERIFY-WEIGHT")
     own = next(
-        c for c in result.comparisons if c.item == "dose" and c.between == "independent_vs_calculated"
+        c
+        for c in result.comparisons
+        if c.item == "dose" and c.between == "independent_vs_calculated"
     )
     assert own.matches  # 70 kg x 8 mg/kg = 560 mg: the verifier's arithmetic is right
     assert own.text == "independent entry 560 mg, calculated for 70 kg 560 mg: match"
@@ -515,8 +517,7 @@ DECISION_TABLE: list[tuple[str, dict[str, Any], str, list[str]]] = [
         "do_not_release",
         [
             "DO NOT RELEASE: route: independent entry SC, ordered IV: different (VERIFY-FIELDS)",
-            "DO NOT RELEASE: route: independent entry SC, calculated IV: different "
-            "(VERIFY-FIELDS)",
+            "DO NOT RELEASE: route: independent entry SC, calculated IV: different (VERIFY-FIELDS)",
         ],
     ),
     (
