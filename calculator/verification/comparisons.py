@@ -52,8 +52,11 @@ def _three_exact(
     """VERIFY-THREE with VERIFY-FIELDS: order vs calculated, independent vs order,
     independent vs calculated. A blank entry on both sides is not compared between them;
     a blank on one side is a difference; a blank against the calculation, or no
-    calculated value, is listed as not compared."""
+    calculated value, is listed as not compared. An item stated nowhere (no interval for
+    a single tocilizumab dose) is not listed."""
     calc_value, calc_label, why_none = calculated
+    if order_value is None and independent_value is None and calc_value is None:
+        return []  # nothing anywhere: the item is not part of this order (a single dose)
     order_side = ("ordered", order_value)
     independent_side = ("independent entry", independent_value)
     out: list[Comparison] = []
