@@ -310,6 +310,7 @@ class VerificationView(QDialog):
         self.table.verticalHeader().hide()
         # Inside the page's scroll area the table shows every row (the area scrolls).
         self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        header.sectionResized.connect(lambda *_: self._fit_rows())
         self.notes = named(QLabel(), "verificationNotes", "Tolerance and warnings")
         self.notes.setWordWrap(True)
         self.status = named(QLabel(), "verificationStatus", "Record status")
@@ -344,14 +345,21 @@ class VerificationView(QDialog):
     def sizeHint(self) -> QSize:
         """What the contents ask for, but never more than the smallest screen the product
         supports (1366x700) or the screen the dialog is on: the pages scroll instead."""
-        wanted = super().sizeHint()
+        # Room for the decision in a few lines and a dozen comparisons: in characters and
+        # lines of the dialog's own font, so 200% text asks for twice the room.
+        metrics = self.fontMetrics()
+        wanted = (
+            super()
+            .sizeHint()
+            .expandedTo(QSize(metrics.averageCharWidth() * 100, metrics.height() * 34))
+        )
         limit = SMALLEST_SCREEN
         screen = self.screen() or QGuiApplication.primaryScreen()
         if screen is not None:
             limit = limit.boundedTo(screen.availableGeometry().size())
         # A frame and a title bar around it: leave them room.
         room = QSize(16, 48)
-        return wanted.expandedTo(QSize(640, 480)).boundedTo(limit - room)
+        return wanted.boundedTo(limit - room)
 
     def _ask(self, question: str) -> bool:
         answer = QMessageBox.question(
@@ -437,14 +445,19 @@ class VerificationView(QDialog):
                     font.setBold(True)
                     item.setFont(font)
                 self.table.setItem(i, column, item)
+        self._fit_rows()
+        self.table.setCurrentCell(-1, -1)  # no cell looks picked out but the flagged rows
+
+    def _fit_rows(self) -> None:
+        """Rows as tall as their wrapped text at the column's current width (again after
+        every resize: a row measured narrower would elide its sentence), and every row in
+        the page's scroll area, not in a second scroll inside it."""
         self.table.resizeRowsToContents()
-        # Every row in the page's scroll area, not in a second scroll inside it.
         rows_height = sum(self.table.rowHeight(i) for i in range(self.table.rowCount()))
         frame = 2 * self.table.frameWidth()
         self.table.setMinimumHeight(
             self.table.horizontalHeader().sizeHint().height() + rows_height + frame
         )
-        self.table.setCurrentCell(-1, -1)  # no cell looks picked out but the flagged rows
 
     def set_summary(self, text: str) -> None:
         self.summary.setText(text)
