@@ -23,7 +23,7 @@ from calculator.errors import FieldError, InputError
 from calculator.inputs import validate
 from calculator.rulebook import Ruleset
 from calculator.rulebook.profiles import Profile
-from calculator.verification import VerifyInput, VerifyResult, verify_dose
+from calculator.verification import Comparison, VerifyInput, VerifyResult, verify_dose
 from ui.records import (
     Record,
     RecordMeta,
@@ -370,9 +370,16 @@ class VerificationController(QObject):
     def _show_result(self, result: VerifyResult) -> None:
         v = self.view
         v.set_decision(result.decision, decision_word(self.ctx.rs, result), list(result.reasons))
-        v.set_rows(
-            [(c.text, comparison_word(c, self.ctx.rs), c.decision) for c in result.comparisons]
-        )
+
+        # Three ways per item make many rows: those that set or weigh on the decision
+        # first, then pairs not compared, then the matches (each group in the core's order).
+        def weight(c: Comparison) -> int:
+            if c.decision != "release":
+                return 0 if c.decision == "do_not_release" else 1
+            return 3 if c.matches else 2
+
+        rows = sorted(result.comparisons, key=weight)
+        v.set_rows([(c.text, comparison_word(c, self.ctx.rs), c.decision) for c in rows])
         label = self.ctx.label().strip() or "(no label entered)"
         entered_by = v.order_initials.text().strip() or "(not entered)"
         verifier = v.initials.text().strip() or "(not entered)"
