@@ -67,6 +67,11 @@ def profile_from_mapping(rs: Ruleset, data: dict[str, Any], field: str = "profil
 
 
 _WHOLE_FIELDS = frozenset({"toci_max_per_24h", "toci_max_total", "capd_age_limit_years"})
+_NUMBER_FIELDS = _WHOLE_FIELDS | {
+    "toci_min_interval_h",
+    "verify_tolerance_pct",
+    "low_flow_max_l_min",
+}
 
 
 def _with_bounds(rs: Ruleset, err: InputError, values: dict[str, Any], field: str) -> InputError:
@@ -89,9 +94,8 @@ def _with_bounds(rs: Ruleset, err: InputError, values: dict[str, Any], field: st
         # A number of the right kind is outside the range; 2.0 doses or "3" are the wrong
         # kind, and the schema's words say so after the range.
         whole = name in _WHOLE_FIELDS
-        plain = (isinstance(value, int) and not isinstance(value, bool)) or (
-            isinstance(value, float) and not whole
-        )
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        plain = name in _NUMBER_FIELDS and number and (isinstance(value, int) or not whole)
         why = f"{value:g} is outside" if plain else f"{json_text(value)}: {f.message}"
         fields.append(FieldError(field=f"{field}.{name}", message=f"{allowed}; {why}"))
     if not told:

@@ -341,6 +341,13 @@ def test_profile_bounds_refuse_with_field_and_range(
     + [
         ("verify_tolerance_pct", value, "must be 0-10% (PROFILE-BOUNDS)")
         for value in ("-1", "-0.1", "10.1", "150")
+    ]
+    + [
+        (
+            "capd_age_boundary",
+            "3",
+            "must be one of the two readings: <= 12 years or < 12 years (PROFILE-BOUNDS)",
+        )
     ],
 )
 def test_profile_bounds_every_refusal_names_the_whole_range_whichever_side(
