@@ -65,7 +65,7 @@ def double_check(folder: Path) -> Path:
     ctl.prefill_order("tocilizumab", 110, 54, 880)
     view.order_route.setCurrentIndex(view.order_route.findData("IV"))
     view.order_bag.edit.setText("100")
-    view.checker_initials.setText("AB")
+    view.order_initials.setText("AB")
     view.next_button.click()
     view.ind_weight.edit.setText("110")
     view.ind_drug.setCurrentIndex(view.ind_drug.findData("tocilizumab"))

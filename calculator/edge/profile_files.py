@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from calculator.edge.errors import FieldError, InputError, from_validation_error
 from calculator.edge.safe_io import read_json_file, read_toml_file
 from calculator.rulebook import Ruleset
-from calculator.rulebook.profiles import Profile
+from calculator.rulebook.profiles import Profile, json_text
 
 #: A profile is a few hundred bytes; anything near this is not a profile (bounded read).
 MAX_PROFILE_BYTES = 64 * 1024
@@ -55,7 +55,7 @@ def profile_from_mapping(rs: Ruleset, data: dict[str, Any], field: str = "profil
     try:
         profile = Profile.model_validate(strict, strict=True)
     except ValidationError as exc:
-        raise from_validation_error(exc, prefix=field) from None
+        raise _with_bounds(rs, from_validation_error(exc, prefix=field), strict, field) from None
     check_bounds(rs, profile, field)
     unknown = [key for key in profile.sources if key not in rs.sources]
     if unknown:
@@ -64,6 +64,44 @@ def profile_from_mapping(rs: Ruleset, data: dict[str, Any], field: str = "profil
             f"unknown source {unknown[0]!r}; known: {', '.join(rs.sources)}",
         )
     return profile
+
+
+_WHOLE_FIELDS = frozenset({"toci_max_per_24h", "toci_max_total", "capd_age_limit_years"})
+_NUMBER_FIELDS = _WHOLE_FIELDS | {
+    "toci_min_interval_h",
+    "verify_tolerance_pct",
+    "low_flow_max_l_min",
+}
+
+
+def _with_bounds(rs: Ruleset, err: InputError, values: dict[str, Any], field: str) -> InputError:
+    """PROFILE-BOUNDS: a bounded field the schema refused (0 doses, a negative interval, a
+    string) is told with its whole allowed range, as a value just outside it is, whichever
+    side it falls, never with the schema's one-sided limit alone."""
+    bounds = rs.bounds.bounds
+    fields: list[FieldError] = []
+    told: set[str] = set()
+    for f in err.fields:
+        name = f.field.removeprefix(f"{field}.").split(".")[0]
+        allowed = bounds.allowed(name)
+        if allowed is None:
+            fields.append(f)
+            continue
+        if name in told:  # a union (number | "none") fails once per branch: say it once
+            continue
+        told.add(name)
+        value = values.get(name)
+        # A number of the right kind is outside the range; 2.0 doses or "3" are the wrong
+        # kind, and the schema's words say so after the range.
+        whole = name in _WHOLE_FIELDS
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        plain = name in _NUMBER_FIELDS and number and (isinstance(value, int) or not whole)
+        why = f"{value:g} is outside" if plain else f"{json_text(value)}: {f.message}"
+        fields.append(FieldError(field=f"{field}.{name}", message=f"{allowed}; {why}"))
+    if not told:
+        return err
+    summary = "; ".join(f"{f.field}: {f.message}" for f in fields)
+    return InputError(f"The input was refused: {summary}.", fields)
 
 
 def check_bounds(rs: Ruleset, profile: Profile, field: str = "profile_file") -> None:

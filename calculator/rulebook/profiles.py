@@ -117,68 +117,81 @@ class ProfileBoundsRule(Rule):
     capd_readings: tuple[CapdReading, ...] = Field(min_length=1)
     verify_tolerance_pct: tuple[float, float]
 
-    def violations(self, p: Profile) -> list[tuple[str, str]]:
-        """(field, message) for every choice of ``p`` outside the bounds."""
-        out: list[tuple[str, str]] = []
+    def allowed(self, field: str) -> str | None:
+        """The whole allowed range of a bounded field, as every refusal of it says it
+        (low or high, of the wrong type, or outside the schema): None for other fields."""
         tag = f"({self.id})"
+        lo, hi = self.toci_min_interval_h
+        lo_d, hi_d = self.toci_max_per_24h
+        lo_t, hi_t = self.toci_max_total
+        lo_v, hi_v = self.verify_tolerance_pct
+        flows = " or ".join(
+            f"{r.low_flow_max_l_min:g} L/min counted as {r.flow_at_boundary}"
+            for r in self.flow_readings
+        )
+        capd = " or ".join(
+            f"{'<=' if r.capd_age_boundary == 'inclusive' else '<'} {r.capd_age_limit_years} years"
+            for r in self.capd_readings
+        )
+        texts = {
+            "toci_min_interval_h": f"must be {lo:g}-{hi:g} h {tag}",
+            "toci_max_per_24h": f'must be {lo_d}-{hi_d} doses, or "none" with an interval of '
+            f"at least {self.per_24h_none_needs_interval_h:g} h {tag}",
+            "toci_max_total": f'must be {lo_t}-{hi_t} doses per episode, never "none" {tag}',
+            "low_flow_max_l_min": f"must be one of the two readings: {flows} {tag}",
+            "flow_at_boundary": f"must be one of the two readings: {flows} {tag}",
+            "capd_age_limit_years": f"must be one of the two readings: {capd} {tag}",
+            "capd_age_boundary": f"must be one of the two readings: {capd} {tag}",
+            "verify_tolerance_pct": f"must be {lo_v:g}-{hi_v:g}% {tag}",
+        }
+        return texts.get(field)
 
-        def span(lo: float, hi: float) -> str:
-            return f"{lo:g}-{hi:g}"
+    def violations(self, p: Profile) -> list[tuple[str, str]]:
+        """(field, message) for every choice of ``p`` outside the bounds, each message the
+        field's whole allowed range (``allowed``) and the value that falls outside it."""
+        out: list[tuple[str, str]] = []
+
+        def outside(field: str, value: object) -> None:
+            shown = f"{value:g}" if isinstance(value, float) else json_text(value)
+            out.append((field, f"{self.allowed(field)}; {shown} is outside"))
 
         lo, hi = self.toci_min_interval_h
         if not lo <= p.toci_min_interval_h <= hi:
-            out.append(
-                (
-                    "toci_min_interval_h",
-                    f"must be {span(lo, hi)} h {tag}; {p.toci_min_interval_h:g} is outside",
-                )
-            )
+            outside("toci_min_interval_h", p.toci_min_interval_h)
         lo_d, hi_d = self.toci_max_per_24h
         if p.toci_max_per_24h == "none":
             if p.toci_min_interval_h < self.per_24h_none_needs_interval_h:
                 out.append(
                     (
                         "toci_max_per_24h",
-                        f'may be "none" only with toci_min_interval_h of '
-                        f"at least {self.per_24h_none_needs_interval_h:g} h {tag}; otherwise "
+                        f'may be "none" only with toci_min_interval_h of at least '
+                        f"{self.per_24h_none_needs_interval_h:g} h ({self.id}); otherwise "
                         f"{lo_d}-{hi_d}",
                     )
                 )
         elif not lo_d <= p.toci_max_per_24h <= hi_d:
-            out.append(
-                (
-                    "toci_max_per_24h",
-                    f'must be {lo_d}-{hi_d} doses, or "none" with an '
-                    f"interval of at least {self.per_24h_none_needs_interval_h:g} h {tag}",
-                )
-            )
+            outside("toci_max_per_24h", p.toci_max_per_24h)
         lo_t, hi_t = self.toci_max_total
         if p.toci_max_total == "none" or not lo_t <= p.toci_max_total <= hi_t:
-            out.append(
-                ("toci_max_total", f'must be {lo_t}-{hi_t} doses per episode, never "none" {tag}')
-            )
+            outside("toci_max_total", p.toci_max_total)
         flow = (p.low_flow_max_l_min, p.flow_at_boundary)
         if flow not in [(r.low_flow_max_l_min, r.flow_at_boundary) for r in self.flow_readings]:
-            readings = " or ".join(
-                f"{r.low_flow_max_l_min:g} L/min counted as {r.flow_at_boundary}"
-                for r in self.flow_readings
-            )
-            out.append(("low_flow_max_l_min", f"must be one of the two readings: {readings} {tag}"))
+            outside("low_flow_max_l_min", p.low_flow_max_l_min)
         capd = (p.capd_age_limit_years, p.capd_age_boundary)
         if capd not in [(r.capd_age_limit_years, r.capd_age_boundary) for r in self.capd_readings]:
-            readings = " or ".join(
-                f"{'<=' if r.capd_age_boundary == 'inclusive' else '<'} "
-                f"{r.capd_age_limit_years} years"
-                for r in self.capd_readings
-            )
-            out.append(
-                ("capd_age_limit_years", f"must be one of the two readings: {readings} {tag}")
-            )
-        lo_v, hi_v = self.verify_tolerance_pct
+            outside("capd_age_limit_years", p.capd_age_limit_years)
         tol = p.verify_tolerance_pct
+        lo_v, hi_v = self.verify_tolerance_pct
         if tol is not None and not lo_v <= tol <= hi_v:
-            out.append(("verify_tolerance_pct", f"must be {span(lo_v, hi_v)}% {tag}"))
+            outside("verify_tolerance_pct", tol)
         return out
+
+
+def json_text(value: object) -> str:
+    """A profile value as the file wrote it: "none" in quotes, numbers as numbers."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return f'"{value}"' if isinstance(value, str) else str(value)
 
 
 class BoundsRules(RuleSection):

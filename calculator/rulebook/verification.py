@@ -4,7 +4,8 @@ VERIFY-TOL: clinical-rules.md gives no tolerance for an independent double check
 closest sourced figure is the 10% of TOCI-ROUND (HOPA, dose rounding of biologics). The
 rule is therefore status V: the app says "verify against local protocol" wherever it is
 used. VERIFY-DECISION, VERIFY-MAX, VERIFY-WEIGHT, VERIFY-FIELDS and VERIFY-CLOCK are
-safety rules of this product; VERIFY-MAX names the rules whose maxima it applies, and
+safety rules of this product, and so are VERIFY-THREE, VERIFY-CASE and VERIFY-BLIND
+(ruleset 2027.01); VERIFY-MAX names the rules whose maxima it applies, and
 carries no number of its own.
 """
 
@@ -70,3 +71,6 @@ class VerificationRules(RuleSection):
     weight: WeightRule = Field(alias="VERIFY-WEIGHT")
     fields: FieldsRule = Field(alias="VERIFY-FIELDS")
     clock: ClockRule = Field(alias="VERIFY-CLOCK")
+    three: Rule = Field(alias="VERIFY-THREE")
+    case: Rule = Field(alias="VERIFY-CASE")
+    blind: Rule = Field(alias="VERIFY-BLIND")

@@ -84,3 +84,18 @@ def discard_unsaved_on_close(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     monkeypatch.setattr("ui.controllers.unsaved.ask_save", discard)
     return asked
+
+
+@pytest.fixture(autouse=True)
+def double_check_questions(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The double check's yes/no questions (Back discards the verifier's entries, Close
+    discards typed entries) answered Yes and recorded, never a modal box that would wait
+    forever offscreen; a test that answers No sets ``view.ask`` itself."""
+    asked: list[str] = []
+
+    def yes(self: object, question: str) -> bool:
+        asked.append(question)
+        return True
+
+    monkeypatch.setattr("ui.views.verification_view.VerificationView._ask", yes)
+    return asked

@@ -85,7 +85,7 @@ def test_blind_entry_then_comparison_names_the_mismatch(
     view, controller = dialog
     controller.prefill_order("tocilizumab", 80, 54, 800)
     view.order_vials.edit.setText("2x400")
-    view.checker_initials.setText("AB")
+    view.order_initials.setText("AB")
     assert view.pages.currentIndex() == view.ORDER
     view.next_button.click()
     assert view.pages.currentIndex() == view.INDEPENDENT
@@ -115,7 +115,7 @@ def test_blind_entry_then_comparison_names_the_mismatch(
     entries = [json.loads(x) for x in (tmp_path / "audit.jsonl").read_text().splitlines()]
     assert [e["event"] for e in entries] == ["verify", "export"]
     assert entries[0]["details"]["initials"] == "JS"
-    assert entries[0]["details"]["checker_initials"] == "AB"
+    assert entries[0]["details"]["order_entered_by"] == "AB"
     assert entries[0]["details"]["decision"] == "do_not_release"
     assert entries[0]["label"] == "bed 12"
     assert verify_chain(tmp_path / "audit.jsonl").ok
@@ -268,7 +268,7 @@ def test_the_order_time_and_both_initials_reach_the_record(
 ) -> None:
     view, controller = dialog
     view.order_at.setDateTime(datetime(2026, 11, 21, 9, 5))
-    view.checker_initials.setText("AB")
+    view.order_initials.setText("AB")
     _fill(view, controller, TOCI_70, TOCI_70)
     view.initials.setText("JS")
     assert controller.compare() is not None
@@ -276,8 +276,9 @@ def test_the_order_time_and_both_initials_reach_the_record(
     text = controller.record.document.toPlainText()
     assert "Patient label: bed 12 · order time: 2026-11-21 09:05" in text
     assert "RELEASE: the order, the calculation and the independent entry agree" in text
-    assert "checker): AB" in text
-    assert "verifier): JS" in text
+    assert "Prescriber's order entered by: AB" in text
+    assert "independent entry by the verifier: JS" in text
+    assert "checker" not in text
     assert "checked at 2026-11-21 09:30" in text
     for typed in ("IV", "100 mL"):
         assert typed in text

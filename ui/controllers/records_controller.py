@@ -196,6 +196,7 @@ class RecordsController(QObject):
             label=lambda: app.patient.context().label,
             doses_given=lambda: tuple(app.dose.dose_times),
             case_at=app.state.at,
+            case_weight=lambda: _case_weight(app.patient.context().weight_kg),
             time_zone=lambda: app.state.zone_name,
         )
         controller = VerificationController(view, ctx)
@@ -211,3 +212,8 @@ class RecordsController(QObject):
         self.verification = controller
         app.keep_dialog(view)
         return view
+
+
+def _case_weight(weight: object) -> float | None:
+    """VERIFY-CASE: the case's weight in kg when one is entered and valid, else None."""
+    return weight if isinstance(weight, float) else None

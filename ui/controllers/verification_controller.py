@@ -1,5 +1,10 @@
 """Pharmacy double check: reads the two entries, asks the core (verify_dose), shows the
-comparison, logs the check, and prints or exports the verification record."""
+comparison, logs the check, and prints or exports the verification record.
+
+VERIFY-CASE: the open case's weight goes to the core with the order, which compares it
+with the order's weight; the record says which weight the case held. VERIFY-BLIND: Back
+from step 2 asks, discards the verifier's entries and counts the restart for the record.
+Esc and Close ask before entries typed and not yet compared are dropped."""
 
 from __future__ import annotations
 
@@ -19,7 +24,7 @@ from calculator.local_time import is_later
 from calculator.records.audit import AuditLogError, Event
 from calculator.rulebook import Ruleset
 from calculator.rulebook.profiles import Profile
-from calculator.verification import VerifyInput, VerifyResult, verify_dose
+from calculator.verification import Comparison, VerifyInput, VerifyResult, verify_dose
 from ui.case.local_clock import to_core, zone_of
 from ui.records.documents import (
     Record,
@@ -35,7 +40,7 @@ from ui.records.documents import (
     write_pdf,
 )
 from ui.store.settings import Settings
-from ui.views.verification_view import VerificationView
+from ui.views.verification_view import DISCARD_ON_BACK, VerificationView
 from ui.widgets import FieldErrorLabel, ValidatedField
 
 _VIAL = re.compile(r"^\s*(\d+)\s*[x×*]\s*(\d+(?:\.\d+)?)\s*(?:mg)?\s*$", re.I)
@@ -106,6 +111,8 @@ class VerificationContext:
     doses_given: Callable[[], tuple[datetime, ...]] = lambda: ()
     #: The case's time (the order time offered first); None: the clock above.
     case_at: Callable[[], datetime] | None = None
+    #: The open case's weight in kg (VERIFY-CASE); None when the case holds none.
+    case_weight: Callable[[], float | None] = lambda: None
     #: The case's zone (issue 20): the repeat-dose clock counts real hours in it.
     time_zone: Callable[[], str | None] = lambda: None
 
@@ -119,6 +126,8 @@ class VerificationController(QObject):
         self.ctx = ctx
         self.result: VerifyResult | None = None
         self.record: Record | None = None
+        #: VERIFY-BLIND: how many times the verifier's step was left and started again.
+        self.blind_restarts = 0
         v = view
         self._fields: dict[str, ValidatedField | FieldErrorLabel] = {
             "order.drug": v.order_drug_error,
@@ -144,7 +153,7 @@ class VerificationController(QObject):
         self._show_doses_given()
         v.order_at.dateTimeChanged.connect(self._show_doses_given)
         v.next_button.clicked.connect(lambda: v.show_page(v.INDEPENDENT))
-        v.back_button.clicked.connect(lambda: v.show_page(v.ORDER))
+        v.back_button.clicked.connect(lambda: self.back_to_order())
         v.compare_button.clicked.connect(self.compare)
         v.again_button.clicked.connect(self.new_check)
         # Lambdas, not the methods: clicked(bool) would arrive as their first argument
@@ -152,6 +161,9 @@ class VerificationController(QObject):
         v.print_button.clicked.connect(lambda: self.print_record())
         v.pdf_button.clicked.connect(lambda: self.export_pdf())
         v.show_page(v.ORDER)
+        self._pristine = self._entries()
+        self._compared: tuple[object, ...] | None = None
+        v.has_unsaved_entries = self.has_unsaved_entries
 
     # --- filling in ------------------------------------------------------------------------
 
@@ -172,6 +184,67 @@ class VerificationController(QObject):
         v.order_dose.edit.setText("" if dose_mg is None else f"{dose_mg:g}")
         v.order_regimen.setText(regimen)
         self._show_doses_given()
+        self._pristine = self._entries()
+
+    def _entries(self) -> tuple[object, ...]:
+        """Everything typed or chosen in both steps, to tell whether closing loses any."""
+        v = self.view
+        fields = (
+            v.order_weight,
+            v.order_age,
+            v.order_dose,
+            v.order_every,
+            v.order_bag,
+            v.order_vials,
+            v.ind_weight,
+            v.ind_dose,
+            v.ind_every,
+            v.ind_bag,
+            v.ind_vials,
+        )
+        combos = (v.order_drug, v.order_route, v.ind_drug, v.ind_route)
+        lines = (v.order_regimen, v.order_initials, v.initials)
+        return (
+            *(f.text() for f in fields),
+            *(c.currentIndex() for c in combos),
+            *(line.text() for line in lines),
+        )
+
+    def has_unsaved_entries(self) -> bool:
+        """Entries typed since the dialog opened (the dose panel's prefill aside) and not
+        already compared and logged."""
+        now = self._entries()
+        return now != self._pristine and now != self._compared
+
+    def _independent_filled(self) -> bool:
+        v = self.view
+        typed = (v.ind_weight, v.ind_dose, v.ind_every, v.ind_bag, v.ind_vials)
+        return (
+            any(f.text().strip() for f in typed)
+            or v.ind_drug.currentIndex() > 0
+            or v.ind_route.currentIndex() > 0
+            or bool(v.initials.text().strip())
+        )
+
+    def back_to_order(self) -> bool:
+        """VERIFY-BLIND: leaving step 2 discards the verifier's entries, after asking when
+        there are any; the restart is counted for the record. False: the verifier stayed."""
+        v = self.view
+        if self._independent_filled() and not v.ask(DISCARD_ON_BACK):
+            return False
+        self._clear_independent()
+        self.blind_restarts += 1
+        v.show_restarts(self.blind_restarts)
+        v.show_page(v.ORDER)
+        return True
+
+    def _clear_independent(self) -> None:
+        v = self.view
+        for field in (v.ind_weight, v.ind_dose, v.ind_every, v.ind_bag, v.ind_vials):
+            field.edit.clear()
+        v.ind_drug.setCurrentIndex(0)
+        v.ind_route.setCurrentIndex(0)
+        v.initials.clear()
 
     def payload(self) -> dict[str, Any]:
         """The two entries as the core's input; a vial text it cannot read raises InputError."""
@@ -218,6 +291,9 @@ class VerificationController(QObject):
         tolerance = self.ctx.settings().double_check_tolerance_pct
         if tolerance is not None:
             payload["tolerance_pct"] = tolerance
+        case_weight = self.ctx.case_weight()
+        if case_weight is not None:
+            payload["case_weight_kg"] = case_weight
         return payload
 
     # --- actions ---------------------------------------------------------------------------
@@ -290,10 +366,12 @@ class VerificationController(QObject):
             meta,
             VerificationPeople(
                 verifier=self.view.initials.text(),
-                checker=self.view.checker_initials.text(),
+                order_entered_by=self.view.order_initials.text(),
             ),
             self.order_time(),
+            blind_restarts=self.blind_restarts,
         )
+        self._compared = self._entries()
         self._show_result(result)
         self._log("verify", None)
         self.verified.emit(result)
@@ -302,15 +380,22 @@ class VerificationController(QObject):
     def _show_result(self, result: VerifyResult) -> None:
         v = self.view
         v.set_decision(result.decision, decision_word(self.ctx.rs, result), list(result.reasons))
-        v.set_rows(
-            [(c.text, comparison_word(c, self.ctx.rs), c.decision) for c in result.comparisons]
-        )
+
+        # Three ways per item make many rows: those that set or weigh on the decision
+        # first, then pairs not compared, then the matches (each group in the core's order).
+        def weight(c: Comparison) -> int:
+            if c.decision != "release":
+                return 0 if c.decision == "do_not_release" else 1
+            return 3 if c.matches else 2
+
+        rows = sorted(result.comparisons, key=weight)
+        v.set_rows([(c.text, comparison_word(c, self.ctx.rs), c.decision) for c in rows])
         label = self.ctx.label().strip() or "(no label entered)"
-        checker = v.checker_initials.text().strip() or "(not entered)"
+        entered_by = v.order_initials.text().strip() or "(not entered)"
         verifier = v.initials.text().strip() or "(not entered)"
         v.set_summary(
             f"Patient {label} · order {self.order_time():%Y-%m-%d %H:%M} · "
-            f"entered by {checker}, verified by {verifier}"
+            f"prescriber's order entered by {entered_by}, verified by {verifier}"
         )
         notes = [f"Tolerance {result.tolerance_pct:g}% (from {result.tolerance_from})."]
         notes += list(result.warnings)
@@ -320,11 +405,9 @@ class VerificationController(QObject):
 
     def new_check(self) -> None:
         v = self.view
-        for field in (v.ind_weight, v.ind_dose, v.ind_every, v.ind_bag, v.ind_vials):
-            field.edit.clear()
-        v.ind_drug.setCurrentIndex(0)
-        v.ind_route.setCurrentIndex(0)
-        v.initials.clear()
+        self._clear_independent()
+        self.blind_restarts = 0
+        v.show_restarts(0)
         self.result = None
         self.record = None
         self._clear_errors()

@@ -1,21 +1,27 @@
 """Pharmacy double check: a dialog in three pages. Widgets only; the controller decides.
 
-1. The order (first entry): drug, weight, age, regimen, ordered dose, interval, route, bag,
-   vials, the order's time and who entered it.
+1. The prescriber's order (first entry): drug, weight, age, regimen, ordered dose,
+   interval, route, bag, vials, the order's time and who entered it.
 2. The independent entry: the verifier types weight, drug, dose, interval, route, bag and
    vials without seeing the order's values or any calculated value: page 1 is hidden by
    then, the dialog is modal, and the main window's contents are hidden until step 2 is
-   left (a plain notice, BlindNotice, says why in their place).
+   left (a plain notice, BlindNotice, says why in their place). Back asks first and
+   discards the verifier's entries (VERIFY-BLIND); Esc and Close ask before discarding.
 3. The result: the decision large, in words and colour, with its reasons; every
    comparison; print / save-as-PDF of the record.
+
+Each page scrolls inside the dialog while its buttons, and on page 3 the decision, stay
+outside the scroll area: at 200% text the dialog still fits a 1366x700 screen with the
+decision and the buttons in view.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import get_args
 
-from PySide6.QtCore import QEvent, QObject, QRect, Qt
-from PySide6.QtGui import QColor, QHideEvent
+from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt
+from PySide6.QtGui import QColor, QGuiApplication, QHideEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
@@ -27,7 +33,9 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
+    QMessageBox,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
@@ -41,6 +49,7 @@ from ui.widgets import (
     ValidatedField,
     named,
     plain_text_everywhere,
+    question_box,
     repolish,
     scaled_font,
     wrapped_label,
@@ -56,6 +65,15 @@ BAG_HINT = "tocilizumab: the bag's volume"
 #: Background of a comparison row by the decision it leads to (the decision frame's colours
 #: in resources/style.qss).
 ROW_COLOURS = {"review": "#fff5c4", "do_not_release": "#fbe3e0"}
+#: The smallest screen every window must be usable on (the developers' guide): the dialog
+#: never asks for more than this, nor more than its screen has.
+SMALLEST_SCREEN = QSize(1366, 700)
+
+DISCARD_ON_CLOSE = "Close the double check and discard the entries typed so far?"
+DISCARD_ON_BACK = (
+    "Going back to the prescriber's order discards the verifier's entries: the blind step "
+    "starts again, and the record will say it was restarted (VERIFY-BLIND). Go back?"
+)
 
 
 BLIND_NOTICE = (
@@ -99,6 +117,34 @@ class BlindNotice(QLabel):
         self.deleteLater()
 
 
+def _scrolling(content: QWidget, name: str, accessible: str) -> QScrollArea:
+    """A page's fields in a scroll area that takes the width it is given (no sideways
+    scrolling); the buttons stay outside it."""
+    area = named(QScrollArea(), name, accessible)
+    area.setWidget(content)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    return area
+
+
+def _page(
+    scroll: QScrollArea, *bottom: QWidget | QHBoxLayout, top: QWidget | None = None
+) -> QWidget:
+    page = QWidget()
+    box = QVBoxLayout(page)
+    box.setContentsMargins(0, 0, 0, 0)
+    if top is not None:
+        box.addWidget(top)
+    box.addWidget(scroll, 1)
+    for part in bottom:
+        if isinstance(part, QHBoxLayout):
+            box.addLayout(part)
+        else:
+            box.addWidget(part)
+    return page
+
+
 def _drug_combo(name: str, accessible: str) -> QComboBox:
     combo = named(QComboBox(), name, accessible)
     combo.addItem("(choose)", "")
@@ -128,6 +174,10 @@ class VerificationView(QDialog):
         self.setWindowModality(Qt.WindowModality.ApplicationModal)
         self._hidden_behind: QWidget | None = None
         self._blind_notice: BlindNotice | None = None
+        #: Set by the controller: whether entries would be lost by closing now.
+        self.has_unsaved_entries: Callable[[], bool] = lambda: False
+        #: Asks a yes/no question (tests answer it); True means go ahead.
+        self.ask: Callable[[str], bool] = self._ask
         self.pages = named(QStackedWidget(), "verificationPages", "Double check steps")
 
         # --- 1. the order ---------------------------------------------------------------
@@ -153,12 +203,14 @@ class VerificationView(QDialog):
         self.order_at_error = FieldErrorLabel("orderAtError", "Time of the order error")
         self.doses_given = wrapped_label("", "dosesGiven", "Tocilizumab doses this episode")
         self.doses_given.setProperty("role", "hint")
-        self.checker_initials = named(
-            QLineEdit(), "checkerInitials", "Initials of who entered the order"
+        self.order_initials = named(
+            QLineEdit(), "orderInitials", "Initials of who entered the prescriber's order"
         )
         form.addRow(
             wrapped_label(
-                "Step 1 of 2 — the order as written (first entry).", "orderIntro", "Step 1"
+                "Step 1 of 2 — the prescriber's order as written (first entry).",
+                "orderIntro",
+                "Step 1",
             )
         )
         form.addRow("Drug", self.order_drug)
@@ -175,10 +227,12 @@ class VerificationView(QDialog):
         form.addRow("Order time", self.order_at)
         form.addRow("", self.order_at_error)
         form.addRow("Doses given", self.doses_given)
-        form.addRow("Entered by (initials)", self.checker_initials)
+        form.addRow("Prescriber's order entered by (initials)", self.order_initials)
         self.next_button = named(QPushButton("&Next: independent entry"), "nextButton", "Next")
-        form.addRow(self.next_button)
-        self.pages.addWidget(order)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.next_button)
+        self.pages.addWidget(_page(_scrolling(order, "orderScroll", "The prescriber's order"), row))
 
         # --- 2. the independent entry ------------------------------------------------------
         blind = QWidget()
@@ -216,6 +270,10 @@ class VerificationView(QDialog):
         form.addRow("Verifier (initials)", self.initials)
         self.general_error = FieldErrorLabel("verificationError", "Double check error")
         form.addRow(self.general_error)
+        self.restarted = wrapped_label("", "blindRestarts", "Blind step restarts")
+        self.restarted.setProperty("role", "hint")
+        self.restarted.hide()
+        form.addRow(self.restarted)
         row = QHBoxLayout()
         self.back_button = named(QPushButton("&Back"), "backButton", "Back to the order")
         self.compare_button = named(QPushButton("&Compare"), "compareButton", "Compare")
@@ -223,12 +281,13 @@ class VerificationView(QDialog):
         row.addWidget(self.back_button)
         row.addStretch(1)
         row.addWidget(self.compare_button)
-        form.addRow(row)
-        self.pages.addWidget(blind)
+        self.pages.addWidget(
+            _page(_scrolling(blind, "independentScroll", "The verifier's entry"), row)
+        )
 
         # --- 3. the result -----------------------------------------------------------------
-        result = QWidget()
-        box = QVBoxLayout(result)
+        details = QWidget()
+        box = QVBoxLayout(details)
         self.decision_box = QFrame()
         self.decision_box.setObjectName("decisionBox")
         self.decision_box.setProperty("role", "decision")
@@ -244,7 +303,6 @@ class VerificationView(QDialog):
         self.summary.setWordWrap(True)
         inner = QVBoxLayout(self.decision_box)
         inner.addWidget(self.decision)
-        inner.addWidget(self.reasons)
         self.table = named(QTableWidget(0, 2), "comparisons", "Comparisons")
         self.table.setHorizontalHeaderLabels(["Check", "Result"])
         header = self.table.horizontalHeader()
@@ -252,6 +310,9 @@ class VerificationView(QDialog):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.table.setWordWrap(True)
         self.table.verticalHeader().hide()
+        # Inside the page's scroll area the table shows every row (the area scrolls).
+        self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        header.sectionResized.connect(lambda *_: self._fit_rows())
         self.notes = named(QLabel(), "verificationNotes", "Tolerance and warnings")
         self.notes.setWordWrap(True)
         self.status = named(QLabel(), "verificationStatus", "Record status")
@@ -266,18 +327,67 @@ class VerificationView(QDialog):
         row.addStretch(1)
         row.addWidget(self.close_button)
         box.addWidget(self.summary)
-        box.addWidget(self.decision_box)
-        box.addWidget(self.table, 1)
+        box.addWidget(self.reasons)
+        box.addWidget(self.table)
         box.addWidget(self.notes)
-        box.addWidget(self.status)
-        box.addLayout(row)
+        box.addStretch(1)
+        # The decision and the buttons outside the scroll area: always in view.
+        result = _page(
+            _scrolling(details, "resultScroll", "Reasons and comparisons"),
+            self.status,
+            row,
+            top=self.decision_box,
+        )
         self.pages.addWidget(result)
 
         outer = QVBoxLayout(self)
         outer.addWidget(self.pages)
         self.close_button.clicked.connect(self.reject)
-        self.resize(760, 640)
         plain_text_everywhere(self)  # last: the labels QFormLayout made too
+
+    def sizeHint(self) -> QSize:
+        """What the contents ask for, but never more than the smallest screen the product
+        supports (1366x700) or the screen the dialog is on: the pages scroll instead."""
+        # Room for the decision in a few lines and a dozen comparisons: in characters and
+        # lines of the dialog's own font, so 200% text asks for twice the room.
+        metrics = self.fontMetrics()
+        wanted = (
+            super()
+            .sizeHint()
+            .expandedTo(QSize(metrics.averageCharWidth() * 100, metrics.height() * 34))
+        )
+        limit = SMALLEST_SCREEN
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is not None:
+            limit = limit.boundedTo(screen.availableGeometry().size())
+        # A frame and a title bar around it: leave them room.
+        room = QSize(16, 48)
+        return wanted.boundedTo(limit - room)
+
+    def _ask(self, question: str) -> bool:
+        answer = question_box(
+            self,
+            "Pharmacy double check",
+            question,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def reject(self) -> None:
+        """Esc, Close and the window's close box: entries typed and not yet compared are
+        never dropped without asking."""
+        if self.has_unsaved_entries() and not self.ask(DISCARD_ON_CLOSE):
+            return
+        super().reject()
+
+    def show_restarts(self, count: int) -> None:
+        """VERIFY-BLIND: step 2 says it was started again (the record says it too)."""
+        self.restarted.setText(
+            f"The blind step was restarted {count} time{'s' if count != 1 else ''}: "
+            "the verifier's earlier entries were discarded (VERIFY-BLIND)."
+        )
+        self.restarted.setVisible(count > 0)
 
     def show_page(self, index: int) -> None:
         self.pages.setCurrentIndex(index)
@@ -338,8 +448,19 @@ class VerificationView(QDialog):
                     font.setBold(True)
                     item.setFont(font)
                 self.table.setItem(i, column, item)
-        self.table.resizeRowsToContents()
+        self._fit_rows()
         self.table.setCurrentCell(-1, -1)  # no cell looks picked out but the flagged rows
+
+    def _fit_rows(self) -> None:
+        """Rows as tall as their wrapped text at the column's current width (again after
+        every resize: a row measured narrower would elide its sentence), and every row in
+        the page's scroll area, not in a second scroll inside it."""
+        self.table.resizeRowsToContents()
+        rows_height = sum(self.table.rowHeight(i) for i in range(self.table.rowCount()))
+        frame = 2 * self.table.frameWidth()
+        self.table.setMinimumHeight(
+            self.table.horizontalHeader().sizeHint().height() + rows_height + frame
+        )
 
     def set_summary(self, text: str) -> None:
         self.summary.setText(text)

@@ -158,19 +158,20 @@ def refusal(tmp_path: Path, name: str, text: str) -> dict[str, str]:
             "range.toml",
             'id = "local"\ntoci_max_total = 11\n',
             "profile_file.toci_max_total",
-            "at most 10",
+            'must be 1-4 doses per episode, never "none" (PROFILE-BOUNDS); 11 is outside',
         ),
         (
             "range.json",
             '{"id": "local", "capd_age_limit_years": 0}',
             "profile_file.capd_age_limit_years",
-            "at least 1",
+            "must be one of the two readings: <= 12 years or < 12 years (PROFILE-BOUNDS); "
+            "0 is outside",
         ),
         (
             "flow.toml",
             'id = "local"\nlow_flow_max_l_min = -6\n',
             "profile_file.low_flow_max_l_min",
-            "more than 0",
+            "6 L/min counted as high_flow (PROFILE-BOUNDS); -6 is outside",
         ),
         (
             "kind.toml",
@@ -317,6 +318,47 @@ def test_profile_bounds_refuse_with_field_and_range(
     assert field in refused, refused
     assert words in refused[field]
     assert "(PROFILE-BOUNDS)" in refused[field]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "allowed"),
+    [
+        ("toci_max_total", value, 'must be 1-4 doses per episode, never "none" (PROFILE-BOUNDS)')
+        for value in ("0", "-1", "5", "11", '"none"', "2.5", '"3"')
+    ]
+    + [
+        ("toci_min_interval_h", value, "must be 6-24 h (PROFILE-BOUNDS)")
+        for value in ("0", "-3", "5.9", "24.1", "100")
+    ]
+    + [
+        (
+            "toci_max_per_24h",
+            value,
+            'must be 1-3 doses, or "none" with an interval of at least 8 h (PROFILE-BOUNDS)',
+        )
+        for value in ("0", "4", "11")
+    ]
+    + [
+        ("verify_tolerance_pct", value, "must be 0-10% (PROFILE-BOUNDS)")
+        for value in ("-1", "-0.1", "10.1", "150")
+    ]
+    + [
+        (
+            "capd_age_boundary",
+            "3",
+            "must be one of the two readings: <= 12 years or < 12 years (PROFILE-BOUNDS)",
+        )
+    ],
+)
+def test_profile_bounds_every_refusal_names_the_whole_range_whichever_side(
+    tmp_path: Path, field: str, value: str, allowed: str
+) -> None:
+    """PROFILE-BOUNDS: toci_max_total = 0 is told the same whole range as 5, never only the
+    schema's "must be at least 1"; the value that falls outside is named after it."""
+    refused = refusal(tmp_path, "local.toml", f'id = "local"\n{field} = {value}\n')
+    message = refused[f"profile_file.{field}"]
+    assert message.startswith(allowed + "; "), message
+    assert value in message, message
 
 
 @pytest.mark.parametrize(

@@ -98,7 +98,7 @@ def test_verification_record_holds_both_entries_result_initials_and_time(
     """The record a pharmacist signs: patient label, order time, both entries (with route,
     interval and bag), the decision with its reasons (VERIFY-DECISION), the checker's and
     the verifier's initials, and the time."""
-    people = VerificationPeople(verifier=" JS ", checker="AB")
+    people = VerificationPeople(verifier=" JS ", order_entered_by="AB")
     record = verification_record(verify_result(), meta("verification"), people, ORDER_AT)  # type: ignore[arg-type]
     text = record.document.toPlainText()
     assert "Patient label: bed 12 · order time: 2026-11-21 09:15" in text
@@ -106,21 +106,23 @@ def test_verification_record_holds_both_entries_result_initials_and_time(
     assert (
         "DO NOT RELEASE: ordered 800 mg, calculated 640 mg: +25% (beyond the 10% tolerance)" in text
     )
-    assert "Order (first entry)" in text
-    assert "Independent entry" in text
+    assert "Prescriber's order (first entry)" in text
+    assert "Verifier's independent entry" in text
     assert "2 x 400 mg (800 mg)" in text
     for row in ("Interval", "Route", "Bag"):
         assert row in text
     assert "every 6 h" not in text  # nothing entered is invented
     assert (
-        "Order entered by (checker): AB · independent entry by (verifier): JS · checked at "
+        "Prescriber's order entered by: AB · independent entry by the verifier: JS · checked at "
         "2026-11-21 09:30" in text
     )
     assert record.details == {
         "decision": "do_not_release",
         "initials": "JS",
-        "checker_initials": "AB",
+        "order_entered_by": "AB",
         "order_at": "2026-11-21T09:15",
+        "case_weight_kg": "",
+        "blind_restarts": "0",
     }
     assert pdf_page_count(pdf_bytes(record)) == 1
 

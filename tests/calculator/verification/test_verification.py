@@ -87,7 +87,9 @@ def test_overdose_order_is_named_with_its_signed_size_and_flagged() -> None:
     first = result.mismatches[0]
     assert first.startswith("ordered 800 mg, calculated 640 mg: +25%")
     assert "beyond the 10% tolerance" in first
-    dose_vs_calc = next(c for c in result.comparisons if c.between == "order_vs_calculated")
+    dose_vs_calc = next(
+        c for c in result.comparisons if c.item == "dose" and c.between == "order_vs_calculated"
+    )
     assert dose_vs_calc.difference_pct == 25.0
     # The verifier agreed with the order: that comparison matches.
     agree = next(
@@ -107,11 +109,15 @@ def test_difference_within_tolerance_is_named_but_not_flagged() -> None:
     assert result.verdict == "within_tolerance"
     assert result.decision == "review"
     assert result.flagged  # flagged unless released (cli-contract.md)
+    # VERIFY-THREE: the verifier's 672 mg is compared with the calculation too.
     assert result.reasons == (
         "REVIEW: ordered 672 mg, calculated 640 mg: +5% (within the 10% tolerance) (VERIFY-TOL)",
+        "REVIEW: independent entry 672 mg, calculated 640 mg: +5% (within the 10% tolerance) "
+        "(VERIFY-TOL)",
     )
     assert result.mismatches == (
         "ordered 672 mg, calculated 640 mg: +5% (within the 10% tolerance)",
+        "independent entry 672 mg, calculated 640 mg: +5% (within the 10% tolerance)",
     )
 
 
@@ -130,20 +136,28 @@ def test_independent_entry_differs_from_order() -> None:
 
 def test_different_weight_is_named_and_recalculated_for_the_verifier() -> None:
     result = run({"order": order(), "independent": entry(weight_kg=70, dose_mg=560)})
-    weight = next(c for c in result.comparisons if c.item == "weight")
+    weight = next(
+        c for c in result.comparisons if c.item == "weight" and c.between == "independent_vs_order"
+    )
     assert weight.text == (
         "independent weight 70 kg, ordered weight 80 kg: differ by 10 kg (more than 0.1 kg): "
         "confirm the weight"
     )
     assert (weight.decision, weight.rule) == ("do_not_release", "VERIFY-WEIGHT")
-    own = next(c for c in result.comparisons if c.between == "independent_vs_calculated")
+    own = next(
+        c
+        for c in result.comparisons
+        if c.item == "dose" and c.between == "independent_vs_calculated"
+    )
     assert own.matches  # 70 kg x 8 mg/kg = 560 mg: the verifier's arithmetic is right
     assert own.text == "independent entry 560 mg, calculated for 70 kg 560 mg: match"
 
 
 def test_different_drug_is_always_flagged() -> None:
     result = run({"order": order(), "independent": entry(drug="siltuximab")})
-    drug = next(c for c in result.comparisons if c.item == "drug")
+    drug = next(
+        c for c in result.comparisons if c.item == "drug" and c.between == "independent_vs_order"
+    )
     assert drug.flagged
     assert drug.text == "drug: independent entry siltuximab, ordered tocilizumab: different"
     assert result.decision == "do_not_release"
@@ -382,7 +396,14 @@ DECISION_TABLE: list[tuple[str, dict[str, Any], str, list[str]]] = [
             "independent": ind("tocilizumab", 70, 560, bag_ml=100, route="IV", every_h=8),
         },
         "release",
-        ["RELEASE: the order, the calculation and the independent entry agree (VERIFY-DECISION)"],
+        [
+            "RELEASE: the order, the calculation and the independent entry agree on every item "
+            "compared (VERIFY-DECISION)",
+            "interval not compared: ordered every 8 h, calculated none (the rule states no "
+            "interval) (VERIFY-THREE)",
+            "interval not compared: independent entry every 8 h, calculated none (the rule "
+            "states no interval) (VERIFY-THREE)",
+        ],
     ),
     (
         "dose within VERIFY-TOL",
@@ -390,7 +411,9 @@ DECISION_TABLE: list[tuple[str, dict[str, Any], str, list[str]]] = [
         "review",
         [
             "REVIEW: ordered 580 mg, calculated 560 mg: +3.6% (within the 10% tolerance) "
-            "(VERIFY-TOL)"
+            "(VERIFY-TOL)",
+            "REVIEW: independent entry 580 mg, calculated 560 mg: +3.6% (within the 10% "
+            "tolerance) (VERIFY-TOL)",
         ],
     ),
     (
@@ -399,14 +422,22 @@ DECISION_TABLE: list[tuple[str, dict[str, Any], str, list[str]]] = [
         "do_not_release",
         [
             "DO NOT RELEASE: ordered 640 mg, calculated 560 mg: +14.3% (beyond the 10% "
-            "tolerance) (VERIFY-TOL)"
+            "tolerance) (VERIFY-TOL)",
+            "DO NOT RELEASE: independent entry 640 mg, calculated 560 mg: +14.3% (beyond the "
+            "10% tolerance) (VERIFY-TOL)",
         ],
     ),
     (
         "VERIFY-MAX: 880 mg tocilizumab for 110 kg, within the 10% tolerance of 800 mg",
         {"order": toci(110, 880), "independent": ind("tocilizumab", 110, 880)},
         "do_not_release",
-        ["DO NOT RELEASE: ordered 880 mg is above the 800 mg maximum per infusion (TOCI-CAP)"],
+        [
+            "DO NOT RELEASE: ordered 880 mg is above the 800 mg maximum per infusion (TOCI-CAP)",
+            "REVIEW: ordered 880 mg, calculated 800 mg: +10% (within the 10% tolerance) "
+            "(VERIFY-TOL)",
+            "REVIEW: independent entry 880 mg, calculated 800 mg: +10% (within the 10% "
+            "tolerance) (VERIFY-TOL)",
+        ],
     ),
     (
         "VERIFY-MAX: anakinra 110 mg for a child",
@@ -417,7 +448,11 @@ DECISION_TABLE: list[tuple[str, dict[str, Any], str, list[str]]] = [
         "do_not_release",
         [
             "DO NOT RELEASE: ordered 110 mg is above the 100 mg maximum per dose in children "
-            "(ANAK-PED)"
+            "(ANAK-PED)",
+            "REVIEW: ordered 110 mg, calculated 100 mg: +10% (within the 10% tolerance) "
+            "(VERIFY-TOL)",
+            "REVIEW: independent entry 110 mg, calculated 100 mg: +10% (within the 10% "
+            "tolerance) (VERIFY-TOL)",
         ],
     ),
     (
@@ -429,7 +464,11 @@ DECISION_TABLE: list[tuple[str, dict[str, Any], str, list[str]]] = [
         "do_not_release",
         [
             "DO NOT RELEASE: ordered 540 mg is above the 500 mg maximum per dose in children "
-            "(LEV-PROPH)"
+            "(LEV-PROPH)",
+            "REVIEW: ordered 540 mg, calculated 500 mg: +8% (within the 10% tolerance) "
+            "(VERIFY-TOL)",
+            "REVIEW: independent entry 540 mg, calculated 500 mg: +8% (within the 10% "
+            "tolerance) (VERIFY-TOL)",
         ],
     ),
     (
@@ -447,8 +486,13 @@ DECISION_TABLE: list[tuple[str, dict[str, Any], str, list[str]]] = [
         },
         "do_not_release",
         [
+            # VERIFY-THREE: the regimen's interval is the calculated one
+            "DO NOT RELEASE: interval: ordered every 12 h, regimen methylprednisolone-1g-daily "
+            "every 24 h: different (VERIFY-FIELDS)",
+            "DO NOT RELEASE: interval: independent entry every 12 h, regimen "
+            "methylprednisolone-1g-daily every 24 h: different (VERIFY-FIELDS)",
             "DO NOT RELEASE: ordered 1000 mg every 12 h = 2000 mg/day is above the 1000 mg "
-            "maximum per day (MP-1G)"
+            "maximum per day (MP-1G)",
         ],
     ),
     (
@@ -457,7 +501,11 @@ DECISION_TABLE: list[tuple[str, dict[str, Any], str, list[str]]] = [
         "do_not_release",
         [
             "DO NOT RELEASE: independent weight 64 kg, ordered weight 70 kg: differ by 6 kg "
-            "(more than 0.1 kg): confirm the weight (VERIFY-WEIGHT)"
+            "(more than 0.1 kg): confirm the weight (VERIFY-WEIGHT)",
+            "DO NOT RELEASE: independent weight 64 kg, calculated for 70 kg: differ by 6 kg "
+            "(more than 0.1 kg): confirm the weight (VERIFY-WEIGHT)",
+            "REVIEW: independent entry 560 mg, calculated for 64 kg 512 mg: +9.4% (within the "
+            "10% tolerance) (VERIFY-TOL)",
         ],
     ),
     (
@@ -467,7 +515,10 @@ DECISION_TABLE: list[tuple[str, dict[str, Any], str, list[str]]] = [
             "independent": ind("tocilizumab", 70, 560, route="SC"),
         },
         "do_not_release",
-        ["DO NOT RELEASE: route: independent entry SC, ordered IV: different (VERIFY-FIELDS)"],
+        [
+            "DO NOT RELEASE: route: independent entry SC, ordered IV: different (VERIFY-FIELDS)",
+            "DO NOT RELEASE: route: independent entry SC, calculated IV: different (VERIFY-FIELDS)",
+        ],
     ),
     (
         "VERIFY-FIELDS: interval",
@@ -483,9 +534,9 @@ DECISION_TABLE: list[tuple[str, dict[str, Any], str, list[str]]] = [
         {"order": toci(70, 560, bag_ml=50), "independent": ind("tocilizumab", 70, 560, bag_ml=100)},
         "do_not_release",
         [
-            "DO NOT RELEASE: bag volume: independent entry 100 mL, ordered 50 mL: different "
-            "(VERIFY-FIELDS)",
             "DO NOT RELEASE: bag volume: ordered 50 mL, calculated 100 mL: different "
+            "(VERIFY-FIELDS)",
+            "DO NOT RELEASE: bag volume: independent entry 100 mL, ordered 50 mL: different "
             "(VERIFY-FIELDS)",
         ],
     ),
@@ -643,7 +694,7 @@ def test_property_verify_max_and_release_means_everything_agrees(
     if dose_mg > rs.dosing.toci_cap.max_mg_per_infusion:
         assert result.decision == "do_not_release"
     if result.decision == "release":
-        assert all(c.matches for c in result.comparisons)
+        assert all(c.matches or not c.compared for c in result.comparisons)
     if round(verifier_delta, 2) > rs.verification.weight.resolution_kg:
         assert result.decision == "do_not_release"
     assert result.reasons
