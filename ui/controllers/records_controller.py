@@ -176,6 +176,13 @@ class RecordsController(QObject):
 
     # --- pharmacy double check ---------------------------------------------------------
 
+    def close_case_dialogs(self) -> None:
+        """A new case replaces the patient: a double check still open holds the order of
+        the patient before (and would record it under the new label), so it closes."""
+        if self.verification is not None:
+            self.verification.view.close()
+            self.verification = None
+
     def open_double_check(self) -> VerificationView:
         """Tools > Pharmacy double check…: the order prefilled from the dose panel."""
         app = self.app

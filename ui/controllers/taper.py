@@ -4,6 +4,7 @@ plan_taper() -> steps table, day table, totals and chart."""
 from __future__ import annotations
 
 import time
+from datetime import datetime, timedelta
 from typing import Any, get_args
 
 from PySide6.QtCore import QDateTime, QObject, Qt, Signal
@@ -38,6 +39,12 @@ def _number(text: str) -> float | str | None:
         return None
     value = parse_number(text)
     return text.strip() if value is None else value
+
+
+def next_full_hour(at: datetime) -> datetime:
+    """``at`` when it is on the hour, else the next full hour (17:29 -> 18:00)."""
+    hour = at.replace(minute=0, second=0, microsecond=0)
+    return hour if hour == at else hour + timedelta(hours=1)
 
 
 class TaperController(QObject):
@@ -90,8 +97,9 @@ class TaperController(QObject):
         self._regimen_changed()
 
     def default_start(self) -> None:
-        """The taper starts by default at the case's time (the hour of "Assessed at")."""
-        start = self.state.at().replace(minute=0)
+        """The taper starts by default at the case's time ("Assessed at"), rounded up to
+        the next full hour: never before the assessment (a first dose already past)."""
+        start = next_full_hour(self.state.at())
         self.start_set = False
         self._defaulting = True
         try:
