@@ -50,11 +50,7 @@ def _change(widget: QWidget) -> None:
 
 def _state(c: AppController) -> dict[str, object]:
     skip = c._clock_and_settings_inputs()
-    return {
-        key: field_snapshot.value_of(w)
-        for key, w in c.case_inputs().items()
-        if w not in skip
-    }
+    return {key: field_snapshot.value_of(w) for key, w in c.case_inputs().items() if w not in skip}
 
 
 def _case_state(c: AppController) -> dict[str, object]:
@@ -112,7 +108,9 @@ def test_new_resets_every_named_input_and_every_port(app_controller: AppControll
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # removed rows
 
     after = _state(c)
-    kept = {k: (after.get(k), blank_fields[k]) for k in blank_fields if after.get(k) != blank_fields[k]}
+    kept = {
+        k: (after.get(k), blank_fields[k]) for k in blank_fields if after.get(k) != blank_fields[k]
+    }
     assert not kept, f"New kept these inputs of the case before: {kept}"
     assert set(after) == set(blank_fields), "New left inputs that a new window has not"
     ports = _case_state(c)
