@@ -228,9 +228,7 @@ def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return out
 
 
-def _bounded_text(
-    data: str | bytes, field: str, limit: int, kind: Literal["JSON", "TOML"]
-) -> str:
+def _bounded_text(data: str | bytes, field: str, limit: int, kind: Literal["JSON", "TOML"]) -> str:
     """The text of ``data`` once its size (``limit`` bytes), encoding and nesting depth
     are checked, before any parser sees it; InputError(field) otherwise."""
     raw = data if isinstance(data, bytes) else data.encode("utf-8", "surrogatepass")

@@ -442,8 +442,11 @@ def test_class_summary_over_several_attempt_files(
     assert problems[0].startswith("bad.json")
     assert dialog.rows.rowCount() == 2
     assert dialog.rows.item(0, 0).text() == "Nurse A"
+    # Nurse A stopped after the first checkpoint: scored over it, the rest not reached.
+    assert dialog.rows.item(0, 4).text().startswith("1 of ")
+    assert "not reached: " in dialog.rows.item(0, 4).text()
     # two critical errors: tocilizumab before 10:15, and no corticosteroid at CRS grade 3
-    assert dialog.rows.item(1, 4).text() == "2"
+    assert dialog.rows.item(1, 5).text() == "2"
     assert "Nurse B" in dialog.critical.text()
     assert dialog.missed.rowCount() > 0
     out = tmp_path / "class.csv"
@@ -553,3 +556,26 @@ def test_every_builtin_scenario_runs_from_the_menu_to_the_debrief(
     finally:
         session.close()
         _flush()
+
+
+def test_stopping_early_scores_the_checkpoints_reached_and_lists_the_rest(
+    session: TeachingSession,
+) -> None:
+    """Issue 22: after 1 of 4 checkpoints the debrief said "x of (all four)"; it scores
+    the checkpoint reached and lists the others as not reached."""
+    choose(session.panel.answers.crs_grade, 1)
+    items = session.commit()
+    assert items is not None
+    possible = sum(i.possible for i in items)
+    dialog = session.finish()
+    assert isinstance(dialog, DebriefDialog)
+    score = dialog.score
+    ids = [c.id for c in session.scenario.checkpoints]
+    assert len(ids) > 1
+    assert score.score.possible == possible
+    assert score.not_reached == tuple(ids[1:])
+    text = dialog.text.toPlainText()
+    assert f"Score: {score.score.points} of {possible} " in text
+    assert f"Scored over the 1 of {len(ids)} checkpoints reached" in text
+    assert f"not reached (not scored): {', '.join(ids[1:])}" in text
+    dialog.close()
