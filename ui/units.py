@@ -4,13 +4,18 @@ degrees Celsius."""
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Callable
+from typing import Any, Literal
 
 # Re-exported: the app's modules import the conversions from here.
 from calculator.units import c_to_f as c_to_f
 from calculator.units import f_to_c as f_to_c
 from calculator.units import kg_to_lb as kg_to_lb
 from calculator.units import lb_to_kg as lb_to_kg
+
+#: The most decimals a converted number is shown with (a value typed with more is
+#: rounded to it for display only; the value kept is never rounded).
+MAX_DECIMALS = 10
 
 WeightUnit = Literal["kg", "lb"]
 TemperatureUnit = Literal["°C", "°F"]
@@ -46,6 +51,23 @@ def parse_number(text: str) -> float | None:
     if value != value or value in (float("inf"), float("-inf")):
         return None
     return value
+
+
+def as_typed(
+    canonical: float,
+    unit: Any,
+    to_canonical: Callable[[float, Any], float],
+    from_canonical: Callable[[float, Any], float],
+) -> str:
+    """A value kept canonically (kg, °C) shown in ``unit`` at the precision it was typed:
+    the fewest decimals whose number converts back to the very value kept (180.8 lb is
+    kept as 82.0105... kg and shown as 180.8 again, never 180.799999)."""
+    shown = from_canonical(canonical, unit)
+    for decimals in range(MAX_DECIMALS + 1):
+        text = fmt(shown, decimals)
+        if to_canonical(float(text), unit) == canonical:
+            return text
+    return fmt(shown, MAX_DECIMALS)
 
 
 def fmt(value: float, decimals: int = 2) -> str:

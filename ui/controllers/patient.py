@@ -12,7 +12,7 @@ from ui.controllers.time_entry import TimeEntry
 from ui.controllers.unit_field import UnitField
 from ui.models import FieldMessage, PatientContext
 from ui.state import CaseState
-from ui.units import WeightUnit, from_kg, parse_number, to_kg
+from ui.units import WeightUnit, as_typed, from_kg, parse_number, to_kg
 from ui.views.patient import PatientBar
 
 #: The core's field names that belong to the patient bar, and the field showing them.
@@ -109,8 +109,8 @@ class PatientController(QObject):
             self.view.label.setText(ctx.label)
             weight = ctx.weight_kg
             if isinstance(weight, float | int):
-                shown = from_kg(float(weight), ctx.weight_unit)
-                self.weight.set_value(_plain(shown), ctx.weight_unit)
+                shown = as_typed(float(weight), ctx.weight_unit, to_kg, from_kg)
+                self.weight.set_value(shown, ctx.weight_unit)
             else:
                 self.weight.set_value(weight or "", ctx.weight_unit)
             age = ctx.age_years

@@ -68,7 +68,7 @@ class RecordsController(QObject):
     def handoff(self) -> Record | None:
         """The handoff record of the current case, or None (said why)."""
         try:
-            data = dump_case(build_case(self.app))
+            data = dump_case(build_case(self.app, complete=True))
         except CaseError as exc:
             self._refuse("No handoff record", f"The case is not complete:\n\n{exc}")
             return None

@@ -63,6 +63,8 @@ class TaperController(QObject):
         self.state = state
         self.patient = state.patient()
         self.result: TaperResult | None = None
+        #: The core's refusal of the plan as it stands (empty when it computes).
+        self.refused: list[FieldMessage] = []
         self.mode = "regimen"
         self.last_recompute_ms = 0.0
         self._filling = False
@@ -132,6 +134,11 @@ class TaperController(QObject):
             self.reset_to_regimen()
 
     # --- regimen mode -------------------------------------------------------------------
+
+    @property
+    def chosen(self) -> bool:
+        """Whether someone chose a regimen or built steps (computing or not)."""
+        return self.mode == "steps" or self.view.regimen.currentData() != NO_PLAN
 
     @property
     def has_plan(self) -> bool:
@@ -365,6 +372,7 @@ class TaperController(QObject):
         if key == self._last_key:
             return  # the same plan: nothing to redraw
         self._last_key = key
+        self.refused = []
         if self.mode == "regimen" and v.regimen.currentData() == NO_PLAN:
             self._show_nothing()
             return
@@ -372,6 +380,7 @@ class TaperController(QObject):
             result = plan_taper(validate(TaperInput, payload), self.profile)
         except calculator.InputError as exc:
             refused = _messages(exc)
+            self.refused = refused
         else:
             self.result = result
             if self.mode == "regimen" and self._shown_steps != result.editable_steps:
