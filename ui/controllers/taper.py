@@ -18,7 +18,7 @@ from calculator.taper import TaperInput, TaperResult, plan_taper
 from calculator.taper.models import TaperStepInput
 from ui.models import FieldMessage, PatientContext
 from ui.state import CaseState
-from ui.units import fmt, parse_number
+from ui.units import core_number, explain, fmt
 from ui.views.taper import STEP_COLUMNS, TaperView
 
 #: Steps table columns and the TaperStepInput field each edits.
@@ -35,10 +35,7 @@ def _messages(exc: calculator.InputError) -> list[FieldMessage]:
 
 
 def _number(text: str) -> float | str | None:
-    if not text.strip():
-        return None
-    value = parse_number(text)
-    return text.strip() if value is None else value
+    return core_number(text)
 
 
 def next_full_hour(at: datetime) -> datetime:
@@ -422,17 +419,22 @@ class TaperController(QObject):
                 row = int(index_text) if index_text.isdigit() else -1
                 col = STEP_FIELDS.index(name) if name in STEP_FIELDS else -1
                 label = STEP_COLUMNS[col] if col >= 0 else name or "step"
-                step_lines.append(f"Step {row + 1}, {label}: {m.message}")
                 item = t.item(row, col) if row >= 0 and col >= 0 else None
+                message = explain(item.text(), m.message) if item is not None else m.message
+                step_lines.append(f"Step {row + 1}, {label}: {message}")
                 if item is not None:
                     item.setBackground(BAD)
-                    item.setToolTip(m.message)
+                    item.setToolTip(message)
             else:
                 other[m.field] = m.message
         self._filling = False
         v.steps_error.set_error("; ".join(step_lines) or None)
-        v.first_days.set_error(other.pop("days", None))
-        v.final_days.set_error(other.pop("final_step_days", None))
+        for field, name, what in (
+            (v.first_days, "days", "Length of the first step"),
+            (v.final_days, "final_step_days", "Length of an open-ended last step"),
+        ):
+            message = other.pop(name, None)
+            field.set_error(None if message is None else explain(field.text(), message, what))
         v.input_error.set_error("; ".join(f"{k}: {m}" for k, m in other.items()) or None)
 
     def _show_nothing(self) -> None:
