@@ -10,6 +10,9 @@ import json
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
 from calculator.cli import run
 from tests.ui.helpers import fill_patient, type_text
@@ -138,3 +141,45 @@ def test_the_core_json_stays_json() -> None:
     code, text = run(["grade-crs"], lambda: json.dumps({"temperature_c": "38,5"}))
     assert code == 2
     assert "temperature_c" in text
+
+
+def _type_into_spin(qtbot, spin, text: str) -> None:  # type: ignore[no-untyped-def]
+    spin.setFocus()
+    qtbot.waitUntil(spin.hasFocus)
+    spin.lineEdit().selectAll()
+    QTest.keyClicks(spin, text)
+    QTest.keyClick(spin, Qt.Key.Key_Return)
+    QApplication.processEvents()
+
+
+def test_a_comma_in_a_whole_number_spin_box_is_refused_never_read_as_thousands(
+    app_controller: AppController, qtbot
+) -> None:  # type: ignore[no-untyped-def]
+    """Qt read "3,5" typed into "Taper over" as 35 days (a thousands separator), and the
+    ICE total "1,0" as 10; and while "38,5" was typed the value was already 38."""
+    c = app_controller
+    fill_patient(c)
+    c.taper.select_regimen("TAPER-DEX10")
+    type_text(c.taper.view.first_days.edit, "3")
+    assert c.taper.view.generate.isChecked()
+    c.window.tabs.setCurrentWidget(c.window.tool_pages["taper"])
+    days = c.taper.view.taper_days
+    before = days.value()
+    _type_into_spin(qtbot, days, "3,5")
+    assert days.value() == before
+    assert c.taper.payload()["taper_days"] == before
+    assert days.refusal().startswith('Taper length in days: "3,5" is not a whole number')
+    assert days.property("invalid")
+    assert c.taper.view.taper_days_error.error_text() == days.refusal()
+    _type_into_spin(qtbot, days, "5")
+    assert days.value() == 5
+    assert days.refusal() == ""
+
+    c.window.tabs.setCurrentWidget(c.window.tool_pages["grading"])
+    ice = c.grading.view.icans_inputs.ice
+    ice.setChecked(True)
+    _type_into_spin(qtbot, ice.score, "1,0")
+    assert ice.score.score() is None  # still "not typed", never 10 (or the 1 typed first)
+    assert '"1,0" is not a whole number' in ice.score.refusal()
+    assert ice.typing_error.error_text() == ice.score.refusal()
+    assert c.grading.icans_for_case() is None
