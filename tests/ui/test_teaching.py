@@ -143,6 +143,17 @@ def test_a_bad_dose_answer_is_refused_by_field(session: TeachingSession) -> None
     assert session.commit() is not None
 
 
+def test_a_dose_answer_with_a_decimal_comma(session: TeachingSession) -> None:
+    """Issue 22: "656,5" is 656.5 mg; "1,000" (a thousand or one?) is refused, named."""
+    session.panel.answers.dose.setText("1,000")
+    assert session.commit() is None
+    assert session.panel.answers.dose_error.error_text().startswith(
+        'Tocilizumab dose (mg): "1,000" could be 1000 or 1.000'
+    )
+    session.panel.answers.dose.setText("656,5")
+    assert session.read_answer().tocilizumab_dose_mg == 656.5
+
+
 def test_the_scenario_clock_drives_the_dose_log_and_management(session: TeachingSession) -> None:
     """Scenario time 2026-03-02 09:00, dose at 02:15: the tools count from the scenario
     clock, never from today's wall clock."""
