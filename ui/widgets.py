@@ -156,6 +156,11 @@ class WholeSpin(QSpinBox):
     def refusal(self) -> str:
         return self._refusal
 
+    def clear_refusal(self) -> None:
+        """Forget a refused text (a new case: nothing of the one before is said)."""
+        self._committed = self.value()
+        self._say("")
+
     def _refuse(self, kept: int, message: str) -> None:
         if self.value() != kept:
             self.setValue(kept)

@@ -183,3 +183,6 @@ def test_a_comma_in_a_whole_number_spin_box_is_refused_never_read_as_thousands(
     assert '"1,0" is not a whole number' in ice.score.refusal()
     assert ice.typing_error.error_text() == ice.score.refusal()
     assert c.grading.icans_for_case() is None
+    c.new_case()  # the next patient's form says nothing of the text refused before
+    assert ice.score.refusal() == ""
+    assert ice.typing_error.error_text() == ""

@@ -37,7 +37,7 @@ from ui.views.dialogs import AboutDialog, RuleDialog, SourcesDialog
 from ui.views.dose import DoseView
 from ui.views.grading import GradingView
 from ui.views.taper import TaperView
-from ui.widgets import RuleLinks
+from ui.widgets import RuleLinks, WholeSpin
 
 __all__ = ["AppController", "Clock", "system_clock"]
 
@@ -257,6 +257,8 @@ class AppController(QObject):
         from the settings, the taper's start from the clock, no double check left open
         for the patient before."""
         self.records.close_case_dialogs()
+        for spin in self.window.findChildren(WholeSpin):
+            spin.clear_refusal()
         for _ in range(field_snapshot.PASSES):
             # A choice can refill other fields (a regimen its days): set them again.
             changed = [
