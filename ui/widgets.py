@@ -19,8 +19,8 @@ import html
 from collections.abc import Sequence
 from typing import TypeVar
 
-from PySide6.QtCore import QPoint, Qt, Signal
-from PySide6.QtGui import QCursor, QFont, QResizeEvent, QWheelEvent
+from PySide6.QtCore import QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QCursor, QFocusEvent, QFont, QResizeEvent, QValidator, QWheelEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -205,7 +205,92 @@ class ValidatedField(QWidget):
         return self.error.text().removeprefix("✖ ") if not self.error.isHidden() else ""
 
 
-class BlankSpin(QSpinBox):
+_SEPARATORS = {",", "."}
+
+
+class WholeSpin(QSpinBox):
+    """A whole number typed into a spin box. Qt reads a comma or a point there as a
+    thousands separator ("3,5" became 35 days, "1,0" an ICE total of 10), and while
+    typing "38,5" the value was already 38: a text with a separator is never taken, the
+    value goes back to the one before the typing, and the field says why (``refused``,
+    its tooltip and accessible description, the "invalid" style)."""
+
+    refused = Signal(str)  # the plain sentence naming the field, or "" once fixed
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._refusal = ""
+        self._committed = self.value()
+        self.valueChanged.connect(self._value_changed)
+        self.editingFinished.connect(self._finished)
+        self.lineEdit().textEdited.connect(self._edited)
+
+    def validate(self, text: str, pos: int) -> object:
+        if _SEPARATORS & set(text):
+            return (QValidator.State.Intermediate, text, pos)  # typed on: refused at the end
+        return super().validate(text, pos)
+
+    def fixup(self, text: str) -> str:
+        if not _SEPARATORS & set(text):
+            return super().fixup(text)
+        kept = self._committed
+        shown = text.removeprefix(self.prefix()).removesuffix(self.suffix()).strip()
+        back = (
+            self.specialValueText()
+            if kept == self.minimum() and self.specialValueText()
+            else self.textFromValue(kept)
+        )
+        message = (
+            f'{self.accessibleName() or "This field"}: "{shown}" is not a whole number: '
+            f"type a whole number (3, not 3,5); it stays {back}."
+        )
+        # Put back and said once Qt has finished with the text (it may keep the value it
+        # took while the first digits were typed).
+        QTimer.singleShot(0, lambda: self._refuse(kept, message))
+        return back if back == self.specialValueText() else self.prefix() + back + self.suffix()
+
+    def refusal(self) -> str:
+        return self._refusal
+
+    def clear_refusal(self) -> None:
+        """Forget a refused text (a new case: nothing of the one before is said)."""
+        self._committed = self.value()
+        self._say("")
+
+    def _refuse(self, kept: int, message: str) -> None:
+        if self.value() != kept:
+            self.setValue(kept)
+        self._say(message)
+
+    def _value_changed(self, value: int) -> None:
+        if not (self.hasFocus() or self.lineEdit().isModified()):
+            self._committed = value  # set by the program, not half typed
+            self._say("")
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        self._committed = self.value()
+        super().focusInEvent(event)
+
+    def _finished(self) -> None:
+        if not _SEPARATORS & set(self.lineEdit().text()):
+            self._committed = self.value()
+
+    def _edited(self, text: str) -> None:
+        if not _SEPARATORS & set(text):
+            self._say("")
+
+    def _say(self, message: str) -> None:
+        if message == self._refusal:
+            return
+        self._refusal = message
+        self.setToolTip(message)
+        self.setAccessibleDescription(f"Refused: {message}" if message else "")
+        self.setProperty("invalid", bool(message))
+        repolish(self)
+        self.refused.emit(message)
+
+
+class BlankSpin(WholeSpin):
     """A score from 0 to ``top`` that starts blank ("not asked"), so an item nobody asked
     is never scored. The blank is the value -1 shown as the special text."""
 

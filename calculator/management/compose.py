@@ -95,7 +95,9 @@ def compose(proposals: tuple[Proposal, ...], ctx: Context) -> Plan:
             plan.actions.append(_merge(group, ctx, plan))
     plan.actions += _steroids([p for p in kept if p.spec.code in steroid_codes], ctx, plan)
 
-    if any(a.code in steroid_codes and a.strength != "avoid" for a in plan.actions) and not any(
+    # MGT-INFECT: "any steroid use" is a corticosteroid the plan gives; one it only
+    # considers (grade 1) is not yet use, and the antifungal line would come first.
+    if any(a.code in steroid_codes and a.strength == "give" for a in plan.actions) and not any(
         a.code == "antifungal_prophylaxis" for a in plan.actions
     ):
         spec = m.infect.actions[0]

@@ -4,6 +4,12 @@ TEACH-TIME, TEACH-ACTIONS, TEACH-CRITICAL in ``data/teaching.toml``).
 Explanations come from the core's own results (the grade explanations, the dose working,
 the repeat-dose clock's reasons, the action texts), never from text typed into the
 scenario. Items not answered score nothing and raise no critical error.
+
+The score is over the checkpoints the learner reached: every checkpoint up to the last
+one answered, and the first (a checkpoint skipped before the last answered one is "not
+answered" and counts, as the spec says). The checkpoints after it were never shown to
+the learner: they are listed as "not reached" and count neither way (issue 22: "8 of 31"
+after 2 of 4 checkpoints).
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ from calculator.taper.models import OutDateTime
 from calculator.teaching.key import CheckpointKey, ScenarioKey, ScenarioRef, scenario_key
 from calculator.teaching.models import Answer, Attempt
 
-Status = Literal["right", "wrong", "not answered", "not indicated", "not scored"]
+Status = Literal["right", "wrong", "not answered", "not indicated", "not scored", "not reached"]
 
 
 class ItemScore(FrozenModel):
@@ -48,6 +54,8 @@ class CheckpointScore(FrozenModel):
     id: str
     at: OutDateTime
     answered: bool
+    #: Whether the learner got to this checkpoint (see the module's docstring).
+    reached: bool = True
     seconds: float | None
     points: int
     possible: int
@@ -66,6 +74,8 @@ class ScoreResult(CoreResult):
     score: ScoreTotal
     critical_errors: tuple[CriticalError, ...]
     checkpoints: tuple[CheckpointScore, ...]
+    #: The ids of the checkpoints the learner never reached, in order (none scored).
+    not_reached: tuple[str, ...] = ()
     seconds_total: float
 
 
@@ -81,8 +91,12 @@ def score_attempt(
     key = key or scenario_key(attempt.scenario, profile, rs)
     checkpoints: list[CheckpointScore] = []
     critical: list[CriticalError] = []
-    for cp_key in key.checkpoints:
+    reached = reached_count(attempt, key)
+    for index, cp_key in enumerate(key.checkpoints):
         answer = attempt.answer(cp_key.id)
+        if index >= reached:
+            checkpoints.append(_not_reached(cp_key, rs))
+            continue
         items, errors = score_checkpoint(cp_key, answer, rs)
         critical += errors
         checkpoints.append(
@@ -106,11 +120,39 @@ def score_attempt(
         score=ScoreTotal(points=points, possible=possible, percent=percent(points, possible)),
         critical_errors=tuple(critical),
         checkpoints=tuple(checkpoints),
+        not_reached=tuple(c.id for c in checkpoints if not c.reached),
         seconds_total=sum(a.seconds or 0.0 for a in attempt.answers),
         rules=rule_ids,
         warnings=key.warnings,
         ruleset=rs.info,
         profile=key.profile,
+    )
+
+
+def reached_count(attempt: Attempt, key: ScenarioKey) -> int:
+    """How many checkpoints, from the first, the learner reached: up to the last answered,
+    and at least the first (shown as the attempt starts)."""
+    answered = {a.checkpoint for a in attempt.answers}
+    ids = [cp.id for cp in key.checkpoints]
+    last = max((i + 1 for i, cp_id in enumerate(ids) if cp_id in answered), default=1)
+    return min(last, len(ids))
+
+
+def _not_reached(key: CheckpointKey, rs: Ruleset) -> CheckpointScore:
+    """A checkpoint the learner never got to: its items listed against the key, unscored."""
+    items, _errors = score_checkpoint(key, None, rs)
+    return CheckpointScore(
+        id=key.id,
+        at=key.at,
+        answered=False,
+        reached=False,
+        seconds=None,
+        points=0,
+        possible=0,
+        items=tuple(
+            i.model_copy(update={"status": "not reached", "correct": None, "possible": 0})
+            for i in items
+        ),
     )
 
 

@@ -22,6 +22,10 @@ class LearnerRow(FrozenModel):
     percent: float
     critical_errors: int
     seconds_total: float
+    #: Checkpoints reached of the scenario's; the score is over the reached ones only.
+    reached: int = 0
+    checkpoints: int = 0
+    not_reached: tuple[str, ...] = ()
 
 
 class MissedItem(FrozenModel):
@@ -48,7 +52,9 @@ class ClassSummary(FrozenModel):
 
 def class_summary(entries: Sequence[tuple[str, ScoreResult]]) -> ClassSummary:
     """``entries``: (source, score) per attempt, in the order they were opened. An item is
-    missed when it could score and did not (wrong or not answered)."""
+    missed when it could score and did not (wrong or not answered); the items of a
+    checkpoint the learner never reached could not score, and are neither missed nor
+    counted among the attempts at it."""
     rows: list[LearnerRow] = []
     missed: Counter[tuple[str, str, str]] = Counter()
     seen: Counter[tuple[str, str, str]] = Counter()
@@ -65,9 +71,14 @@ def class_summary(entries: Sequence[tuple[str, ScoreResult]]) -> ClassSummary:
                 percent=r.score.percent,
                 critical_errors=len(r.critical_errors),
                 seconds_total=r.seconds_total,
+                reached=len(r.checkpoints) - len(r.not_reached),
+                checkpoints=len(r.checkpoints),
+                not_reached=r.not_reached,
             )
         )
         for cp in r.checkpoints:
+            if not cp.reached:
+                continue
             for item in cp.items:
                 if item.possible == 0:
                     continue
@@ -101,6 +112,8 @@ CSV_COLUMNS = (
     "percent",
     "critical_errors",
     "minutes",
+    "checkpoints_reached",
+    "not_reached",
 )
 
 
@@ -120,6 +133,8 @@ def summary_csv(summary: ClassSummary) -> str:
                 f"{row.percent:.1f}",
                 row.critical_errors,
                 f"{row.seconds_total / 60:.1f}",
+                f"{row.reached} of {row.checkpoints}",
+                " ".join(row.not_reached),
             ]
         )
     w.writerow([])

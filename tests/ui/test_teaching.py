@@ -144,6 +144,17 @@ def test_a_bad_dose_answer_is_refused_by_field(session: TeachingSession) -> None
     assert session.commit() is not None
 
 
+def test_a_dose_answer_with_a_decimal_comma(session: TeachingSession) -> None:
+    """Issue 22: "656,5" is 656.5 mg; "1,000" (a thousand or one?) is refused, named."""
+    session.panel.answers.dose.setText("1,000")
+    assert session.commit() is None
+    assert session.panel.answers.dose_error.error_text().startswith(
+        'Tocilizumab dose (mg): "1,000" could be 1000 or 1.000'
+    )
+    session.panel.answers.dose.setText("656,5")
+    assert session.read_answer().tocilizumab_dose_mg == 656.5
+
+
 def test_the_scenario_clock_drives_the_dose_log_and_management(session: TeachingSession) -> None:
     """Scenario time 2026-03-02 09:00, dose at 02:15: the tools count from the scenario
     clock, never from today's wall clock."""
@@ -447,8 +458,11 @@ def test_class_summary_over_several_attempt_files(
     assert problems[0].startswith("bad.json")
     assert dialog.rows.rowCount() == 2
     assert dialog.rows.item(0, 0).text() == "Nurse A"
+    # Nurse A stopped after the first checkpoint: scored over it, the rest not reached.
+    assert dialog.rows.item(0, 4).text().startswith("1 of ")
+    assert "not reached: " in dialog.rows.item(0, 4).text()
     # two critical errors: tocilizumab before 10:15, and no corticosteroid at CRS grade 3
-    assert dialog.rows.item(1, 4).text() == "2"
+    assert dialog.rows.item(1, 5).text() == "2"
     assert "Nurse B" in dialog.critical.text()
     assert dialog.missed.rowCount() > 0
     out = tmp_path / "class.csv"
@@ -558,3 +572,26 @@ def test_every_builtin_scenario_runs_from_the_menu_to_the_debrief(
     finally:
         session.close()
         _flush()
+
+
+def test_stopping_early_scores_the_checkpoints_reached_and_lists_the_rest(
+    session: TeachingSession,
+) -> None:
+    """Issue 22: after 1 of 4 checkpoints the debrief said "x of (all four)"; it scores
+    the checkpoint reached and lists the others as not reached."""
+    choose(session.panel.answers.crs_grade, 1)
+    items = session.commit()
+    assert items is not None
+    possible = sum(i.possible for i in items)
+    dialog = session.finish()
+    assert isinstance(dialog, DebriefDialog)
+    score = dialog.score
+    ids = [c.id for c in session.scenario.checkpoints]
+    assert len(ids) > 1
+    assert score.score.possible == possible
+    assert score.not_reached == tuple(ids[1:])
+    text = dialog.text.toPlainText()
+    assert f"Score: {score.score.points} of {possible} " in text
+    assert f"Scored over the 1 of {len(ids)} checkpoints reached" in text
+    assert f"not reached (not scored): {', '.join(ids[1:])}" in text
+    dialog.close()

@@ -92,7 +92,8 @@ def inputs(root: QWidget) -> dict[str, QWidget]:
     return found
 
 
-def _value(widget: QWidget) -> Any:
+def value_of(widget: QWidget) -> Any:
+    """One widget's state as JSON-ready data (None for a widget this does not keep)."""
     if isinstance(widget, QLineEdit):
         return {"text": widget.text()}
     if isinstance(widget, QPlainTextEdit):
@@ -116,13 +117,13 @@ def capture(root: QWidget) -> Fields:
     """The state of every named input under ``root``, as JSON-ready data."""
     fields: Fields = {}
     for key, widget in inputs(root).items():
-        value = _value(widget)
+        value = value_of(widget)
         if value is not None:
             fields[key] = value
     return fields
 
 
-def _set(widget: QWidget, value: dict[str, Any]) -> bool:
+def set_value(widget: QWidget, value: dict[str, Any]) -> bool:
     """Set one widget as the user would have; True if it changed."""
     if isinstance(widget, QLineEdit) and isinstance(value.get("text"), str):
         text = value["text"]
@@ -167,7 +168,8 @@ def _set(widget: QWidget, value: dict[str, Any]) -> bool:
         if widget.isChecked() == value["checked"]:
             return False
         widget.setChecked(value["checked"])
-        return True
+        # An exclusive radio button is unchecked only by checking another one.
+        return widget.isChecked() == value["checked"]
     return False
 
 
@@ -185,7 +187,7 @@ def restore(root: QWidget, fields: object) -> list[str]:
             if widget is None or not isinstance(value, dict):
                 missing.append(key)
                 continue
-            changed |= _set(widget, value)
+            changed |= set_value(widget, value)
         if not changed:
             break
     return missing

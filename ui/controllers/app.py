@@ -18,10 +18,10 @@ from PySide6.QtCore import QObject, Signal, qVersion
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 import calculator
-from calculator import CrsInput
 from calculator.local_time import is_later
 from calculator.records.case import CaseDocument
 from ui import trace
+from ui.case import field_snapshot
 from ui.case.local_clock import SYSTEM_ZONE, Monotonic
 from ui.case.state import CaseState, Clock, system_clock
 from ui.controllers.case import CaseError, apply_case, read_case, save_case
@@ -42,6 +42,7 @@ from ui.views.main_window import MainWindow, carry_style_sheet
 from ui.views.taper import TaperView
 from ui.widgets import (
     RuleLinks,
+    WholeSpin,
     action_text,
     information_box,
     plain_text_everywhere,
@@ -139,6 +140,9 @@ class AppController(QObject):
             self.management.view.improving.changed,
         ):
             signal.connect(self._case_edited)
+        # What every named input holds in an empty case, taken before the settings are
+        # applied: New and Open put it back (see _blank_tools).
+        self._blank_fields = self._case_fields()
         self.session = Session(self, locations)
         # A wall clock set back is said once, plainly, never as the user's mistake.
         self.state.clock_jumped.connect(lambda jump: self.session.tell([jump.text()]))
@@ -244,7 +248,53 @@ class AppController(QObject):
         with self.unsaved.loading():
             self._blank_tools()
 
+    def case_inputs(self) -> dict[str, QWidget]:
+        """Every named input that belongs to the patient's case: the patient bar and the
+        tools (not the menus, the notice bar or the settings)."""
+        found: dict[str, QWidget] = {}
+        for root in (self.window.patient_bar, *self.window.tool_pages.values()):
+            found.update(field_snapshot.inputs(root))
+        return found
+
+    def _clock_and_settings_inputs(self) -> set[QWidget]:
+        """Case inputs whose blank value is not fixed: the settings give the units, the
+        case's clock the times. _blank_tools sets them itself."""
+        bar = self.window.patient_bar
+        return {
+            bar.weight_unit,
+            bar.assessed_at,
+            self.grading.view.crs_inputs.temperature_unit,
+            self.dose.view.time_field.edit,
+            self.taper.view.start,
+        }
+
+    def _case_fields(self) -> field_snapshot.Fields:
+        skip = self._clock_and_settings_inputs()
+        return {
+            key: value
+            for key, widget in self.case_inputs().items()
+            if widget not in skip and (value := field_snapshot.value_of(widget)) is not None
+        }
+
     def _blank_tools(self) -> None:
+        """The one definition of an empty case (New, and before Open fills a case in):
+        every named input of the patient bar and the tools back to what a new window
+        shows (the snapshot taken when the window was built, so a field added later is
+        reset too), the dose log emptied, no taper planned, "Assessed at" live, the units
+        from the settings, the taper's start from the clock, no double check left open
+        for the patient before."""
+        self.records.close_case_dialogs()
+        for spin in self.window.findChildren(WholeSpin):
+            spin.clear_refusal()
+        for _ in range(field_snapshot.PASSES):
+            # A choice can refill other fields (a regimen its days): set them again.
+            changed = [
+                field_snapshot.set_value(widget, self._blank_fields[key])
+                for key, widget in self.case_inputs().items()
+                if key in self._blank_fields
+            ]
+            if not any(changed):
+                break
         bar = self.window.patient_bar
         self.state.set_zone(self.state.own_zone_name)  # a new case counts in this zone
         self.patient.load(
@@ -256,22 +306,7 @@ class AppController(QObject):
         )
         bar.weight.set_error(None)
         self.dose.set_doses([])
-        blank = CrsInput()
         self.grading.temperature.set_value("", self.session.temperature_unit())
-        crs = self.grading.view.crs_inputs
-        crs.fever_masked.setChecked(blank.fever_masked)
-        crs.hypotension.setChecked(blank.hypotension)
-        for box in crs.vasopressors.values():
-            box.setChecked(False)
-        crs.oxygen.setCurrentIndex(0)
-        crs.flow.edit.clear()
-        ic = self.grading.view.icans_inputs
-        ic.ice.setChecked(False)
-        ic.capd.setChecked(False)
-        for combo in (ic.consciousness, ic.seizure, ic.edema):
-            combo.setCurrentIndex(0)
-        ic.motor.setChecked(False)
-        self.taper.view.regimen.setCurrentIndex(0)
         self.taper.default_start()
         self.grading.recompute()
 

@@ -25,7 +25,7 @@ from ui.case.local_clock import from_core
 from ui.controllers.ports import CaseTools
 from ui.models import PatientContext
 from ui.store.atomic import remove_leftover_temp_files, write_atomic, write_failure
-from ui.units import c_to_f, fmt
+from ui.units import as_typed, fmt, from_celsius, to_celsius
 
 #: The case document's unit codes and the app's unit texts.
 TEMPERATURE_CODES = {"°C": "C", "°F": "F"}
@@ -35,8 +35,10 @@ class CaseError(Exception):
     """The case could not be saved or opened; the message is the core's, for the user."""
 
 
-def build_case(app: CaseTools) -> CaseDocument:
-    """The current state of every tool as the core's case document."""
+def build_case(app: CaseTools, complete: bool = False) -> CaseDocument:
+    """The current state of every tool as the core's case document. ``complete`` (a
+    saved file, a handoff record): refused rather than made without findings or a taper
+    that were entered but refused (the autosave keeps those as typed, beside the case)."""
     ctx = app.patient.context()
     patient: dict[str, Any] = {
         "label": ctx.label,
@@ -68,9 +70,34 @@ def build_case(app: CaseTools) -> CaseDocument:
     if app.taper.has_plan:  # only a taper someone planned (never the planner's default)
         data["taper"] = app.taper.payload()
     try:
-        return validate(CaseDocument, data)
+        case = validate(CaseDocument, data)
     except calculator.InputError as exc:
         raise CaseError(exc.message) from None
+    if complete:
+        refuse_dropped_findings(app)
+    return case
+
+
+def refuse_dropped_findings(app: CaseTools) -> None:
+    """Findings entered but refused would be left out of the document: the case would
+    reopen (and the note read) as if nobody had entered them. Said instead, by field."""
+    for what, refused in (
+        ("CRS", app.grading.crs_refused),
+        ("ICANS", app.grading.icans_refused),
+    ):
+        if refused:
+            fields = "; ".join(f"{m.field}: {m.message}" for m in refused)
+            raise CaseError(
+                f"The {what} findings entered are refused ({fields}). Correct or clear "
+                f"them first: the case is not kept without what was entered."
+            )
+    taper = app.taper
+    if taper.chosen and taper.refused:
+        fields = "; ".join(f"{m.field}: {m.message}" for m in taper.refused)
+        raise CaseError(
+            f"The taper chosen is refused ({fields}). Complete it, or choose "
+            f'"No taper planned": the case is not kept without it.'
+        )
 
 
 def typed_units(app: CaseTools) -> dict[str, str]:
@@ -90,7 +117,7 @@ def _case_units(case: CaseDocument) -> tuple[str, str]:
 
 
 def save_case(app: CaseTools, path: Path) -> CaseDocument:
-    case = build_case(app)
+    case = build_case(app, complete=True)
     text = json.dumps(dump_case(case), indent=2, ensure_ascii=False) + "\n"
     # An earlier Save of this file killed half-way left a hidden temporary copy (with the
     # patient label) beside it: removed now that the file is written again.
@@ -160,8 +187,8 @@ def _apply_crs(app: CaseTools, case: CaseDocument) -> None:
     crs = case.crs or calculator.CrsInput()
     unit, _weight = _case_units(case)
     celsius = crs.temperature_c
-    value = None if celsius is None else (c_to_f(celsius) if unit == "°F" else celsius)
-    app.grading.temperature.set_value("" if value is None else fmt(value, 2), unit)
+    text = "" if celsius is None else as_typed(celsius, unit, to_celsius, from_celsius)
+    app.grading.temperature.set_value(text, unit)
     v.fever_masked.setChecked(crs.fever_masked)
     v.hypotension.setChecked(crs.hypotension)
     for key, box in v.vasopressors.items():
@@ -179,20 +206,22 @@ def _apply_icans(app: CaseTools, case: CaseDocument) -> list[str]:
     ic.capd.setChecked(False)
     if icans is None:
         return notes
-    if icans.ice_items is not None:
+    # The items, the typed total ("Total only"), or both, as they were entered.
+    if icans.ice_items is not None or icans.ice_score is not None:
         ic.ice.setChecked(True)
-        for key, spin in ic.ice.spins.items():
-            spin.setValue(getattr(icans.ice_items, key))
-    elif icans.ice_score is not None:
-        notes.append(f"The case gives ICE {icans.ice_score} without its items: enter them.")
-    if icans.capd_items is not None:
-        ic.capd.setChecked(True)
-        for spin, value in zip(ic.capd.spins.values(), icans.capd_items, strict=False):
-            spin.setValue(value)
-    elif icans.capd_score is not None:
-        notes.append(f"The case gives CAPD {icans.capd_score} without its items: enter them.")
-    if icans.unable_to_assess:
         if icans.ice_items is not None:
+            for key, spin in ic.ice.spins.items():
+                spin.setValue(getattr(icans.ice_items, key))
+        if icans.ice_score is not None:
+            ic.ice.score.setValue(icans.ice_score)
+    if icans.capd_items is not None or icans.capd_score is not None:
+        ic.capd.setChecked(True)
+        for spin, value in zip(ic.capd.spins.values(), icans.capd_items or (), strict=False):
+            spin.setValue(value)
+        if icans.capd_score is not None:
+            ic.capd.score.setValue(icans.capd_score)
+    if icans.unable_to_assess:
+        if icans.ice_items is not None or icans.ice_score is not None:
             ic.ice0_unarousable.setChecked(True)
         else:
             items = ic.capd if app.grading.instrument() == "CAPD" else ic.ice

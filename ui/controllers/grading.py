@@ -14,7 +14,7 @@ from calculator.edge.inputs import validate
 from calculator.grading.crs import TEMPERATURE_RANGE_C
 from ui.controllers.unit_field import UnitField
 from ui.models import FieldMessage, Grades, PatientContext
-from ui.units import parse_number, to_celsius
+from ui.units import explain, parse_number, to_celsius
 from ui.views.grading import GradingView, ScoreItems
 from ui.views.results import ResultCard
 
@@ -71,6 +71,7 @@ class GradingController(QObject):
             decimals=1,
             limits=(*TEMPERATURE_RANGE_C, "°C"),
             suggest=crs.temperature_suggest,
+            what="Temperature",
         )
         self.temperature.changed.connect(self.recompute)
         for box in (crs.fever_masked, crs.hypotension, *crs.vasopressors.values()):
@@ -158,6 +159,14 @@ class GradingController(QObject):
                 FieldMessage(field=m.field, message=in_unit) if m.field == "temperature_c" else m
                 for m in self.crs_refused
             ]
+        # The core sees only text where a number was not typed; the app says why.
+        flow = view.flow.text()
+        self.crs_refused = [
+            FieldMessage(field=m.field, message=explain(flow, m.message, "Oxygen flow"))
+            if m.field == "oxygen_flow_l_min"
+            else m
+            for m in self.crs_refused
+        ]
         routes = {
             "temperature_c": view.temperature,
             "oxygen_flow_l_min": view.flow,

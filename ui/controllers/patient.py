@@ -14,7 +14,7 @@ from ui.case.state import CaseState
 from ui.controllers.time_entry import TimeEntry
 from ui.controllers.unit_field import UnitField
 from ui.models import FieldMessage, PatientContext
-from ui.units import WeightUnit, from_kg, parse_number, to_kg
+from ui.units import WeightUnit, as_typed, explain, from_kg, parse_number, to_kg
 from ui.views.patient import PatientBar
 
 #: The core's field names that belong to the patient bar, and the field showing them.
@@ -45,7 +45,11 @@ class PatientController(QObject):
         self.state = state
         self._errors: dict[str, dict[str, str]] = {}
         self.weight = UnitField(
-            view.weight.edit, view.weight_unit, view.weight_conversion, _convert_weight
+            view.weight.edit,
+            view.weight_unit,
+            view.weight_conversion,
+            _convert_weight,
+            what="Weight",
         )
         self.weight.changed.connect(self._emit)
         view.age.edit.textEdited.connect(self._emit)
@@ -113,8 +117,8 @@ class PatientController(QObject):
             self.view.label.setText(ctx.label)
             weight = ctx.weight_kg
             if isinstance(weight, float | int):
-                shown = from_kg(float(weight), ctx.weight_unit)
-                self.weight.set_value(_plain(shown), ctx.weight_unit)
+                shown = as_typed(float(weight), ctx.weight_unit, to_kg, from_kg)
+                self.weight.set_value(shown, ctx.weight_unit)
             else:
                 self.weight.set_value(weight or "", ctx.weight_unit)
             age = ctx.age_years
@@ -139,7 +143,10 @@ class PatientController(QObject):
             if m.field in PATIENT_FIELDS:
                 # An empty field is not an error at the field: the tool asks for it in words.
                 if getattr(ctx, m.field) is not None:
-                    mine.setdefault(PATIENT_FIELDS[m.field], m.message)
+                    typed = {"weight_kg": self.weight.typed()[0], "age_years": self.view.age.text()}
+                    what = {"weight_kg": "Weight", "age_years": "Age"}[m.field]
+                    message = explain(typed[m.field], m.message, what)
+                    mine.setdefault(PATIENT_FIELDS[m.field], message)
             else:
                 rest.append(m)
         self._errors[source] = mine

@@ -69,7 +69,7 @@ class RecordsController(QObject):
     def handoff(self) -> Record | None:
         """The handoff record of the current case, or None (said why)."""
         try:
-            data = dump_case(build_case(self.app))
+            data = dump_case(build_case(self.app, complete=True))
         except CaseError as exc:
             self._refuse("No handoff record", f"The case is not complete:\n\n{exc}")
             return None
@@ -176,6 +176,13 @@ class RecordsController(QObject):
         return self._print(self.checklist())
 
     # --- pharmacy double check ---------------------------------------------------------
+
+    def close_case_dialogs(self) -> None:
+        """A new case replaces the patient: a double check still open holds the order of
+        the patient before (and would record it under the new label), so it closes."""
+        if self.verification is not None:
+            self.verification.view.close()
+            self.verification = None
 
     def open_double_check(self) -> VerificationView:
         """Tools > Pharmacy double check…: the order prefilled from the dose panel."""

@@ -4,6 +4,7 @@ plan_taper() -> steps table, day table, totals and chart."""
 from __future__ import annotations
 
 import time
+from datetime import datetime, timedelta
 from typing import Any, get_args
 
 from PySide6.QtCore import QDateTime, QObject, Qt, Signal
@@ -17,7 +18,7 @@ from calculator.taper import TaperInput, TaperResult, plan_taper
 from calculator.taper.models import TaperStepInput
 from ui.case.state import CaseState
 from ui.models import FieldMessage, PatientContext
-from ui.units import fmt, parse_number
+from ui.units import core_number, explain, fmt
 from ui.views.taper import STEP_COLUMNS, TaperView
 from ui.widgets import escape, plain_tip
 
@@ -35,10 +36,13 @@ def _messages(exc: calculator.InputError) -> list[FieldMessage]:
 
 
 def _number(text: str) -> float | str | None:
-    if not text.strip():
-        return None
-    value = parse_number(text)
-    return text.strip() if value is None else value
+    return core_number(text)
+
+
+def next_full_hour(at: datetime) -> datetime:
+    """``at`` when it is on the hour, else the next full hour (17:29 -> 18:00)."""
+    hour = at.replace(minute=0, second=0, microsecond=0)
+    return hour if hour == at else hour + timedelta(hours=1)
 
 
 class TaperController(QObject):
@@ -57,6 +61,8 @@ class TaperController(QObject):
         self.state = state
         self.patient = state.patient()
         self.result: TaperResult | None = None
+        #: The core's refusal of the plan as it stands (empty when it computes).
+        self.refused: list[FieldMessage] = []
         self.mode = "regimen"
         self.last_recompute_ms = 0.0
         self._filling = False
@@ -91,8 +97,9 @@ class TaperController(QObject):
         self._regimen_changed()
 
     def default_start(self) -> None:
-        """The taper starts by default at the case's time (the hour of "Assessed at")."""
-        start = self.state.at().replace(minute=0)
+        """The taper starts by default at the case's time ("Assessed at"), rounded up to
+        the next full hour: never before the assessment (a first dose already past)."""
+        start = next_full_hour(self.state.at())
         self.start_set = False
         self._defaulting = True
         try:
@@ -125,6 +132,11 @@ class TaperController(QObject):
             self.reset_to_regimen()
 
     # --- regimen mode -------------------------------------------------------------------
+
+    @property
+    def chosen(self) -> bool:
+        """Whether someone chose a regimen or built steps (computing or not)."""
+        return self.mode == "steps" or self.view.regimen.currentData() != NO_PLAN
 
     @property
     def has_plan(self) -> bool:
@@ -361,6 +373,7 @@ class TaperController(QObject):
         if key == self._last_key:
             return  # the same plan: nothing to redraw
         self._last_key = key
+        self.refused = []
         if self.mode == "regimen" and v.regimen.currentData() == NO_PLAN:
             self._show_nothing()
             return
@@ -368,6 +381,7 @@ class TaperController(QObject):
             result = plan_taper(validate(TaperInput, payload), self.profile)
         except calculator.InputError as exc:
             refused = _messages(exc)
+            self.refused = refused
         else:
             self.result = result
             if self.mode == "regimen" and self._shown_steps != result.editable_steps:
@@ -409,17 +423,22 @@ class TaperController(QObject):
                 row = int(index_text) if index_text.isdigit() else -1
                 col = STEP_FIELDS.index(name) if name in STEP_FIELDS else -1
                 label = STEP_COLUMNS[col] if col >= 0 else name or "step"
-                step_lines.append(f"Step {row + 1}, {label}: {m.message}")
                 item = t.item(row, col) if row >= 0 and col >= 0 else None
+                message = explain(item.text(), m.message) if item is not None else m.message
+                step_lines.append(f"Step {row + 1}, {label}: {message}")
                 if item is not None:
                     item.setBackground(BAD)
-                    item.setToolTip(plain_tip(m.message))
+                    item.setToolTip(plain_tip(message))
             else:
                 other[m.field] = m.message
         self._filling = False
         v.steps_error.set_error("; ".join(step_lines) or None)
-        v.first_days.set_error(other.pop("days", None))
-        v.final_days.set_error(other.pop("final_step_days", None))
+        for field, name, what in (
+            (v.first_days, "days", "Length of the first step"),
+            (v.final_days, "final_step_days", "Length of an open-ended last step"),
+        ):
+            message = other.pop(name, None)
+            field.set_error(None if message is None else explain(field.text(), message, what))
         v.input_error.set_error("; ".join(f"{k}: {m}" for k, m in other.items()) or None)
 
     def _show_nothing(self) -> None:

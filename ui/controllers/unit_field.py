@@ -16,7 +16,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QAbstractButton, QComboBox, QLabel, QLineEdit
 
-from ui.units import fmt, parse_number
+from ui.units import fmt, number_problem, parse_number
 
 Converter = Callable[[float, str, str], float]
 
@@ -35,8 +35,10 @@ class UnitField(QObject):
         decimals: int = 2,
         limits: tuple[float, float, str] | None = None,
         suggest: QAbstractButton | None = None,
+        what: str = "",
     ) -> None:
-        """``limits``: the accepted range as (low, high, unit), for the messages."""
+        """``limits``: the accepted range as (low, high, unit), for the messages; ``what``:
+        the field's name, for the sentence when the text is not a number."""
         super().__init__(edit)
         self._edit = edit
         self._combo = unit_combo
@@ -46,6 +48,7 @@ class UnitField(QObject):
         self._limits = limits
         self._suggest = suggest
         self._suggested: str | None = None
+        self._what = what
         self._unit = unit_combo.currentText()
         self._typed: tuple[str, str] = (edit.text(), self._unit)
         edit.textEdited.connect(self._edited)
@@ -90,8 +93,9 @@ class UnitField(QObject):
 
     def range_problem(self) -> str | None:
         """The number typed, when outside the accepted range, described in the unit
-        selected, with the other unit suggested when the number is plausible in it."""
-        return self._check()[0]
+        selected, with the other unit suggested when the number is plausible in it; or
+        why the text is not a number ("1,000" is refused: a decimal or a thousand?)."""
+        return number_problem(self._edit.text(), self._what) or self._check()[0]
 
     def suggested_unit(self) -> str | None:
         return self._check()[1]

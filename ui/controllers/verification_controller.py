@@ -40,6 +40,7 @@ from ui.records.documents import (
     write_pdf,
 )
 from ui.store.settings import Settings
+from ui.units import explain, parse_number
 from ui.views.verification_view import DISCARD_ON_BACK, VerificationView
 from ui.widgets import FieldErrorLabel, ValidatedField
 
@@ -69,12 +70,15 @@ def parse_vials(text: str) -> list[dict[str, Any]] | None:
     return out
 
 
+#: The entries typed as numbers (read by ``_number``).
+_NUMBER_FIELDS = frozenset({"weight_kg", "age_years", "dose_mg", "every_h", "bag_ml"})
+
+
 def _number(text: str) -> float | str:
-    """A typed number as a number; anything else passed on so the core names the field."""
-    try:
-        return float(text.strip().replace(",", "."))
-    except ValueError:
-        return text
+    """A typed number as a number (ui.units.parse_number: a decimal comma is one, an
+    ambiguous "1,000" is not); anything else passed on so the core names the field."""
+    value = parse_number(text)
+    return text if value is None else value
 
 
 def _optional(
@@ -310,7 +314,11 @@ class VerificationController(QObject):
             widget = self._fields.get(f.field)
             if widget is None:
                 continue
-            widget.set_error(f.message)
+            message = f.message
+            if f.field.rsplit(".", 1)[-1] in _NUMBER_FIELDS:
+                # The core saw text where no number was typed: the app says why.
+                message = explain(widget.text(), message, widget.edit.accessibleName())
+            widget.set_error(message)
             shown = True
             order_side = order_side or f.field.startswith("order.")
         if not shown:

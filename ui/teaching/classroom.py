@@ -28,7 +28,16 @@ from ui.teaching.files import read_attempt
 from ui.teaching.views import WATERMARK, Banner, item_title
 from ui.widgets import heading, named, plain_text_everywhere, plain_tip, wrapped_label
 
-ROW_COLUMNS = ("Learner", "Scenario", "Score", "%", "Critical errors", "Time", "File")
+ROW_COLUMNS = (
+    "Learner",
+    "Scenario",
+    "Score",
+    "%",
+    "Checkpoints reached",
+    "Critical errors",
+    "Time",
+    "File",
+)
 MISSED_COLUMNS = ("Scenario", "Checkpoint", "Item", "Missed", "Of")
 
 
@@ -122,6 +131,8 @@ class ClassSummaryDialog(QDialog):
                     r.scenario_title,
                     f"{r.points} / {r.possible}",
                     f"{r.percent:.1f}",
+                    f"{r.reached} of {r.checkpoints}"
+                    + (f" (not reached: {', '.join(r.not_reached)})" if r.not_reached else ""),
                     str(r.critical_errors),
                     f"{r.seconds_total / 60:.1f} min",
                     r.source,

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from calculator import __version__, ruleset
 from calculator.edge.errors import InputError
 from calculator.teaching import Attempt, ScoreResult, scenario_profile, score_attempt
+from calculator.teaching.score import CheckpointScore
 from ui.records.documents import (
     PRODUCT,
     STYLE,
@@ -61,6 +62,22 @@ def _value(value: object) -> str:
     return str(value)
 
 
+def reached_text(score: ScoreResult) -> str:
+    """Over which checkpoints the score is, and the ones the learner never reached."""
+    total = len(score.checkpoints)
+    reached = total - len(score.not_reached)
+    text = f"Scored over the {reached} of {total} checkpoints reached"
+    if score.not_reached:
+        return f"{text}; not reached (not scored): {', '.join(score.not_reached)}."
+    return f"{text}."
+
+
+def _answered(cp: CheckpointScore) -> str:
+    if not cp.reached:
+        return "not reached (not scored)"
+    return f"answered in {_minutes(cp.seconds)}" if cp.answered else "not answered"
+
+
 def debrief_html(score: ScoreResult, attempt: Attempt) -> str:
     """The debrief as HTML (the same on screen and on paper)."""
     e = html.escape
@@ -71,6 +88,7 @@ def debrief_html(score: ScoreResult, attempt: Attempt) -> str:
         f"<p>Learner: <b>{e(score.learner or 'not named')}</b> · scenario {e(score.scenario.id)} "
         f"· profile {e(score.profile)} · time taken {_minutes(score.seconds_total)}</p>",
         f"<h2>Score: {s.points} of {s.possible} ({s.percent:.1f}%)</h2>",
+        f"<p>{e(reached_text(score))}</p>",
     ]
     if score.critical_errors:
         rows = "".join(
@@ -87,7 +105,7 @@ def debrief_html(score: ScoreResult, attempt: Attempt) -> str:
     for cp, scenario_cp in zip(score.checkpoints, attempt.scenario.checkpoints, strict=True):
         parts.append(
             f"<h2>{e(cp.id)} · {cp.at:%Y-%m-%d %H:%M} · {cp.points} of {cp.possible} · "
-            f"{'answered in ' + _minutes(cp.seconds) if cp.answered else 'not answered'}</h2>"
+            f"{_answered(cp)}</h2>"
         )
         parts.append(f"<p class='compact'><i>{e(scenario_cp.narrative)}</i></p>")
         rows = []

@@ -56,6 +56,7 @@ from ui.records.save_dialog import save_via_dialog
 from ui.teaching.files import ask_scenario, save_scenario
 from ui.teaching.views import ITEM_TITLES, WATERMARK, Banner, action_title, combo
 from ui.timeentry import parse_time, shown
+from ui.units import core_number
 from ui.views.grading import CONSCIOUSNESS_LABELS, EDEMA_LABELS, OXYGEN_LABELS, SEIZURE_LABELS
 from ui.widgets import heading, named, plain_text_everywhere, wrapped_label
 
@@ -77,13 +78,7 @@ BLANK: dict[str, Any] = {
 
 def _number(text: str) -> float | str | None:
     """A number, None when empty, or the text itself so that the core names the field."""
-    text = text.strip().replace(",", ".")
-    if not text:
-        return None
-    try:
-        return float(text)
-    except ValueError:
-        return text
+    return core_number(text)
 
 
 def _int(text: str) -> int | str | None:

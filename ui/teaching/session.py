@@ -36,6 +36,7 @@ from ui.controllers.app import AppController
 from ui.models import PatientContext
 from ui.teaching.views import WATERMARK, Banner, Cover, TeachingPanel
 from ui.timeentry import parse_time, shown
+from ui.units import NotANumber, read_number
 from ui.widgets import RuleLinks, plain_text_everywhere
 
 Timer = Callable[[], float]
@@ -218,11 +219,9 @@ class TeachingSession(QObject):
         text = form.dose.text().strip()
         if "tocilizumab_dose_mg" in cp.ask and text:
             try:
-                data["tocilizumab_dose_mg"] = float(text.replace(",", "."))
-            except ValueError:
-                raise InputError.for_field(
-                    "tocilizumab_dose_mg", f"{text!r} is not a number of mg"
-                ) from None
+                data["tocilizumab_dose_mg"] = read_number(text, "Tocilizumab dose (mg)")
+            except NotANumber as exc:
+                raise InputError.for_field("tocilizumab_dose_mg", str(exc)) from None
         text = form.next_at.text().strip()
         if "next_tocilizumab_at" in cp.ask and text:
             if text.lower() in ("none", "no", "-"):

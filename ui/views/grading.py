@@ -233,6 +233,12 @@ class ScoreItems(QGroupBox):
         add(None, self.unable)
         self.error = FieldErrorLabel(f"{prefix}Error", f"{title} error")
         add(None, self.error)
+        # A number typed with a comma or a point is refused by the spin box itself (a
+        # score is whole): said here, apart from the core's messages above.
+        self.typing_error = FieldErrorLabel(f"{prefix}TypingError", f"{title} typing error")
+        add(None, self.typing_error)
+        for spin in (*self.spins.values(), self.score):
+            spin.refused.connect(lambda message: self.typing_error.set_error(message or None))
 
     def clear(self) -> None:
         """Every item blank again, no typed total, not marked unable."""

@@ -15,14 +15,13 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLineEdit,
     QPushButton,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
 from ui.store.settings import PrinterDefaults, Settings, Units
 from ui.units import TEMPERATURE_TEXT, parse_number
-from ui.widgets import FieldErrorLabel, named, plain_text_everywhere, wrapped_label
+from ui.widgets import FieldErrorLabel, WholeSpin, named, plain_text_everywhere, wrapped_label
 
 
 def _choices(model: type[Any], name: str) -> tuple[str, ...]:
@@ -99,7 +98,7 @@ class SettingsDialog(QDialog):
             self.page_size.addItem(size, size)
         self.printer_name = named(QLineEdit(), "settingsPrinter", "Printer name")
         self.printer_name.setPlaceholderText("empty: the system's default printer")
-        self.copies = named(QSpinBox(), "settingsCopies", "Copies")
+        self.copies = named(WholeSpin(), "settingsCopies", "Copies")
         self.copies.setRange(*_bounds(PrinterDefaults, "copies"))
         printer_box = QGroupBox("Printing")
         printer_box.setObjectName("settingsPrinting")

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
-    QSpinBox,
     QTableWidget,
     QVBoxLayout,
     QWidget,
@@ -27,6 +26,7 @@ from ui.widgets import (
     MessageList,
     RuleLinks,
     ValidatedField,
+    WholeSpin,
     named,
     rich,
     scaled_font,
@@ -77,7 +77,7 @@ class TaperView(QWidget):
         self.generate = named(
             QCheckBox("Generate the taper after the last step"), "taperGenerate", "Generate taper"
         )
-        self.taper_days = named(QSpinBox(), "taperLength", "Taper length in days")
+        self.taper_days = named(WholeSpin(), "taperLength", "Taper length in days")
         self.taper_days.setRange(1, 60)
         self.taper_days.setValue(4)
         self.taper_days.setSuffix(" days")
@@ -85,6 +85,8 @@ class TaperView(QWidget):
         self.reduction.addItem("Halving", "halving")
         self.reduction.addItem("Linear", "linear")
         self.input_error = FieldErrorLabel("taperError", "Taper input error")
+        self.taper_days_error = FieldErrorLabel("taperLengthError", "Taper length error")
+        self.taper_days.refused.connect(lambda m: self.taper_days_error.set_error(m or None))
 
         form = QFormLayout()
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
@@ -98,6 +100,7 @@ class TaperView(QWidget):
         gen_row.addWidget(self.taper_days)
         gen_row.addWidget(self.reduction)
         form.addRow(_buddy("Taper o&ver", self.taper_days), gen_row)
+        form.addRow(self.taper_days_error)
 
         self.steps = _table("taperSteps", "Taper steps (editable)", STEP_COLUMNS)
         self.steps.setEditTriggers(

@@ -330,3 +330,27 @@ def test_icans1_and_icans2_dexamethasone() -> None:
     assert dex is not None
     assert "MGT-ICANS2" in dex.rules
     assert (dex.strength, dex.every_h) == ("give", 12)
+
+
+@pytest.mark.parametrize(
+    ("crs", "icans"), [(c, i) for c in range(5) for i in range(5) if (c, i) != (0, 0)]
+)
+def test_mgt_infect_antifungal_only_when_a_corticosteroid_is_given(crs: int, icans: int) -> None:
+    """MGT-INFECT ("any steroid use"): the antifungal line comes with a corticosteroid the
+    plan gives, never with one it only considers (CRS grade 1: issue 22)."""
+    steroids = set(ruleset().management.one_steroid.steroid_codes)
+    for improving in (None, True, False):
+        r = rec({"crs_grade": crs, "icans_grade": icans, "improving": improving})
+        given = [a for a in r.actions if a.code in steroids and a.strength == "give"]
+        antifungal = action(r, "antifungal_prophylaxis")
+        assert (antifungal is not None) == bool(given), (crs, icans, improving, r.actions)
+        if antifungal is not None:
+            assert "MGT-INFECT" in antifungal.rules
+
+
+def test_mgt_infect_no_antifungal_at_crs1_with_dexamethasone_only_considered() -> None:
+    r = rec({"crs_grade": 1, "icans_grade": 0})
+    dex = action(r, "dexamethasone")
+    assert dex is not None
+    assert dex.strength == "consider"
+    assert action(r, "antifungal_prophylaxis") is None

@@ -234,12 +234,47 @@ def test_totals_and_percent() -> None:
     assert r.checkpoints[0].seconds == 60
 
 
-def test_an_unanswered_checkpoint_scores_zero_of_its_possible() -> None:
+def test_an_unanswered_first_checkpoint_scores_zero_of_its_possible() -> None:
+    """The first checkpoint is shown as the attempt starts: reached, scored unanswered;
+    the one after it was never shown: not reached, not scored."""
     r = scored()
+    first, second = r.checkpoints
     assert r.score.points == 0
-    assert r.score.possible > 0
-    assert all(not c.answered for c in r.checkpoints)
-    assert all(i.status in ("not answered", "not scored") for c in r.checkpoints for i in c.items)
+    assert r.score.possible == first.possible > 0
+    assert first.reached
+    assert not first.answered
+    assert {i.status for i in first.items} <= {"not answered", "not scored"}
+    assert not second.reached
+    assert r.not_reached == ("second",)
+
+
+def test_the_score_is_over_the_checkpoints_reached_only() -> None:
+    """Issue 22: after 1 of 2 checkpoints the score was "x of (both checkpoints)"; the
+    checkpoints not reached are listed apart, each item "not reached", none possible."""
+    answer = {
+        "checkpoint": "first",
+        "crs_grade": 3,
+        "icans_grade": 0,
+        "tocilizumab_dose_mg": 560,
+        "next_tocilizumab_at": "2026-03-01T08:00",
+    }
+    r = scored(answer)
+    first, second = r.checkpoints
+    assert r.score.possible == first.possible
+    assert r.score.points == first.points
+    assert r.score.percent == round(100 * first.points / first.possible, 1)
+    assert r.not_reached == ("second",)
+    assert not second.reached
+    assert second.possible == 0
+    assert second.items
+    assert {i.status for i in second.items} == {"not reached"}
+    assert all(i.correct is None for i in second.items)
+    assert not [e for e in r.critical_errors if e.checkpoint == "second"]
+    # A checkpoint skipped before the last one answered was reached: it counts unanswered.
+    skipped = scored({"checkpoint": "second", "crs_grade": 3})
+    assert skipped.not_reached == ()
+    assert skipped.score.possible == sum(c.possible for c in skipped.checkpoints)
+    assert skipped.checkpoints[0].possible > 0
 
 
 @pytest.mark.parametrize(

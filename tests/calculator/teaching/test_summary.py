@@ -44,3 +44,17 @@ def test_csv_has_a_row_per_attempt_and_never_starts_a_formula() -> None:
     assert rows[1][0] == "'=cmd()"
     assert rows[1][7] == "1.5"  # minutes
     assert ["scenario", "checkpoint", "item", "missed", "attempts"] in rows
+
+
+def test_unreached_checkpoints_are_neither_missed_nor_counted() -> None:
+    """Issue 22: the class summary listed the items of checkpoints a learner never
+    reached as "most missed"; they are "not reached", apart from the score."""
+    a = scored("Ann", {"checkpoint": "first", "crs_grade": 3, "seconds": 60})
+    s = class_summary([("a.json", a)])
+    assert not [m for m in s.most_missed if m.checkpoint == "second"]
+    row = s.rows[0]
+    assert (row.reached, row.checkpoints, row.not_reached) == (1, 2, ("second",))
+    assert row.possible == a.checkpoints[0].possible
+    rows = list(csv.reader(io.StringIO(summary_csv(s))))
+    assert rows[0][-2:] == ["checkpoints_reached", "not_reached"]
+    assert rows[1][-2:] == ["1 of 2", "second"]
