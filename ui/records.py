@@ -52,6 +52,7 @@ from calculator.words import when
 from ui.settings import load_settings
 from ui.startup import record_event
 from ui.storage import locate, write_atomic
+from ui.units import fmt
 
 PageSizeName = str  # "A4" or "Letter" (ui.settings.PrinterDefaults.page_size)
 
@@ -286,7 +287,9 @@ def _table(headers: Sequence[str], rows: Iterable[Sequence[str]], box_cols: int 
 
 
 def _fmt_mg(value: float) -> str:
-    return f"{value:g} mg"
+    """As the dose panel shows a dose (``ui.units.fmt``: two places at most, no trailing
+    zeros; ``:g`` would print 1234567 mg as "1.23457e+06 mg")."""
+    return f"{fmt(value)} mg"
 
 
 def taper_checklist(

@@ -164,3 +164,11 @@ def test_a_weight_in_lb_prints_the_kilograms_the_dose_was_computed_from() -> Non
     assert "656.1 mg IV over 60 min (8 mg/kg x 82.01 kg)" in md
     assert "32.81 mL" in md
     assert "(82 kg)" not in md
+
+
+def test_record_doses_read_as_the_dose_panel_shows_them() -> None:
+    from ui.units import fmt
+
+    for mg in (656.1, 560.0, 1234567.0, 0.25):
+        assert records._fmt_mg(mg) == f"{fmt(mg)} mg"
+    assert records._fmt_mg(1234567.0) == "1234567 mg"
