@@ -141,8 +141,9 @@ def test_words_agree_with_their_numbers() -> None:
     assert count(1, "day") == "1 day"
     assert count(2, "day") == "2 days"
     assert count(1.5, "day") == "1.5 days"
-    action = Action(code="dexamethasone", strength="give", text="x", rules=(), dose_mg=10.0,
-                    every_h=6.0, days=1)
+    action = Action(
+        code="dexamethasone", strength="give", text="x", rules=(), dose_mg=10.0, every_h=6.0, days=1
+    )
     assert "for 1 day:" in _action(action).text
     assert "1 days" not in _action(action).text
 

@@ -286,9 +286,7 @@ class DebriefDialog(QDialog):
         else:
             printer.setPageLayout(page_layout())
         doc = debrief_document(self.score, self.attempt)
-        return print_document(
-            doc, _title(self.score), printer, self, painter_of(self.score), ask
-        )
+        return print_document(doc, _title(self.score), printer, self, painter_of(self.score), ask)
 
 
 __all__ = [

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import html
+import json
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, get_args
@@ -56,6 +57,7 @@ from ui.save_dialog import save_via_dialog
 from ui.teaching.files import ask_scenario, save_scenario
 from ui.teaching.views import ITEM_TITLES, WATERMARK, Banner, action_title, combo
 from ui.timeentry import parse_time, shown
+from ui.typed_work import TypedWork, guarded_reject
 from ui.views.grading import CONSCIOUSNESS_LABELS, EDEMA_LABELS, OXYGEN_LABELS, SEIZURE_LABELS
 from ui.widgets import named, wrapped_label
 
@@ -417,12 +419,28 @@ class ScenarioEditor(QDialog):
         self.list.currentRowChanged.connect(self.select)
         self.add_button.clicked.connect(lambda: self.add_checkpoint())
         self.remove_button.clicked.connect(lambda: self.remove_checkpoint())
-        self.new_button.clicked.connect(lambda: self.set_doc(copy.deepcopy(BLANK)))
+        self.new_button.clicked.connect(lambda: self.new_scenario())
         self.open_button.clicked.connect(lambda: self.open_file())
         self.save_button.clicked.connect(lambda: self.save_file())
         self.try_button.clicked.connect(self._try)
         self.resize(1280, 760)
+        # Typed work: Esc, Close, New and Open ask first while it is not saved.
+        self.work = TypedWork(self, "the scenario", self._snapshot, lambda: self.save_file())
         self.set_doc(self.doc)
+
+    def _snapshot(self) -> str:
+        self._read_form()
+        return json.dumps(self.doc, sort_keys=True, default=str)
+
+    def reject(self) -> None:
+        guarded_reject(self, self.work, super().reject)
+
+    def new_scenario(self) -> bool:
+        if not self.work.may_discard("starting a new scenario"):
+            return False
+        self.path = None
+        self.set_doc(copy.deepcopy(BLANK))
+        return True
 
     # --- document <-> form -------------------------------------------------------------
 
@@ -463,6 +481,7 @@ class ScenarioEditor(QDialog):
         self.form.load(self.doc["checkpoints"][0])
         self.list.setCurrentRow(0)
         self.update_key()
+        self.work.mark_clean()
 
     def _fill_list(self) -> None:
         self.list.clear()
@@ -590,6 +609,8 @@ class ScenarioEditor(QDialog):
     # --- files -------------------------------------------------------------------------
 
     def open_file(self, path: Path | None = None) -> bool:
+        if not self.work.may_discard("opening another scenario"):
+            return False
         chosen = ask_scenario(self, path)
         if chosen is None:
             return False
@@ -614,6 +635,7 @@ class ScenarioEditor(QDialog):
         if saved is None:
             return False
         self.path = saved
+        self.work.mark_clean()
         return True
 
     def _try(self) -> None:

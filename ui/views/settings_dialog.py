@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.settings import PrinterDefaults, Settings, Units
+from ui.typed_work import TypedWork, guarded_reject
 from ui.units import TEMPERATURE_TEXT, parse_number
 from ui.widgets import FieldErrorLabel, named, wrapped_label
 
@@ -124,6 +125,13 @@ class SettingsDialog(QDialog):
         box.addLayout(buttons)
         self.clear_file.clicked.connect(self.institution_file.clear)
         self.cancel_button.clicked.connect(self.reject)
+        # Typed work: Esc, Cancel and Close ask first while it is not saved; the session
+        # gives ``work.save`` (its Save: validate, write, apply).
+        self.work = TypedWork(self, "the settings", self.values)
+        self.work.mark_clean()
+
+    def reject(self) -> None:
+        guarded_reject(self, self.work, super().reject)
 
     def set_settings(self, s: Settings) -> None:
         self.weight_unit.setCurrentIndex(self.weight_unit.findData(s.units.weight))
@@ -135,6 +143,7 @@ class SettingsDialog(QDialog):
         self.page_size.setCurrentIndex(self.page_size.findData(s.printer.page_size))
         self.printer_name.setText(s.printer.printer_name)
         self.copies.setValue(s.printer.copies)
+        self.work.mark_clean()
 
     def values(self) -> dict[str, Any]:
         """What the dialog holds, as settings data (typed text kept as text, so the
