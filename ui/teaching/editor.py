@@ -17,6 +17,7 @@ from typing import Any, get_args
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDialog,
     QFormLayout,
     QGridLayout,
@@ -117,7 +118,7 @@ class CheckpointForm(QWidget):
         self.narrative.setMinimumHeight(90)
         self.temperature = named(QLineEdit(), "cpTemperature", "Temperature °C")
         self.masked = named(
-            QCheckBox("Fever masked (tocilizumab or steroids given)"), "cpMasked", "Fever masked"
+            QCheckBox("Fever masked\n(tocilizumab or steroids given)"), "cpMasked", "Fever masked"
         )
         self.hypotension = named(QCheckBox("Hypotension"), "cpHypotension", "Hypotension")
         self.vasopressors = {
@@ -165,24 +166,35 @@ class CheckpointForm(QWidget):
         )
         self.points.setMaximumHeight(90)
 
+        # Narrow enough for a 200% font beside the scenario and the key: long choices elide
+        # in the closed box, rows wrap their field under the label, grids are two wide.
+        for box in (self.oxygen, self.consciousness, self.seizure, self.edema, self.improving):
+            box.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            box.setMinimumContentsLength(12)
         form = QFormLayout(self)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         form.addRow("Id", self.id)
         form.addRow("Time", self.at)
         form.addRow("Narrative", self.narrative)
-        crs = QGroupBox("CRS findings (the truth the key is computed from)")
+        crs = QGroupBox("CRS findings")
         cf = QFormLayout(crs)
+        cf.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        cf.addRow(wrapped_label("The truth the key is computed from.", "cpTruth", "What this is"))
         cf.addRow("Temperature °C", self.temperature)
         cf.addRow(self.masked)
         cf.addRow(self.hypotension)
         vaso = QGridLayout()
         for i, box in enumerate(self.vasopressors.values()):
-            vaso.addWidget(box, i // 3, i % 3)
+            vaso.addWidget(box, i // 2, i % 2)
         cf.addRow("Vasopressors", vaso)
         cf.addRow("Oxygen", self.oxygen)
         cf.addRow("Flow L/min", self.flow)
         form.addRow(crs)
         icans = QGroupBox("ICANS findings")
         icf = QFormLayout(icans)
+        icf.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         icf.addRow("ICE score", self.ice)
         icf.addRow("CAPD total", self.capd)
         icf.addRow("Consciousness", self.consciousness)
@@ -194,7 +206,7 @@ class CheckpointForm(QWidget):
         form.addRow("Improving", self.improving)
         ask = QGridLayout()
         for i, box in enumerate(self.ask.values()):
-            ask.addWidget(box, i // 2, i % 2)
+            ask.addWidget(box, i, 0)
         form.addRow("Ask", ask)
         form.addRow("Teaching points", self.points)
         for edit in (self.id, self.at, self.temperature, self.flow, self.ice, self.capd):
@@ -375,6 +387,9 @@ class ScenarioEditor(QDialog):
         form_scroll.setWidgetResizable(True)
         form_scroll.setWidget(self.form)
         form_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        form_scroll.setMinimumWidth(
+            self.form.minimumSizeHint().width() + form_scroll.verticalScrollBar().sizeHint().width()
+        )
         # --- the key -------------------------------------------------------------------
         self.key_view = named(QTextBrowser(), "liveKey", "The key the core computes")
         self.status = wrapped_label("", "editorStatus", "Whether the scenario is valid")
@@ -395,8 +410,18 @@ class ScenarioEditor(QDialog):
         rv.addWidget(wrapped_label("<b>Key, computed by the rules core</b>", "keyTitle", "Key"))
         rv.addWidget(self.status)
         rv.addWidget(self.key_view, 1)
+        # The scenario and its checkpoint list scroll like the checkpoint form: at a 200%
+        # font they are taller than a 700 px high screen.
+        left_scroll = QScrollArea()
+        left_scroll.setObjectName("scenarioScroll")
+        left_scroll.setWidgetResizable(True)
+        left_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        left_scroll.setWidget(left)
+        left_scroll.setMinimumWidth(
+            left.minimumSizeHint().width() + left_scroll.verticalScrollBar().sizeHint().width()
+        )
         split = QSplitter()
-        split.addWidget(left)
+        split.addWidget(left_scroll)
         split.addWidget(form_scroll)
         split.addWidget(right)
         split.setSizes([300, 460, 380])

@@ -105,6 +105,11 @@ class TeachingSession(QObject):
         self.dock.setWidget(self.panel)
         self.dock.setMinimumWidth(420)
         self.window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
+        # The tools get the room: the scenario panel starts as narrow as its content allows
+        # (it scrolls down), which at a 200% font is what leaves the tools usable.
+        self.window.resizeDocks(
+            [self.dock], [self.dock.minimumSizeHint().width()], Qt.Orientation.Horizontal
+        )
         self.window.statusBar().showMessage(WATERMARK)
         self._lock_clinical_actions()
         self.covers = self._build_covers()

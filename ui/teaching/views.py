@@ -79,6 +79,8 @@ class Banner(QLabel):
         named(self, object_name, WATERMARK)
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setFont(scaled_font(self.font(), 1.2, bold=True))
+        # Wraps rather than set a narrow side panel's width (a 200% font).
+        self.setWordWrap(True)
         self.setStyleSheet("background: #8e1b2b; color: #ffffff; padding: 4px; border-radius: 3px;")
 
 
@@ -181,8 +183,9 @@ class AnswerForm(QGroupBox):
             self.actions[code] = choice
             label = QLabel(action_title(code))
             label.setBuddy(choice)
-            actions.addWidget(label, i // 2, (i % 2) * 2)
-            actions.addWidget(choice, i // 2, (i % 2) * 2 + 1)
+            # One column: the side panel scrolls down, never sideways (a 200% font).
+            actions.addWidget(label, i, 0)
+            actions.addWidget(choice, i, 1)
         self.actions_box = QWidget()
         self.actions_box.setObjectName("answerActions")
         self.actions_box.setLayout(actions)
@@ -193,6 +196,7 @@ class AnswerForm(QGroupBox):
         self.next_at.setPlaceholderText(f"{HINT}; 'none' at the maximum")
         self.next_error = FieldErrorLabel("answerNextError", "Next tocilizumab time error")
         self.form = QFormLayout(self)
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.rows: dict[str, list[QWidget]] = {
             "crs_grade": [self.crs_grade],
             "icans_grade": [self.icans_grade],
@@ -375,6 +379,7 @@ class TeachingPanel(QWidget):
         self.clock = named(QLabel(), "scenarioClock", "Scenario clock")
         self.clock.setFont(scaled_font(self.clock.font(), 1.6, bold=True))
         self.clock.setStyleSheet("color: #0d2b45;")
+        self.clock.setWordWrap(True)
         self.narrative = wrapped_label("", "narrative", "What you find at the bedside")
         self.narrative.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.narrative.setStyleSheet(
@@ -401,10 +406,9 @@ class TeachingPanel(QWidget):
         box = QVBoxLayout(content)
         box.addWidget(self.title)
         box.addWidget(self.learner)
-        row = QHBoxLayout()
-        row.addWidget(self.step, 1)
-        row.addWidget(self.clock)
-        box.addLayout(row)
+        # The step over the clock: side by side they were wider than the panel at 200%.
+        box.addWidget(self.step)
+        box.addWidget(self.clock)
         box.addWidget(self.narrative)
         box.addWidget(self.hint)
         box.addWidget(self.answers)
@@ -421,6 +425,11 @@ class TeachingPanel(QWidget):
         self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.scroll.setWidget(content)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+        # Never sideways: the panel is at least as wide as its content's narrowest layout
+        # (the answer form at a 200% font), so nothing is cut at its right edge.
+        bar = self.scroll.verticalScrollBar().sizeHint().width()
+        self.scroll.setMinimumWidth(content.minimumSizeHint().width() + bar)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.banner)

@@ -7,14 +7,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, get_args
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -61,6 +64,12 @@ class SettingsDialog(QDialog):
         form.addRow("Temperature", self.temperature_unit)
 
         self.profile = named(QComboBox(), "settingsDefaultProfile", "Default profile")
+        # A long profile name elides in the closed box (the list shows it whole) rather
+        # than set the dialog's width (a 200% font).
+        self.profile.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.profile.setMinimumContentsLength(16)
         for pid, name in profiles:
             self.profile.addItem(name if not pid else f"{name} [{pid}]", pid)
         self.institution_file = named(
@@ -118,9 +127,24 @@ class SettingsDialog(QDialog):
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.cancel_button)
 
-        box = QVBoxLayout(self)
+        # The groups scroll (a 200% font on a 700 px high screen); the message and the
+        # buttons stay in sight below them.
+        content = QWidget()
+        content.setObjectName("settingsContent")
+        groups = QVBoxLayout(content)
+        groups.setContentsMargins(0, 0, 0, 0)
         for group in (units, profile_box, check_box, printer_box):
-            box.addWidget(group)
+            groups.addWidget(group)
+        groups.addStretch(1)
+        self.scroll = named(QScrollArea(), "settingsScroll", "Settings")
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll.setWidget(content)
+        bar = self.scroll.verticalScrollBar().sizeHint().width()
+        self.scroll.setMinimumWidth(content.minimumSizeHint().width() + bar)
+        box = QVBoxLayout(self)
+        box.addWidget(self.scroll, 1)
         box.addWidget(self.error)
         box.addLayout(buttons)
         self.clear_file.clicked.connect(self.institution_file.clear)
