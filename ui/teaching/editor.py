@@ -388,7 +388,9 @@ class ScenarioEditor(QDialog):
         form_scroll.setWidget(self.form)
         form_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         form_scroll.setMinimumWidth(
-            self.form.minimumSizeHint().width() + form_scroll.verticalScrollBar().sizeHint().width()
+            self.form.minimumSizeHint().width()
+            + form_scroll.verticalScrollBar().sizeHint().width()
+            + 2 * form_scroll.frameWidth()
         )
         # --- the key -------------------------------------------------------------------
         self.key_view = named(QTextBrowser(), "liveKey", "The key the core computes")
@@ -418,7 +420,9 @@ class ScenarioEditor(QDialog):
         left_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         left_scroll.setWidget(left)
         left_scroll.setMinimumWidth(
-            left.minimumSizeHint().width() + left_scroll.verticalScrollBar().sizeHint().width()
+            left.minimumSizeHint().width()
+            + left_scroll.verticalScrollBar().sizeHint().width()
+            + 2 * left_scroll.frameWidth()
         )
         split = QSplitter()
         split.addWidget(left_scroll)
