@@ -28,6 +28,7 @@ from ui.views.results import ResultCard
 from ui.widgets import (
     BlankSpin,
     FieldErrorLabel,
+    MessageLabel,
     NoWheelCombo,
     ValidatedField,
     named,
@@ -63,6 +64,11 @@ EDEMA_LABELS: dict[str, str] = {
     "focal": "Focal or local edema",
     "diffuse": "Diffuse edema / posturing / CN VI palsy / papilledema / Cushing's triad",
 }
+
+
+#: The room kept under a finding for its message: about the length of the core's usual
+#: one ("is required for a nasal cannula (L/min)"); a longer one still gets its lines.
+TYPICAL_ERROR = "✖ is required for a nasal cannula (L/min)"
 
 
 def _combo(name: str, accessible: str, keys: tuple[str, ...], labels: dict[str, str]) -> QComboBox:
@@ -125,6 +131,10 @@ class CrsInputs(QGroupBox):
         self.vasopressor_error = FieldErrorLabel("vasopressorsError", "Vasopressors error")
         self.oxygen = _combo("oxygen", "Oxygen device", get_args(OxygenDevice), OXYGEN_LABELS)
         self.flow = ValidatedField("oxygenFlow", "Oxygen flow", unit="L/min")
+        # Room kept for the messages that come and go while findings are typed (a device
+        # that needs a flow, a half-typed temperature): the fields below never move.
+        for field in (self.temperature, self.flow):
+            field.error.reserve(TYPICAL_ERROR)
 
         temp_row = QHBoxLayout()
         temp_row.addWidget(self.temperature, 1)
@@ -213,8 +223,7 @@ class ScoreItems(QGroupBox):
             add(lab, spin)
             add(None, err)
         top_total = sum(top for _, _, top in items)
-        self.total = named(QLabel(), f"{prefix}Total", f"{title} total")
-        self.total.setWordWrap(True)
+        self.total = named(MessageLabel(), f"{prefix}Total", f"{title} total")
         self.total.setProperty("role", "total")
         add(None, self.total)
         self.score = named(
@@ -233,6 +242,14 @@ class ScoreItems(QGroupBox):
         add(None, self.unable)
         self.error = FieldErrorLabel(f"{prefix}Error", f"{title} error")
         add(None, self.error)
+        # The count and the list of items not answered yet change with every answer: their
+        # room is kept at its largest (every item missing but one), so that answering an
+        # item never moves the next one, nor the fields below, under the pointer.
+        self.total.reserve(f"{title} not assessed yet: answer each item, or type the total.")
+        names = ", ".join(label for _, label, _ in items)
+        self.error.reserve(
+            f"✖ answer every {title} item or type the total (not answered yet: {names})"
+        )
 
     def clear(self) -> None:
         """Every item blank again, no typed total, not marked unable."""
