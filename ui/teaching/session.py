@@ -91,7 +91,8 @@ class TeachingSession(QObject):
         self.window.setObjectName("teachingWindow")
         self.window.setWindowTitle(f"{WATERMARK} — {scenario.title}")
         self.window.setAccessibleName(f"Teaching: {scenario.title}")
-        self.banner = Banner("windowBanner")
+        # Over the tools, compact: the panel beside it carries the large one.
+        self.banner = Banner("windowBanner", compact=True)
         central = self.window.centralWidget().layout()
         if isinstance(central, QVBoxLayout):
             central.insertWidget(0, self.banner)
@@ -147,6 +148,9 @@ class TeachingSession(QObject):
         bar = w.patient_bar
         for widget in (bar.assessed, bar.weight, bar.weight_unit, bar.age, bar.product):
             widget.setEnabled(False)
+        # "set by you · Now goes back to live" says nothing here (the time is the scenario
+        # clock, shown in the panel); its lines go to the tools (a 200% font).
+        bar.assessed.mode.hide()
         self.app.dose.view.time_field.now_button.setToolTip("The scenario clock")
 
     def _build_covers(self) -> list[Cover]:

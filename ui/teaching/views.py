@@ -74,14 +74,17 @@ def item_title(item: str) -> str:
 class Banner(QLabel):
     """The watermark every teaching screen carries."""
 
-    def __init__(self, object_name: str = "simulationBanner") -> None:
+    def __init__(self, object_name: str = "simulationBanner", *, compact: bool = False) -> None:
         super().__init__(WATERMARK)
         named(self, object_name, WATERMARK)
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.setFont(scaled_font(self.font(), 1.2, bold=True))
+        self.setFont(scaled_font(self.font(), 1.0 if compact else 1.2, bold=True))
         # Wraps rather than set a narrow side panel's width (a 200% font).
         self.setWordWrap(True)
-        self.setStyleSheet("background: #8e1b2b; color: #ffffff; padding: 4px; border-radius: 3px;")
+        pad = 1 if compact else 4
+        self.setStyleSheet(
+            f"background: #8e1b2b; color: #ffffff; padding: {pad}px; border-radius: 3px;"
+        )
 
 
 class Cover(QLabel):
