@@ -40,6 +40,8 @@ from ui.widgets import RuleLinks
 
 Timer = Callable[[], float]
 MAX_LEARNER = 300
+#: The scenario panel's width at 100% text (wider when its content needs it).
+PANEL_WIDTH = 420
 
 
 class ScenarioClock:
@@ -104,13 +106,7 @@ class TeachingSession(QObject):
         self.dock.setAccessibleName("Scenario")
         self.dock.setFeatures(QDockWidget.DockWidgetFeature.NoDockWidgetFeatures)
         self.dock.setWidget(self.panel)
-        self.dock.setMinimumWidth(420)
         self.window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
-        # The tools get the room: the scenario panel starts as narrow as its content allows
-        # (it scrolls down), which at a 200% font is what leaves the tools usable.
-        self.window.resizeDocks(
-            [self.dock], [self.dock.minimumSizeHint().width()], Qt.Orientation.Horizontal
-        )
         self.window.statusBar().showMessage(WATERMARK)
         self._lock_clinical_actions()
         self.covers = self._build_covers()
@@ -122,6 +118,11 @@ class TeachingSession(QObject):
         self.panel.finish.clicked.connect(lambda: self.finish())
         self._load_patient()
         self.show_checkpoint(0)
+        # The tools get the room: the scenario panel is as narrow as its content allows
+        # (it scrolls down, never sideways), which at a 200% font leaves the tools usable.
+        width = max(PANEL_WIDTH, self.panel.minimumSizeHint().width())
+        self.dock.setMinimumWidth(width)
+        self.window.resizeDocks([self.dock], [width], Qt.Orientation.Horizontal)
 
     # --- set-up ------------------------------------------------------------------------
 

@@ -13,12 +13,11 @@ from datetime import datetime
 from typing import get_args
 
 from annotated_types import Ge, Le
-from PySide6.QtCore import QEvent, QObject, QRect, Qt
+from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QFrame,
-    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -175,9 +174,12 @@ class AnswerForm(QGroupBox):
         self.crs_grade = combo("answerCrsGrade", "Your CRS grade", _grades("crs_grade"))
         self.icans_grade = combo("answerIcansGrade", "Your ICANS grade", _grades("icans_grade"))
         self.actions: dict[str, QComboBox] = {}
-        actions = QGridLayout()
+        # A form that puts each choice under its action when the panel is narrow (a 200%
+        # font): the side panel scrolls down, never sideways, and leaves the tools the room.
+        actions = QFormLayout()
         actions.setContentsMargins(0, 0, 0, 0)
-        for i, code in enumerate(ACTION_CODES):
+        actions.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        for code in ACTION_CODES:
             choice = combo(
                 f"answerAction_{code}",
                 f"Your decision: {action_title(code)}",
@@ -186,9 +188,7 @@ class AnswerForm(QGroupBox):
             self.actions[code] = choice
             label = QLabel(action_title(code))
             label.setBuddy(choice)
-            # One column: the side panel scrolls down, never sideways (a 200% font).
-            actions.addWidget(label, i, 0)
-            actions.addWidget(choice, i, 1)
+            actions.addRow(label, choice)
         self.actions_box = QWidget()
         self.actions_box.setObjectName("answerActions")
         self.actions_box.setLayout(actions)
@@ -367,6 +367,19 @@ class FeedbackView(QWidget):
         return self.findChildren(RuleLinks)
 
 
+class DownOnlyScroll(QScrollArea):
+    """Scrolls down, never sideways: at least as wide as its content's narrowest layout
+    (the answer form, the clock at a 200% font), so nothing is cut at its right edge."""
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        content = self.widget()
+        if content is None:
+            return hint
+        extra = self.verticalScrollBar().sizeHint().width() + 2 * self.frameWidth()
+        return QSize(max(hint.width(), content.minimumSizeHint().width() + extra), hint.height())
+
+
 class TeachingPanel(QWidget):
     """The learner's side panel: banner, scenario, checkpoint, clock, narrative, answers,
     commit, feedback, next."""
@@ -423,16 +436,12 @@ class TeachingPanel(QWidget):
         buttons.addWidget(self.finish)
         box.addLayout(buttons)
         box.addStretch(1)
-        self.scroll = named(QScrollArea(), "teachingScroll", "Scenario")
+        self.scroll = named(DownOnlyScroll(), "teachingScroll", "Scenario")
         self.scroll.setWidgetResizable(True)
         self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.scroll.setWidget(content)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
-        # Never sideways: the panel is at least as wide as its content's narrowest layout
-        # (the answer form at a 200% font), so nothing is cut at its right edge.
-        bar = self.scroll.verticalScrollBar().sizeHint().width()
-        self.scroll.setMinimumWidth(content.minimumSizeHint().width() + bar)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.banner)
@@ -455,3 +464,6 @@ class TeachingPanel(QWidget):
         self.commit.setEnabled(True)
         self.next.hide()
         self.finish.hide()
+        # what is asked sets how narrow the panel may be (DownOnlyScroll)
+        self.scroll.widget().adjustSize()
+        self.scroll.updateGeometry()

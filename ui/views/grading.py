@@ -428,12 +428,21 @@ class GradingView(QWidget):
         left.setObjectName("gradingLeft")
         lbox = QVBoxLayout(left)
         lbox.setContentsMargins(0, 0, 0, 0)
+        self.left_box = lbox
         lbox.addWidget(self.header)
         lbox.addWidget(self.findings_scroll, 1)
-        self.body = QHBoxLayout(self)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        # Narrow: the grades span the whole width (over management too), so each badge
+        # has room to stay short and the findings keep their height (a 200% font).
+        self.top_box = QVBoxLayout()
+        outer.addLayout(self.top_box)
+        self.body = QHBoxLayout()
         self.body.setContentsMargins(0, 0, 0, 0)
         self.body.addWidget(left, 2)
         self.body.addWidget(self.management_scroll, 1)
+        outer.addLayout(self.body, 1)
         self.wide = True
         self._place(wide=True)
 
@@ -449,6 +458,12 @@ class GradingView(QWidget):
         self.findings_grid.setColumnStretch(0, 1)
         self.findings_grid.setColumnStretch(1, 1 if wide else 0)
         self.findings_grid.setRowStretch(1 if wide else 2, 1)
+        self.left_box.removeWidget(self.header)
+        self.top_box.removeWidget(self.header)
+        if wide:
+            self.left_box.insertWidget(0, self.header)
+        else:
+            self.top_box.addWidget(self.header)
         # Narrow: one findings column, so management may take a larger share.
         self.body.setStretch(0, 2 if wide else 3)
         self.body.setStretch(1, 1 if wide else 2)
