@@ -264,7 +264,7 @@ def _taper(taper: TaperResult) -> Section:
         Row(
             label="Plan",
             value=f"{what}, from {when(taper.start)} to {when(taper.ends_at)} "
-            f"({len(taper.administrations)} administrations)",
+            f"({count(len(taper.administrations), 'administration')})",
             rules=(taper.regimen,) if taper.regimen else (),
         ),
         Row(

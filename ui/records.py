@@ -48,7 +48,7 @@ from calculator.rulebook import Ruleset, RulesetInfo, ruleset
 from calculator.rulebook.profiles import Profile
 from calculator.taper.models import TaperResult, TaperStepInput
 from calculator.verification import Comparison, VerifyResult, VialCount, fmt_vials
-from calculator.words import when
+from calculator.words import count, when
 from ui.settings import load_settings
 from ui.startup import record_event
 from ui.storage import locate, write_atomic
@@ -319,7 +319,7 @@ def taper_checklist(
     parts = [
         f"<h1>Steroid taper checklist{label}</h1>",
         f"<p>Regimen: <b>{html.escape(origin)}</b>. Starts {plan.start:%Y-%m-%d %H:%M}, last dose "
-        f"{plan.ends_at:%Y-%m-%d %H:%M}; {len(plan.administrations)} administrations. "
+        f"{plan.ends_at:%Y-%m-%d %H:%M}; {count(len(plan.administrations), 'administration')}. "
         f"Totals: {html.escape(totals)}; dexamethasone equivalent "
         f"{_fmt_mg(plan.dexamethasone_equivalent_mg)}.</p>",
     ]

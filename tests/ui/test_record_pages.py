@@ -173,3 +173,25 @@ def test_record_doses_read_as_the_dose_panel_shows_them() -> None:
     for mg in (656.1, 560.0, 1234567.0, 0.25):
         assert records._fmt_mg(mg) == f"{fmt(mg)} mg"
     assert records._fmt_mg(1234567.0) == "1234567 mg"
+
+
+def test_a_one_dose_taper_says_one_administration(qapp: QGuiApplication) -> None:
+    from calculator.taper import plan_taper
+    from calculator.taper.models import TaperInput, TaperStepInput
+
+    rs = ruleset()
+    plan = plan_taper(
+        TaperInput(
+            start="2026-11-21T08:00",
+            steps=(
+                TaperStepInput(drug="dexamethasone", dose_mg=10, route="IV", every_h=24, days=1),
+            ),
+        ),
+        builtin_profile(rs, None),
+        rs,
+    )
+    assert len(plan.administrations) == 1
+    meta = RecordMeta("taper-checklist", "Taper", rs.info, "p", NOW)
+    text = records.taper_checklist(plan, meta).document.toPlainText()
+    assert "1 administration." in text
+    assert "1 administrations" not in text
