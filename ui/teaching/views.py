@@ -464,6 +464,9 @@ class TeachingPanel(QWidget):
         self.commit.setEnabled(True)
         self.next.hide()
         self.finish.hide()
-        # what is asked sets how narrow the panel may be (DownOnlyScroll)
-        self.scroll.widget().adjustSize()
+        # what is asked sets how narrow the panel may be (DownOnlyScroll): the content's
+        # layout is brought up to date now, then the panel's
+        content = self.scroll.widget().layout()
+        if content is not None:
+            content.activate()
         self.scroll.updateGeometry()
