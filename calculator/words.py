@@ -32,3 +32,10 @@ def duration(hours: float) -> str:
     if h:
         return f"{sign}{h} h"
     return f"{sign}{m} min"
+
+
+def count(number: float, one: str, many: str = "") -> str:
+    """``1 day``, ``2 days``, ``1.5 days``: the word agrees with the number (``many``
+    defaults to ``one`` + "s")."""
+    text = f"{number:g}"
+    return f"{text} {one if number == 1 else (many or one + 's')}"

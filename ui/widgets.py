@@ -19,8 +19,16 @@ import html
 from collections.abc import Sequence
 from typing import TypeVar
 
-from PySide6.QtCore import QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QCursor, QFocusEvent, QFont, QResizeEvent, QValidator, QWheelEvent
+from PySide6.QtCore import QPoint, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QCursor,
+    QFocusEvent,
+    QFont,
+    QResizeEvent,
+    QTextDocument,
+    QValidator,
+    QWheelEvent,
+)
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -157,6 +165,55 @@ def repolish(widget: QWidget) -> None:
     style.polish(widget)
 
 
+class MessageLabel(QLabel):
+    """A word-wrapped message that can keep its room while empty or hidden (``reserve``),
+    so that a message appearing, changing or going never moves the fields below it under
+    the user's pointer (issue 22: an error line and a banner line shifted the fields below
+    by a line, and clicks landed on labels)."""
+
+    def __init__(self, text: str = "") -> None:
+        super().__init__(text)
+        self.setWordWrap(True)
+        self._reserve = ""
+
+    def reserve(self, text: str = "✖ M") -> None:
+        """Keep at least the height ``text`` takes at the label's width (default: one
+        line), shown or hidden, empty or not; a longer message still gets its height."""
+        self._reserve = text
+        policy = self.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.setSizePolicy(policy)
+        self.updateGeometry()
+
+    def reserved_height(self, width: int) -> int:
+        if not self._reserve:
+            return 0
+        m = self.contentsMargins()
+        pad = 2 * self.margin()
+        inner = max(1, width - m.left() - m.right() - pad)
+        text = self.fontMetrics().boundingRect(
+            QRect(0, 0, inner, 1 << 20), int(Qt.TextFlag.TextWordWrap), self._reserve
+        )
+        # +2: the label's own layout of the same text can come out a pixel taller
+        return text.height() + m.top() + m.bottom() + pad + 2
+
+    def hasHeightForWidth(self) -> bool:
+        return bool(self._reserve) or super().hasHeightForWidth()
+
+    def heightForWidth(self, width: int) -> int:
+        return max(super().heightForWidth(width), self.reserved_height(width))
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        width = self.width() if self.width() > 1 else hint.width()
+        return QSize(hint.width(), max(hint.height(), self.reserved_height(width)))
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        width = self.width() if self.width() > 1 else hint.width()
+        return QSize(hint.width(), max(hint.height(), self.reserved_height(width)))
+
+
 class ValidatedField(QWidget):
     """A line edit with its unit and, under it, the core's message when it refuses the value.
 
@@ -171,9 +228,8 @@ class ValidatedField(QWidget):
             QLabel(unit, self), f"{object_name}UnitLabel", f"{accessible_name} unit"
         )
         self.unit_label.setVisible(bool(unit))
-        self.error = named(QLabel(), f"{object_name}Error", f"{accessible_name} error")
+        self.error = named(MessageLabel(), f"{object_name}Error", f"{accessible_name} error")
         self.error.setProperty("role", "fieldError")
-        self.error.setWordWrap(True)
         self.error.hide()
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
@@ -334,14 +390,13 @@ class NoWheelCombo(QComboBox):
             event.ignore()
 
 
-class FieldErrorLabel(QLabel):
+class FieldErrorLabel(MessageLabel):
     """The core's message under a control that is not a line edit (check boxes, combos)."""
 
     def __init__(self, object_name: str, accessible_name: str) -> None:
         super().__init__()
         named(self, object_name, accessible_name)
         self.setProperty("role", "fieldError")
-        self.setWordWrap(True)
         self.hide()
 
     def set_error(self, message: str | None) -> None:
@@ -396,6 +451,13 @@ class GradeBadge(QLabel):
         self._plain = f"{text}\n{note}" if note else text
         # What to do goes in the body size under the grade, so that a refused input does
         # not make the pinned badge three lines tall at large fonts.
+        super().setText(self._html(text, note))
+        self.setAccessibleName(self._plain.replace("\n", " "))
+        if self.property("grade") != state:
+            self.setProperty("grade", state)
+            repolish(self)
+
+    def _html(self, text: str, note: str) -> str:
         shown = html.escape(text)
         if note:
             size = self.font().pointSizeF() / BADGE_FACTOR
@@ -403,11 +465,40 @@ class GradeBadge(QLabel):
                 f"<br><span style='font-size:{size:.1f}pt; font-weight:normal'>"
                 f"{html.escape(note)}</span>"
             )
-        super().setText(shown)
-        self.setAccessibleName(self._plain.replace("\n", " "))
-        if self.property("grade") != state:
-            self.setProperty("grade", state)
-            repolish(self)
+        return shown
+
+    def _doc_height(self, rich: str, width: int) -> float:
+        doc = QTextDocument()
+        doc.setDefaultFont(self.font())
+        doc.setHtml(rich)
+        doc.setTextWidth(max(1, width))
+        return doc.size().height()
+
+    def _room(self, width: int) -> int:
+        """The height the badge keeps whatever it says, beyond what it says now: as tall
+        as its tallest usual state ("not assessed", "not graded" with what to do, a grade
+        with "last valid input"), so the findings below never move when the state changes
+        (issue 22: choosing nasal cannula moved every field by a line)."""
+        inner = width - (self.width() - self.contentsRect().width())
+        samples = (
+            self._html(f"{self.kind}: not assessed", ""),
+            self._html(f"{self.kind}: not graded", "(fix the marked field)"),
+            self._html(f"{self.kind} grade 4", "(last valid input: fix the marked field)"),
+        )
+        worst = max(self._doc_height(sample, inner) for sample in samples)
+        return max(0, round(worst - self._doc_height(super().text(), inner)))
+
+    def heightForWidth(self, width: int) -> int:
+        return super().heightForWidth(width) + self._room(width)
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        return QSize(hint.width(), hint.height() + self._room(hint.width()))
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        width = self.width() if self.width() > 1 else hint.width()
+        return QSize(hint.width(), hint.height() + self._room(width))
 
     def text(self) -> str:
         """The badge in plain words ("CRS grade 3", a second line when stale)."""

@@ -33,7 +33,7 @@ from calculator.results import unique
 from calculator.rulebook import Ruleset
 from calculator.rulebook.management import Strength
 from calculator.rulebook.profiles import Profile
-from calculator.words import duration
+from calculator.words import count, duration
 from calculator.words import when as local_time
 
 ORDER: dict[str, int] = {"give": 0, "wait": 1, "consider": 2, "avoid": 3}
@@ -320,7 +320,7 @@ def _tocilizumab(group: list[Proposal], ctx: Context, plan: Plan) -> Action | No
         and days
         and inp.crs_grade1_days > days
     ):
-        text += f" Grade 1 CRS for more than {days} days: consider it at the grade 2 dose."
+        text += f" Grade 1 CRS for more than {count(days, 'day')}: consider it at the grade 2 dose."
     if inp.haplo_ptcy:
         rule_ids.append(m.haplo.id)
         plan.warnings.append(f"{m.haplo.id}: {m.haplo.text}")

@@ -14,7 +14,7 @@ from calculator.management.models import RecommendInput
 from calculator.rulebook import Ruleset
 from calculator.rulebook.management import ActionSpec, ManagementRule
 from calculator.rulebook.profiles import Profile
-from calculator.words import duration
+from calculator.words import count, duration
 
 
 @dataclass(frozen=True)
@@ -80,12 +80,12 @@ def propose(
         if inp.crs_grade1_days is None:
             warnings.append(
                 f"{m.crs1.id}: profile {profile.id} manages grade 1 CRS lasting more than "
-                f"{after} days as grade 2; give crs_grade1_days to apply it."
+                f"{count(after, 'day')} as grade 2; give crs_grade1_days to apply it."
             )
         elif inp.crs_grade1_days > after:
             managed = 2
             warnings.append(
-                f"{m.crs1.id}: grade 1 CRS for {inp.crs_grade1_days:g} days (more than "
+                f"{m.crs1.id}: grade 1 CRS for {count(inp.crs_grade1_days, 'day')} (more than "
                 f"{after}): tocilizumab at the grade 2 dose is considered in profile "
                 f'{profile.id} (it stays "consider", as ASCO words it).'
             )

@@ -39,7 +39,7 @@ from calculator.rulebook import FrozenModel, Ruleset, ruleset
 from calculator.rulebook.profiles import Profile
 from calculator.taper import TaperResult, plan_taper
 from calculator.taper.models import OutDateTime
-from calculator.words import duration, when
+from calculator.words import count, duration, when
 
 if TYPE_CHECKING:
     from calculator.edge.cli import Context
@@ -316,7 +316,7 @@ def _action(a: Action) -> Item:
         elif a.every_h is not None:
             dosing += f" every {duration(a.every_h)}"
         if a.days:
-            dosing += f" for {a.days} days"
+            dosing += f" for {count(a.days, 'day')}"
     label = ACTIONS.get(a.code, a.code.replace("_", " "))
     # "Supportive care: Supportive care: ..." says the label twice: the text leads then.
     said = not dosing and a.text.lower().startswith(label.lower())
@@ -336,7 +336,7 @@ def _taper(taper: TaperResult) -> Section:
         Row(
             label="Plan",
             value=f"{what}, from {when(taper.start)} to {when(taper.ends_at)} "
-            f"({len(taper.administrations)} administrations)",
+            f"({count(len(taper.administrations), 'administration')})",
             rules=(taper.regimen,) if taper.regimen else (),
         ),
         Row(

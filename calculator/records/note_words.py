@@ -76,9 +76,11 @@ def temperature(celsius: float, unit: str = "C") -> str:
 
 
 def weight(kg: float, unit: str = "kg") -> str:
-    """``70 kg``; typed in lb: ``154.3 lb (70 kg)``."""
+    """``70 kg``; typed in lb: ``154.32 lb (70 kg)``. The kilograms to two places, as the
+    dose panel shows the weight the dose was computed from (180.8 lb is 82.01 kg, so
+    656.1 mg reads as 8 mg/kg of the weight printed beside it, not of "82 kg")."""
     if unit == "lb":
-        return f"{fmt(kg_to_lb(kg), 2)} lb ({fmt(kg, 1)} kg)"
+        return f"{fmt(kg_to_lb(kg), 2)} lb ({fmt(kg, 2)} kg)"
     return f"{fmt(kg, 2)} kg"
 
 

@@ -25,6 +25,7 @@ from calculator.rulebook.profiles import Profile
 from calculator.taper.models import OutDateTime
 from calculator.teaching.key import CheckpointKey, ScenarioKey, ScenarioRef, scenario_key
 from calculator.teaching.models import Answer, Attempt
+from calculator.words import count, when
 
 Status = Literal["right", "wrong", "not answered", "not indicated", "not scored", "not reached"]
 
@@ -284,8 +285,8 @@ def schedule_explanation(key: CheckpointKey) -> tuple[str, ...]:
     per_day = "no cap" if limits.max_per_24h is None else f"at most {limits.max_per_24h}"
     total = "no cap" if limits.max_total is None else f"at most {limits.max_total}"
     return (
-        f"{s.doses_total} dose(s) given this episode, {s.doses_last_24h} in the last 24 h: "
-        f"a dose may be given at {format_datetime(s.at)} (at least {limits.min_interval_h:g} h "
+        f"{count(s.doses_total, 'dose')} given this episode, {s.doses_last_24h} in the last "
+        f"24 h: a dose may be given at {when(s.at)} (at least {limits.min_interval_h:g} h "
         f"between doses; {per_day} in any 24 h; {total} in the episode).",
     )
 

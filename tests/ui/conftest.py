@@ -82,7 +82,13 @@ def discard_unsaved_on_close(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         asked.append(what)
         return QMessageBox.StandardButton.Discard
 
+    def discard_typed(parent, what, doing, can_save):  # type: ignore[no-untyped-def]
+        asked.append(f"{what}: {doing}")
+        return QMessageBox.StandardButton.Discard
+
     monkeypatch.setattr("ui.controllers.unsaved.ask_save", discard)
+    # The same for a dialog's typed work (the scenario editor, the settings).
+    monkeypatch.setattr("ui.views.typed_work.ask_discard", discard_typed)
     return asked
 
 

@@ -495,9 +495,28 @@ class AppController(QObject):
             f"Python {platform.python_version()}</p>"
             "<p>Offline: no network access, no telemetry. Suggestions are never orders: "
             "clinical judgement and the local protocol decide.</p>"
-            "<p><b>Installation</b> (<tt>crs-calc --verify-install</tt>):<br>"
+            + self._files_html()
+            + "<p><b>Installation</b> (<tt>crs-calc --verify-install</tt>):<br>"
             + "<br>".join(html.escape(line) for line in self._installation())
             + "</p>"
+        )
+
+    def _files_html(self) -> str:
+        """Where this app's files are, so the audit log can be found for ``audit-verify``."""
+        where = self.session.locations
+        if where is None:
+            return "<p><b>Files</b>: none kept (no settings, autosave or audit log).</p>"
+        rows = (
+            ("Settings", where.settings_file),
+            ("Autosave", where.autosave_file),
+            ("Audit log", where.audit_log),
+        )
+        lines = "<br>".join(f"{name}: <tt>{html.escape(str(path))}</tt>" for name, path in rows)
+        mode = "portable, beside the program" if where.portable else "per user"
+        return (
+            f"<p><b>Files</b> ({mode}):<br>{lines}<br>Check the log: "
+            f"<tt>python -m calculator audit-verify {html.escape(str(where.audit_log))} "
+            "--anchor SEQ:HASH</tt> (the anchor printed on a record)</p>"
         )
 
     def _installation(self) -> list[str]:

@@ -166,6 +166,7 @@ class Session(QObject):
         dialog = SettingsDialog(profiles, self.app.window)
         dialog.set_settings(self.settings)
         dialog.save_button.clicked.connect(lambda: self.save_from(dialog))
+        dialog.work.save = lambda: self.save_from(dialog)
         dialog.browse.clicked.connect(lambda: self._browse(dialog))
         self._dialog = dialog
         dialog.setModal(True)

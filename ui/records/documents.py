@@ -20,13 +20,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QBuffer, QIODevice, QMarginsF, QSizeF
+from PySide6.QtCore import QBuffer, QIODevice, QMarginsF, QRectF, QSizeF, Qt
 from PySide6.QtGui import (
+    QColor,
     QFont,
     QGuiApplication,
     QPagedPaintDevice,
     QPageLayout,
     QPageSize,
+    QPainter,
     QPdfWriter,
     QTextDocument,
 )
@@ -48,9 +50,11 @@ from calculator.rulebook import Ruleset, RulesetInfo, ruleset
 from calculator.rulebook.profiles import Profile
 from calculator.taper.models import TaperResult, TaperStepInput
 from calculator.verification import Comparison, VerifyResult, VialCount, fmt_vials
+from calculator.words import count, when
 from ui.case.startup import record_event
 from ui.store.settings import load_settings
 from ui.store.storage import locate, write_atomic
+from ui.units import fmt
 
 PageSizeName = str  # "A4" or "Letter" (ui.store.settings.PrinterDefaults.page_size)
 
@@ -78,6 +82,14 @@ class RecordMeta:
     #: The audit log's chain head when the record was made (the entry before this
     #: record's own), so a paper copy can be matched to the log; None: no log kept.
     audit_head: ChainHead | None = None
+
+    def bands(self, page: int, count: int) -> tuple[str, str]:
+        """The head and foot of page ``page`` of ``count``: the record, the patient and
+        when it was made on every page, and the page number."""
+        label = f"patient label: {self.label}" if self.label else "no patient label entered"
+        made = when(self.made_at.replace(second=0, microsecond=0))
+        head = f"{self.title} · {label} · made {made}"
+        return head, f"{PRODUCT} · {self.title} · page {page} of {count}"
 
     def footer_html(self) -> str:
         label = f" · patient label: {html.escape(self.label)}" if self.label else ""
@@ -277,7 +289,9 @@ def _table(headers: Sequence[str], rows: Iterable[Sequence[str]], box_cols: int 
 
 
 def _fmt_mg(value: float) -> str:
-    return f"{value:g} mg"
+    """As the dose panel shows a dose (``ui.units.fmt``: two places at most, no trailing
+    zeros; ``:g`` would print 1234567 mg as "1.23457e+06 mg")."""
+    return f"{fmt(value)} mg"
 
 
 def taper_checklist(
@@ -307,7 +321,7 @@ def taper_checklist(
     parts = [
         f"<h1>Steroid taper checklist{label}</h1>",
         f"<p>Regimen: <b>{html.escape(origin)}</b>. Starts {plan.start:%Y-%m-%d %H:%M}, last dose "
-        f"{plan.ends_at:%Y-%m-%d %H:%M}; {len(plan.administrations)} administrations. "
+        f"{plan.ends_at:%Y-%m-%d %H:%M}; {count(len(plan.administrations), 'administration')}. "
         f"Totals: {html.escape(totals)}; dexamethasone equivalent "
         f"{_fmt_mg(plan.dexamethasone_equivalent_mg)}.</p>",
     ]
@@ -522,8 +536,83 @@ def paint_pages(doc: QTextDocument, device: QPagedPaintDevice) -> None:
     doc.print_(device)
 
 
+#: What a page says above and below its body: ``bands(page, count)`` -> (head, foot), page
+#: counted from 1. A paper page parted from the others still says whose it is and which.
+Bands = Callable[[int, int], tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class BandStyle:
+    height_mm: float = 5.0
+    point_size: float = 7.0
+    bold: bool = False
+    colour: str = "#333333"
+    #: In the page margin (the body keeps the whole printable height: a typical handoff
+    #: stays on one page), else inside the printable area above and below the body.
+    in_margin: bool = False
+
+
+#: A record's head and foot sit in its 12 mm margins, in the foot's small grey type.
+RECORD_BANDS = BandStyle(height_mm=MARGIN_MM * 0.6, point_size=7.0, in_margin=True)
+
+
+def draw_band(painter: QPainter, rect: QRectF, text: str) -> None:
+    """One head or foot line (a function of its own so a test can see what each page says);
+    a line too long for the page is cut at its end, so it leads with what matters most."""
+    shown = painter.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, int(rect.width()))
+    painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, shown)
+
+
+def paint_banded(
+    doc: QTextDocument, device: QPagedPaintDevice, bands: Bands, style: BandStyle = BandStyle()
+) -> int:
+    """Paint ``doc`` page by page with a head and a foot line on every page (from
+    ``bands``), the body laid out between them. Returns the number of pages."""
+    doc.documentLayout().setPaintDevice(device)
+    dpi = device.logicalDpiY()
+    rect = device.pageLayout().paintRectPixels(device.logicalDpiX())
+    band = style.height_mm / 25.4 * dpi
+    body_h = rect.height() if style.in_margin else rect.height() - 2 * band
+    top = -band if style.in_margin else 0.0
+    doc.setPageSize(QSizeF(rect.width(), body_h))
+    count = max(1, doc.pageCount())
+    painter = QPainter(device)
+    try:
+        font = QFont("DejaVu Sans")
+        font.setPointSizeF(style.point_size)
+        font.setBold(style.bold)
+        for page in range(count):
+            if page:
+                device.newPage()
+            head, foot = bands(page + 1, count)
+            painter.setFont(font)
+            painter.setPen(QColor(style.colour))
+            draw_band(painter, QRectF(0, top, rect.width(), band), head)
+            draw_band(painter, QRectF(0, top + band + body_h, rect.width(), band), foot)
+            painter.save()
+            painter.translate(0, top + band - page * body_h)
+            body = QRectF(0, page * body_h, rect.width(), body_h)
+            # Clipped: a line that straddles the page edge must not print over the head.
+            painter.setClipRect(body)
+            doc.drawContents(painter, body)
+            painter.restore()
+    finally:
+        painter.end()
+    return count
+
+
+def banded(bands: Bands, style: BandStyle = BandStyle()) -> PagePainter:
+    """A :data:`PagePainter` with these head and foot lines."""
+    return lambda doc, device: paint_banded(doc, device, bands, style)
+
+
+def record_painter(meta: RecordMeta) -> PagePainter:
+    """Every record's pages: the record and patient at the head, "page N of M" at the foot."""
+    return banded(meta.bands, RECORD_BANDS)
+
+
 def render(record: Record, device: QPagedPaintDevice) -> None:
-    paint_pages(record.document, device)
+    record_painter(record.meta)(record.document, device)
 
 
 def pages(record: Record, page_size: PageSizeName = "A4") -> int:
@@ -553,7 +642,13 @@ def document_pdf(
 
 
 def pdf_bytes(record: Record, page_size: PageSizeName = "A4") -> bytes:
-    return document_pdf(record.document, record.meta.title, record.meta.app_version, page_size)
+    return document_pdf(
+        record.document,
+        record.meta.title,
+        record.meta.app_version,
+        page_size,
+        record_painter(record.meta),
+    )
 
 
 def write_pdf_bytes(path: Path, data: bytes) -> None:
@@ -638,7 +733,9 @@ def print_document(
 
 def print_with_dialog(record: Record, printer: QPrinter, parent: QWidget | None = None) -> bool:
     """Ask with the system print dialog, then print. Returns whether it was printed."""
-    return print_document(record.document, record.meta.title, printer, parent)
+    return print_document(
+        record.document, record.meta.title, printer, parent, record_painter(record.meta)
+    )
 
 
 # --- the audit chain head on paper -----------------------------------------------------------

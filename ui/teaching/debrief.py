@@ -10,10 +10,10 @@ from __future__ import annotations
 import html
 import json
 import sys
+from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QRectF, QSizeF, Qt
-from PySide6.QtGui import QColor, QFont, QPagedPaintDevice, QPainter, QTextDocument
+from PySide6.QtGui import QPagedPaintDevice, QTextDocument
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
     QDialog,
@@ -28,20 +28,26 @@ from calculator import __version__, ruleset
 from calculator.edge.errors import InputError
 from calculator.teaching import Attempt, ScoreResult, scenario_profile, score_attempt
 from calculator.teaching.score import CheckpointScore
+from calculator.words import when
 from ui.records.documents import (
     PRODUCT,
     STYLE,
+    Bands,
+    BandStyle,
+    PagePainter,
     PageSizeName,
     document,
     document_pdf,
     make_printer,
     page_layout,
+    paint_banded,
     print_document,
     write_pdf_bytes,
 )
 from ui.records.save_dialog import save_via_dialog
 from ui.teaching.files import read_attempt, save_attempt
 from ui.teaching.views import WATERMARK, Banner, item_title
+from ui.units import fmt
 from ui.widgets import named, plain_text_everywhere
 
 BAND_MM = 8.0
@@ -54,11 +60,23 @@ def _minutes(seconds: float | None) -> str:
     return f"{m} min {s:02d} s"
 
 
-def _value(value: object) -> str:
+def _value(value: object, item: str = "") -> str:
+    """An answer or a key as a person reads it: times in the core's words (no "T"), the
+    dose as the dose panel shows it (``ui.units.fmt``, with its unit)."""
     if value is None:
         return "—"
-    if isinstance(value, float):
-        return f"{value:g}"
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    if isinstance(value, datetime):
+        return when(value)
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int | float):
+        unit = " mg" if item == "tocilizumab_dose_mg" else ""
+        return f"{fmt(value)}{unit}"
     return str(value)
 
 
@@ -85,7 +103,7 @@ def debrief_html(score: ScoreResult, attempt: Attempt) -> str:
     parts = [
         f"<p class='flag'>{e(WATERMARK)}</p>",
         f"<h1>Debrief: {e(score.scenario.title)}</h1>",
-        f"<p>Learner: <b>{e(score.learner or 'not named')}</b> · scenario {e(score.scenario.id)} "
+        f"<p>Learner: <b>{e(learner_of(score))}</b> · scenario {e(score.scenario.id)} "
         f"· profile {e(score.profile)} · time taken {_minutes(score.seconds_total)}</p>",
         f"<h2>Score: {s.points} of {s.possible} ({s.percent:.1f}%)</h2>",
         f"<p>{e(reached_text(score))}</p>",
@@ -104,16 +122,17 @@ def debrief_html(score: ScoreResult, attempt: Attempt) -> str:
         parts.append("<h2>Critical errors: none</h2>")
     for cp, scenario_cp in zip(score.checkpoints, attempt.scenario.checkpoints, strict=True):
         parts.append(
-            f"<h2>{e(cp.id)} · {cp.at:%Y-%m-%d %H:%M} · {cp.points} of {cp.possible} · "
+            f"<h2>{e(cp.id)} · {when(cp.at)} · {cp.points} of {cp.possible} · "
             f"{_answered(cp)}</h2>"
         )
         parts.append(f"<p class='compact'><i>{e(scenario_cp.narrative)}</i></p>")
         rows = []
         for item in cp.items:
             why = "<br>".join(e(x) for x in item.explanation)
+            answer, key = _value(item.answer, item.item), _value(item.key, item.item)
             rows.append(
                 f"<tr><td>{e(item_title(item.item))}</td><td>{e(item.status)}</td>"
-                f"<td>{e(_value(item.answer))}</td><td>{e(_value(item.key))}</td>"
+                f"<td>{e(answer)}</td><td>{e(key)}</td>"
                 f"<td>{why}<br><span class='compact'>{e(', '.join(item.rules))}</span></td></tr>"
             )
         parts.append(
@@ -139,39 +158,40 @@ def debrief_document(score: ScoreResult, attempt: Attempt) -> QTextDocument:
     return document(debrief_html(score, attempt), "Debrief")
 
 
-def render_pages(doc: QTextDocument, device: QPagedPaintDevice) -> int:
-    """Paint ``doc`` page by page with the watermark at the head and foot of every page.
-    Returns the number of pages."""
-    doc.documentLayout().setPaintDevice(device)
-    dpi = device.logicalDpiY()
-    rect = device.pageLayout().paintRectPixels(device.logicalDpiX())
-    band = BAND_MM / 25.4 * dpi
-    body_h = rect.height() - 2 * band
-    doc.setPageSize(QSizeF(rect.width(), body_h))
-    count = max(1, doc.pageCount())
-    painter = QPainter(device)
-    try:
-        mark = QFont("DejaVu Sans")
-        mark.setPointSizeF(9.0)
-        mark.setBold(True)
-        for page in range(count):
-            if page:
-                device.newPage()
-            painter.setFont(mark)
-            painter.setPen(QColor("#8e1b2b"))
-            head = QRectF(0, 0, rect.width(), band)
-            foot = QRectF(0, rect.height() - band, rect.width(), band)
-            painter.drawText(head, Qt.AlignmentFlag.AlignCenter, WATERMARK)
-            painter.drawText(
-                foot, Qt.AlignmentFlag.AlignCenter, f"{WATERMARK} · page {page + 1} of {count}"
-            )
-            painter.save()
-            painter.translate(0, band - page * body_h)
-            doc.drawContents(painter, QRectF(0, page * body_h, rect.width(), body_h))
-            painter.restore()
-    finally:
-        painter.end()
-    return count
+#: The watermark's lines: bold, in the banner's colour, a little larger than a record's.
+WATERMARK_BANDS = BandStyle(height_mm=BAND_MM, point_size=9.0, bold=True, colour="#8e1b2b")
+
+
+def learner_of(score: ScoreResult) -> str:
+    return score.learner or "not named"
+
+
+def debrief_bands(score: ScoreResult) -> Bands:
+    """Every page: the watermark and the learner at the head, the page number at the foot
+    (a page parted from the others still says whose debrief it is)."""
+
+    def bands(page: int, count: int) -> tuple[str, str]:
+        head = f"{WATERMARK} · Learner: {learner_of(score)} · {score.scenario.title}"
+        return head, f"{WATERMARK} · page {page} of {count}"
+
+    return bands
+
+
+def render_pages(
+    doc: QTextDocument, device: QPagedPaintDevice, score: ScoreResult | None = None
+) -> int:
+    """Paint ``doc`` page by page with the watermark (and the learner, given ``score``) at
+    the head and foot of every page. Returns the number of pages."""
+    bands = (
+        debrief_bands(score)
+        if score is not None
+        else lambda page, count: (WATERMARK, f"{WATERMARK} · page {page} of {count}")
+    )
+    return paint_banded(doc, device, bands, WATERMARK_BANDS)
+
+
+def painter_of(score: ScoreResult) -> PagePainter:
+    return lambda doc, device: render_pages(doc, device, score)
 
 
 def _title(score: ScoreResult) -> str:
@@ -180,7 +200,7 @@ def _title(score: ScoreResult) -> str:
 
 def debrief_pdf(score: ScoreResult, attempt: Attempt, page_size: PageSizeName = "A4") -> bytes:
     doc = debrief_document(score, attempt)
-    return document_pdf(doc, _title(score), __version__, page_size, render_pages)
+    return document_pdf(doc, _title(score), __version__, page_size, painter_of(score))
 
 
 def write_debrief_pdf(score: ScoreResult, attempt: Attempt, path: Path) -> None:
@@ -285,7 +305,7 @@ class DebriefDialog(QDialog):
         else:
             printer.setPageLayout(page_layout())
         doc = debrief_document(self.score, self.attempt)
-        return print_document(doc, _title(self.score), printer, self, render_pages, ask)
+        return print_document(doc, _title(self.score), printer, self, painter_of(self.score), ask)
 
 
 __all__ = [

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import html
+import json
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, get_args
@@ -16,6 +17,7 @@ from typing import Any, get_args
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDialog,
     QFormLayout,
     QGridLayout,
@@ -58,6 +60,7 @@ from ui.teaching.views import ITEM_TITLES, WATERMARK, Banner, action_title, comb
 from ui.timeentry import parse_time, shown
 from ui.units import core_number
 from ui.views.grading import CONSCIOUSNESS_LABELS, EDEMA_LABELS, OXYGEN_LABELS, SEIZURE_LABELS
+from ui.views.typed_work import TypedWork, guarded_reject
 from ui.widgets import heading, named, plain_text_everywhere, wrapped_label
 
 BLANK_CHECKPOINT: dict[str, Any] = {
@@ -110,7 +113,7 @@ class CheckpointForm(QWidget):
         self.narrative.setMinimumHeight(90)
         self.temperature = named(QLineEdit(), "cpTemperature", "Temperature °C")
         self.masked = named(
-            QCheckBox("Fever masked (tocilizumab or steroids given)"), "cpMasked", "Fever masked"
+            QCheckBox("Fever masked\n(tocilizumab or steroids given)"), "cpMasked", "Fever masked"
         )
         self.hypotension = named(QCheckBox("Hypotension"), "cpHypotension", "Hypotension")
         self.vasopressors = {
@@ -158,24 +161,35 @@ class CheckpointForm(QWidget):
         )
         self.points.setMaximumHeight(90)
 
+        # Narrow enough for a 200% font beside the scenario and the key: long choices elide
+        # in the closed box, rows wrap their field under the label, grids are two wide.
+        for box in (self.oxygen, self.consciousness, self.seizure, self.edema, self.improving):
+            box.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            box.setMinimumContentsLength(12)
         form = QFormLayout(self)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         form.addRow("Id", self.id)
         form.addRow("Time", self.at)
         form.addRow("Narrative", self.narrative)
-        crs = QGroupBox("CRS findings (the truth the key is computed from)")
+        crs = QGroupBox("CRS findings")
         cf = QFormLayout(crs)
+        cf.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        cf.addRow(wrapped_label("The truth the key is computed from.", "cpTruth", "What this is"))
         cf.addRow("Temperature °C", self.temperature)
         cf.addRow(self.masked)
         cf.addRow(self.hypotension)
         vaso = QGridLayout()
         for i, box in enumerate(self.vasopressors.values()):
-            vaso.addWidget(box, i // 3, i % 3)
+            vaso.addWidget(box, i // 2, i % 2)
         cf.addRow("Vasopressors", vaso)
         cf.addRow("Oxygen", self.oxygen)
         cf.addRow("Flow L/min", self.flow)
         form.addRow(crs)
         icans = QGroupBox("ICANS findings")
         icf = QFormLayout(icans)
+        icf.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         icf.addRow("ICE score", self.ice)
         icf.addRow("CAPD total", self.capd)
         icf.addRow("Consciousness", self.consciousness)
@@ -187,7 +201,7 @@ class CheckpointForm(QWidget):
         form.addRow("Improving", self.improving)
         ask = QGridLayout()
         for i, box in enumerate(self.ask.values()):
-            ask.addWidget(box, i // 2, i % 2)
+            ask.addWidget(box, i, 0)
         form.addRow("Ask", ask)
         form.addRow("Teaching points", self.points)
         for edit in (self.id, self.at, self.temperature, self.flow, self.ice, self.capd):
@@ -368,6 +382,11 @@ class ScenarioEditor(QDialog):
         form_scroll.setWidgetResizable(True)
         form_scroll.setWidget(self.form)
         form_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        form_scroll.setMinimumWidth(
+            self.form.minimumSizeHint().width()
+            + form_scroll.verticalScrollBar().sizeHint().width()
+            + 2 * form_scroll.frameWidth()
+        )
         # --- the key -------------------------------------------------------------------
         self.key_view = named(QTextBrowser(), "liveKey", "The key the core computes")
         self.status = wrapped_label("", "editorStatus", "Whether the scenario is valid")
@@ -388,8 +407,20 @@ class ScenarioEditor(QDialog):
         rv.addWidget(heading("Key, computed by the rules core", "keyTitle", 1.0))
         rv.addWidget(self.status)
         rv.addWidget(self.key_view, 1)
+        # The scenario and its checkpoint list scroll like the checkpoint form: at a 200%
+        # font they are taller than a 700 px high screen.
+        left_scroll = QScrollArea()
+        left_scroll.setObjectName("scenarioScroll")
+        left_scroll.setWidgetResizable(True)
+        left_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        left_scroll.setWidget(left)
+        left_scroll.setMinimumWidth(
+            left.minimumSizeHint().width()
+            + left_scroll.verticalScrollBar().sizeHint().width()
+            + 2 * left_scroll.frameWidth()
+        )
         split = QSplitter()
-        split.addWidget(left)
+        split.addWidget(left_scroll)
         split.addWidget(form_scroll)
         split.addWidget(right)
         split.setSizes([300, 460, 380])
@@ -412,13 +443,29 @@ class ScenarioEditor(QDialog):
         self.list.currentRowChanged.connect(self.select)
         self.add_button.clicked.connect(lambda: self.add_checkpoint())
         self.remove_button.clicked.connect(lambda: self.remove_checkpoint())
-        self.new_button.clicked.connect(lambda: self.set_doc(copy.deepcopy(BLANK)))
+        self.new_button.clicked.connect(lambda: self.new_scenario())
         self.open_button.clicked.connect(lambda: self.open_file())
         self.save_button.clicked.connect(lambda: self.save_file())
         self.try_button.clicked.connect(self._try)
         self.resize(1280, 760)
+        # Typed work: Esc, Close, New and Open ask first while it is not saved.
+        self.work = TypedWork(self, "the scenario", self._snapshot, lambda: self.save_file())
         self.set_doc(self.doc)
         plain_text_everywhere(self)  # last: the labels QFormLayout made too
+
+    def _snapshot(self) -> str:
+        self._read_form()
+        return json.dumps(self.doc, sort_keys=True, default=str)
+
+    def reject(self) -> None:
+        guarded_reject(self, self.work, super().reject)
+
+    def new_scenario(self) -> bool:
+        if not self.work.may_discard("starting a new scenario"):
+            return False
+        self.path = None
+        self.set_doc(copy.deepcopy(BLANK))
+        return True
 
     # --- document <-> form -------------------------------------------------------------
 
@@ -459,6 +506,7 @@ class ScenarioEditor(QDialog):
         self.form.load(self.doc["checkpoints"][0])
         self.list.setCurrentRow(0)
         self.update_key()
+        self.work.mark_clean()
 
     def _fill_list(self) -> None:
         self.list.clear()
@@ -586,6 +634,8 @@ class ScenarioEditor(QDialog):
     # --- files -------------------------------------------------------------------------
 
     def open_file(self, path: Path | None = None) -> bool:
+        if not self.work.may_discard("opening another scenario"):
+            return False
         chosen = ask_scenario(self, path)
         if chosen is None:
             return False
@@ -610,6 +660,7 @@ class ScenarioEditor(QDialog):
         if saved is None:
             return False
         self.path = saved
+        self.work.mark_clean()
         return True
 
     def _try(self) -> None:

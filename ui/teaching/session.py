@@ -41,6 +41,8 @@ from ui.widgets import RuleLinks, plain_text_everywhere
 
 Timer = Callable[[], float]
 MAX_LEARNER = 300
+#: The scenario panel's width at 100% text (wider when its content needs it).
+PANEL_WIDTH = 420
 
 
 class ScenarioClock:
@@ -92,7 +94,8 @@ class TeachingSession(QObject):
         self.window.setObjectName("teachingWindow")
         self.window.setWindowTitle(f"{WATERMARK} — {scenario.title}")
         self.window.setAccessibleName(f"Teaching: {scenario.title}")
-        self.banner = Banner("windowBanner")
+        # Over the tools, compact: the panel beside it carries the large one.
+        self.banner = Banner("windowBanner", compact=True)
         central = self.window.centralWidget().layout()
         if isinstance(central, QVBoxLayout):
             central.insertWidget(0, self.banner)
@@ -104,7 +107,6 @@ class TeachingSession(QObject):
         self.dock.setAccessibleName("Scenario")
         self.dock.setFeatures(QDockWidget.DockWidgetFeature.NoDockWidgetFeatures)
         self.dock.setWidget(self.panel)
-        self.dock.setMinimumWidth(420)
         self.window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
         plain_text_everywhere(self.panel)  # the scenario's words are shown as written
         self.window.statusBar().showMessage(WATERMARK)
@@ -118,6 +120,11 @@ class TeachingSession(QObject):
         self.panel.finish.clicked.connect(lambda: self.finish())
         self._load_patient()
         self.show_checkpoint(0)
+        # The tools get the room: the scenario panel is as narrow as its content allows
+        # (it scrolls down, never sideways), which at a 200% font leaves the tools usable.
+        width = max(PANEL_WIDTH, self.panel.minimumSizeHint().width())
+        self.dock.setMinimumWidth(width)
+        self.window.resizeDocks([self.dock], [width], Qt.Orientation.Horizontal)
 
     # --- set-up ------------------------------------------------------------------------
 
@@ -144,6 +151,9 @@ class TeachingSession(QObject):
         bar = w.patient_bar
         for widget in (bar.assessed, bar.weight, bar.weight_unit, bar.age, bar.product):
             widget.setEnabled(False)
+        # "set by you · Now goes back to live" says nothing here (the time is the scenario
+        # clock, shown in the panel); its lines go to the tools (a 200% font).
+        bar.assessed.mode.hide()
         self.app.dose.view.time_field.now_button.setToolTip("The scenario clock")
 
     def _build_covers(self) -> list[Cover]:

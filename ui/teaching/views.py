@@ -13,12 +13,11 @@ from datetime import datetime
 from typing import get_args
 
 from annotated_types import Ge, Le
-from PySide6.QtCore import QEvent, QObject, QRect, Qt
+from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QFrame,
-    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -74,12 +73,17 @@ def item_title(item: str) -> str:
 class Banner(QLabel):
     """The watermark every teaching screen carries."""
 
-    def __init__(self, object_name: str = "simulationBanner") -> None:
+    def __init__(self, object_name: str = "simulationBanner", *, compact: bool = False) -> None:
         super().__init__(WATERMARK)
         named(self, object_name, WATERMARK)
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.setFont(scaled_font(self.font(), 1.2, bold=True))
-        self.setStyleSheet("background: #8e1b2b; color: #ffffff; padding: 4px; border-radius: 3px;")
+        self.setFont(scaled_font(self.font(), 1.0 if compact else 1.2, bold=True))
+        # Wraps rather than set a narrow side panel's width (a 200% font).
+        self.setWordWrap(True)
+        pad = 1 if compact else 4
+        self.setStyleSheet(
+            f"background: #8e1b2b; color: #ffffff; padding: {pad}px; border-radius: 3px;"
+        )
 
 
 class Cover(QLabel):
@@ -170,9 +174,12 @@ class AnswerForm(QGroupBox):
         self.crs_grade = combo("answerCrsGrade", "Your CRS grade", _grades("crs_grade"))
         self.icans_grade = combo("answerIcansGrade", "Your ICANS grade", _grades("icans_grade"))
         self.actions: dict[str, QComboBox] = {}
-        actions = QGridLayout()
+        # A form that puts each choice under its action when the panel is narrow (a 200%
+        # font): the side panel scrolls down, never sideways, and leaves the tools the room.
+        actions = QFormLayout()
         actions.setContentsMargins(0, 0, 0, 0)
-        for i, code in enumerate(ACTION_CODES):
+        actions.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        for code in ACTION_CODES:
             choice = combo(
                 f"answerAction_{code}",
                 f"Your decision: {action_title(code)}",
@@ -181,8 +188,7 @@ class AnswerForm(QGroupBox):
             self.actions[code] = choice
             label = QLabel(action_title(code))
             label.setBuddy(choice)
-            actions.addWidget(label, i // 2, (i % 2) * 2)
-            actions.addWidget(choice, i // 2, (i % 2) * 2 + 1)
+            actions.addRow(label, choice)
         self.actions_box = QWidget()
         self.actions_box.setObjectName("answerActions")
         self.actions_box.setLayout(actions)
@@ -193,6 +199,7 @@ class AnswerForm(QGroupBox):
         self.next_at.setPlaceholderText(f"{HINT}; 'none' at the maximum")
         self.next_error = FieldErrorLabel("answerNextError", "Next tocilizumab time error")
         self.form = QFormLayout(self)
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.rows: dict[str, list[QWidget]] = {
             "crs_grade": [self.crs_grade],
             "icans_grade": [self.icans_grade],
@@ -360,6 +367,19 @@ class FeedbackView(QWidget):
         return self.findChildren(RuleLinks)
 
 
+class DownOnlyScroll(QScrollArea):
+    """Scrolls down, never sideways: at least as wide as its content's narrowest layout
+    (the answer form, the clock at a 200% font), so nothing is cut at its right edge."""
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        content = self.widget()
+        if content is None:
+            return hint
+        extra = self.verticalScrollBar().sizeHint().width() + 2 * self.frameWidth()
+        return QSize(max(hint.width(), content.minimumSizeHint().width() + extra), hint.height())
+
+
 class TeachingPanel(QWidget):
     """The learner's side panel: banner, scenario, checkpoint, clock, narrative, answers,
     commit, feedback, next."""
@@ -375,6 +395,7 @@ class TeachingPanel(QWidget):
         self.clock = named(QLabel(), "scenarioClock", "Scenario clock")
         self.clock.setFont(scaled_font(self.clock.font(), 1.6, bold=True))
         self.clock.setStyleSheet("color: #0d2b45;")
+        self.clock.setWordWrap(True)
         self.narrative = wrapped_label("", "narrative", "What you find at the bedside")
         self.narrative.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.narrative.setStyleSheet(
@@ -401,10 +422,9 @@ class TeachingPanel(QWidget):
         box = QVBoxLayout(content)
         box.addWidget(self.title)
         box.addWidget(self.learner)
-        row = QHBoxLayout()
-        row.addWidget(self.step, 1)
-        row.addWidget(self.clock)
-        box.addLayout(row)
+        # The step over the clock: side by side they were wider than the panel at 200%.
+        box.addWidget(self.step)
+        box.addWidget(self.clock)
         box.addWidget(self.narrative)
         box.addWidget(self.hint)
         box.addWidget(self.answers)
@@ -416,11 +436,12 @@ class TeachingPanel(QWidget):
         buttons.addWidget(self.finish)
         box.addLayout(buttons)
         box.addStretch(1)
-        self.scroll = named(QScrollArea(), "teachingScroll", "Scenario")
+        self.scroll = named(DownOnlyScroll(), "teachingScroll", "Scenario")
         self.scroll.setWidgetResizable(True)
         self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.scroll.setWidget(content)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.banner)
@@ -443,3 +464,9 @@ class TeachingPanel(QWidget):
         self.commit.setEnabled(True)
         self.next.hide()
         self.finish.hide()
+        # what is asked sets how narrow the panel may be (DownOnlyScroll): the content's
+        # layout is brought up to date now, then the panel's
+        content = self.scroll.widget().layout()
+        if content is not None:
+            content.activate()
+        self.scroll.updateGeometry()

@@ -28,6 +28,7 @@ from ui.views.results import ResultCard
 from ui.widgets import (
     BlankSpin,
     FieldErrorLabel,
+    MessageLabel,
     NoWheelCombo,
     ValidatedField,
     named,
@@ -63,6 +64,11 @@ EDEMA_LABELS: dict[str, str] = {
     "focal": "Focal or local edema",
     "diffuse": "Diffuse edema / posturing / CN VI palsy / papilledema / Cushing's triad",
 }
+
+
+#: The room kept under a finding for its message: about the length of the core's usual
+#: one ("is required for a nasal cannula (L/min)"); a longer one still gets its lines.
+TYPICAL_ERROR = "✖ is required for a nasal cannula (L/min)"
 
 
 def _combo(name: str, accessible: str, keys: tuple[str, ...], labels: dict[str, str]) -> QComboBox:
@@ -125,6 +131,10 @@ class CrsInputs(QGroupBox):
         self.vasopressor_error = FieldErrorLabel("vasopressorsError", "Vasopressors error")
         self.oxygen = _combo("oxygen", "Oxygen device", get_args(OxygenDevice), OXYGEN_LABELS)
         self.flow = ValidatedField("oxygenFlow", "Oxygen flow", unit="L/min")
+        # Room kept for the messages that come and go while findings are typed (a device
+        # that needs a flow, a half-typed temperature): the fields below never move.
+        for field in (self.temperature, self.flow):
+            field.error.reserve(TYPICAL_ERROR)
 
         temp_row = QHBoxLayout()
         temp_row.addWidget(self.temperature, 1)
@@ -213,8 +223,7 @@ class ScoreItems(QGroupBox):
             add(lab, spin)
             add(None, err)
         top_total = sum(top for _, _, top in items)
-        self.total = named(QLabel(), f"{prefix}Total", f"{title} total")
-        self.total.setWordWrap(True)
+        self.total = named(MessageLabel(), f"{prefix}Total", f"{title} total")
         self.total.setProperty("role", "total")
         add(None, self.total)
         self.score = named(
@@ -233,6 +242,14 @@ class ScoreItems(QGroupBox):
         add(None, self.unable)
         self.error = FieldErrorLabel(f"{prefix}Error", f"{title} error")
         add(None, self.error)
+        # The count and the list of items not answered yet change with every answer: their
+        # room is kept at its largest (every item missing but one), so that answering an
+        # item never moves the next one, nor the fields below, under the pointer.
+        self.total.reserve(f"{title} not assessed yet: answer each item, or type the total.")
+        names = ", ".join(label for _, label, _ in items)
+        self.error.reserve(
+            f"✖ answer every {title} item or type the total (not answered yet: {names})"
+        )
         # A number typed with a comma or a point is refused by the spin box itself (a
         # score is whole): said here, apart from the core's messages above.
         self.typing_error = FieldErrorLabel(f"{prefix}TypingError", f"{title} typing error")
@@ -417,12 +434,21 @@ class GradingView(QWidget):
         left.setObjectName("gradingLeft")
         lbox = QVBoxLayout(left)
         lbox.setContentsMargins(0, 0, 0, 0)
+        self.left_box = lbox
         lbox.addWidget(self.header)
         lbox.addWidget(self.findings_scroll, 1)
-        self.body = QHBoxLayout(self)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        # Narrow: the grades span the whole width (over management too), so each badge
+        # has room to stay short and the findings keep their height (a 200% font).
+        self.top_box = QVBoxLayout()
+        outer.addLayout(self.top_box)
+        self.body = QHBoxLayout()
         self.body.setContentsMargins(0, 0, 0, 0)
         self.body.addWidget(left, 2)
         self.body.addWidget(self.management_scroll, 1)
+        outer.addLayout(self.body, 1)
         self.wide = True
         self._place(wide=True)
 
@@ -438,6 +464,12 @@ class GradingView(QWidget):
         self.findings_grid.setColumnStretch(0, 1)
         self.findings_grid.setColumnStretch(1, 1 if wide else 0)
         self.findings_grid.setRowStretch(1 if wide else 2, 1)
+        self.left_box.removeWidget(self.header)
+        self.top_box.removeWidget(self.header)
+        if wide:
+            self.left_box.insertWidget(0, self.header)
+        else:
+            self.top_box.addWidget(self.header)
         # Narrow: one findings column, so management may take a larger share.
         self.body.setStretch(0, 2 if wide else 3)
         self.body.setStretch(1, 1 if wide else 2)

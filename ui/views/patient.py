@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import get_args
 
+from PySide6.QtCore import QSize
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -52,8 +55,8 @@ class PatientBar(QFrame):
         weight_row.addWidget(self.weight_unit)
         time_row = QHBoxLayout()
         time_row.addWidget(self.assessed, 1)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(8, 4, 8, 4)
+        self.grid = QGridLayout(self)
+        self.grid.setContentsMargins(8, 4, 8, 4)
         cells: list[tuple[str, QWidget, QHBoxLayout | None, int]] = [
             ("&Weight", self.weight.edit, weight_row, 2),
             ("A&ge", self.age.edit, None, 1),
@@ -61,8 +64,14 @@ class PatientBar(QFrame):
             ("&Assessed at", self.assessed_at, time_row, 3),
             ("Patient &label", self.label, None, 2),
         ]
+        #: Each cell (caption over its fields) is a widget, so the bar can lay them out in
+        #: one row or, when one row does not fit (a 200% font on a 1366 px screen), in two.
+        self.cells: list[tuple[QWidget, int]] = []
         for text, buddy, layout, stretch in cells:
-            cell = QVBoxLayout()
+            box = QWidget()
+            box.setObjectName(f"patientCell_{buddy.objectName()}")
+            cell = QVBoxLayout(box)
+            cell.setContentsMargins(0, 0, 0, 0)
             cell.setSpacing(2)
             caption = QLabel(text)
             caption.setBuddy(buddy)
@@ -81,4 +90,51 @@ class PatientBar(QFrame):
             else:
                 cell.addWidget(buddy)
             cell.addStretch(1)
-            row.addLayout(cell, stretch)
+            self.cells.append((box, stretch))
+        self.rows = 0
+        self._arrange(1)
+
+    #: Two rows: weight, age and product above; the time and the patient label below.
+    SPLIT = 3
+
+    def _arrange(self, rows: int) -> None:
+        if rows == self.rows:
+            return
+        self.rows = rows
+        for box, _ in self.cells:
+            self.grid.removeWidget(box)
+        for column in range(self.grid.columnCount()):
+            self.grid.setColumnStretch(column, 0)
+        for i, (box, stretch) in enumerate(self.cells):
+            if rows == 1 or i < self.SPLIT:
+                self.grid.addWidget(box, 0, i)
+                self.grid.setColumnStretch(i, stretch)
+            else:
+                # the second row's two cells share the width: time first, then the label
+                span = (0, 2) if i == self.SPLIT else (2, 1)
+                self.grid.addWidget(box, 1, span[0], 1, span[1])
+        self.updateGeometry()
+
+    def _one_row_width(self) -> int:
+        margins = self.grid.contentsMargins()
+        spacing = max(0, self.grid.horizontalSpacing())
+        widths = [box.minimumSizeHint().width() for box, _ in self.cells]
+        return sum(widths) + spacing * (len(widths) - 1) + margins.left() + margins.right()
+
+    def minimumSizeHint(self) -> QSize:
+        """As narrow as two rows allow: the bar takes two rows rather than push the window
+        wider than the screen."""
+        hint = super().minimumSizeHint()
+        margins = self.grid.contentsMargins()
+        spacing = max(0, self.grid.horizontalSpacing())
+        weight, age, product, assessed, label = (
+            box.minimumSizeHint().width() for box, _ in self.cells
+        )
+        # the grid's columns in two rows: the time spans weight and age, the label sits
+        # under the product
+        width = max(weight + spacing + age, assessed) + spacing + max(product, label)
+        return QSize(width + margins.left() + margins.right(), hint.height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self._arrange(1 if event.size().width() >= self._one_row_width() else 2)
+        super().resizeEvent(event)

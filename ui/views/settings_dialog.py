@@ -7,20 +7,24 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, get_args
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
 from ui.store.settings import PrinterDefaults, Settings, Units
 from ui.units import TEMPERATURE_TEXT, parse_number
+from ui.views.typed_work import TypedWork, guarded_reject
 from ui.widgets import FieldErrorLabel, WholeSpin, named, plain_text_everywhere, wrapped_label
 
 
@@ -59,6 +63,12 @@ class SettingsDialog(QDialog):
         form.addRow("Temperature", self.temperature_unit)
 
         self.profile = named(QComboBox(), "settingsDefaultProfile", "Default profile")
+        # A long profile name elides in the closed box (the list shows it whole) rather
+        # than set the dialog's width (a 200% font).
+        self.profile.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.profile.setMinimumContentsLength(16)
         for pid, name in profiles:
             self.profile.addItem(name if not pid else f"{name} [{pid}]", pid)
         self.institution_file = named(
@@ -116,14 +126,36 @@ class SettingsDialog(QDialog):
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.cancel_button)
 
-        box = QVBoxLayout(self)
+        # The groups scroll (a 200% font on a 700 px high screen); the message and the
+        # buttons stay in sight below them.
+        content = QWidget()
+        content.setObjectName("settingsContent")
+        groups = QVBoxLayout(content)
+        groups.setContentsMargins(0, 0, 0, 0)
         for group in (units, profile_box, check_box, printer_box):
-            box.addWidget(group)
+            groups.addWidget(group)
+        groups.addStretch(1)
+        self.scroll = named(QScrollArea(), "settingsScroll", "Settings")
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll.setWidget(content)
+        bar = self.scroll.verticalScrollBar().sizeHint().width()
+        self.scroll.setMinimumWidth(content.minimumSizeHint().width() + bar)
+        box = QVBoxLayout(self)
+        box.addWidget(self.scroll, 1)
         box.addWidget(self.error)
         box.addLayout(buttons)
         self.clear_file.clicked.connect(self.institution_file.clear)
         self.cancel_button.clicked.connect(self.reject)
+        # Typed work: Esc, Cancel and Close ask first while it is not saved; the session
+        # gives ``work.save`` (its Save: validate, write, apply).
+        self.work = TypedWork(self, "the settings", self.values)
+        self.work.mark_clean()
         plain_text_everywhere(self)  # last: the labels QFormLayout made too
+
+    def reject(self) -> None:
+        guarded_reject(self, self.work, super().reject)
 
     def set_settings(self, s: Settings) -> None:
         self.weight_unit.setCurrentIndex(self.weight_unit.findData(s.units.weight))
@@ -135,6 +167,7 @@ class SettingsDialog(QDialog):
         self.page_size.setCurrentIndex(self.page_size.findData(s.printer.page_size))
         self.printer_name.setText(s.printer.printer_name)
         self.copies.setValue(s.printer.copies)
+        self.work.mark_clean()
 
     def values(self) -> dict[str, Any]:
         """What the dialog holds, as settings data (typed text kept as text, so the

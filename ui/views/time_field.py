@@ -28,6 +28,8 @@ class TimeField(QWidget):
         self.now_button = named(QPushButton("Now"), f"{object_name}Now", now_tip)
         self.mode = named(QLabel(), f"{object_name}Mode", f"{accessible_name}: live or set")
         self.mode.setProperty("role", "hint")
+        # Wraps under the field rather than widen the patient bar (a 200% font).
+        self.mode.setWordWrap(True)
         self.mode.hide()
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)

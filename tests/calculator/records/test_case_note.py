@@ -347,7 +347,7 @@ def test_temperature_and_weight_print_in_the_unit_they_were_typed_in() -> None:
     assert temperature(39.111111, "F") == "102.4 °F (39.1 °C)"
     assert temperature(39.111111) == "39.11 °C"
     assert temperature(39.5, "C") == "39.5 °C"
-    assert weight(69.853225, "lb") == "154 lb (69.9 kg)"
+    assert weight(69.853225, "lb") == "154 lb (69.85 kg)"
     assert weight(70) == "70 kg"
 
 
