@@ -43,7 +43,7 @@ GRADING_RULE_IDS = {
 def test_the_shipped_data_validates() -> None:
     rs = ruleset()
     assert re.fullmatch(r"\d{4}\.\d{1,2}(\.\d+)?", rs.meta.version)
-    assert rs.meta.version == "2026.12"
+    assert rs.meta.version == "2027.01"
     assert re.fullmatch(r"[0-9a-f]{64}", rs.sha256)
     assert rs.sha256 == fingerprint(read_data_files())
     assert load_ruleset() == rs
