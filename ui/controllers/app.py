@@ -22,6 +22,7 @@ from calculator import CrsInput
 from calculator.case import CaseDocument
 from ui import trace
 from ui.controllers.case import CaseError, apply_case, read_case, save_case
+from ui.controllers.crosswalk import CrosswalkController
 from ui.controllers.dose import DoseController
 from ui.controllers.grading import GradingController
 from ui.controllers.management import ManagementController
@@ -80,6 +81,14 @@ class AppController(QObject):
         self.patient.changed.connect(self.grading.set_patient)
         self.grading.patient_errors.connect(lambda msgs: self.patient.set_errors("grading", msgs))
         self.profile_changed.connect(self.grading.set_profile)
+        self.crosswalk = CrosswalkController(
+            grading_view.crosswalk,
+            self.profile,
+            self.grading.crs_for_case,
+            self.grading.icans_for_case,
+        )
+        self.grading.grades_changed.connect(self.crosswalk.recompute)
+        self.profile_changed.connect(self.crosswalk.set_profile)
         self.dose = DoseController(tools["dose"], self.profile, self.state)  # type: ignore[arg-type]
         self.patient.changed.connect(self.dose.set_patient)
         self.dose.patient_errors.connect(lambda msgs: self.patient.set_errors("dose", msgs))
