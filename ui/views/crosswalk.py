@@ -206,7 +206,7 @@ class CrosswalkPanel(Collapsible):
         self.warnings.setProperty("role", "warning")
         self.concordance = wrapped_label("", "xwConcordance", "How often the scales agree")
         self.concordance.setProperty("role", "hint")
-        for widget in (
+        parts: list[QWidget] = [
             self.intro,
             findings,
             self.error,
@@ -214,8 +214,9 @@ class CrosswalkPanel(Collapsible):
             table,
             self.warnings,
             self.concordance,
-        ):
-            self.body_layout.addWidget(widget)
+        ]
+        for part in parts:
+            self.body_layout.addWidget(part)
 
     def entered(self) -> bool:
         """Anything typed or chosen in the panel's own findings."""
