@@ -109,3 +109,17 @@ def test_panel_controls_are_named(app_controller) -> None:
     for widget in panel.bedside_order():
         assert widget.objectName()
         assert widget.accessibleName()
+
+
+def test_new_case_empties_and_closes_the_panel(app_controller) -> None:
+    c = app_controller
+    _bipap_patient(c)
+    panel = _view(c).crosswalk
+    panel.toggle.setChecked(True)
+    type_text(panel.numbers["fio2_pct"].edit, "45")
+    panel.choices["symptoms"].combo.setCurrentIndex(1)
+    c.new_case()
+    assert not panel.toggle.isChecked()
+    assert panel.numbers["fio2_pct"].text() == ""
+    assert panel.choices["symptoms"].value() is None
+    assert c.crosswalk.for_case() is None

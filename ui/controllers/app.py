@@ -254,6 +254,7 @@ class AppController(QObject):
         for combo in (ic.consciousness, ic.seizure, ic.edema):
             combo.setCurrentIndex(0)
         ic.motor.setChecked(False)
+        self.crosswalk.reset()
         self.taper.view.regimen.setCurrentIndex(0)
         self.taper.default_start()
         self.grading.recompute()

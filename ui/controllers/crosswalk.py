@@ -45,6 +45,18 @@ class CrosswalkController(QObject):
             choice.combo.currentIndexChanged.connect(self.recompute)
         panel.toggle.toggled.connect(self.recompute)
 
+    def reset(self) -> None:
+        """A new case: every finding of the panel blank again, the panel closed."""
+        for field in self.panel.numbers.values():
+            field.edit.clear()
+        for choice in self.panel.choices.values():
+            choice.combo.setCurrentIndex(0)
+        self.panel.toggle.setChecked(False)
+        self.problems = []
+        self._mark([])
+        self.result = None
+        self._clear_table("")
+
     def set_profile(self, profile: calculator.Profile) -> None:
         self.profile = profile
         self.recompute()
