@@ -96,9 +96,10 @@ class VasopressorDoses(FrozenModel):
         return {k: v for k, v in self.model_dump().items() if v is not None}
 
 
-class CrosswalkInput(FrozenModel):
-    crs: CrsInput | None = None
-    icans: IcansInput | None = None
+class CrosswalkFindings(FrozenModel):
+    """The findings only the older scales need (a teaching checkpoint carries these beside
+    its CRS and ICANS findings); each ``None`` until entered (XW-UNKNOWN)."""
+
     fio2_pct: float | None = Field(
         default=None, ge=FIO2_RANGE_PCT[0], le=FIO2_RANGE_PCT[1], allow_inf_nan=False, strict=True
     )
@@ -123,6 +124,14 @@ class CrosswalkInput(FrozenModel):
     csf_opening_pressure_mmhg: float | None = Field(
         default=None, ge=0, allow_inf_nan=False, strict=True
     )
+
+
+
+class CrosswalkInput(CrosswalkFindings):
+    """The crosswalk's input (cli-contract.md): CRS and/or ICANS findings and the extras."""
+
+    crs: CrsInput | None = None
+    icans: IcansInput | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> CrosswalkInput:
