@@ -80,7 +80,34 @@ def main() -> int:
         window.grab().save(str(args.out / f"crosswalk{suffix}.png"))
     print(path)
     window.close()
+    if not suffix:
+        print(debrief(args.out))
     return 0
+
+
+def debrief(folder: Path) -> Path:
+    """The debrief of the built-in scenario other-scales-bipap (no answers given), scrolled
+    to its first checkpoint's scales table."""
+    from calculator.teaching import Attempt, builtin_scenario
+    from ui.teaching.debrief import DebriefDialog, score_of
+
+    attempt = Attempt(format="crs-calc-attempt/1", scenario=builtin_scenario("other-scales-bipap"))
+    dialog = DebriefDialog(score_of(attempt), attempt, None)
+    dialog.resize(1100, 700)
+    dialog.show()
+    QApplication.processEvents()
+    dialog.text.find("The same findings under each scale")
+    dialog.text.ensureCursorVisible()
+    cursor = dialog.text.textCursor()
+    cursor.clearSelection()
+    dialog.text.setTextCursor(cursor)
+    bar = dialog.text.verticalScrollBar()
+    bar.setValue(bar.value() + 260)
+    QApplication.processEvents()
+    path = folder / "crosswalk-debrief.png"
+    dialog.grab().save(str(path))
+    dialog.close()
+    return path
 
 
 if __name__ == "__main__":

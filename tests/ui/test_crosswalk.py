@@ -123,3 +123,28 @@ def test_new_case_empties_and_closes_the_panel(app_controller) -> None:
     assert panel.numbers["fio2_pct"].text() == ""
     assert panel.choices["symptoms"].value() is None
     assert c.crosswalk.for_case() is None
+
+
+def test_debrief_shows_each_checkpoint_under_every_scale(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Teaching (issue 25): per checkpoint, the grade under each scale, computed by the core:
+    the BiPAP checkpoint is ASTCT 4 and Penn 3 (XW-DEVICES); 30 h of norepinephrine is
+    MSKCC 3 (XW-MSKCC)."""
+    from calculator.teaching import Attempt, builtin_scenario
+    from ui.teaching.debrief import DebriefDialog, scales_by_checkpoint, score_of
+
+    attempt = Attempt(format="crs-calc-attempt/1", scenario=builtin_scenario("other-scales-bipap"))
+    score = score_of(attempt)
+    scales = scales_by_checkpoint(score, attempt)
+    bipap, vaso, seizure = (scales[cp.id] for cp in attempt.scenario.checkpoints)
+    assert bipap.astct.crs is not None
+    assert bipap.astct.crs.grade == 4
+    assert bipap.scales["penn"].grade_text == "3"
+    assert vaso.scales["mskcc"].grade_text == "3"
+    assert seizure.scales["cres"].grade_text == "3"
+    dialog = DebriefDialog(score, attempt, None)
+    qtbot.addWidget(dialog)
+    text = dialog.text.toPlainText()
+    assert text.count("The same findings under each scale") == 3
+    assert "Penn" in text
+    assert "supplemental oxygen (BiPAP)" in text
+    assert "vasopressors (norepinephrine) for 30 h (>= 24 h)" in text
