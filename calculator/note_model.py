@@ -13,7 +13,15 @@ from typing import Literal
 from calculator.rulebook import FrozenModel
 
 SectionKey = Literal[
-    "entered", "grades", "tocilizumab", "actions", "taper", "warnings", "rules", "sources"
+    "entered",
+    "grades",
+    "other_scales",
+    "tocilizumab",
+    "actions",
+    "taper",
+    "warnings",
+    "rules",
+    "sources",
 ]
 
 

@@ -126,7 +126,6 @@ class CrosswalkFindings(FrozenModel):
     )
 
 
-
 class CrosswalkInput(CrosswalkFindings):
     """The crosswalk's input (cli-contract.md): CRS and/or ICANS findings and the extras."""
 

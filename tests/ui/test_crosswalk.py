@@ -148,3 +148,34 @@ def test_debrief_shows_each_checkpoint_under_every_scale(qtbot) -> None:  # type
     assert "Penn" in text
     assert "supplemental oxygen (BiPAP)" in text
     assert "vasopressors (norepinephrine) for 30 h (>= 24 h)" in text
+
+
+def test_saved_case_and_reopened_keep_the_panels_findings(app_controller, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from ui.controllers.case import build_case, read_case, save_case
+
+    c = app_controller
+    type_text(c.window.patient_bar.weight.edit, "70")
+    type_text(c.window.patient_bar.age.edit, "54")
+    _bipap_patient(c)
+    assert build_case(c).crosswalk is None
+    panel = _view(c).crosswalk
+    panel.toggle.setChecked(True)
+    assert build_case(c).crosswalk is None  # opened, nothing entered
+    type_text(panel.numbers["fio2_pct"].edit, "45")
+    panel.choices["life_threatening"].combo.setCurrentIndex(2)  # no
+    panel.choices["creatinine_grade"].combo.setCurrentIndex(2)  # 1
+    path = tmp_path / "case.json"
+    save_case(c, path)
+    case = read_case(path)
+    assert case.crosswalk is not None
+    assert case.crosswalk.fio2_pct == 45
+    assert case.crosswalk.life_threatening is False
+    assert case.crosswalk.creatinine_grade == 1
+    c.new_case()
+    assert not panel.toggle.isChecked()
+    c.restore_case(case)
+    assert panel.toggle.isChecked()
+    assert panel.numbers["fio2_pct"].text() == "45"
+    assert panel.choices["life_threatening"].value() is False
+    assert panel.choices["creatinine_grade"].value() == 1
+    assert panel.rows["ctcae5"].grade.text() == "3"

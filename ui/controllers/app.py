@@ -123,6 +123,8 @@ class AppController(QObject):
             self.grading.crs_graded,
             self.grading.icans_graded,
             self.grading.patient_errors,
+            self.crosswalk.crosswalk_graded,
+            self.crosswalk.refused,
             self.dose.doses_changed,
             self.taper.planned,
             self.taper.patient_errors,

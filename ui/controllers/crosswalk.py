@@ -57,6 +57,21 @@ class CrosswalkController(QObject):
         self.result = None
         self._clear_table("")
 
+    def load(self, findings: dict[str, Any] | None) -> None:
+        """A case's findings back into the panel (opened when there are any)."""
+        self.reset()
+        if not findings:
+            return
+        flat = {**findings, **findings.get("vasopressor_doses", {})}
+        for key, field in self.panel.numbers.items():
+            if key in flat:
+                value = flat[key]
+                field.edit.setText(f"{value:g}" if isinstance(value, float | int) else str(value))
+        for key, choice in self.panel.choices.items():
+            if key in flat:
+                choice.combo.setCurrentIndex(max(0, choice.combo.findData(flat[key])))
+        self.panel.toggle.setChecked(True)
+
     def set_profile(self, profile: calculator.Profile) -> None:
         self.profile = profile
         self.recompute()

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QWidget
 import calculator
 from calculator.case import CaseDocument
 from calculator.rulebook.loader import Ruleset
+from ui.controllers.crosswalk import CrosswalkController
 from ui.controllers.dose import DoseController
 from ui.controllers.grading import GradingController
 from ui.controllers.management import ManagementController
@@ -32,6 +33,7 @@ class CaseTools(Protocol):
     state: CaseState
     patient: PatientController
     grading: GradingController
+    crosswalk: CrosswalkController
     dose: DoseController
     taper: TaperController
     management: ManagementController

@@ -133,3 +133,36 @@ def test_batch_regrades_crosswalk_lines_like_the_single_command() -> None:
     assert first["result"] == single
     assert second["exit"] == 2
     assert second["error"]["fields"][0]["field"] == "fio2_pct"
+
+
+NOTE_CASE: dict[str, Any] = {
+    "format": "crs-calc-case/1",
+    "patient": {"weight_kg": 70, "age_years": 54},
+    "at": "2026-11-21T08:00",
+    "crs": {"temperature_c": 39.2, "oxygen": "bipap"},
+}
+
+
+def test_note_has_other_scales_only_when_the_case_carries_their_findings() -> None:
+    """The handoff note shows the crosswalk only when someone entered its findings."""
+    code, plain = cli_json(["note"], NOTE_CASE)
+    assert code == 0
+    assert "Other scales" not in plain["markdown"]
+    assert plain["crosswalk"] is None
+    code, data = cli_json(["note"], {**NOTE_CASE, "crosswalk": {"fio2_pct": 45}})
+    assert code == 0
+    md = data["markdown"]
+    assert "## Other scales" in md
+    assert "- FiO2: 45%" in md
+    assert "- Penn: 3 (supplemental oxygen (BiPAP))" in md
+    assert "XW-DEVICES" in data["rules"]
+    assert md.index("## Grades") < md.index("## Other scales") < md.index("## Tocilizumab")
+
+
+def test_note_refuses_a_crosswalk_contradiction_by_name() -> None:
+    code, data = cli_json(
+        ["note"], {**NOTE_CASE, "crosswalk": {"vasopressor_doses": {"dopamine_ug_kg_min": 5}}}
+    )
+    assert code == 2
+    fields = {f["field"] for f in data["error"]["fields"]}
+    assert "crosswalk.vasopressor_doses.dopamine_ug_kg_min" in fields
