@@ -96,12 +96,15 @@ def scales_html(result: CrosswalkResult) -> str:
         cells.append((scale.name, scale.grade_text, why))
     head = "".join(f"<th>{e(n)}</th>" for n, _, _ in cells)
     grades = "".join(f"<td align='center'><b>{e(g)}</b></td>" for _, g, _ in cells)
-    whys = "".join(f"<td class='compact'>{e(w)}</td>" for _, _, w in cells)
+    # The criteria as a list, not table cells: a list breaks between lines at a page end,
+    # where a tall table row would be cut through the page's watermark band.
+    whys = "".join(f"<li><b>{e(n)} {e(g)}</b>: {e(w)}</li>" for n, g, w in cells if w)
     return (
         "<p><b>The same findings under each scale</b> <span class='compact'>(not scored: "
         "the ASTCT grade drives the plan; XW-WORST, XW-RANGE)</span></p>"
         "<table class='small' border='1' cellpadding='2' width='100%'>"
-        f"<tr>{head}</tr><tr>{grades}</tr><tr>{whys}</tr></table>"
+        f"<tr>{head}</tr><tr>{grades}</tr></table>"
+        f"<ul class='compact'>{whys}</ul>"
     )
 
 
@@ -189,10 +192,12 @@ def render_pages(doc: QTextDocument, device: QPagedPaintDevice) -> int:
             painter.setPen(QColor("#8e1b2b"))
             head = QRectF(0, 0, rect.width(), band)
             foot = QRectF(0, rect.height() - band, rect.width(), band)
-            painter.drawText(head, Qt.AlignmentFlag.AlignCenter, WATERMARK)
-            painter.drawText(
-                foot, Qt.AlignmentFlag.AlignCenter, f"{WATERMARK} · page {page + 1} of {count}"
-            )
+            # At the outer edges of the bands: centred, the head's line sat close enough to a
+            # first body line for text extraction (pdftotext) to read the two as one.
+            top = Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignHCenter
+            bottom = Qt.AlignmentFlag.AlignBottom | Qt.AlignmentFlag.AlignHCenter
+            painter.drawText(head, top, WATERMARK)
+            painter.drawText(foot, bottom, f"{WATERMARK} · page {page + 1} of {count}")
             painter.save()
             painter.translate(0, band - page * body_h)
             doc.drawContents(painter, QRectF(0, page * body_h, rect.width(), body_h))
