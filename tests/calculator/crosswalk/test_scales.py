@@ -406,3 +406,12 @@ def test_concordance_figures_carry_their_sources() -> None:
     sources = {c.source for c in result.concordance}
     assert sources == {"PENNISI", "JULIET-REGRADE"}
     assert any("25%" in c.text and "54%" in c.text for c in result.concordance)
+
+
+@pytest.mark.parametrize(("stage", "expected"), [(1, 3), (2, 3), (3, 4), (5, 4)])
+def test_papilloedema_stage_criterion_xw_cres(stage: int, expected: int) -> None:
+    """XW-CRES: stage 1-2 papilloedema is a grade-3 criterion, 3-5 grade 4. Papilloedema goes
+    with ICANS diffuse edema (XW-UNKNOWN), itself grade 4, so the criterion is listed."""
+    result = icans_xw({"ice_score": 10, "cerebral_edema": "diffuse"}, papilloedema_stage=stage)
+    found = [c for c in result.scales["cres"].criteria if "papilloedema" in c.text]
+    assert [c.grade for c in found] == [expected]
