@@ -185,6 +185,7 @@ class CrosswalkPanel(Collapsible):
 
         table = QGroupBox("Grade on each scale")
         table.setObjectName("xwTable")
+        self.table = table  # the teaching mode covers it (it shows the ASTCT grade)
         self.grid = QGridLayout(table)
         for col, title in enumerate(("Scale", "Grade", "Deciding criterion", "Would decide")):
             head = wrapped_label(title, f"xwHead{col}", title)
