@@ -28,8 +28,15 @@ from calculator.rulebook.crosswalk import ScaleRule
 from calculator.rulebook.profiles import Profile
 
 
+_SOURCES: dict[tuple[str, str], str] = {}
+
+
 def _source(rs: Ruleset, rule: ScaleRule) -> str:
-    return "; ".join(f"[{k}] {rs.sources[k].citation}" for k in rule.sources)
+    """The scale's citations, written once per ruleset (keyed by its sha256)."""
+    key = (rs.sha256, rule.id)
+    if key not in _SOURCES:
+        _SOURCES[key] = "; ".join(f"[{k}] {rs.sources[k].citation}" for k in rule.sources)
+    return _SOURCES[key]
 
 
 def _graded(rs: Ruleset, rule: ScaleRule, tally: Tally, dead: bool, what: str) -> ScaleGrade:

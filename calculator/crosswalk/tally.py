@@ -18,7 +18,9 @@ class Tally:
     could_grades: list[tuple[int, tuple[str, ...]]] = field(default_factory=list)
 
     def add(self, grade: int, text: str, *rules: str) -> None:
-        self.met.append(Criterion(grade=grade, text=text, rules=unique(rules)))
+        # Built from the core's own values, never from input: no validation to repeat (a
+        # batch regrading a trial's 10,000 events builds some 75,000 of these).
+        self.met.append(Criterion.model_construct(grade=grade, text=text, rules=unique(rules)))
 
     def could(self, grade: int, needs: tuple[str, ...] | list[str]) -> None:
         if needs:
