@@ -27,7 +27,6 @@ from calculator.rulebook.base import VERIFY_WARNING
 from calculator.rulebook.crosswalk import ScaleRule
 from calculator.rulebook.profiles import Profile
 
-
 _SOURCES: dict[tuple[str, str], str] = {}
 
 
