@@ -9,7 +9,8 @@ the same rotation, is the floor of any call through the core: importing pydantic
 validating one model. The batch feeds
 10,000 mixed requests (grade-crs, grade-icans, dose, refusals, a malformed line) to one
 `python -m calculator batch` process (goal: under 3 s wall) and checks that every line
-was answered.
+was answered; then 10,000 crosswalk events (a trial's data set regraded, issue 25) the same
+way.
 """
 
 from __future__ import annotations
@@ -48,11 +49,38 @@ MIX: list[dict[str, object]] = [
 ]
 MALFORMED = b'{"command": "grade-crs", "input": {\n'
 
+#: A trial's data set regraded (issue 25): crosswalk events, with a refused one among them.
+CROSSWALK_MIX: list[dict[str, object]] = [
+    {
+        "command": "crosswalk",
+        "input": {
+            "crs": CRS,
+            "fio2_pct": 45,
+            "vasopressor_doses": {"norepinephrine_ug_min": 12},
+            "vasopressor_hours": 30,
+            "high_dose_hours_met": True,
+            "organ_toxicity_grade": 2,
+            "transaminase_grade": 1,
+            "creatinine_grade": 0,
+        },
+    },
+    {
+        "command": "crosswalk",
+        "input": {
+            "crs": {"temperature_c": 39.0, "oxygen": "bipap"},
+            "icans": {"age_years": 61, "ice_score": 5, "seizure": "rapidly_resolving"},
+            "fio2_pct": 35,
+        },
+    },
+    {"command": "crosswalk", "input": {"icans": {"age_years": 40, "ice_score": 8}}},
+    {"command": "crosswalk", "input": {"crs": CRS, "fio2_pct": 101}},  # refused
+]
 
-def requests(n: int) -> bytes:
+
+def requests(n: int, mix: list[dict[str, object]] = MIX) -> bytes:
     lines: list[bytes] = []
     for i in range(n - 1):
-        lines.append(json.dumps({**MIX[i % len(MIX)], "id": i}).encode() + b"\n")
+        lines.append(json.dumps({**mix[i % len(mix)], "id": i}).encode() + b"\n")
     lines.append(MALFORMED)
     return b"".join(lines)
 
@@ -129,22 +157,27 @@ def main() -> int:
         f"(goal: at most {RATIO_GOAL:g}x): {verdict}"
     )
 
-    data = requests(args.requests)
+    for label, mix in (("mixed requests", MIX), ("crosswalk events", CROSSWALK_MIX)):
+        batch(args.requests, label, mix)
+    return 0
+
+
+def batch(n: int, label: str, mix: list[dict[str, object]]) -> None:
+    data = requests(n, mix)
     seconds, mb, code, out, cpu = timed([sys.executable, "-m", "calculator", "batch"], data)
     answers = [json.loads(line) for line in out.splitlines()]
     exits = {
         e: sum(1 for a in answers if a["exit"] == e) for e in sorted({a["exit"] for a in answers})
     }
-    in_order = [a["id"] for a in answers[:-1]] == list(range(args.requests - 1))
+    in_order = [a["id"] for a in answers[:-1]] == list(range(n - 1))
     verdict = "ok" if seconds < BATCH_GOAL_S else "over the goal"
-    print(f"Batch of {args.requests:,} mixed requests in one process:")
+    print(f"Batch of {n:,} {label} in one process:")
     print(
         f"  {seconds:.2f} s wall, {cpu:.2f} s CPU, {mb:.0f} MB peak, exit {code}; "
         f"{len(answers):,} answers "
         f"(exit counts {exits}), in order: {in_order}"
     )
     print(f"  goal: under {BATCH_GOAL_S:g} s: {verdict}")
-    return 0
 
 
 if __name__ == "__main__":

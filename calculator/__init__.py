@@ -27,6 +27,8 @@ _EXPORTS: dict[str, str] = {
     "dose": "calculator.dosing",
     "regimens": "calculator.dosing",
     "tocilizumab_schedule": "calculator.dosing",
+    "CrosswalkInput": "calculator.crosswalk",
+    "CrosswalkResult": "calculator.crosswalk",
     "FieldError": "calculator.edge.errors",
     "InputError": "calculator.edge.errors",
     "CrsInput": "calculator.grading.crs",
@@ -58,6 +60,7 @@ _EXPORTS: dict[str, str] = {
 }
 
 if TYPE_CHECKING:
+    from calculator.crosswalk import CrosswalkInput, CrosswalkResult
     from calculator.dosing import (
         AgentDose,
         DoseInput,
@@ -107,6 +110,8 @@ __all__ = [
     "AgentDose",
     "CaseDocument",
     "CasePatient",
+    "CrosswalkInput",
+    "CrosswalkResult",
     "CrsInput",
     "CrsResult",
     "DoseInput",

@@ -160,6 +160,10 @@ COMMANDS: dict[str, Command] = {
     "verify-dose": Command(
         "calculator.verification:verify_dose_command", "pharmacy double check of a dose order"
     ),
+    "crosswalk": Command(
+        "calculator.crosswalk.command:crosswalk_command",
+        "one set of findings graded under ASTCT and the older scales (Lee, CTCAE, Penn, ...)",
+    ),
     "scenario-key": Command(
         "calculator.teaching.command:scenario_key_command",
         "teaching: the answer key of a scenario, computed by the core",

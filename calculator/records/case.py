@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from pydantic import Field, StrictBool, model_validator
 
+from calculator.crosswalk.models import CrosswalkFindings
 from calculator.dosing.models import MAX_DOSES, MAX_WEIGHT_KG
 from calculator.edge.errors import Contradiction, InputError
 from calculator.edge.inputs import LocalDateTime, TimeZoneName, format_datetime, validate
@@ -68,6 +69,9 @@ class CaseDocument(FrozenModel):
     improving: StrictBool | None = None
     units: CaseUnits = CaseUnits()
     taper: TaperInput | None = None
+    #: The older scales' findings (section 13): present only when someone opened 'Other
+    #: scales' and entered findings; the note then shows the crosswalk.
+    crosswalk: CrosswalkFindings | None = None
 
     @model_validator(mode="before")
     @classmethod

@@ -19,6 +19,7 @@ from typing import Any, Literal
 
 from pydantic import Field, StrictBool, model_validator
 
+from calculator.crosswalk.models import CrosswalkFindings
 from calculator.dosing.models import MAX_DOSES
 from calculator.edge.errors import Contradiction, InputError
 from calculator.edge.inputs import LocalDateTime, format_datetime, validate
@@ -65,6 +66,9 @@ class Assessment(FrozenModel):
     icans: IcansInput | None = None
     improving: StrictBool | None = None
     comment: str = Field(default="", max_length=MAX_COMMENT)
+    #: The older scales' extra findings (section 13), only when someone opened 'Other
+    #: scales' and entered some at this assessment.
+    crosswalk: CrosswalkFindings | None = None
 
 
 class Given(FrozenModel):
@@ -194,6 +198,8 @@ def from_v1(case: CaseDocumentV1) -> CaseDocumentV2:
     assessment: dict[str, Any] = {"at": _wall(case.at), "crs": case.crs, "icans": case.icans}
     if "improving" in case.model_fields_set:
         assessment["improving"] = case.improving
+    if case.crosswalk is not None:
+        assessment["crosswalk"] = case.crosswalk
     data: dict[str, Any] = {
         "format": CASE_FORMAT_V2,
         "patient": PatientV2(**case.patient.model_dump()),

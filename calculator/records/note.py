@@ -16,9 +16,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from calculator.crosswalk import CrosswalkInput, CrosswalkResult, crosswalk
 from calculator.dosing import DoseInput, ScheduleResult, TocilizumabDose, dose
 from calculator.dosing.numbers import fmt
 from calculator.edge.errors import InputError
+from calculator.edge.inputs import validate
 from calculator.grading.crs import CrsResult
 from calculator.grading.icans import IcansResult
 from calculator.local_time import zone_from_name
@@ -70,6 +72,17 @@ class NoteResult(CoreResult):
     actions: tuple[Action, ...]
     taper: TaperResult | None
     episode: EpisodeResult
+    crosswalk: CrosswalkResult | None = None
+
+
+def case_crosswalk(case: CaseDocument, profile: Profile, rs: Ruleset) -> CrosswalkResult | None:
+    """The case under the older scales, only when the case carries their findings (someone
+    opened 'Other scales' and entered some); contradictions are refused by name."""
+    if case.crosswalk is None or (case.crs is None and case.icans is None):
+        return None
+    payload: dict[str, Any] = case.crosswalk.model_dump(exclude_none=True)
+    payload |= {"crs": case.crs, "icans": case.icans}
+    return crosswalk(validate(CrosswalkInput, payload, prefix="crosswalk"), profile, rs)
 
 
 def make_note(
@@ -95,7 +108,8 @@ def make_note(
     schedule = rec.tocilizumab_schedule
     assert schedule is not None  # recommend reads the clock whenever `at` is given
     taper = plan_taper(view.taper, profile, rs) if view.taper is not None else None
-    parts: list[CoreResult] = [r for r in (crs, icans, toci_dose, schedule, rec, taper) if r]
+    xw = case_crosswalk(view, profile, rs)
+    parts: list[CoreResult] = [r for r in (crs, icans, toci_dose, schedule, rec, taper, xw) if r]
     section = episode_section(episode_case, episode, rs) if has_history(episode_case) else None
     rule_ids = unique(
         [
@@ -111,7 +125,19 @@ def make_note(
         ]
     )
     document = build_document(
-        view, profile, rs, crs, icans, toci_dose, schedule, rec, taper, rule_ids, warnings, section
+        view,
+        profile,
+        rs,
+        crs,
+        icans,
+        toci_dose,
+        schedule,
+        rec,
+        taper,
+        rule_ids,
+        warnings,
+        section,
+        xw,
     )
     return NoteResult(
         markdown=render_markdown(document),
@@ -125,6 +151,7 @@ def make_note(
         actions=rec.actions,
         taper=taper,
         episode=episode,
+        crosswalk=xw,
         rules=rule_ids,
         warnings=warnings,
         ruleset=rs.info,
@@ -178,6 +205,8 @@ def last_assessment_view(case: CaseDocumentV2) -> CaseDocument:
     }
     if "improving" in last.model_fields_set:
         data["improving"] = last.improving
+    if last.crosswalk is not None:
+        data["crosswalk"] = last.crosswalk
     for name in ("made_at", "profile", "taper", "time_zone"):
         if name in case.model_fields_set:
             value = getattr(case, name)
@@ -252,6 +281,73 @@ def _grades(crs: CrsResult | None, icans: IcansResult | None) -> Section:
             )
         )
     return Section(key="grades", title="Grades", groups=tuple(groups))
+
+
+def _other_scales(case: CaseDocument, xw: CrosswalkResult) -> Section:
+    """XW rules: what was entered for the older scales, then each scale's grade (a range
+    names what would decide it) with its deciding criterion."""
+    assert case.crosswalk is not None
+    entered = case.crosswalk.model_dump(exclude_none=True)
+    doses = entered.pop("vasopressor_doses", {})
+    found = [_finding_row(k, v) for k, v in (*entered.items(), *doses.items())]
+    rows = []
+    for scale in xw.scales.values():
+        if scale.status != "graded":
+            rows.append(Row(label=scale.name, value=f"{scale.grade_text}: {scale.reason}"))
+            continue
+        why = "; ".join(c.text for c in scale.deciding) or "no criterion met"
+        value = f"{scale.grade_text} ({why})"
+        if scale.needs:
+            value += f"; would decide: {', '.join(scale.needs)}"
+        rules = unique(r for c in scale.deciding for r in c.rules) or (scale.rule,)
+        rows.append(Row(label=scale.name, value=value, rules=rules))
+    return Section(
+        key="other_scales",
+        title="Other scales (the ASTCT grade above drives the plan)",
+        remark="The same findings graded by the scales that preceded ASTCT 2019.",
+        groups=(Group(title="Entered for the other scales", rows=tuple(found)),),
+        rows=tuple(rows),
+    )
+
+
+#: How the note names each finding of the older scales, and its unit.
+XW_WORDS: dict[str, tuple[str, str]] = {
+    "fio2_pct": ("FiO2", "%"),
+    "norepinephrine_ug_min": ("Norepinephrine", " µg/min"),
+    "epinephrine_ug_min": ("Epinephrine", " µg/min"),
+    "phenylephrine_ug_min": ("Phenylephrine", " µg/min"),
+    "dopamine_ug_kg_min": ("Dopamine", " µg/kg/min"),
+    "vasopressin_u_min": ("Vasopressin", " U/min"),
+    "vasopressor_hours": ("Vasopressors needed for", " h"),
+    "high_dose_hours_met": ("High doses for >= 3 h", ""),
+    "organ_toxicity_grade": ("Organ toxicity, CTCAE grade", ""),
+    "transaminase_grade": ("Transaminases, CTCAE grade", ""),
+    "creatinine_grade": ("Creatinine, CTCAE grade", ""),
+    "coagulopathy_products": ("Coagulopathy needing FFP, cryoprecipitate or fibrinogen", ""),
+    "hospitalised_for_crs": ("Hospitalised for CRS", ""),
+    "iv_therapy": ("IV therapy", ""),
+    "life_threatening": ("Life-threatening consequences", ""),
+    "multiple_fluid_boluses": ("Multiple fluid boluses", ""),
+    "seizure_generalised": ("Seizure generalised", ""),
+    "csf_pressure_raised": ("CSF opening pressure judged raised", ""),
+    "symptoms": ("Symptoms needing symptomatic treatment", ""),
+    "head_of_government_named": ("Names the head of government", ""),
+    "papilloedema_stage": ("Papilloedema, Frisen stage", ""),
+    "csf_opening_pressure_mmhg": ("CSF opening pressure", " mmHg"),
+}
+
+
+def _finding_row(key: str, value: object) -> Row:
+    label, unit = XW_WORDS.get(key, (key, ""))
+    return Row(label=label, value=f"{_plain(value)}{unit if not isinstance(value, bool) else ''}")
+
+
+def _plain(value: object) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return fmt(value)
+    return str(value)
 
 
 def _tocilizumab(toci: TocilizumabDose, schedule: ScheduleResult) -> Section:
@@ -400,14 +496,13 @@ def build_document(
     rule_ids: tuple[str, ...],
     warnings: tuple[str, ...],
     episode: Section | None = None,
+    xw: CrosswalkResult | None = None,
 ) -> NoteDocument:
-    sections = [
-        _entered(case, rs),
-        *([episode] if episode is not None else []),
-        _grades(crs, icans),
-        _tocilizumab(toci, schedule),
-        _actions(rec),
-    ]
+    sections = [_entered(case, rs), *([episode] if episode is not None else [])]
+    sections.append(_grades(crs, icans))
+    if xw is not None and case.crosswalk is not None:
+        sections.append(_other_scales(case, xw))
+    sections += [_tocilizumab(toci, schedule), _actions(rec)]
     if taper is not None:
         sections.append(_taper(taper))
     sections.append(

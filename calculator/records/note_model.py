@@ -14,14 +14,15 @@ from calculator.rulebook import FrozenModel
 
 SectionKey = Literal[
     "entered",
-    "episode",
     "grades",
+    "other_scales",
     "tocilizumab",
     "actions",
     "taper",
     "warnings",
     "rules",
     "sources",
+    "episode",
 ]
 
 

@@ -16,6 +16,7 @@ from typing import Any, Final
 from pydantic import Field, PrivateAttr, model_validator
 
 from calculator.rulebook.base import FrozenModel, Rule, RuleSection, Source
+from calculator.rulebook.crosswalk import CrosswalkRules
 from calculator.rulebook.dosing import DosingRules
 from calculator.rulebook.episode import EpisodeRules
 from calculator.rulebook.grading import CrsRules, IcansRules
@@ -61,6 +62,7 @@ class Ruleset(FrozenModel):
     verification: VerificationRules
     bounds: BoundsRules
     teaching: TeachingRules
+    crosswalk: CrosswalkRules
     episode: EpisodeRules
     default_profile: str = Field(alias="default")
     profiles: dict[str, Profile]
@@ -94,6 +96,9 @@ class Ruleset(FrozenModel):
             for key in rule.sources:
                 if key not in self.sources:
                     raise ValueError(f"rule {rule.id} cites unknown source {key!r}")
+        for figure in self.crosswalk.concordance:
+            if figure.source not in self.sources:
+                raise ValueError(f"crosswalk concordance cites unknown source {figure.source!r}")
         if self.default_profile not in self.profiles:
             raise ValueError(f"default profile {self.default_profile!r} is not defined")
         for profile in self.profiles.values():

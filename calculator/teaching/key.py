@@ -13,6 +13,7 @@ import hashlib
 import json
 from typing import Any
 
+from calculator.crosswalk import CrosswalkInput, CrosswalkResult, crosswalk
 from calculator.dosing import (
     DoseInput,
     ScheduleInput,
@@ -59,6 +60,9 @@ class CheckpointKey(FrozenModel):
     recommendation: RecommendResult
     tocilizumab_dose: TocilizumabDose
     tocilizumab_schedule: ScheduleResult
+    #: The same findings under the older scales (XW rules): shown in the debrief, never
+    #: scored.
+    crosswalk: CrosswalkResult
     rules: tuple[str, ...]
     warnings: tuple[str, ...]
 
@@ -145,6 +149,7 @@ def checkpoint_key(scenario: Scenario, index: int, profile: Profile, rs: Ruleset
     schedule = rec.tocilizumab_schedule or tocilizumab_schedule(
         ScheduleInput(doses=cp.tocilizumab_doses, at=cp.at), profile, rs
     )
+    xw = checkpoint_crosswalk(cp, profile, rs, where)
     parts: tuple[CoreResult, ...] = (crs, icans, rec, toci, schedule)
     return CheckpointKey(
         id=cp.id,
@@ -163,9 +168,25 @@ def checkpoint_key(scenario: Scenario, index: int, profile: Profile, rs: Ruleset
         recommendation=rec,
         tocilizumab_dose=toci,
         tocilizumab_schedule=schedule,
+        crosswalk=xw,
         rules=unique(r for part in parts for r in part.rules),
         warnings=unique(w for part in parts for w in part.warnings),
     )
+
+
+def checkpoint_crosswalk(
+    cp: Checkpoint, profile: Profile, rs: Ruleset, where: str = "checkpoint"
+) -> CrosswalkResult:
+    """The checkpoint's CRS and ICANS findings and its ``crosswalk`` findings under every
+    older scale (``calculator.crosswalk``); contradictions are refused by the checkpoint's
+    name, never keyed on a guess."""
+    findings = cp.crosswalk.model_dump(exclude_none=True) if cp.crosswalk is not None else {}
+    payload = {**findings, "crs": cp.crs, "icans": cp.icans}
+    try:
+        inp = validate(CrosswalkInput, payload, prefix=f"{where}.crosswalk")
+    except InputError as err:
+        raise InputError(f"The scenario cannot be keyed: {err.message}", err.fields) from None
+    return crosswalk(inp, profile, rs)
 
 
 def _validated(model: type[RecommendInput], payload: dict[str, Any], where: str) -> RecommendInput:

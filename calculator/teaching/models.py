@@ -14,6 +14,7 @@ from typing import Any, Literal, get_args
 
 from pydantic import Field, StrictBool, StrictInt, field_validator, model_validator
 
+from calculator.crosswalk.models import CrosswalkFindings
 from calculator.dosing.models import MAX_DOSES
 from calculator.edge.errors import Contradiction, InputError
 from calculator.edge.inputs import LocalDateTime, format_datetime, refuse_repeats, validate
@@ -56,6 +57,9 @@ class Checkpoint(FrozenModel):
     narrative: str = Field(min_length=1, max_length=MAX_TEXT)
     crs: CrsInput = CrsInput()
     icans: IcansInput
+    #: The findings only the older scales need (section 13): the debrief shows the
+    #: checkpoint under each scale; none entered gives ranges (XW-RANGE).
+    crosswalk: CrosswalkFindings | None = None
     tocilizumab_doses: tuple[LocalDateTime, ...] = Field(default=(), max_length=MAX_DOSES)
     improving: StrictBool | None = None
     crs_grade1_days: float | None = Field(default=None, ge=0, le=MAX_GRADE1_DAYS, strict=True)

@@ -20,8 +20,8 @@ from calculator.records.note import _action, make_note
 from calculator.records.note_model import Item, NoteDocument, Row, Section
 from calculator.teaching import Answer, Attempt, builtin_scenario, scenario_profile, score_attempt
 from calculator.words import count
-from ui.records.documents import RecordMeta, handoff_record, pdf_bytes, pdf_page_count
 from ui.records import documents as records
+from ui.records.documents import RecordMeta, handoff_record, pdf_bytes, pdf_page_count
 from ui.teaching import debrief
 from ui.teaching.views import WATERMARK
 

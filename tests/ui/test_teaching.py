@@ -88,6 +88,22 @@ def test_results_are_hidden_until_the_learner_commits(session: TeachingSession) 
     assert session.results_hidden()
 
 
+def test_other_scales_table_is_covered_until_commit(session: TeachingSession) -> None:
+    """The 'Other scales' table shows the ASTCT grade (issue 25): covered like the others."""
+    from ui.teaching.views import Cover
+
+    view = session.app.grading.view
+    view.crosswalk.toggle.setChecked(True)
+    type_text(view.crs_inputs.temperature.edit, "38.9")
+    QApplication.processEvents()
+    assert view.crosswalk.rows["astct_crs"].grade.text() == "1"  # computed ...
+    covers = [c for c in view.crosswalk.table.findChildren(Cover) if not c.isHidden()]
+    assert covers  # ... and covered
+    assert not view.crosswalk.table.isEnabled()
+    session.commit()
+    assert view.crosswalk.table.isEnabled()
+
+
 def test_the_pinned_grade_badges_are_covered_until_commit(session: TeachingSession) -> None:
     """The CRS and ICANS badges sit above the findings, apart from their results: a learner
     must not read 'CRS grade 1' off them before committing an answer."""

@@ -25,6 +25,7 @@ from ui.case import field_snapshot
 from ui.case.local_clock import SYSTEM_ZONE, Monotonic
 from ui.case.state import CaseState, Clock, system_clock
 from ui.controllers.case import CaseError, apply_case, read_case, save_case
+from ui.controllers.crosswalk import CrosswalkController
 from ui.controllers.dose import DoseController
 from ui.controllers.grading import GradingController
 from ui.controllers.management import ManagementController
@@ -99,6 +100,14 @@ class AppController(QObject):
         self.patient.changed.connect(self.grading.set_patient)
         self.grading.patient_errors.connect(lambda msgs: self.patient.set_errors("grading", msgs))
         self.profile_changed.connect(self.grading.set_profile)
+        self.crosswalk = CrosswalkController(
+            grading_view.crosswalk,
+            self.profile,
+            self.grading.crs_for_case,
+            self.grading.icans_for_case,
+        )
+        self.grading.grades_changed.connect(self.crosswalk.recompute)
+        self.profile_changed.connect(self.crosswalk.set_profile)
         self.dose = DoseController(tools["dose"], self.profile, self.state)  # type: ignore[arg-type]
         self.patient.changed.connect(self.dose.set_patient)
         self.dose.patient_errors.connect(lambda msgs: self.patient.set_errors("dose", msgs))
@@ -133,6 +142,8 @@ class AppController(QObject):
             self.grading.crs_graded,
             self.grading.icans_graded,
             self.grading.patient_errors,
+            self.crosswalk.crosswalk_graded,
+            self.crosswalk.refused,
             self.dose.doses_changed,
             self.taper.planned,
             self.taper.patient_errors,
@@ -307,6 +318,7 @@ class AppController(QObject):
         bar.weight.set_error(None)
         self.dose.set_doses([])
         self.grading.temperature.set_value("", self.session.temperature_unit())
+        self.crosswalk.reset()
         self.taper.default_start()
         self.grading.recompute()
 

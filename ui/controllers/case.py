@@ -69,6 +69,9 @@ def build_case(app: CaseTools, complete: bool = False) -> CaseDocument:
         data["icans"] = icans
     if app.taper.has_plan:  # only a taper someone planned (never the planner's default)
         data["taper"] = app.taper.payload()
+    findings = app.crosswalk.for_case()  # only when 'Other scales' was opened and filled
+    if findings is not None:
+        data["crosswalk"] = findings
     try:
         case = validate(CaseDocument, data)
     except calculator.InputError as exc:
@@ -178,6 +181,9 @@ def apply_case(app: CaseTools, case: CaseDocument) -> list[str]:
     app.management.view.improving.set_value(case.improving)
     if case.taper is not None:
         _apply_taper(app, case)
+    app.crosswalk.load(
+        case.crosswalk.model_dump(exclude_none=True) if case.crosswalk is not None else None
+    )
     app.grading.recompute()
     return notes
 

@@ -18,6 +18,7 @@ import calculator
 from calculator.records.case import CaseDocument
 from calculator.rulebook.loader import Ruleset
 from ui.case.state import CaseState, Clock
+from ui.controllers.crosswalk import CrosswalkController
 from ui.controllers.dose import DoseController
 from ui.controllers.grading import GradingController
 from ui.controllers.management import ManagementController
@@ -32,6 +33,7 @@ class CaseTools(Protocol):
     state: CaseState
     patient: PatientController
     grading: GradingController
+    crosswalk: CrosswalkController
     dose: DoseController
     taper: TaperController
     management: ManagementController

@@ -24,9 +24,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from calculator import __version__, ruleset
+from calculator import __version__, builtin_profile, ruleset
+from calculator.crosswalk import CrosswalkResult
 from calculator.edge.errors import InputError
 from calculator.teaching import Attempt, ScoreResult, scenario_profile, score_attempt
+from calculator.teaching.key import checkpoint_crosswalk
 from calculator.teaching.score import CheckpointScore
 from calculator.words import when
 from ui.records.documents import (
@@ -80,6 +82,51 @@ def _value(value: object, item: str = "") -> str:
     return str(value)
 
 
+def scales_by_checkpoint(score: ScoreResult, attempt: Attempt) -> dict[str, CrosswalkResult]:
+    """Each checkpoint's findings under every older scale (``calculator.crosswalk``, the
+    same the key holds), under the profile the attempt was scored with."""
+    rs = ruleset()
+    try:
+        profile = builtin_profile(rs, score.profile)
+    except InputError:
+        profile = scenario_profile(attempt.scenario, rs)
+    return {
+        cp.id: checkpoint_crosswalk(cp, profile, rs, f"checkpoints[{i}]")
+        for i, cp in enumerate(attempt.scenario.checkpoints)
+    }
+
+
+def scales_html(result: CrosswalkResult) -> str:
+    """One checkpoint under ASTCT and each older scale: grade (a range names what would
+    decide it) and the deciding criterion (XW rules)."""
+    e = html.escape
+    cells: list[tuple[str, str, str]] = []
+    for name, res in (("ASTCT CRS", result.astct.crs), ("ASTCT ICANS", result.astct.icans)):
+        if res is not None:
+            top = [d.finding for d in res.drivers if d.grade == res.grade]
+            cells.append((name, str(res.grade), "; ".join(top)))
+    for scale in result.scales.values():
+        if scale.status != "graded":
+            cells.append((scale.name, scale.grade_text, scale.reason))
+            continue
+        why = "; ".join(c.text for c in scale.deciding)
+        if scale.needs:
+            why += f" (would decide: {', '.join(scale.needs)})"
+        cells.append((scale.name, scale.grade_text, why))
+    head = "".join(f"<th>{e(n)}</th>" for n, _, _ in cells)
+    grades = "".join(f"<td align='center'><b>{e(g)}</b></td>" for _, g, _ in cells)
+    # The criteria as a list, not table cells: a list breaks between lines at a page end,
+    # where a tall table row would be cut through the page's watermark band.
+    whys = "".join(f"<li><b>{e(n)} {e(g)}</b>: {e(w)}</li>" for n, g, w in cells if w)
+    return (
+        "<p><b>The same findings under each scale</b> <span class='compact'>(not scored: "
+        "the ASTCT grade drives the plan; XW-WORST, XW-RANGE)</span></p>"
+        "<table class='small' border='1' cellpadding='2' width='100%'>"
+        f"<tr>{head}</tr><tr>{grades}</tr></table>"
+        f"<ul class='compact'>{whys}</ul>"
+    )
+
+
 def reached_text(score: ScoreResult) -> str:
     """Over which checkpoints the score is, and the ones the learner never reached."""
     total = len(score.checkpoints)
@@ -88,18 +135,15 @@ def reached_text(score: ScoreResult) -> str:
     if score.not_reached:
         return f"{text}; not reached (not scored): {', '.join(score.not_reached)}."
     return f"{text}."
-
-
 def _answered(cp: CheckpointScore) -> str:
     if not cp.reached:
         return "not reached (not scored)"
     return f"answered in {_minutes(cp.seconds)}" if cp.answered else "not answered"
-
-
 def debrief_html(score: ScoreResult, attempt: Attempt) -> str:
     """The debrief as HTML (the same on screen and on paper)."""
     e = html.escape
     s = score.score
+    scales = scales_by_checkpoint(score, attempt)
     parts = [
         f"<p class='flag'>{e(WATERMARK)}</p>",
         f"<h1>Debrief: {e(score.scenario.title)}</h1>",
@@ -141,6 +185,7 @@ def debrief_html(score: ScoreResult, attempt: Attempt) -> str:
             + "".join(rows)
             + "</table>"
         )
+        parts.append(scales_html(scales[scenario_cp.id]))
         if scenario_cp.teaching_points:
             points = "".join(f"<li>{e(t)}</li>" for t in scenario_cp.teaching_points)
             parts.append(f"<p><b>Teaching points</b></p><ul>{points}</ul>")

@@ -168,6 +168,8 @@ class TeachingSession(QObject):
             Cover(grading.crs_result.badge, "coverCrsBadge", short=True),
             Cover(grading.icans_result.badge, "coverIcansBadge", short=True),
             Cover(grading.management, "coverManagement"),
+            # 'Other scales' shows the ASTCT grades beside the older scales' ones.
+            Cover(grading.crosswalk.table, "coverOtherScales"),
             Cover(dose_card, "coverDose"),
             Cover(dose.log_box, "coverDoseClock", below=dose.eligibility),
             Cover(self.app.taper.view, "coverTaper"),

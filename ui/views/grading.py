@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from calculator.rulebook.grading import Consciousness, Edema, OxygenDevice, Seizure, Vasopressor
+from ui.views.crosswalk import CrosswalkPanel
 from ui.views.management import ManagementPanel
 from ui.views.results import ResultCard
 from ui.widgets import (
@@ -405,10 +406,20 @@ class GradingView(QWidget):
     """
 
     def __init__(
-        self, ice_items: list[tuple[str, str, int]], capd_items: list[tuple[str, int]]
+        self,
+        ice_items: list[tuple[str, str, int]],
+        capd_items: list[tuple[str, int]],
+        scales: list[tuple[str, str]] | None = None,
     ) -> None:
         super().__init__()
         self.setObjectName("gradingView")
+        if scales is None:
+            from calculator import ruleset
+
+            scales = [(r.scale, r.name) for r in ruleset().crosswalk.scales()]
+        # 'Other scales' (issue 25): collapsed, under both findings columns, so it never
+        # stands between the findings and the ASTCT grade.
+        self.crosswalk = CrosswalkPanel(scales)
         self.crs_inputs = CrsInputs()
         self.icans_inputs = IcansInputs(ice_items, capd_items)
         self.crs_result = ResultCard("CRS", "crs")
@@ -454,16 +465,20 @@ class GradingView(QWidget):
 
     def _place(self, wide: bool) -> None:
         """CRS and ICANS side by side, or (large fonts, narrow screens) one over the other."""
-        for column in (self.crs_column, self.icans_column):
+        for column in (self.crs_column, self.icans_column, self.crosswalk):
             self.findings_grid.removeWidget(column)
         self.findings_grid.addWidget(self.crs_column, 0, 0)
         if wide:
             self.findings_grid.addWidget(self.icans_column, 0, 1)
+            self.findings_grid.addWidget(self.crosswalk, 1, 0, 1, 2)
         else:
             self.findings_grid.addWidget(self.icans_column, 1, 0)
+            self.findings_grid.addWidget(self.crosswalk, 2, 0)
         self.findings_grid.setColumnStretch(0, 1)
         self.findings_grid.setColumnStretch(1, 1 if wide else 0)
-        self.findings_grid.setRowStretch(1 if wide else 2, 1)
+        for row in range(4):
+            self.findings_grid.setRowStretch(row, 0)
+        self.findings_grid.setRowStretch(2 if wide else 3, 1)
         self.left_box.removeWidget(self.header)
         self.top_box.removeWidget(self.header)
         if wide:
@@ -490,6 +505,7 @@ class GradingView(QWidget):
         return [
             *self.crs_inputs.bedside_order(),
             *self.icans_inputs.bedside_order(),
+            *self.crosswalk.bedside_order(),
             *self.management.bedside_order(),
         ]
 

@@ -83,7 +83,34 @@ EXPECTED: dict[str, list[tuple[int, int, float, str | None]]] = {
         (3, 0, 640, "2026-12-20T12:30"),
         (4, 0, 640, "2026-12-20T20:40"),
     ],
+    "other-scales-bipap": [
+        (4, 0, 592, "2026-12-10T10:00"),
+        (3, 0, 592, "2026-12-11T20:00"),
+        (1, 3, 592, "2026-12-12T08:00"),
+    ],
 }
+
+# The crosswalk in a key (issue 25): per checkpoint, each older scale's grade.
+EXPECTED_SCALES: dict[str, list[dict[str, str]]] = {
+    "other-scales-bipap": [
+        # BiPAP: ASTCT 4 (above), Penn 3 (XW-DEVICES); Lee, MSKCC, CARTOX by FiO2 45%
+        {"lee2014": "3", "ctcae5": "3", "penn": "3", "mskcc": "3", "cartox": "3", "cres": "0"},
+        # norepinephrine 8 µg/min for 30 h: MSKCC 3 (XW-MSKCC), Lee and CARTOX 2 (XW-HIGHDOSE)
+        {"lee2014": "2", "ctcae5": "3", "penn": "3", "mskcc": "3", "cartox": "2", "cres": "0"},
+        # a partial seizure: CRES 3 (XW-CRES); CARTOX-10 5 of ICE 6 (XW-CARTOX10); Penn 2
+        {"lee2014": "1", "ctcae5": "1", "penn": "2", "mskcc": "1", "cartox": "1", "cres": "3"},
+    ],
+}
+
+
+@pytest.mark.parametrize("scenario_id", sorted(EXPECTED_SCALES))
+def test_crosswalk_scenario_key_is_computed_by_the_core(scenario_id: str) -> None:
+    """XW-DEVICES and XW-MSKCC taught by a built-in scenario, its key from the core."""
+    got = [
+        {name: scale.grade_text for name, scale in cp.crosswalk.scales.items()}
+        for cp in key_of(scenario_id).checkpoints
+    ]
+    assert got == EXPECTED_SCALES[scenario_id]
 
 
 def key_of(scenario_id: str) -> ScenarioKey:
