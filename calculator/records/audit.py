@@ -45,7 +45,7 @@ HEAD_LIMIT = 4096
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 LOG_FORMAT = "crs-calc-audit/1"
 
-Event = Literal["print", "export", "verify", "log_set_aside"]
+Event = Literal["print", "export", "verify", "log_set_aside", "episode"]
 ProblemKind = Literal[
     "malformed",
     "edited",

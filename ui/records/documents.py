@@ -40,7 +40,7 @@ from calculator.edge.inputs import parse_json_object
 from calculator.edge.profile_files import builtin_profile
 from calculator.records import audit
 from calculator.records.audit import AuditEntry, ChainHead, Event, format_anchor
-from calculator.records.case import load_case
+from calculator.records.case_v2 import load_episode_case
 from calculator.records.note import NoteResult, make_note
 from calculator.records.note_model import Item, NoteDocument, Row, Section, SectionKey, Table
 from calculator.records.note_taper import plan_origin
@@ -613,7 +613,7 @@ def handoff_from_case(
     The profile is the case's own built-in one, else ``profile`` (the app's active one);
     the footer carries the chain head of ``audit_log`` when one is kept.
     """
-    case = load_case({**data, "made_at": now.isoformat(timespec="minutes")})
+    case = load_episode_case({**data, "made_at": now.isoformat(timespec="minutes")})
     chosen = builtin_profile(rs, case.profile) if case.profile else profile
     chosen = chosen or builtin_profile(rs, None)
     note = make_note(case, chosen, rs)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from calculator.rulebook.grading import Consciousness, Edema, OxygenDevice, Seizure, Vasopressor
 from ui.views.management import ManagementPanel
+from ui.views.record_bar import RecordBar
 from ui.views.results import ResultCard
 from ui.widgets import (
     BlankSpin,
@@ -391,6 +392,7 @@ class GradingView(QWidget):
         self.crs_result = ResultCard("CRS", "crs")
         self.icans_result = ResultCard("ICANS", "icans")
         self.management = ManagementPanel()
+        self.record_bar = RecordBar()  # issue 24: Record assessment, Start from last
 
         self.header = QWidget()
         self.header.setObjectName("gradesHeader")
@@ -413,6 +415,7 @@ class GradingView(QWidget):
         lbox.setContentsMargins(0, 0, 0, 0)
         lbox.addWidget(self.header)
         lbox.addWidget(self.findings_scroll, 1)
+        lbox.addWidget(self.record_bar)
         self.body = QHBoxLayout(self)
         self.body.setContentsMargins(0, 0, 0, 0)
         self.body.addWidget(left, 2)
@@ -453,6 +456,9 @@ class GradingView(QWidget):
             *self.crs_inputs.bedside_order(),
             *self.icans_inputs.bedside_order(),
             *self.management.bedside_order(),
+            self.record_bar.initials,
+            self.record_bar.record,
+            self.record_bar.start_from_last,
         ]
 
 

@@ -45,6 +45,10 @@ class PatientBar(QFrame):
         self.now_button = self.assessed.now_button
         self.now_button.setObjectName("assessedNow")
         self.assessed.mode.show()
+        # Day 0 (issue 24, EPI-DAY): the infusion date, entered once; every assessment then
+        # shows day +N.
+        self.day0 = ValidatedField("day0", "Day 0: infusion date (YYYY-MM-DD, optional)")
+        self.day0.edit.setPlaceholderText("YYYY-MM-DD")
 
         self.weight_conversion.setProperty("role", "hint")
         weight_row = QHBoxLayout()
@@ -59,6 +63,7 @@ class PatientBar(QFrame):
             ("A&ge", self.age.edit, None, 1),
             ("Pro&duct", self.product, None, 2),
             ("&Assessed at", self.assessed_at, time_row, 3),
+            ("Day &0", self.day0.edit, None, 1),
             ("Patient &label", self.label, None, 2),
         ]
         for text, buddy, layout, stretch in cells:
@@ -78,6 +83,8 @@ class PatientBar(QFrame):
                 cell.addLayout(layout)
             elif buddy is self.age.edit:
                 cell.addWidget(self.age)
+            elif buddy is self.day0.edit:
+                cell.addWidget(self.day0)
             else:
                 cell.addWidget(buddy)
             cell.addStretch(1)

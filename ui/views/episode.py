@@ -1,0 +1,150 @@
+"""The Episode view (Ctrl+4, issue 24): the chart above the flowsheet.
+
+A view only: ui/controllers/episode.py fills it. The flowsheet is a table model (not a
+table of widgets) so that 2,000 rows open and 500 repaint within a frame.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.views.episode_chart import EpisodeChart
+from ui.widgets import named, wrapped_label
+
+COLUMNS = (
+    "Time",
+    "Day",
+    "Temp °C",
+    "Vasopressors",
+    "Oxygen",
+    "CRS",
+    "ICE/CAPD",
+    "ICANS",
+    "Doses",
+    "By",
+)
+
+
+@dataclass(frozen=True)
+class FlowRow:
+    """One row of the flowsheet as shown (text only: the controller words it)."""
+
+    cells: tuple[str, ...]
+    tip: str = ""
+
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class FlowsheetModel(QAbstractTableModel):
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[FlowRow] = []
+
+    def set_rows(self, rows: list[FlowRow]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid():
+            return None
+        row = self.rows[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return row.cells[index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return row.tip or None
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return COLUMNS[section]
+        return None
+
+
+class EpisodeView(QWidget):
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("episodeView")
+        self.summary = wrapped_label("", "episodeSummary", "The episode in short")
+        self.chart = EpisodeChart()
+        self.description = wrapped_label(
+            "", "episodeChartDescription", "The chart in words (what it shows)"
+        )
+        self.description.setProperty("role", "hint")
+        self.model = FlowsheetModel()
+        self.table = named(QTableView(), "flowsheet", "Flowsheet: one row per assessment")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        self.open_row = named(
+            QPushButton("&Open / correct…"),
+            "episodeCorrect",
+            "Open the selected assessment in the wizard to correct it",
+        )
+        self.remove_row = named(
+            QPushButton("Re&move"), "episodeRemove", "Remove the selected assessment"
+        )
+        self.undo_row = named(
+            QPushButton("U&ndo remove"), "episodeUndo", "Put the removed assessment back"
+        )
+        self.undo_row.setEnabled(False)
+        self.notice = wrapped_label("", "episodeNotice", "What just happened to the episode")
+        self.notice.setProperty("role", "hint")
+        buttons = QHBoxLayout()
+        for b in (self.open_row, self.remove_row, self.undo_row):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        top = QWidget()
+        tbox = QVBoxLayout(top)
+        tbox.setContentsMargins(0, 0, 0, 0)
+        tbox.addWidget(self.summary)
+        tbox.addWidget(self.chart, 1)
+        tbox.addWidget(self.description)
+        bottom = QWidget()
+        bbox = QVBoxLayout(bottom)
+        bbox.setContentsMargins(0, 0, 0, 0)
+        bbox.addLayout(buttons)
+        bbox.addWidget(self.notice)
+        bbox.addWidget(self.table, 1)
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.setObjectName("episodeSplitter")
+        self.splitter.addWidget(top)
+        self.splitter.addWidget(bottom)
+        self.splitter.setChildrenCollapsible(False)
+        box = QVBoxLayout(self)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addWidget(self.splitter)
+
+    def selected_row(self) -> int:
+        rows = self.table.selectionModel().selectedRows()
+        return rows[0].row() if rows else -1
+
+    def bedside_order(self) -> list[QWidget]:
+        return [self.chart, self.open_row, self.remove_row, self.undo_row, self.table]

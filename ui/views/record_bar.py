@@ -1,0 +1,52 @@
+"""Under the wizard (issue 24): who assessed, Record assessment (Ctrl+Enter) and Start
+from last assessment. A view only: ui/controllers/episode.py acts on it."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout
+
+from calculator.records.case_v2 import MAX_INITIALS
+from ui.widgets import FieldErrorLabel, named, wrapped_label
+
+RECORD_SHORTCUT = "Ctrl+Return"
+
+
+class RecordBar(QFrame):
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("recordBar")
+        self.initials = named(QLineEdit(), "assessorInitials", "Assessed by (initials, optional)")
+        self.initials.setPlaceholderText("initials")
+        self.initials.setMaxLength(MAX_INITIALS)
+        caption = QLabel("Assessed &by")
+        caption.setBuddy(self.initials)
+        self.record = named(
+            QPushButton("&Record assessment (Ctrl+Enter)"),
+            "recordAssessment",
+            "Add what the wizard shows at Assessed at to the episode",
+        )
+        self.start_from_last = named(
+            QPushButton("Start from &last assessment"),
+            "startFromLast",
+            "Copy the last recorded assessment into the wizard",
+        )
+        self.start_from_last.setEnabled(False)
+        self.cancel_correction = named(
+            QPushButton("Cancel correction"), "cancelCorrection", "Put the row back unchanged"
+        )
+        self.cancel_correction.hide()
+        self.error = FieldErrorLabel("recordError", "Why the assessment was not recorded")
+        self.notice = wrapped_label("", "recordNotice", "What was recorded")
+        self.notice.setProperty("role", "hint")
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(caption)
+        row.addWidget(self.initials)
+        row.addWidget(self.record, 1)
+        row.addWidget(self.start_from_last)
+        row.addWidget(self.cancel_correction)
+        box = QVBoxLayout(self)
+        box.setContentsMargins(0, 4, 0, 0)
+        box.addLayout(row)
+        box.addWidget(self.error)
+        box.addWidget(self.notice)
