@@ -66,8 +66,10 @@ def test_save_and_reopen_a_case(app_controller, tmp_path) -> None:
     result = c.episode.result
     assert result is not None
     graded = result.assessments[0]
-    assert graded.crs is not None and graded.crs.grade == 3
-    assert graded.icans is not None and graded.icans.score == 8
+    assert graded.crs is not None
+    assert graded.crs.grade == 3
+    assert graded.icans is not None
+    assert graded.icans.score == 8
     assert c.dose.dose_times == [datetime(2026, 11, 21, 8, 0)]
     assert c.taper.result is not None
     assert c.taper.result.totals_mg == {"methylprednisolone": 4740.0}

@@ -25,6 +25,7 @@ from calculator.edge.inputs import validate
 from calculator.edge.safe_io import read_json_file
 from calculator.grading.crs import CrsInput
 from calculator.grading.icans import IcansInput
+from calculator.local_time import check_local, zone_from_name
 from calculator.records.case import CaseDocument
 from calculator.records.case_v2 import (
     CASE_FORMAT_V2,
@@ -114,9 +115,26 @@ def episode_case(app: CaseTools, assessments: Sequence[Any]) -> CaseDocumentV2:
     if app.taper.has_plan:  # only a taper someone planned (never the planner's default)
         data["taper"] = app.taper.payload()
     try:
-        return validate(CaseDocumentV2, data)
+        case = validate(CaseDocumentV2, data)
+        _check_zone(case)
     except calculator.InputError as exc:
         raise CaseError(_wizard_words(exc.message, len(app.episode.assessments))) from None
+    return case
+
+
+def _check_zone(case: CaseDocumentV2) -> None:
+    """Every time as the file will be read back (load_episode_case): a wall time the
+    zone repeats or skips is refused here, by name, rather than written into a file that
+    would not open again (version 2 keeps wall times without their offset)."""
+    zone = zone_from_name(case.time_zone)
+    if zone is None:
+        return
+    if case.day0 is not None:
+        check_local(case.day0, zone, "day0")
+    for i, a in enumerate(case.assessments):
+        check_local(a.at, zone, f"assessments[{i}].at")
+    for j, g in enumerate(case.given):
+        check_local(g.at, zone, f"given[{j}].at")
 
 
 def episode_or_message(app: CaseTools, assessments: Sequence[Any]) -> CaseDocumentV2 | str:
