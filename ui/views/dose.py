@@ -133,7 +133,7 @@ class DoseView(QWidget):
         self.dose_by.setPlaceholderText("initials")
         self.dose_by.setMaxLength(20)
         self.dose_prophylactic = named(
-            QCheckBox("Pro&phylactic"), "doseProphylactic", "Given as prophylaxis, not for CRS"
+            QCheckBox("Prophylacti&c"), "doseProphylactic", "Given as prophylaxis, not for CRS"
         )
         self.ledger_error = FieldErrorLabel("doseAmountError", "Dose amount error")
         self.undo_shortcut = QShortcut(QKeySequence.StandardKey.Undo, self)

@@ -26,9 +26,9 @@ class RecordBar(QFrame):
             "Add what the wizard shows at Assessed at to the episode",
         )
         self.start_from_last = named(
-            QPushButton("Start from &last assessment"),
+            QPushButton("Start from last assessme&nt"),
             "startFromLast",
-            "Copy the last recorded assessment into the wizard",
+            "Start from the last assessment: copy it into the wizard",
         )
         self.start_from_last.setEnabled(False)
         self.cancel_correction = named(
@@ -38,15 +38,19 @@ class RecordBar(QFrame):
         self.error = FieldErrorLabel("recordError", "Why the assessment was not recorded")
         self.notice = wrapped_label("", "recordNotice", "What was recorded")
         self.notice.setProperty("role", "hint")
+        # Two short rows, so that 200% text does not widen the wizard's column.
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(caption)
-        row.addWidget(self.initials)
-        row.addWidget(self.record, 1)
+        row.addWidget(self.initials, 1)
         row.addWidget(self.start_from_last)
-        row.addWidget(self.cancel_correction)
+        buttons = QHBoxLayout()
+        buttons.setContentsMargins(0, 0, 0, 0)
+        buttons.addWidget(self.record, 1)
+        buttons.addWidget(self.cancel_correction)
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 4, 0, 0)
         box.addLayout(row)
+        box.addLayout(buttons)
         box.addWidget(self.error)
         box.addWidget(self.notice)
