@@ -20,6 +20,7 @@ through ``make_case``; the wizard through ``take_wizard`` / ``fill_wizard``.
 from __future__ import annotations
 
 import itertools
+import re
 import time
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -45,6 +46,7 @@ MakeCase = Callable[[Sequence[Assessment | dict[str, Any]]], CaseDocumentV2 | st
 #: (what happened, details) -> None, or the sentence to show when it could not be logged.
 Audit = Callable[[str, dict[str, Any]], str | None]
 TIME = "%Y-%m-%d %H:%M"
+_ROW = re.compile(r"assessments\[(\d+)\]")
 
 
 def _short(at: datetime) -> str:
@@ -228,7 +230,7 @@ class EpisodeController(QObject):
         candidate[row] = wizard
         made = self._make_case(candidate)
         if isinstance(made, str):
-            self._refuse(made.replace(f"assessments[{row}]", f"row {row + 1}"))
+            self._refuse(made)
             return False
         new = made.assessments[row]
         self.assessments[row] = new
@@ -402,7 +404,9 @@ class EpisodeController(QObject):
         return instant(self.state.core(a)) > instant(self.state.core(b))
 
     def _refuse(self, message: str) -> None:
-        self.bar.error.set_error(message)
+        # The core names assessments[i]; the flowsheet shows row i + 1.
+        said = _ROW.sub(lambda m: f"row {int(m[1]) + 1}", message)
+        self.bar.error.set_error(said)
 
     def _say(self, text: str) -> None:
         self.bar.error.set_error(None)
