@@ -19,7 +19,6 @@ through ``make_case``; the wizard through ``take_wizard`` / ``fill_wizard``.
 
 from __future__ import annotations
 
-import itertools
 import re
 import time
 from collections.abc import Callable, Sequence
@@ -31,13 +30,13 @@ from PySide6.QtWidgets import QLabel
 
 import calculator
 from calculator.local_time import instant
-from calculator.records.case_v2 import Assessment, CaseDocumentV2, Given
-from calculator.records.episode import STEROIDS, day_number, next_due, row_values
+from calculator.records.case_v2 import Assessment, CaseDocumentV2
+from calculator.records.episode import day_number, next_due, row_values
 from calculator.records.episode_command import EpisodeResult, make_episode
 from calculator.rulebook import Ruleset
 from ui.case.state import CaseState
 from ui.views.episode import EpisodeView, FlowRow
-from ui.views.episode_chart import ChartData, ChartDose, ChartPoint
+from ui.views.episode_chart import ChartData, chart_from_episode, dose_words
 from ui.views.record_bar import RecordBar
 from ui.widgets import ValidatedField
 
@@ -315,7 +314,6 @@ class EpisodeController(QObject):
         given = list(case.given) if case is not None else []
         given.sort(key=lambda g: instant(self.state.core(g.at)))
         rows: list[FlowRow] = []
-        points: list[ChartPoint] = []
         prev: datetime | None = None
         k = 0
         for i, a in enumerate(self.assessments):
@@ -323,7 +321,7 @@ class EpisodeController(QObject):
             doses: list[str] = []
             while k < len(given) and not self._later(given[k].at, a.at):
                 if prev is None or self._later(given[k].at, prev):
-                    doses.append(_dose_words(given[k]))
+                    doses.append(dose_words(given[k]))
                 k += 1
             prev = a.at
             day = day_number(a.at, self.day0)
@@ -345,26 +343,14 @@ class EpisodeController(QObject):
                     a.comment,
                 )
             )
-            points.append(
-                ChartPoint(
-                    a.at,
-                    a.crs.temperature_c if a.crs is not None else None,
-                    g.crs.grade if g is not None and g.crs is not None else None,
-                    g.icans.grade if g is not None and g.icans is not None else None,
-                )
-            )
         v.model.set_rows(rows)
-        chart_doses = tuple(
-            ChartDose(d.at, d.drug, _dose_words(d))
-            for d in given
-            if d.drug == "tocilizumab" or d.drug in STEROIDS
+        chart = (
+            chart_from_episode(case, result, self.rs.crs.fever.fever_min_c)
+            if case is not None
+            else ChartData(description="The chart is empty: the episode cannot be computed.")
         )
-        description = describe(points, chart_doses, self.day0)
-        v.chart.set_data(
-            ChartData(
-                tuple(points), chart_doses, self.day0, self.rs.crs.fever.fever_min_c, description
-            )
-        )
+        v.chart.set_data(chart)
+        description = chart.description
         v.description.setText(description)
         if result is None:
             v.summary.setText(
@@ -412,11 +398,14 @@ class EpisodeController(QObject):
         self.bar.error.set_error(None)
         self.bar.notice.setText(text)
         self.view.notice.setText(text)
+        self.bar.notice.setVisible(bool(text))
+        self.view.notice.setVisible(bool(text))
 
     def _log(self, what: str, details: dict[str, Any]) -> None:
         problem = self._audit(what, details)
         if problem is not None:
             self.view.notice.setText(problem)
+            self.view.notice.show()
 
 
 def _dump(a: Assessment) -> dict[str, Any]:
@@ -429,40 +418,8 @@ def _temp(a: Assessment) -> str:
     return f"{a.crs.temperature_c:g}"
 
 
-def _dose_words(g: Given) -> str:
-    amount = f" {g.dose_mg:g} mg" if g.dose_mg is not None else ""
-    mark = " (prophylactic)" if g.prophylactic else ""
-    return f"{g.drug}{amount} {g.at:%H:%M}{mark}"
-
-
 def _syndrome(s: Any) -> str:
     if s.current_grade is None:
         return "not assessed"
     top = f", maximum {s.max_grade.grade} at {_short(s.max_grade.at)}" if s.max_grade else ""
     return f"grade {s.current_grade.grade} now{top}"
-
-
-def describe(
-    points: Sequence[ChartPoint], doses: Sequence[ChartDose], day0: datetime | None
-) -> str:
-    """The chart in words, for a screen reader and the tooltip (the same content)."""
-    if not points:
-        return "The chart is empty: no assessment recorded."
-    temps = [(p.temperature_c, p.at) for p in points if p.temperature_c is not None]
-    parts = [f"{len(points)} assessments from {_short(points[0].at)} to {_short(points[-1].at)}"]
-    if day0 is not None:
-        parts.append(f"day +{(points[-1].at.date() - day0.date()).days} at the last")
-    if temps:
-        top, when = max(temps, key=lambda t: t[0])
-        parts.append(f"highest temperature {top:g} °C at {_short(when)}")
-    for name, values in (
-        ("CRS", [(p.crs, p.at) for p in points if p.crs is not None]),
-        ("ICANS", [(p.icans, p.at) for p in points if p.icans is not None]),
-    ):
-        if values:
-            steps = [values[0]] + [b for a, b in itertools.pairwise(values) if b[0] != a[0]]
-            said = ", ".join(f"{g} at {_short(at)}" for g, at in steps[-6:])
-            parts.append(f"{name} grade {said}")
-    if doses:
-        parts.append("doses: " + "; ".join(f"{d.text} ({d.at:%Y-%m-%d})" for d in doses[-8:]))
-    return ". ".join(parts) + "."

@@ -8,7 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QEvent,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -92,6 +98,14 @@ class EpisodeView(QWidget):
             "", "episodeChartDescription", "The chart in words (what it shows)"
         )
         self.description.setProperty("role", "hint")
+        self.description.hide()
+        # The chart in words is always its accessible description; shown on request, so
+        # that at 200% text it does not take the chart's room.
+        self.words = named(
+            QPushButton("Chart in &words"), "episodeChartWords", "Show the chart in words"
+        )
+        self.words.setCheckable(True)
+        self.words.toggled.connect(self.description.setVisible)
         self.model = FlowsheetModel()
         self.table = named(QTableView(), "flowsheet", "Flowsheet: one row per assessment")
         self.table.setModel(self.model)
@@ -103,6 +117,7 @@ class EpisodeView(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
+        self._size_columns()
         self.open_row = named(
             QPushButton("&Open / correct…"),
             "episodeCorrect",
@@ -121,6 +136,7 @@ class EpisodeView(QWidget):
         for b in (self.open_row, self.remove_row, self.undo_row):
             buttons.addWidget(b)
         buttons.addStretch(1)
+        buttons.addWidget(self.words)
         top = QWidget()
         tbox = QVBoxLayout(top)
         tbox.setContentsMargins(0, 0, 0, 0)
@@ -138,13 +154,46 @@ class EpisodeView(QWidget):
         self.splitter.addWidget(top)
         self.splitter.addWidget(bottom)
         self.splitter.setChildrenCollapsible(False)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 1)
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
         box.addWidget(self.splitter)
+
+    def _size_columns(self) -> None:
+        """Widths from the font (not from the rows: 2,000 rows would be measured)."""
+        fm = self.table.fontMetrics()
+        samples = (
+            "2026-11-21 00:00",
+            "+10",
+            "39.9",
+            "norepinephrine",
+            "nasal cannula 2 L/min",
+            "not assessed",
+            "CAPD 10",
+            "not assessed",
+            "tocilizumab 560 mg 04:00",
+            "Day 0",
+        )
+        for i, (title, sample) in enumerate(zip(COLUMNS, samples, strict=True)):
+            width = max(fm.horizontalAdvance(sample), fm.horizontalAdvance(title))
+            self.table.setColumnWidth(i, width + fm.horizontalAdvance("MM"))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.FontChange:
+            self._size_columns()
+        super().changeEvent(event)
 
     def selected_row(self) -> int:
         rows = self.table.selectionModel().selectedRows()
         return rows[0].row() if rows else -1
 
     def bedside_order(self) -> list[QWidget]:
-        return [self.chart, self.open_row, self.remove_row, self.undo_row, self.table]
+        return [
+            self.chart,
+            self.open_row,
+            self.remove_row,
+            self.undo_row,
+            self.words,
+            self.table,
+        ]

@@ -11,6 +11,9 @@ Why QPainter and not a plotting library: see ARCHITECTURE.md ("The episode chart
 
 from __future__ import annotations
 
+import itertools
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -18,6 +21,7 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import (
     QColor,
     QFontMetrics,
+    QImage,
     QKeyEvent,
     QMouseEvent,
     QPainter,
@@ -27,6 +31,10 @@ from PySide6.QtGui import (
     QWheelEvent,
 )
 from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from calculator.records.case_v2 import CaseDocumentV2, Given
+from calculator.records.episode import STEROIDS
+from calculator.records.episode_command import EpisodeResult
 
 #: The fever line drawn on the chart: CRS-FEVER's threshold, passed in by the controller
 #: from the rule data (the chart never holds a clinical number of its own).
@@ -104,23 +112,11 @@ class EpisodeChart(QWidget):
     # --- data ------------------------------------------------------------------------
 
     def set_data(self, data: ChartData, follow_end: bool = True) -> None:
-        self.data = data
-        times = [p.at for p in data.points] + [d.at for d in data.doses]
-        if times:
-            start, end = min(times), max(times)
-            self._t0 = start - timedelta(hours=1)
-            self._total_h = max(self._hours(end) + 1.0, 2.0)
-            if follow_end or self.view_span_h > self._total_h:
-                self.view_span_h = min(max(self.view_span_h, 2.0), self._total_h)
-                self.view_start_h = self._total_h - self.view_span_h
-            self.data = ChartData(
-                data.points,
-                data.doses,
-                data.day0,
-                data.fever_c,
-                data.description,
-                day_marks(self._t0, end, data.day0),
-            )
+        self._t0, self._total_h = chart_window(data)
+        self.data = with_days(data, self._t0)
+        if follow_end or self.view_span_h > self._total_h:
+            self.view_span_h = min(max(self.view_span_h, 2.0), self._total_h)
+            self.view_start_h = self._total_h - self.view_span_h
         self.setAccessibleDescription(data.description)
         self.setToolTip(data.description[:2000])
         self.update()
@@ -144,9 +140,6 @@ class EpisodeChart(QWidget):
         self.view_start_h = min(max(start, 0.0), max(self._total_h - self.view_span_h, 0.0))
         self.update()
 
-    def _hours(self, at: datetime) -> float:
-        return (at - self._t0).total_seconds() / 3600.0
-
     # --- size ------------------------------------------------------------------------
 
     def sizeHint(self) -> QSize:
@@ -155,7 +148,7 @@ class EpisodeChart(QWidget):
 
     def minimumSizeHint(self) -> QSize:
         line = QFontMetrics(self.font()).height()
-        return QSize(line * 16, line * 8)
+        return QSize(line * 16, line * 7)
 
     # --- input -----------------------------------------------------------------------
 
@@ -215,123 +208,247 @@ class EpisodeChart(QWidget):
             painter.end()
 
     def paint(self, painter: QPainter, area: QRectF) -> None:
-        """Draw into ``area`` (the widget, or a printed page's rectangle: vector in a PDF)."""
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        fm = QFontMetrics(painter.font())
-        line = fm.height()
-        painter.fillRect(area, QColor("white"))
-        left = area.left() + fm.horizontalAdvance("40.0 °C") + 8
-        right = area.right() - fm.horizontalAdvance("ICANS 4") - 8
-        top = area.top() + line * 1.6
-        bottom = area.bottom() - line * 2.6
-        if right - left < 20 or bottom - top < 20:
-            return
-        temp_bottom = top + (bottom - top) * 0.55
-        grade_top = temp_bottom + line * 0.6
-        data = self.data
-        t0_h, span = self.view_start_h, max(self.view_span_h, 1e-6)
+        paint_episode(painter, area, self.data, self._t0, self.view_start_h, self.view_span_h)
 
-        def x_of(at: datetime) -> float:
-            return left + (self._hours(at) - t0_h) / span * (right - left)
 
-        lo_c, hi_c = 35.0, 41.0
-        temps = [p.temperature_c for p in data.points if p.temperature_c is not None]
-        if temps:
-            lo_c, hi_c = min(lo_c, min(temps) - 0.5), max(hi_c, max(temps) + 0.5)
+def _hours(t0: datetime, at: datetime) -> float:
+    return (at - t0).total_seconds() / 3600.0
 
-        def y_temp(c: float) -> float:
-            return temp_bottom - (c - lo_c) / (hi_c - lo_c) * (temp_bottom - top)
 
-        def y_grade(g: float) -> float:
-            return bottom - g / 4.0 * (bottom - grade_top)
+def chart_window(data: ChartData) -> tuple[datetime, float]:
+    """(origin, hours) of the whole episode on the time axis."""
+    times = [p.at for p in data.points] + [d.at for d in data.doses]
+    if not times:
+        return datetime(2000, 1, 1), DEFAULT_SPAN_H
+    t0 = min(times) - timedelta(hours=1)
+    return t0, max(_hours(t0, max(times)) + 1.0, 2.0)
 
-        grid = QPen(QColor("#d0d0d0"))
-        painter.setPen(grid)
-        painter.drawRect(QRectF(left, top, right - left, bottom - top))
-        painter.setPen(QPen(QColor("#333333")))
-        painter.drawText(
-            QPointF(area.left() + 2, area.top() + line), "Temperature °C (highest per assessment)"
-        )
-        # Day marks on the time axis.
-        for at, text in data.days:
-            x = x_of(at)
-            if left <= x <= right:
-                painter.setPen(grid)
-                painter.drawLine(QPointF(x, top), QPointF(x, bottom))
-                painter.setPen(QPen(QColor("#333333")))
-                painter.drawText(QPointF(x + 3, bottom + line * 1.1), f"{text} ({at:%d %b})")
-        # Temperature axis and the fever line.
-        for c in range(int(lo_c) + 1, int(hi_c) + 1):
-            y = y_temp(c)
-            painter.setPen(QPen(QColor("#333333")))
-            painter.drawText(QPointF(area.left() + 2, y + fm.ascent() / 2), f"{c}.0")
-        fever = QPen(TEMP_COLOUR, 1, Qt.PenStyle.DashLine)
-        painter.setPen(fever)
-        y38 = y_temp(data.fever_c)
-        painter.drawLine(QPointF(left, y38), QPointF(right, y38))
-        painter.drawText(QPointF(right + 3, y38 + fm.ascent() / 2), f"{data.fever_c:g} °C")
-        # Grade axis.
-        painter.setPen(QPen(QColor("#333333")))
-        for g in range(5):
-            painter.drawText(QPointF(area.left() + 2, y_grade(g) + fm.ascent() / 2), f"G{g}")
-        painter.setClipRect(QRectF(left, top - 2, right - left, bottom - top + 4))
-        visible = [p for p in data.points if -span <= self._hours(p.at) - t0_h <= 2 * span]
-        # Temperature points and line.
-        poly = QPolygonF(
-            [
-                QPointF(x_of(p.at), y_temp(p.temperature_c))
-                for p in visible
-                if p.temperature_c is not None
-            ]
-        )
-        painter.setPen(QPen(TEMP_COLOUR, 2))
-        painter.drawPolyline(poly)
-        painter.setBrush(TEMP_COLOUR)
-        for i in range(poly.size()):
-            painter.drawEllipse(poly.at(i), 3, 3)
-        # Grades as steps: each grade holds until the next assessment that has it.
-        for which, colour, offset in (("crs", CRS_COLOUR, 0.0), ("icans", ICANS_COLOUR, 0.08)):
-            steps: list[QPointF] = []
-            prev: float | None = None
-            for p in visible:
-                grade = p.crs if which == "crs" else p.icans
-                if grade is None:
-                    continue
-                x, y = x_of(p.at), y_grade(grade + offset)
-                if prev is not None:
-                    steps.append(QPointF(x, prev))
-                steps.append(QPointF(x, y))
-                prev = y
-            if steps and prev is not None:
-                steps.append(QPointF(min(right, x_of(data.points[-1].at) + 2), prev))
-            painter.setPen(QPen(colour, 2))
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawPolyline(QPolygonF(steps))
-        # Dose markers: a triangle on the time axis, tocilizumab green, steroids amber.
-        for d in data.doses:
-            x = x_of(d.at)
-            if not left - 10 <= x <= right + 10:
-                continue
-            colour = TOCI_COLOUR if d.drug == "tocilizumab" else STEROID_COLOUR
-            painter.setPen(QPen(colour, 1, Qt.PenStyle.DotLine))
+
+def chart_image(data: ChartData, width: int, height: int, scale: int = 2) -> QImage:
+    """The whole episode drawn at ``scale`` x (a 2x image for the printed record)."""
+    image = QImage(width * scale, height * scale, QImage.Format.Format_RGB32)
+    image.setDevicePixelRatio(scale)
+    image.fill(QColor("white"))
+    t0, total = chart_window(data)
+    data = with_days(data, t0)
+    painter = QPainter(image)
+    try:
+        paint_episode(painter, QRectF(0, 0, width, height), data, t0, 0.0, total)
+    finally:
+        painter.end()
+    return image
+
+
+def with_days(data: ChartData, t0: datetime) -> ChartData:
+    times = [p.at for p in data.points] + [d.at for d in data.doses]
+    if not times:
+        return data
+    return ChartData(
+        data.points,
+        data.doses,
+        data.day0,
+        data.fever_c,
+        data.description,
+        day_marks(t0, max(times), data.day0),
+    )
+
+
+def paint_episode(
+    painter: QPainter,
+    area: QRectF,
+    data: ChartData,
+    t0: datetime,
+    view_start_h: float,
+    view_span_h: float,
+) -> None:
+    """Draw the chart into ``area``: the widget, or an image for the printed record (no
+    widget needed: the headless PDF export has only a QGuiApplication)."""
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    fm = QFontMetrics(painter.font())
+    line = fm.height()
+    painter.fillRect(area, QColor("white"))
+    left = area.left() + fm.horizontalAdvance("40.0 °C") + 8
+    right = area.right() - fm.horizontalAdvance("ICANS 4") - 8
+    top = area.top() + line * 1.6
+    bottom = area.bottom() - line * 2.6
+    if right - left < 20 or bottom - top < 20:
+        return
+    temp_bottom = top + (bottom - top) * 0.55
+    grade_top = temp_bottom + line * 0.6
+    t0_h, span = view_start_h, max(view_span_h, 1e-6)
+
+    def x_of(at: datetime) -> float:
+        return left + (_hours(t0, at) - t0_h) / span * (right - left)
+
+    lo_c, hi_c = 35.0, 41.0
+    temps = [p.temperature_c for p in data.points if p.temperature_c is not None]
+    if temps:
+        lo_c, hi_c = min(lo_c, min(temps) - 0.5), max(hi_c, max(temps) + 0.5)
+
+    def y_temp(c: float) -> float:
+        return temp_bottom - (c - lo_c) / (hi_c - lo_c) * (temp_bottom - top)
+
+    def y_grade(g: float) -> float:
+        return bottom - g / 4.0 * (bottom - grade_top)
+
+    grid = QPen(QColor("#d0d0d0"))
+    painter.setPen(grid)
+    painter.drawRect(QRectF(left, top, right - left, bottom - top))
+    painter.setPen(QPen(QColor("#333333")))
+    painter.drawText(
+        QPointF(area.left() + 2, area.top() + line), "Temperature °C (highest per assessment)"
+    )
+    # Day marks on the time axis.
+    for at, text in data.days:
+        x = x_of(at)
+        if left <= x <= right:
+            painter.setPen(grid)
             painter.drawLine(QPointF(x, top), QPointF(x, bottom))
-            painter.setPen(QPen(colour))
-            painter.setBrush(colour)
-            tri = QPolygonF([QPointF(x, top + 8), QPointF(x - 5, top), QPointF(x + 5, top)])
-            painter.drawPolygon(tri)
-        painter.setClipping(False)
-        # Legend.
-        x = left
-        y = bottom + line * 2.3
-        for colour, text in (
-            (TEMP_COLOUR, "Temperature"),
-            (CRS_COLOUR, "CRS grade"),
-            (ICANS_COLOUR, "ICANS grade"),
-            (TOCI_COLOUR, "▼ Tocilizumab"),
-            (STEROID_COLOUR, "▼ Corticosteroid"),
-        ):
-            painter.setPen(QPen(colour, 3))
-            painter.drawLine(QPointF(x, y - fm.ascent() / 3), QPointF(x + 14, y - fm.ascent() / 3))
             painter.setPen(QPen(QColor("#333333")))
-            painter.drawText(QPointF(x + 18, y), text)
-            x += 18 + fm.horizontalAdvance(text) + 16
+            label = f"{text} ({at:%d %b})"
+            if x + 3 + fm.horizontalAdvance(label) <= area.right():
+                painter.drawText(QPointF(x + 3, bottom + line * 1.1), label)
+    # Temperature axis and the fever line.
+    # Labels no closer than a line apart (200% text on a short chart).
+    per_c = (temp_bottom - top) / (hi_c - lo_c)
+    step_c = max(1, math.ceil(line / max(per_c, 1e-6)))
+    for c in range(int(lo_c) + 1, int(hi_c) + 1, step_c):
+        y = y_temp(c)
+        painter.setPen(QPen(QColor("#333333")))
+        painter.drawText(QPointF(area.left() + 2, y + fm.ascent() / 2), f"{c}.0")
+    fever = QPen(TEMP_COLOUR, 1, Qt.PenStyle.DashLine)
+    painter.setPen(fever)
+    y38 = y_temp(data.fever_c)
+    painter.drawLine(QPointF(left, y38), QPointF(right, y38))
+    painter.drawText(QPointF(right + 3, y38 + fm.ascent() / 2), f"{data.fever_c:g} °C")
+    # Grade axis.
+    painter.setPen(QPen(QColor("#333333")))
+    step_g = max(1, math.ceil(line / max((bottom - grade_top) / 4.0, 1e-6)))
+    for g in range(0, 5, step_g):
+        painter.drawText(QPointF(area.left() + 2, y_grade(g) + fm.ascent() / 2), f"G{g}")
+    painter.setClipRect(QRectF(left, top - 2, right - left, bottom - top + 4))
+    visible = [p for p in data.points if -span <= _hours(t0, p.at) - t0_h <= 2 * span]
+    # Temperature points and line.
+    poly = QPolygonF(
+        [
+            QPointF(x_of(p.at), y_temp(p.temperature_c))
+            for p in visible
+            if p.temperature_c is not None
+        ]
+    )
+    painter.setPen(QPen(TEMP_COLOUR, 2))
+    painter.drawPolyline(poly)
+    painter.setBrush(TEMP_COLOUR)
+    for i in range(poly.size()):
+        painter.drawEllipse(poly.at(i), 3, 3)
+    # Grades as steps: each grade holds until the next assessment that has it.
+    for which, colour, offset in (("crs", CRS_COLOUR, 0.0), ("icans", ICANS_COLOUR, 0.08)):
+        steps: list[QPointF] = []
+        prev: float | None = None
+        for p in visible:
+            grade = p.crs if which == "crs" else p.icans
+            if grade is None:
+                continue
+            x, y = x_of(p.at), y_grade(grade + offset)
+            if prev is not None:
+                steps.append(QPointF(x, prev))
+            steps.append(QPointF(x, y))
+            prev = y
+        if steps and prev is not None:
+            steps.append(QPointF(min(right, x_of(data.points[-1].at) + 2), prev))
+        painter.setPen(QPen(colour, 2))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawPolyline(QPolygonF(steps))
+    # Dose markers: a triangle on the time axis, tocilizumab green, steroids amber.
+    for d in data.doses:
+        x = x_of(d.at)
+        if not left - 10 <= x <= right + 10:
+            continue
+        colour = TOCI_COLOUR if d.drug == "tocilizumab" else STEROID_COLOUR
+        painter.setPen(QPen(colour, 1, Qt.PenStyle.DotLine))
+        painter.drawLine(QPointF(x, top), QPointF(x, bottom))
+        painter.setPen(QPen(colour))
+        painter.setBrush(colour)
+        tri = QPolygonF([QPointF(x, top + 8), QPointF(x - 5, top), QPointF(x + 5, top)])
+        painter.drawPolygon(tri)
+    painter.setClipping(False)
+    # Legend.
+    x = left
+    y = bottom + line * 2.3
+    for colour, text in (
+        (TEMP_COLOUR, "Temperature"),
+        (CRS_COLOUR, "CRS grade"),
+        (ICANS_COLOUR, "ICANS grade"),
+        (TOCI_COLOUR, "▼ Tocilizumab"),
+        (STEROID_COLOUR, "▼ Corticosteroid"),
+    ):
+        painter.setPen(QPen(colour, 3))
+        painter.drawLine(QPointF(x, y - fm.ascent() / 3), QPointF(x + 14, y - fm.ascent() / 3))
+        painter.setPen(QPen(QColor("#333333")))
+        painter.drawText(QPointF(x + 18, y), text)
+        x += 18 + fm.horizontalAdvance(text) + 16
+
+
+def _short(at: datetime) -> str:
+    return at.strftime("%Y-%m-%d %H:%M")
+
+
+def dose_words(g: Given) -> str:
+    amount = f" {g.dose_mg:g} mg" if g.dose_mg is not None else ""
+    mark = " (prophylactic)" if g.prophylactic else ""
+    return f"{g.drug}{amount} {g.at:%H:%M}{mark}"
+
+
+def chart_from_episode(
+    case: CaseDocumentV2, result: EpisodeResult | None, fever_c: float
+) -> ChartData:
+    """The chart's content from the case and the core's grades (None: not graded)."""
+    points = tuple(
+        ChartPoint(
+            a.at,
+            a.crs.temperature_c if a.crs is not None else None,
+            _grade(result, i, "crs"),
+            _grade(result, i, "icans"),
+        )
+        for i, a in enumerate(case.assessments)
+    )
+    doses = tuple(
+        ChartDose(g.at, g.drug, dose_words(g))
+        for g in sorted(case.given, key=lambda g: g.at)
+        if g.drug == "tocilizumab" or g.drug in STEROIDS
+    )
+    return ChartData(points, doses, case.day0, fever_c, describe(points, doses, case.day0))
+
+
+def _grade(result: EpisodeResult | None, i: int, which: str) -> int | None:
+    if result is None:
+        return None
+    g = result.assessments[i]
+    part = g.crs if which == "crs" else g.icans
+    return None if part is None else part.grade
+
+
+def describe(
+    points: Sequence[ChartPoint], doses: Sequence[ChartDose], day0: datetime | None
+) -> str:
+    """The chart in words, for a screen reader and the tooltip (the same content)."""
+    if not points:
+        return "The chart is empty: no assessment recorded."
+    temps = [(p.temperature_c, p.at) for p in points if p.temperature_c is not None]
+    parts = [f"{len(points)} assessments from {_short(points[0].at)} to {_short(points[-1].at)}"]
+    if day0 is not None:
+        parts.append(f"day +{(points[-1].at.date() - day0.date()).days} at the last")
+    if temps:
+        top, when = max(temps, key=lambda t: t[0])
+        parts.append(f"highest temperature {top:g} °C at {_short(when)}")
+    for name, values in (
+        ("CRS", [(p.crs, p.at) for p in points if p.crs is not None]),
+        ("ICANS", [(p.icans, p.at) for p in points if p.icans is not None]),
+    ):
+        if values:
+            steps = [values[0]] + [b for a, b in itertools.pairwise(values) if b[0] != a[0]]
+            said = ", ".join(f"{g} at {_short(at)}" for g, at in steps[-6:])
+            parts.append(f"{name} grade {said}")
+    if doses:
+        parts.append("doses: " + "; ".join(f"{d.text} ({d.at:%Y-%m-%d})" for d in doses[-8:]))
+    return ". ".join(parts) + "."

@@ -63,7 +63,7 @@ class PatientBar(QFrame):
             ("A&ge", self.age.edit, None, 1),
             ("Pro&duct", self.product, None, 2),
             ("&Assessed at", self.assessed_at, time_row, 3),
-            ("Day &0", self.day0.edit, None, 1),
+            ("Day &0", self.day0.edit, None, 2),
             ("Patient &label", self.label, None, 2),
         ]
         for text, buddy, layout, stretch in cells:
