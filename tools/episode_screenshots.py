@@ -107,8 +107,24 @@ def handoff_pdf(folder: Path) -> list[Path]:
     out: list[Path] = [pdf]
     if shutil.which("pdftoppm"):
         prefix = folder / "episode-handoff"
-        subprocess.run(["pdftoppm", "-png", "-r", "70", str(pdf), str(prefix)], check=True)
-        out += sorted(folder.glob("episode-handoff-*.png"))
+        # The first page: the Episode section with its chart.
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-png",
+                "-r",
+                "70",
+                "-f",
+                "1",
+                "-l",
+                "1",
+                "-singlefile",
+                str(pdf),
+                str(prefix),
+            ],
+            check=True,
+        )
+        out.append(prefix.with_suffix(".png"))
     return out
 
 

@@ -9,11 +9,13 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QImage, QTextDocument
 from PySide6.QtWidgets import QApplication
 
 from tests.ui.helpers import fill_patient, type_text
 from ui.controllers.app import AppController
+from ui.records.documents import CHART_NAME, CHART_SIZE
 
 
 def _findings(c: AppController, temperature: str, norepinephrine: bool = False) -> None:
@@ -307,6 +309,11 @@ def test_the_handoff_carries_the_episode_section(app_controller) -> None:
     text = record.document.toPlainText()
     assert "Episode" in text
     assert "2026-11-21 08:00" in text  # the first assessment, not only the last
+    # The chart after the Episode section: a 2x image (drawn as in the Episode view).
+    chart = record.document.resource(QTextDocument.ResourceType.ImageResource, QUrl(CHART_NAME))
+    assert isinstance(chart, QImage)
+    assert chart.width() == 2 * CHART_SIZE[0]
+    assert f'src="{CHART_NAME}"' in record.document.toHtml()
 
 
 def test_the_episode_view_fits_and_is_reached_by_ctrl_4(app_controller, qtbot) -> None:

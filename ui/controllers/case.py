@@ -114,25 +114,27 @@ def episode_case(app: CaseTools, assessments: Sequence[Any]) -> CaseDocumentV2:
     data["units"] = typed_units(app)
     if app.taper.has_plan:  # only a taper someone planned (never the planner's default)
         data["taper"] = app.taper.payload()
+    fresh = {i for i, a in enumerate(assessments) if not isinstance(a, Assessment)}
     try:
         case = validate(CaseDocumentV2, data)
-        _check_zone(case)
+        _check_zone(case, fresh)
     except calculator.InputError as exc:
         raise CaseError(_wizard_words(exc.message, len(app.episode.assessments))) from None
     return case
 
 
-def _check_zone(case: CaseDocumentV2) -> None:
+def _check_zone(case: CaseDocumentV2, fresh: set[int]) -> None:
     """Every time as the file will be read back (load_episode_case): a wall time the
     zone repeats or skips is refused here, by name, rather than written into a file that
-    would not open again (version 2 keeps wall times without their offset)."""
+    would not open again (version 2 keeps wall times without their offset). Recorded
+    assessments were checked when they were recorded or read: only ``fresh`` ones are."""
     zone = zone_from_name(case.time_zone)
     if zone is None:
         return
     if case.day0 is not None:
         check_local(case.day0, zone, "day0")
-    for i, a in enumerate(case.assessments):
-        check_local(a.at, zone, f"assessments[{i}].at")
+    for i in sorted(fresh):
+        check_local(case.assessments[i].at, zone, f"assessments[{i}].at")
     for j, g in enumerate(case.given):
         check_local(g.at, zone, f"given[{j}].at")
 

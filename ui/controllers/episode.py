@@ -187,7 +187,7 @@ class EpisodeController(QObject):
         self._fill_wizard(None)
         self.state.follow_live()
         self._say(f"Assessment {len(self.assessments)} ({_short(new.at)}) recorded.")
-        self.recompute()
+        self.recompute(made)
         self.edited.emit()
         return True
 
@@ -289,13 +289,19 @@ class EpisodeController(QObject):
             return self.assessments[-1].at
         return now
 
-    def recompute(self, *_: object) -> None:
+    def recompute(self, made_case: object = None) -> None:
+        """The core's episode again (``made_case``: the case just validated by Record,
+        not built twice)."""
         start = time.perf_counter()
         self.bar.start_from_last.setEnabled(bool(self.assessments) and self.editing is None)
         result: EpisodeResult | None = None
         case: CaseDocumentV2 | None = None
         if self.assessments:
-            made = self._make_case(self.assessments)
+            made = (
+                made_case
+                if isinstance(made_case, CaseDocumentV2)
+                else self._make_case(self.assessments)
+            )
             if isinstance(made, CaseDocumentV2):
                 case = made
                 try:

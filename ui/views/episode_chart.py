@@ -39,6 +39,8 @@ from calculator.records.episode_command import EpisodeResult
 #: The fever line drawn on the chart: CRS-FEVER's threshold, passed in by the controller
 #: from the rule data (the chart never holds a clinical number of its own).
 DEFAULT_SPAN_H = 24.0
+#: Above this many visible assessments the chart is drawn without smoothing or dots.
+DENSE_POINTS = 120
 TEMP_COLOUR = QColor("#c0392b")
 CRS_COLOUR = QColor("#1f5fa8")
 ICANS_COLOUR = QColor("#7b3fa0")
@@ -336,11 +338,16 @@ def paint_episode(
             if p.temperature_c is not None
         ]
     )
+    # Many points at once (a long episode zoomed out): no smoothing and no dots, so a
+    # scroll or zoom step stays within a frame; zoomed in, each point is marked.
+    dense = len(visible) > DENSE_POINTS
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, not dense)
     painter.setPen(QPen(TEMP_COLOUR, 2))
     painter.drawPolyline(poly)
     painter.setBrush(TEMP_COLOUR)
-    for i in range(poly.size()):
-        painter.drawEllipse(poly.at(i), 3, 3)
+    if not dense:
+        for i in range(poly.size()):
+            painter.drawEllipse(poly.at(i), 3, 3)
     # Grades as steps: each grade holds until the next assessment that has it.
     for which, colour, offset in (("crs", CRS_COLOUR, 0.0), ("icans", ICANS_COLOUR, 0.08)):
         steps: list[QPointF] = []
