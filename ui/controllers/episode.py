@@ -160,6 +160,8 @@ class EpisodeController(QObject):
     def record(self) -> bool:
         """Record assessment (Ctrl+Enter): the wizard at "Assessed at" into the episode;
         while a row is being corrected, the corrected row replaces it."""
+        if not self.bar.record.isEnabled():
+            return False  # e.g. a teaching window: its episode is the scenario's
         wizard = self._take_wizard()
         if wizard is None:
             self._refuse(
