@@ -36,7 +36,7 @@ T0 = datetime(2026, 11, 20, 8, 0)
 
 def _p95(values: list[float]) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
 def _say(name: str, values: list[float], goal: float) -> None:

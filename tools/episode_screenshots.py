@@ -86,7 +86,7 @@ def episode_view(folder: Path, scale: float) -> Path:
         QApplication.processEvents()
         c.episode.view.chart.show_all()
         QApplication.processEvents()
-        path = folder / f"episode{'' if scale == 1 else '-200'}.png"
+        path = folder / f"episode-3days{'' if scale == 1 else '-200'}.png"
         w.grab().save(str(path))
         w.close()
         return path

@@ -327,3 +327,27 @@ def test_the_episode_view_fits_and_is_reached_by_ctrl_4(app_controller, qtbot) -
     assert page.chart.height() >= page.chart.minimumSizeHint().height()
     assert page.table.height() > 0
     assert page.chart.accessibleDescription() != "" or not c.episode.assessments
+
+
+def test_autosave_and_recovery_hold_the_whole_episode_and_the_wizard_apart(
+    app_controller,
+) -> None:
+    from ui.case.autosave import Recovery
+
+    c = app_controller
+    fill_patient(c)
+    _record_at(c, datetime(2026, 11, 21, 9, 0), "39.5")
+    _record_at(c, datetime(2026, 11, 21, 12, 0), "38.4")
+    _findings(c, "38.0")  # typed in the wizard, not recorded
+    snap = c.session.keeper.snapshot()
+    assert snap is not None
+    assert snap.case is not None
+    assert snap.case["format"] == "crs-calc-case/2"
+    assert len(snap.case["assessments"]) == 3  # the wizard's is not lost
+    assert snap.extras["recorded"] == 2
+    c.new_case()
+    assert c.episode.assessments == []
+    rec = Recovery(case=snap.case, fields=snap.fields, extras=snap.extras)
+    c.session.keeper._apply(rec)
+    assert [a.at.hour for a in c.episode.assessments] == [9, 12]  # recorded, not three
+    assert c.grading.view.crs_inputs.temperature.edit.text() == "38.0"  # back in the wizard
