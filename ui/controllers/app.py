@@ -424,7 +424,7 @@ class AppController(QObject):
             return
         field.set_error(
             f"is earlier than dose {i + 1} ({d.strftime('%Y-%m-%d %H:%M')}): "
-            "set a later time or Now, or the case cannot be saved"
+            "set a later time or Now, or the dose clock cannot count it"
         )
 
     # --- management actions ---------------------------------------------------------

@@ -63,8 +63,9 @@ def ask_late_dose(
     box.setWindowTitle("Dose later than the assessment time")
     box.setText(
         f'The dose at {shown(dose_at)} is later than "Assessed at" {shown(case_at)}.\n\n'
-        "A case holds only doses given by its assessment time. Move the assessment time "
-        "so the dose is kept?"
+        "The dose clock counts at the assessment time, so a later dose is not counted yet "
+        "(the case would keep it). Move the assessment time "
+        "so the dose is counted?"
     )
     now = box.addButton("Assessed at: now (live)", QMessageBox.ButtonRole.AcceptRole)
     now.setEnabled(can_now)
