@@ -139,6 +139,8 @@ class AppController(QObject):
         )
         self.profile_changed.connect(self.episode.set_profile)
         self.dose.doses_changed.connect(self.episode.recompute)
+        # The episode is graded with the patient's age and planned with the weight.
+        self.patient.changed.connect(self.episode.recompute)
         self.episode.computed.connect(self._episode_computed)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             shortcut = QShortcut(QKeySequence(keys), self.window)

@@ -102,7 +102,7 @@ class EpisodeView(QWidget):
         # The chart in words is always its accessible description; shown on request, so
         # that at 200% text it does not take the chart's room.
         self.words = named(
-            QPushButton("Chart in &words"), "episodeChartWords", "Show the chart in words"
+            QPushButton("Chart in wo&rds"), "episodeChartWords", "Show the chart in words"
         )
         self.words.setCheckable(True)
         self.words.toggled.connect(self.description.setVisible)
