@@ -139,8 +139,10 @@ class AppController(QObject):
         )
         self.profile_changed.connect(self.episode.set_profile)
         self.dose.doses_changed.connect(self.episode.recompute)
-        # The episode is graded with the patient's age and planned with the weight.
-        self.patient.changed.connect(self.episode.recompute)
+        # The episode is graded with the patient's age and planned with the weight (not
+        # recomputed when only the clock moved: the patient context carries it too).
+        self._episode_patient: tuple[object, ...] | None = None
+        self.patient.changed.connect(self._patient_for_episode)
         self.episode.computed.connect(self._episode_computed)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             shortcut = QShortcut(QKeySequence(keys), self.window)
@@ -198,6 +200,12 @@ class AppController(QObject):
         _text, unit = self.grading.temperature.typed()
         apply_assessment(self, a, unit)
         self.grading.recompute()
+
+    def _patient_for_episode(self, ctx: PatientContext) -> None:
+        key = (ctx.weight_kg, ctx.age_years, ctx.product, ctx.label)
+        if key != self._episode_patient:
+            self._episode_patient = key
+            self.episode.recompute()
 
     def _episode_computed(self, result: object) -> None:
         trend = self.grading.view.management.trend
