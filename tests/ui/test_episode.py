@@ -351,3 +351,19 @@ def test_autosave_and_recovery_hold_the_whole_episode_and_the_wizard_apart(
     c.session.keeper._apply(rec)
     assert [a.at.hour for a in c.episode.assessments] == [9, 12]  # recorded, not three
     assert c.grading.view.crs_inputs.temperature.edit.text() == "38.0"  # back in the wizard
+
+
+def test_start_from_last_keeps_an_ice_total_given_without_its_items(app_controller) -> None:
+    c = app_controller
+    fill_patient(c)
+    c.state.set_at(datetime(2026, 11, 21, 9, 0))
+    ice = c.grading.view.icans_inputs.ice
+    ice.setChecked(True)
+    ice.score.setValue(7)  # "total only": the items were not recorded
+    c.grading.recompute()
+    assert c.grading.icans_result is not None
+    assert c.episode.record()
+    assert c.grading.icans_result is None  # blank after recording
+    c.episode.start_from_last()
+    assert c.grading.icans_result is not None
+    assert c.grading.icans_result.score == 7

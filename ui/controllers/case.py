@@ -289,13 +289,16 @@ def _apply_icans(app: CaseTools, icans: IcansInput | None) -> list[str]:
         for key, spin in ic.ice.spins.items():
             spin.setValue(getattr(icans.ice_items, key))
     elif icans.ice_score is not None:
-        notes.append(f"The case gives ICE {icans.ice_score} without its items: enter them.")
+        # A total without its items goes into the "total only" field, as it was typed.
+        ic.ice.setChecked(True)
+        ic.ice.score.setValue(icans.ice_score)
     if icans.capd_items is not None:
         ic.capd.setChecked(True)
         for spin, value in zip(ic.capd.spins.values(), icans.capd_items, strict=False):
             spin.setValue(value)
     elif icans.capd_score is not None:
-        notes.append(f"The case gives CAPD {icans.capd_score} without its items: enter them.")
+        ic.capd.setChecked(True)
+        ic.capd.score.setValue(icans.capd_score)
     if icans.unable_to_assess:
         if icans.ice_items is not None:
             ic.ice0_unarousable.setChecked(True)
