@@ -56,7 +56,7 @@ _HEX64 = re.compile(r"[0-9a-f]{64}")
 _SEQ = re.compile(r"[0-9]{1,18}")
 LOG_FORMAT = "crs-calc-audit/1"
 
-Event = Literal["print", "export", "verify", "log_set_aside"]
+Event = Literal["print", "export", "verify", "log_set_aside", "episode"]
 ProblemKind = Literal[
     "malformed",
     "edited",

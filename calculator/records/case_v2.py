@@ -119,6 +119,9 @@ class CaseDocumentV2(FrozenModel):
             ]
         if isinstance(data.get("taper"), dict):
             inherited = {k: patient[k] for k in ("weight_kg", "age_years") if k in patient}
+            # One clock per case (as version 1): the taper counts in the case's zone.
+            if data.get("time_zone") is not None:
+                inherited["time_zone"] = data["time_zone"]
             data["taper"] = {**inherited, **data["taper"]}
         return data
 

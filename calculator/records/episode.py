@@ -500,6 +500,11 @@ def _values(g: Graded, a: Assessment) -> dict[str, str]:
     }
 
 
+def row_values(g: Graded, a: Assessment) -> dict[str, str]:
+    """One assessment's values in the words EPI-TREND compares (the app's flowsheet row)."""
+    return _values(g, a)
+
+
 def trend(
     case: CaseDocumentV2, graded: Sequence[Graded], given: Sequence[Given], rs: Ruleset
 ) -> Trend:

@@ -1,4 +1,5 @@
-"""File > Save and Open of case documents (crs-calc-case/1): a case reopens as it was."""
+"""File > Save and Open of case documents (crs-calc-case/2): a case reopens as it was, the
+episode continued (issue 24)."""
 
 from __future__ import annotations
 
@@ -35,15 +36,16 @@ def test_save_and_reopen_a_case(app_controller, tmp_path) -> None:
     path = tmp_path / "case.json"
     assert c.save_case(path)
     saved = json.loads(path.read_text(encoding="utf-8"))
-    assert saved["format"] == "crs-calc-case/1"
+    assert saved["format"] == "crs-calc-case/2"
     assert saved["patient"] == {
         "label": "Bed 12",
         "weight_kg": 70.0,
         "age_years": 45.0,
         "product": "axi-cel",
     }
-    assert saved["crs"]["temperature_c"] == 39.5
-    doses = [datetime.fromisoformat(d) for d in saved["tocilizumab_doses"]]
+    # The wizard's findings (nothing recorded yet) are the case's one assessment.
+    assert saved["assessments"][0]["crs"]["temperature_c"] == 39.5
+    doses = [datetime.fromisoformat(g["at"]) for g in saved["given"]]
     assert doses == [datetime(2026, 11, 21, 8, 0)]
     assert saved["taper"]["regimen"] == "TAPER-MP1G"
 
@@ -58,10 +60,16 @@ def test_save_and_reopen_a_case(app_controller, tmp_path) -> None:
     assert bar.age.text() == "45"
     assert bar.label.text() == "Bed 12"
     assert bar.product.currentData() == "axi-cel"
-    assert c.grading.crs_result is not None
-    assert c.grading.crs_result.grade == 3
-    assert c.grading.icans_result is not None
-    assert c.grading.icans_result.score == 8
+    # The episode continues: the assessment is in the episode, graded; the wizard is blank.
+    assert c.grading.crs_result is None
+    assert c.state.live
+    result = c.episode.result
+    assert result is not None
+    graded = result.assessments[0]
+    assert graded.crs is not None
+    assert graded.crs.grade == 3
+    assert graded.icans is not None
+    assert graded.icans.score == 8
     assert c.dose.dose_times == [datetime(2026, 11, 21, 8, 0)]
     assert c.taper.result is not None
     assert c.taper.result.totals_mg == {"methylprednisolone": 4740.0}
@@ -82,7 +90,7 @@ def test_a_newer_case_format_is_refused_with_the_core_message(
 ) -> None:
     c = app_controller
     path = tmp_path / "new.json"
-    path.write_text(json.dumps({"format": "crs-calc-case/2"}), encoding="utf-8")
+    path.write_text(json.dumps({"format": "crs-calc-case/3"}), encoding="utf-8")
     shown: list[str] = []
     monkeypatch.setattr("ui.controllers.app.warning_box", lambda *a: shown.append(a[2]))
     assert not c.open_case(path)

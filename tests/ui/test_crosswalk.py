@@ -157,23 +157,29 @@ def test_saved_case_and_reopened_keep_the_panels_findings(app_controller, tmp_pa
     type_text(c.window.patient_bar.weight.edit, "70")
     type_text(c.window.patient_bar.age.edit, "54")
     _bipap_patient(c)
-    assert build_case(c).crosswalk is None
+    assert build_case(c).last.crosswalk is None
     panel = _view(c).crosswalk
     panel.toggle.setChecked(True)
-    assert build_case(c).crosswalk is None  # opened, nothing entered
+    assert build_case(c).last.crosswalk is None  # opened, nothing entered
     type_text(panel.numbers["fio2_pct"].edit, "45")
     panel.choices["life_threatening"].combo.setCurrentIndex(2)  # no
     panel.choices["creatinine_grade"].combo.setCurrentIndex(2)  # 1
     path = tmp_path / "case.json"
     save_case(c, path)
-    case = read_case(path)
-    assert case.crosswalk is not None
-    assert case.crosswalk.fio2_pct == 45
-    assert case.crosswalk.life_threatening is False
-    assert case.crosswalk.creatinine_grade == 1
+    case, _version = read_case(path)
+    # The findings belong to the assessment they were entered with (case version 2).
+    findings = case.last.crosswalk
+    assert findings is not None
+    assert findings.fio2_pct == 45
+    assert findings.life_threatening is False
+    assert findings.creatinine_grade == 1
     c.new_case()
     assert not panel.toggle.isChecked()
     c.restore_case(case)
+    # A reopened case continues the episode: the wizard is blank until the last
+    # assessment is copied in, findings of the older scales with it (issue 24).
+    assert not panel.toggle.isChecked()
+    c.episode.start_from_last()
     assert panel.toggle.isChecked()
     assert panel.numbers["fio2_pct"].text() == "45"
     assert panel.choices["life_threatening"].value() is False

@@ -11,7 +11,6 @@ from PySide6.QtCore import QDateTime, Qt
 from pytestqt.qtbot import QtBot
 
 from tests.ui.helpers import fill_patient, type_text
-from ui.case.local_clock import from_core
 from ui.controllers.app import AppController
 from ui.controllers.case import save_case
 
@@ -80,5 +79,5 @@ def test_an_assessment_time_near_year_1_or_9999_gives_a_message_not_a_traceback(
     assert keeper is not None
     assert keeper.snapshot() is not None
     target = tmp_path / "case.json"
-    assert from_core(save_case(c, target).at) == live
+    assert save_case(c, target).last.at == live
     assert target.exists()

@@ -97,7 +97,12 @@ def test_alt_t_reaches_the_tools_menu_not_a_field(app_controller) -> None:
 def test_every_tool_and_the_double_check_have_a_shortcut(app_controller, qtbot) -> None:
     w = app_controller.window
     shortcuts = {k: a.shortcut().toString() for k, a in w.tool_actions.items()}
-    assert shortcuts == {"grading": "Ctrl+1", "dose": "Ctrl+2", "taper": "Ctrl+3"}
+    assert shortcuts == {
+        "grading": "Ctrl+1",
+        "dose": "Ctrl+2",
+        "taper": "Ctrl+3",
+        "episode": "Ctrl+4",
+    }
     assert w.action_double_check.shortcut().toString() == DOUBLE_CHECK_SHORTCUT
     triggered: list[bool] = []
     w.action_double_check.triggered.disconnect()

@@ -9,7 +9,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication
 
 from calculator.management import RecommendResult
-from calculator.records.case import dump_case, load_case
+from calculator.records.case_v2 import dump_episode_case, load_episode_case
 from tests.ui.helpers import type_text
 from ui.case.local_clock import from_core
 from ui.controllers.app import AppController
@@ -224,19 +224,23 @@ def test_improving_starts_unanswered_and_the_case_keeps_null(app_controller) -> 
     assert effects.text().startswith("If yes:")
     assert "\nIf no:" in effects.text()
     assert not re.search(r"\d{4}-\d{2}-\d{2}", effects.text())  # clock times, as on the cards
-    assert build_case(c).improving is None
-    saved = dump_case(build_case(c))
-    assert saved.get("improving") is None  # null: the contract's default, never True
-    assert load_case(saved).improving is None
+    assert build_case(c).last.improving is None
+    saved = dump_episode_case(build_case(c))
+    assert saved["assessments"][-1].get("improving") is None  # never True by default
+    assert load_episode_case(saved).last.improving is None
     panel.improving.radios[False].click()
     assert c.management.result.improving is False
-    assert build_case(c).improving is False
+    assert build_case(c).last.improving is False
     panel.improving.radios[True].click()
-    assert build_case(c).improving is True
+    assert build_case(c).last.improving is True
     saved = build_case(c)
     panel.improving.radios[None].click()
-    apply_case(c, saved)
+    apply_case(c, saved, wizard=True)
     assert panel.improving.value() is True
+    # Reopened (issue 24): the answer is the episode's; the wizard asks again.
+    apply_case(c, saved)
+    assert panel.improving.value() is None
+    assert c.episode.assessments[-1].improving is True
     apply_case(c, saved.model_copy(update={"improving": None}))
     assert panel.improving.value() is None
     assert panel.improving.radios[None].isChecked()

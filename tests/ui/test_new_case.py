@@ -146,7 +146,7 @@ def test_improving_and_taper_answers_are_not_carried_to_the_next_patient(
     crs.temperature.edit.setText("39")
     c.grading.temperature._edited("39")
     case = build_case(c)
-    assert case.improving is None
+    assert case.last.improving is None
     assert case.taper is None
     shown = " ".join(c.management.view.warnings.items())
     assert "not improving" not in shown
@@ -169,7 +169,7 @@ def test_open_replaces_every_answer_of_the_case_before(
     assert c.management.view.improving.value() is None
     assert c.taper.view.reduction.currentData() == "halving"
     assert not c.grading.view.icans_inputs.motor.isChecked()
-    assert build_case(c).icans is None
+    assert build_case(c).last.icans is None
 
 
 def test_new_closes_a_double_check_of_the_patient_before(app_controller: AppController) -> None:

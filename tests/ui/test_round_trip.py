@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from calculator.records.case import dump_case
+from calculator.records.case_v2 import dump_episode_case
 from calculator.records.note import make_note
 from tests.ui.helpers import type_text
 from ui.case import field_snapshot
@@ -163,17 +163,26 @@ def test_every_saved_case_reopens_to_the_same_fields_and_note(
         event("refused at Save")
         return  # a case the app refuses to save (said at Save) has nothing to reopen
     event("saved")
-    before_case = dump_case(build_case(c))
+    before_case = dump_episode_case(build_case(c))
     before_note = _note(c)
     before_fields = _fields(c)
     c.new_case()
     assert c.open_case(path)
     assert no_pop_ups == [], "the case opened with a question or a note"
-    assert dump_case(build_case(c)) == before_case
+    # A reopened case continues the episode (issue 24): what was saved is its last
+    # assessment, and the same document and note; the wizard is blank until asked.
+    assert dump_episode_case(build_case(c)) == before_case
     assert _note(c) == before_note
+    if c.episode.assessments:
+        c.episode.start_from_last()
     after_fields = _fields(c)
+    # The wizard's new assessment runs on the live clock (issue 24): "Assessed at", the
+    # dose time's default and the start of a taper the case does not hold follow it.
+    live = ("/assessedAt", "/doseTime", *(("/taperStart",) if "taper" not in before_case else ()))
     differ = {
-        k: (after_fields.get(k), v) for k, v in before_fields.items() if after_fields.get(k) != v
+        k: (after_fields.get(k), v)
+        for k, v in before_fields.items()
+        if after_fields.get(k) != v and not k.endswith(live)
     }
     assert not differ, f"reopened with other fields: {differ}"
 
@@ -192,10 +201,11 @@ def test_a_typed_ice_total_reopens_as_typed_and_graded(
     assert c.grading.icans_result is not None
     assert c.save_case(tmp_path / "ice.json")
     saved = json.loads((tmp_path / "ice.json").read_text(encoding="utf-8"))
-    assert saved["icans"]["ice_score"] == 10
+    assert saved["assessments"][-1]["icans"]["ice_score"] == 10
     c.new_case()
     assert c.open_case(tmp_path / "ice.json")
     assert no_pop_ups == []
+    c.episode.start_from_last()  # the reopened episode's assessment back in the wizard
     assert ice.isChecked()
     assert ice.score.value() == 10
     assert c.grading.icans_result is not None
@@ -218,6 +228,7 @@ def test_pounds_and_fahrenheit_reopen_at_the_precision_typed(
     assert c.open_case(tmp_path / "lb.json")
     assert bar.weight.text() == "180.8"
     assert bar.weight_unit.currentText() == "lb"
+    c.episode.start_from_last()  # the reopened episode's assessment back in the wizard
     assert c.grading.view.crs_inputs.temperature.edit.text() == "102.47"
 
 

@@ -611,3 +611,19 @@ def test_stopping_early_scores_the_checkpoints_reached_and_lists_the_rest(
     assert f"Scored over the 1 of {len(ids)} checkpoints reached" in text
     assert f"not reached (not scored): {', '.join(ids[1:])}" in text
     dialog.close()
+
+
+def test_the_learner_window_shows_the_checkpoints_passed_as_an_episode(
+    session: TeachingSession,
+) -> None:
+    """Issue 24: the Episode view holds the checkpoints already passed, never the current
+    one; the learner does not record into it."""
+    app = session.app
+    assert app.episode.assessments == []
+    first = session.scenario.checkpoints[0]
+    session.next_checkpoint()
+    assert [a.at for a in app.episode.assessments] == [from_core(first.at)]
+    assert app.episode.view.model.rowCount() == 1
+    assert app.episode.result is not None  # graded by the core, as the feedback was
+    assert not app.episode.record()  # Ctrl+Enter records nothing here
+    assert len(app.episode.assessments) == 1

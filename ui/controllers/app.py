@@ -14,19 +14,32 @@ import platform
 from pathlib import Path
 
 import PySide6
-from PySide6.QtCore import QObject, Signal, qVersion
+from PySide6.QtCore import QObject, Qt, Signal, qVersion
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 import calculator
 from calculator.local_time import is_later
+from calculator.records.audit import AuditLogError, append
 from calculator.records.case import CaseDocument
+from calculator.records.case_v2 import Assessment, CaseDocumentV2
 from ui import trace
 from ui.case import field_snapshot
 from ui.case.local_clock import SYSTEM_ZONE, Monotonic
 from ui.case.state import CaseState, Clock, system_clock
-from ui.controllers.case import CaseError, apply_case, read_case, save_case
+from ui.controllers.case import (
+    V1_NOTICE,
+    CaseError,
+    apply_assessment,
+    apply_case,
+    episode_or_message,
+    read_case,
+    save_case,
+    wizard_assessment,
+)
 from ui.controllers.crosswalk import CrosswalkController
 from ui.controllers.dose import DoseController
+from ui.controllers.episode import EpisodeController
 from ui.controllers.grading import GradingController
 from ui.controllers.management import ManagementController
 from ui.controllers.patient import PatientController
@@ -38,6 +51,7 @@ from ui.models import PatientContext
 from ui.store.storage import Locations
 from ui.views.dialogs import AboutDialog, RuleDialog, SourcesDialog
 from ui.views.dose import DoseView
+from ui.views.episode import EpisodeView
 from ui.views.grading import GradingView
 from ui.views.main_window import MainWindow, carry_style_sheet
 from ui.views.taper import TaperView
@@ -90,6 +104,7 @@ class AppController(QObject):
             "grading": grading_view,
             "dose": DoseView(),
             "taper": TaperView(),
+            "episode": EpisodeView(),
         }
         self.window = MainWindow(tools)
         self.window.setParent(None)
@@ -125,6 +140,32 @@ class AppController(QObject):
         self.management.open_taper.connect(self.open_taper)
         self.management.set_grades(self.grading.grades())
         self.management.rule_activated.connect(self.show_rule)
+        # The episode (issue 24): Record assessment / Start from last, the Episode view.
+        self.episode = EpisodeController(
+            tools["episode"],  # type: ignore[arg-type]
+            grading_view.record_bar,
+            self.window.patient_bar.day0,
+            self.state,
+            self.rs,
+            self.profile,
+            make_case=lambda assessments: episode_or_message(self, assessments),
+            take_wizard=lambda: wizard_assessment(self),
+            fill_wizard=self._fill_wizard,
+            audit=self._audit_episode,
+            due_label=self.window.status_due,
+        )
+        self.profile_changed.connect(self.episode.set_profile)
+        self.dose.doses_changed.connect(self.episode.recompute)
+        # The episode is graded with the patient's age and planned with the weight (not
+        # recomputed when only the clock moved: the patient context carries it too).
+        self._episode_patient: tuple[object, ...] | None = None
+        self.patient.changed.connect(self._patient_for_episode)
+        self.episode.computed.connect(self._episode_computed)
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            shortcut = QShortcut(QKeySequence(keys), self.window)
+            shortcut.setObjectName(f"recordShortcut{keys.split('+')[1]}")
+            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+            shortcut.activated.connect(self.episode.record)
         # A dose after the assessment time is never dropped: the time is marked until moved.
         self.state.clock_changed.connect(self._mark_late_doses)
         self.dose.doses_changed.connect(self._mark_late_doses)
@@ -149,6 +190,7 @@ class AppController(QObject):
             self.taper.patient_errors,
             self.profile_changed,
             self.management.view.improving.changed,
+            self.episode.edited,
         ):
             signal.connect(self._case_edited)
         # What every named input holds in an empty case, taken before the settings are
@@ -173,6 +215,49 @@ class AppController(QObject):
 
     def _case_edited(self, *_: object) -> None:
         self.case_edited.emit()
+
+    # --- the episode (issue 24) ------------------------------------------------------
+
+    def _fill_wizard(self, a: Assessment | None) -> None:
+        """The wizard from one assessment (Start from last, Open / correct), or blank."""
+        _text, unit = self.grading.temperature.typed()
+        apply_assessment(self, a, unit)
+        self.grading.recompute()
+
+    def _patient_for_episode(self, ctx: PatientContext) -> None:
+        key = (ctx.weight_kg, ctx.age_years, ctx.product, ctx.label)
+        if key != self._episode_patient:
+            self._episode_patient = key
+            self.episode.recompute()
+
+    def _episode_computed(self, result: object) -> None:
+        trend = self.grading.view.management.trend
+        if result is None or not hasattr(result, "trend"):
+            trend.hide()
+            self.management.set_history({})
+            return
+        lines = [result.trend.text, *(h.text for h in result.history)]
+        trend.setText("\n".join(lines))
+        trend.show()
+        self.management.set_history(result.facts.model_dump())
+
+    def _audit_episode(self, what: str, details: dict[str, object]) -> str | None:
+        """Each change of the recorded episode in the audit log (old and new values)."""
+        log = self.session.audit_log if hasattr(self, "session") else None
+        if log is None:
+            return None
+        try:
+            append(
+                log,
+                at=self.clock(),
+                event="episode",
+                record=f"assessment {what}",
+                label=self.window.patient_bar.label.text(),
+                details=details,
+            )
+        except AuditLogError as exc:
+            return f"The change ({what}) is NOT LOGGED in the audit log: {exc}"
+        return None
 
     # --- profile ---------------------------------------------------------------------
 
@@ -316,7 +401,8 @@ class AppController(QObject):
             live=True,
         )
         bar.weight.set_error(None)
-        self.dose.set_doses([])
+        self.dose.set_given(())
+        self.episode.load([], None)
         self.grading.temperature.set_value("", self.session.temperature_unit())
         self.crosswalk.reset()
         self.taper.default_start()
@@ -336,13 +422,15 @@ class AppController(QObject):
 
     def open_case(self, path: Path) -> bool:
         try:
-            case = read_case(path)
+            case, version = read_case(path)
         except CaseError as exc:
             warning_box(self.window, "Case not opened", str(exc))
             return False
         with self.unsaved.loading():
             self._blank_tools()
             notes = apply_case(self, case)
+        if version == 1:
+            notes.append(V1_NOTICE)  # said once, when it is opened
         self.case_path = path
         self.unsaved.clean()
         self.window.setWindowTitle(f"CRS Bedside Calculator — {path.name}")
@@ -350,7 +438,7 @@ class AppController(QObject):
             information_box(self.window, "Case opened", "\n".join(notes))
         return True
 
-    def restore_case(self, case: CaseDocument) -> list[str]:
+    def restore_case(self, case: CaseDocument | CaseDocumentV2) -> list[str]:
         """Fill every tool from a recovered autosave (not tied to a file)."""
         with self.unsaved.loading():
             self._blank_tools()
@@ -404,7 +492,7 @@ class AppController(QObject):
             return
         field.set_error(
             f"is earlier than dose {i + 1} ({d.strftime('%Y-%m-%d %H:%M')}): "
-            "set a later time or Now, or the case cannot be saved"
+            "set a later time or Now, or the dose clock cannot count it"
         )
 
     # --- management actions ---------------------------------------------------------

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import QWidget
 import calculator
 from calculator.edge.errors import InputError
 from calculator.local_time import check_local, format_local
-from calculator.records.case import dump_case, load_case
+from calculator.records.case_v2 import dump_episode_case, load_episode_case
 from ui.case import field_snapshot
 from ui.case.autosave import Autosaver, Recovery, Snapshot, discard
 from ui.case.local_clock import from_core
@@ -103,10 +103,15 @@ class CaseKeeper(QObject):
             return None
         app = self.app
         try:
-            case: dict[str, Any] | None = dump_case(build_case(app))
+            built = build_case(app)
+            case: dict[str, Any] | None = dump_episode_case(built)
         except (CaseError, ValueError, OverflowError, TypeError):
             case = None
         extras: dict[str, Any] = {}
+        if case is not None:
+            # The episode's recorded rows; an assessment after them is the wizard's, which
+            # comes back as typed (the fields), not as a recorded row (issue 24).
+            extras["recorded"] = len(app.episode.assessments)
         extras["tocilizumab_doses"] = [_minutes(app.state.core(d)) for d in app.dose.dose_times]
         if app.taper.mode == "steps":
             extras["taper_steps"] = app.taper.step_rows()
@@ -195,7 +200,11 @@ class CaseKeeper(QObject):
         notes: list[str] = []
         if rec.case is not None:
             try:
-                notes += app.restore_case(load_case(rec.case))
+                notes += app.restore_case(load_episode_case(rec.case))
+                recorded = rec.extras.get("recorded")
+                episode = app.episode
+                if isinstance(recorded, int) and 0 <= recorded < len(episode.assessments):
+                    episode.load(episode.assessments[:recorded], episode.day0)
             except calculator.InputError as err:
                 notes.append(
                     f"The autosaved case document could not be used ({err.message}); the "

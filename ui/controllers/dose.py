@@ -16,6 +16,7 @@ the log says the computer's clock went back and keeps every dose.
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal, get_args
 from zoneinfo import ZoneInfo
@@ -36,6 +37,7 @@ from calculator.dosing import (
 )
 from calculator.edge.inputs import validate
 from calculator.local_time import add_hours, elapsed, instant, is_later
+from calculator.records.case_v2 import MAX_GIVEN_MG, Given
 from calculator.rulebook.dosing import Drug
 from calculator.words import when
 from ui.case.local_clock import from_core
@@ -63,8 +65,9 @@ def ask_late_dose(
     box.setWindowTitle("Dose later than the assessment time")
     box.setText(
         f'The dose at {shown(dose_at)} is later than "Assessed at" {shown(case_at)}.\n\n'
-        "A case holds only doses given by its assessment time. Move the assessment time "
-        "so the dose is kept?"
+        "The dose clock counts at the assessment time, so a later dose is not counted yet "
+        "(the case would keep it). Move the assessment time "
+        "so the dose is counted?"
     )
     now = box.addButton("Assessed at: now (live)", QMessageBox.ButtonRole.AcceptRole)
     now.setEnabled(can_now)
@@ -118,6 +121,15 @@ def left_text(seconds: float) -> str:
     return f"Next dose allowed in {hours} h {mins:02d} min"
 
 
+@dataclass(frozen=True)
+class DoseDetail:
+    """What the ledger keeps of a dose beside its time (issue 24)."""
+
+    dose_mg: float | None = None
+    by: str = ""
+    prophylactic: bool = False
+
+
 class DoseController(QObject):
     dose_computed = Signal(object)  # TocilizumabDose | AgentDose
     schedule_computed = Signal(object)  # ScheduleResult
@@ -133,6 +145,10 @@ class DoseController(QObject):
         self.result: TocilizumabDose | AgentDose | None = None
         self.schedule: ScheduleResult | None = None
         self.dose_times: list[datetime] = []
+        #: The ledger (issue 24): each logged dose's amount, initials, prophylactic mark
+        #: by its time; doses of other drugs from an opened case are kept as they were.
+        self.details: dict[datetime, DoseDetail] = {}
+        self.other_given: tuple[Given, ...] = ()
         self.last_recompute_ms = 0.0
         self._last_key: tuple[object, ...] | None = None
         self._regimens = regimens().regimens
@@ -144,7 +160,7 @@ class DoseController(QObject):
         view.remove_dose.clicked.connect(self.remove_selected)
         view.undo_remove.clicked.connect(self.undo_remove)
         view.undo_shortcut.activated.connect(self.undo_remove)
-        self.removed: list[datetime] = []
+        self.removed: list[tuple[datetime, DoseDetail | None]] = []
         self.time = TimeEntry(view.time_field, state.wall_clock, lambda: state.zone)
         #: (monotonic seconds, real seconds left) of the last answer: the countdown runs on
         #: from it on the monotonic clock, whatever the wall clock does.
@@ -347,9 +363,12 @@ class DoseController(QObject):
     def _clock_jumped(self, *_: object) -> None:
         self._hold = self._anchor is not None
 
-    def add_dose(self, at: datetime) -> None:
+    def add_dose(self, at: datetime, detail: DoseDetail | None = None) -> None:
         self._hold = False
-        self.dose_times.append(at.replace(second=0, microsecond=0))
+        at = at.replace(second=0, microsecond=0)
+        self.dose_times.append(at)
+        if detail is not None:
+            self.details[at] = detail
         self.dose_times.sort(key=self._key)
         self._fill_log()
         self.recompute_schedule()
@@ -361,6 +380,9 @@ class DoseController(QObject):
         if at is None:
             return False
         if self._guard.isActive() and at == self._last_added:
+            return False
+        detail = self._typed_detail()
+        if detail is None:
             return False
         if at in self.dose_times and not ask_duplicate(self.view, at):
             return False
@@ -379,7 +401,9 @@ class DoseController(QObject):
                 self.state.follow_live()
             else:
                 self.state.set_at(at)
-        self.add_dose(at)
+        self.add_dose(at, detail)
+        self.view.dose_amount.clear()
+        self.view.dose_prophylactic.setChecked(False)
         self._last_added = at
         self._guard.start(QApplication.doubleClickInterval())
         self.time.show(at, force=True)
@@ -400,7 +424,7 @@ class DoseController(QObject):
         if 0 <= row < len(self.dose_times):
             self._hold = False
             removed = self.dose_times.pop(row)
-            self.removed.append(removed)
+            self.removed.append((removed, self.details.pop(removed, None)))
             self.view.undo_remove.setEnabled(True)
             self._fill_log()
             self.recompute_schedule()
@@ -410,14 +434,15 @@ class DoseController(QObject):
         """Put the last removed dose back (Ctrl+Z or "Undo remove")."""
         if not self.removed:
             return
-        at = self.removed.pop()
+        at, detail = self.removed.pop()
         self.view.undo_remove.setEnabled(bool(self.removed))
-        self.add_dose(at)
+        self.add_dose(at, detail)
         self._say(f"Dose {self.dose_times.index(at) + 1} ({shown(at)}) put back.")
 
     def set_doses(self, doses: list[datetime]) -> None:
         self._hold = False
         self.dose_times = sorted(doses, key=self._key)
+        self.details = {at: d for at, d in self.details.items() if at in self.dose_times}
         self.removed.clear()
         self.view.undo_remove.setEnabled(False)
         self._say("")
@@ -432,7 +457,71 @@ class DoseController(QObject):
         self.doses_changed.emit(list(self.dose_times))
         self.view.doses.clear()
         for i, d in enumerate(self.dose_times):
-            self.view.doses.addItem(f"Dose {i + 1}: {when(self.state.core(d))}")
+            self.view.doses.addItem(f"Dose {i + 1}: {when(self.state.core(d))}{self._words(d)}")
+
+    def _words(self, at: datetime) -> str:
+        detail = self.details.get(at)
+        if detail is None:
+            return ""
+        parts = [f"{fmt(detail.dose_mg)} mg" if detail.dose_mg is not None else ""]
+        parts += [
+            f"by {detail.by}" if detail.by else "",
+            "prophylactic" if detail.prophylactic else "",
+        ]
+        said = ", ".join(p for p in parts if p)
+        return f" ({said})" if said else ""
+
+    # --- the ledger (issue 24, EPI-LEDGER) --------------------------------------------
+
+    def _typed_detail(self) -> DoseDetail | None:
+        """The amount, initials and mark typed for the next dose; None (marked at the
+        amount) when the amount is not a number of mg the case can hold."""
+        v = self.view
+        text = v.dose_amount.text().strip().replace(",", ".")
+        amount: float | None = None
+        if text:
+            try:
+                amount = float(text)
+            except ValueError:
+                amount = None
+            if amount is None or not 0 < amount <= MAX_GIVEN_MG or amount != amount:
+                v.ledger_error.set_error(
+                    f"Amount: {text[:20]!r} is not an amount in mg (more than 0, at most "
+                    f"{fmt(MAX_GIVEN_MG)}); leave it blank if not known"
+                )
+                return None
+        v.ledger_error.set_error(None)
+        return DoseDetail(
+            dose_mg=amount,
+            by=v.dose_by.text().strip(),
+            prophylactic=v.dose_prophylactic.isChecked(),
+        )
+
+    def given(self) -> list[dict[str, Any]]:
+        """The ledger as the case document's ``given``: the logged tocilizumab doses with
+        what was typed for them, then the other drugs' doses the case came with."""
+        out: list[dict[str, Any]] = []
+        for at in self.dose_times:
+            entry: dict[str, Any] = {"drug": "tocilizumab", "at": at}
+            detail = self.details.get(at)
+            if detail is not None:
+                if detail.dose_mg is not None:
+                    entry["dose_mg"] = detail.dose_mg
+                if detail.by:
+                    entry["by"] = detail.by
+                if detail.prophylactic:
+                    entry["prophylactic"] = True
+            out.append(entry)
+        return out + [g.model_dump(exclude_defaults=True) for g in self.other_given]
+
+    def set_given(self, given: tuple[Given, ...]) -> None:
+        """Fill the ledger from a case's ``given`` (tocilizumab into the log, the rest kept)."""
+        toci = [g for g in given if g.drug == "tocilizumab"]
+        self.other_given = tuple(g for g in given if g.drug != "tocilizumab")
+        self.details = {
+            g.at: DoseDetail(dose_mg=g.dose_mg, by=g.by, prophylactic=g.prophylactic) for g in toci
+        }
+        self.set_doses([g.at for g in toci])
 
     def tick(self) -> None:
         self.recompute_schedule()

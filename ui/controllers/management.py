@@ -61,6 +61,7 @@ class ManagementController(QObject):
         self.patient = state.patient()
         self.grades = Grades()
         self.doses: tuple[datetime, ...] = ()
+        self.history: dict[str, Any] = {}
         self.result: RecommendResult | None = None
         self.last_recompute_ms = 0.0
         self._last_key: tuple[object, ...] | None = None
@@ -83,6 +84,13 @@ class ManagementController(QObject):
         self.grades = grades
         self.recompute()
 
+    def set_history(self, facts: dict[str, Any]) -> None:
+        """The episode's history facts (EPI-24H, EPI-72H, EPI-G1DAYS; issue 24): the plan
+        says which of them decided."""
+        if facts != self.history:
+            self.history = facts
+            self.recompute()
+
     def set_doses(self, doses: list[datetime]) -> None:
         self.doses = tuple(doses)
         self.recompute()
@@ -97,6 +105,7 @@ class ManagementController(QObject):
             # MGT-IMPROVING: None until someone answers; never assumed.
             "improving": self.view.improving.value(),
             "seizure": self.grades.seizure,
+            **self.history,
         }
         # A refused weight or age is marked in the patient bar by the tool that uses it;
         # here it is left out, so the suggestions stay and say what they lack.

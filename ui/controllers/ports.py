@@ -16,10 +16,12 @@ from PySide6.QtWidgets import QWidget
 
 import calculator
 from calculator.records.case import CaseDocument
+from calculator.records.case_v2 import CaseDocumentV2
 from calculator.rulebook.loader import Ruleset
 from ui.case.state import CaseState, Clock
 from ui.controllers.crosswalk import CrosswalkController
 from ui.controllers.dose import DoseController
+from ui.controllers.episode import EpisodeController
 from ui.controllers.grading import GradingController
 from ui.controllers.management import ManagementController
 from ui.controllers.patient import PatientController
@@ -35,6 +37,7 @@ class CaseTools(Protocol):
     grading: GradingController
     crosswalk: CrosswalkController
     dose: DoseController
+    episode: EpisodeController
     taper: TaperController
     management: ManagementController
     profile: calculator.Profile
@@ -56,6 +59,6 @@ class AppPort(CaseTools, Protocol):
 
     def add_institution_profile(self, profile: calculator.Profile) -> None: ...
 
-    def restore_case(self, case: CaseDocument) -> list[str]: ...
+    def restore_case(self, case: CaseDocument | CaseDocumentV2) -> list[str]: ...
 
     def keep_dialog(self, dialog: QWidget) -> None: ...

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QFileDialog
 
 import calculator
 from calculator.edge.inputs import validate
-from calculator.records.case import dump_case
+from calculator.records.case_v2 import dump_episode_case
 from calculator.taper import TaperInput, plan_taper
 from ui.controllers.case import CaseError, build_case
 from ui.controllers.ports import AppPort
@@ -69,7 +69,7 @@ class RecordsController(QObject):
     def handoff(self) -> Record | None:
         """The handoff record of the current case, or None (said why)."""
         try:
-            data = dump_case(build_case(self.app, complete=True))
+            data = dump_episode_case(build_case(self.app, complete=True))
         except CaseError as exc:
             self._refuse("No handoff record", f"The case is not complete:\n\n{exc}")
             return None

@@ -20,11 +20,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QBuffer, QIODevice, QMarginsF, QRectF, QSizeF, Qt
+from PySide6.QtCore import QBuffer, QIODevice, QMarginsF, QRectF, QSizeF, Qt, QUrl
 from PySide6.QtGui import (
     QColor,
     QFont,
     QGuiApplication,
+    QImage,
     QPagedPaintDevice,
     QPageLayout,
     QPageSize,
@@ -42,8 +43,9 @@ from calculator.edge.inputs import parse_json_object
 from calculator.edge.profile_files import builtin_profile
 from calculator.records import audit
 from calculator.records.audit import AuditEntry, ChainHead, Event, format_anchor
-from calculator.records.case import load_case
-from calculator.records.note import NoteResult, make_note
+from calculator.records.case_v2 import load_episode_case
+from calculator.records.episode_command import make_episode
+from calculator.records.note import NoteResult, has_history, make_note
 from calculator.records.note_model import Item, NoteDocument, Row, Section, SectionKey, Table
 from calculator.records.note_taper import plan_origin
 from calculator.rulebook import Ruleset, RulesetInfo, ruleset
@@ -136,9 +138,12 @@ td.box {{ width: 14px; }}
 """
 
 
-def document(body_html: str, title: str) -> QTextDocument:
-    """The page's text in the records' font and style sheet (the debrief uses it too)."""
+def document(body_html: str, title: str, images: dict[str, QImage] | None = None) -> QTextDocument:
+    """The page's text in the records' font and style sheet (the debrief uses it too);
+    ``images`` are the pictures its ``<img src=NAME>`` show (added before the text)."""
     doc = QTextDocument()
+    for name, image in (images or {}).items():
+        doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl(name), image)
     doc.setDocumentMargin(0)
     font = QFont("DejaVu Sans")
     font.setStyleHint(QFont.StyleHint.SansSerif)
@@ -252,22 +257,40 @@ def _section_html(section: Section) -> str:
     return "".join(out)
 
 
-def note_html(note: NoteDocument) -> str:
+def note_html(note: NoteDocument, after: dict[str, str] | None = None) -> str:
     """The handoff note as the printed page's HTML: the layout of the note lives here, its
-    wording in calculator/records/note.py."""
+    wording in calculator/records/note.py. ``after``: HTML put after a section (by key:
+    the Episode section's chart)."""
     header = " · ".join(_row_html(r, " ") for r in note.header)
     parts = [f'<p class="h1">{_esc(note.title)}</p>', f'<p class="compact">{header}</p>']
-    parts += [_section_html(s) for s in note.sections]
+    for s in note.sections:
+        parts.append(_section_html(s))
+        parts.append((after or {}).get(s.key, ""))
     return "".join(parts)
+
+
+#: The Episode chart on the printed record: its size on the page in CSS pixels (drawn at
+#: twice that: a 2x image, sharp on paper).
+CHART_SIZE = (680, 250)
+CHART_NAME = "episode-chart.png"
 
 
 # --- the three records -----------------------------------------------------------------------
 
 
-def handoff_record(note: NoteDocument, meta: RecordMeta) -> Record:
-    """The handoff note: the core's note structure, with the record's foot."""
-    body = note_html(note) + meta.footer_html()
-    return Record(meta, document(body, meta.title))
+def handoff_record(note: NoteDocument, meta: RecordMeta, chart: QImage | None = None) -> Record:
+    """The handoff note: the core's note structure, with the record's foot; ``chart``
+    (issue 24) goes after the Episode section."""
+    after: dict[str, str] = {}
+    images: dict[str, QImage] = {}
+    if chart is not None and any(s.key == "episode" for s in note.sections):
+        width, height = CHART_SIZE
+        after["episode"] = (
+            f'<p><img src="{CHART_NAME}" width="{width}" height="{height}" alt="Episode chart"></p>'
+        )
+        images[CHART_NAME] = chart
+    body = note_html(note, after) + meta.footer_html()
+    return Record(meta, document(body, meta.title, images))
 
 
 def _cell(text: str, cls: str = "") -> str:
@@ -777,10 +800,18 @@ def handoff_from_case(
     The profile is the case's own built-in one, else ``profile`` (the app's active one);
     the footer carries the chain head of ``audit_log`` when one is kept.
     """
-    case = load_case({**data, "made_at": now.isoformat(timespec="minutes")})
+    case = load_episode_case({**data, "made_at": now.isoformat(timespec="minutes")})
     chosen = builtin_profile(rs, case.profile) if case.profile else profile
     chosen = chosen or builtin_profile(rs, None)
     note = make_note(case, chosen, rs)
+    chart = None
+    if has_history(case):
+        # The Episode section's chart (issue 24), drawn as on screen, as a 2x image.
+        from ui.views.episode_chart import chart_from_episode, chart_image
+
+        episode = make_episode(case, chosen, rs)
+        data = chart_from_episode(case, episode, rs.crs.fever.fever_min_c)
+        chart = chart_image(data, *CHART_SIZE)
     meta = RecordMeta(
         "handoff",
         "CRS / ICANS handoff note",
@@ -790,7 +821,7 @@ def handoff_from_case(
         case.patient.label,
         audit_head=audit_head(audit_log),
     )
-    record = handoff_record(note.document, meta)
+    record = handoff_record(note.document, meta, chart)
     record.details.update(
         {
             "crs_grade": "" if note.crs is None else str(note.crs.grade),

@@ -39,7 +39,7 @@ def fill_findings(session: TeachingSession) -> None:
         "tocilizumab_doses": [format_datetime(d) for d in cp.tocilizumab_doses],
         "improving": bool(cp.improving) if cp.improving is not None else True,
     }
-    apply_case(session.app, load_case(case))
+    apply_case(session.app, load_case(case), wizard=True)
     # A total without its items goes into the tool's "total only" field, as typed.
     ic = session.app.grading.view.icans_inputs
     for box, total in ((ic.ice, cp.icans.ice_score), (ic.capd, cp.icans.capd_score)):

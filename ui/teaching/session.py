@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QDockWidget, QVBoxLayout, QWidget
 import calculator
 from calculator.edge.errors import InputError
 from calculator.edge.inputs import validate
+from calculator.records.case_v2 import Assessment
 from calculator.teaching import (
     ATTEMPT_FORMAT,
     Answer,
@@ -32,6 +33,7 @@ from calculator.teaching import (
     score_attempt,
     score_checkpoint,
 )
+from ui.case.local_clock import from_core
 from ui.controllers.app import AppController
 from ui.models import PatientContext
 from ui.teaching.views import WATERMARK, Banner, Cover, TeachingPanel
@@ -155,6 +157,9 @@ class TeachingSession(QObject):
         # clock, shown in the panel); its lines go to the tools (a 200% font).
         bar.assessed.mode.hide()
         self.app.dose.view.time_field.now_button.setToolTip("The scenario clock")
+        # The episode is the scenario's checkpoints, not recorded by the learner.
+        self.app.grading.view.record_bar.record.setEnabled(False)  # Ctrl+Enter too
+        self.app.grading.view.record_bar.hide()
 
     def _build_covers(self) -> list[Cover]:
         grading = self.app.grading.view
@@ -201,12 +206,22 @@ class TeachingSession(QObject):
     def checkpoint(self) -> Any:
         return self.scenario.checkpoints[self.index]
 
+    def _show_passed(self, index: int) -> None:
+        """The checkpoints already passed, as an episode (issue 24): the Episode view shows
+        their findings and grades (already scored and shown), never the current one."""
+        passed = [
+            Assessment(at=from_core(c.at), crs=c.crs, icans=c.icans, improving=c.improving)
+            for c in self.scenario.checkpoints[:index]
+        ]
+        self.app.episode.load(passed, None)
+
     def show_checkpoint(self, index: int) -> None:
         self.index = index
         cp = self.scenario.checkpoints[index]
         self.clock.now = cp.at
         self.app.state.set_at(cp.at)
         self.app.dose.set_doses(list(cp.tocilizumab_doses))
+        self._show_passed(index)
         self.set_covered(True)
         self.panel.show_checkpoint(
             index, len(self.scenario.checkpoints), cp.at, cp.narrative, cp.ask

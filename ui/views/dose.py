@@ -5,12 +5,14 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFormLayout,
     QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QPushButton,
     QScrollArea,
@@ -125,6 +127,16 @@ class DoseView(QWidget):
             QPushButton("&Undo remove"), "undoRemove", "Put the removed dose back (Ctrl+Z)"
         )
         self.undo_remove.setEnabled(False)
+        # The ledger (issue 24): amount, initials and the prophylactic mark of each dose.
+        self.dose_amount = named(QLineEdit(), "doseAmount", "Amount given in mg (optional)")
+        self.dose_amount.setPlaceholderText("mg (optional)")
+        self.dose_by = named(QLineEdit(), "doseBy", "Initials of who gave it (optional)")
+        self.dose_by.setPlaceholderText("initials")
+        self.dose_by.setMaxLength(20)
+        self.dose_prophylactic = named(
+            QCheckBox("Prophylacti&c"), "doseProphylactic", "Given as prophylaxis, not for CRS"
+        )
+        self.ledger_error = FieldErrorLabel("doseAmountError", "Dose amount error")
         self.undo_shortcut = QShortcut(QKeySequence.StandardKey.Undo, self)
         self.undo_shortcut.setObjectName("undoRemoveShortcut")
         self.undo_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -148,6 +160,12 @@ class DoseView(QWidget):
         self.reasons = MessageList("doseReasons", "Why", role="explanation")
         self.log_warnings = MessageList("doseLogWarnings", "Dose log warnings", role="warning")
         self.log_rules = RuleLinks("doseLogRules", "Rules behind the dose clock")
+        detail_row = QHBoxLayout()
+        detail_row.addWidget(_buddy("A&mount", self.dose_amount))
+        detail_row.addWidget(self.dose_amount, 1)
+        detail_row.addWidget(_buddy("B&y", self.dose_by))
+        detail_row.addWidget(self.dose_by, 1)
+        detail_row.addWidget(self.dose_prophylactic)
         add_row = QHBoxLayout()
         add_row.addWidget(self.add_dose)
         add_row.addWidget(self.remove_dose)
@@ -155,6 +173,8 @@ class DoseView(QWidget):
         lv = QVBoxLayout(log)
         lv.addWidget(_buddy("D&ose given at", self.dose_time))
         lv.addWidget(self.time_field)
+        lv.addLayout(detail_row)
+        lv.addWidget(self.ledger_error)
         lv.addLayout(add_row)
         lv.addWidget(self.doses)
         lv.addWidget(self.log_notice)
@@ -180,6 +200,9 @@ class DoseView(QWidget):
             self.dose_time,
             self.time_field.minus_hour,
             self.time_field.now_button,
+            self.dose_amount,
+            self.dose_by,
+            self.dose_prophylactic,
             self.add_dose,
             self.doses,
             self.remove_dose,

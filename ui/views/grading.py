@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from calculator.rulebook.grading import Consciousness, Edema, OxygenDevice, Seizure, Vasopressor
 from ui.views.crosswalk import CrosswalkPanel
 from ui.views.management import ManagementPanel
+from ui.views.record_bar import RecordBar
 from ui.views.results import ResultCard
 from ui.widgets import (
     BlankSpin,
@@ -425,6 +426,7 @@ class GradingView(QWidget):
         self.crs_result = ResultCard("CRS", "crs")
         self.icans_result = ResultCard("ICANS", "icans")
         self.management = ManagementPanel()
+        self.record_bar = RecordBar()  # issue 24: Record assessment, Start from last
 
         self.header = QWidget()
         self.header.setObjectName("gradesHeader")
@@ -448,6 +450,7 @@ class GradingView(QWidget):
         self.left_box = lbox
         lbox.addWidget(self.header)
         lbox.addWidget(self.findings_scroll, 1)
+        lbox.addWidget(self.record_bar)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(0)
@@ -507,6 +510,9 @@ class GradingView(QWidget):
             *self.icans_inputs.bedside_order(),
             *self.crosswalk.bedside_order(),
             *self.management.bedside_order(),
+            self.record_bar.initials,
+            self.record_bar.record,
+            self.record_bar.start_from_last,
         ]
 
 

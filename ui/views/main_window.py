@@ -5,15 +5,29 @@ A view only: ui/controllers/app.py wires it to the core.
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import QApplication, QMainWindow, QMenu, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 import resources
 from ui.views.notice import NoticeBar
 from ui.views.patient import PatientBar
 from ui.widgets import ElidedLabel, named
 
-TOOLS = (("grading", "&1 Grading"), ("dose", "&2 Dose"), ("taper", "&3 Taper"))
+TOOLS = (
+    ("grading", "&1 Grading"),
+    ("dose", "&2 Dose"),
+    ("taper", "&3 Taper"),
+    ("episode", "&4 Episode"),
+)
 DOUBLE_CHECK_SHORTCUT = "Ctrl+D"
 # The size the window asks for: a 1366x768 screen, the smallest ward laptop's.
 PREFERRED_SIZE = (1366, 768)
@@ -44,9 +58,19 @@ class MainWindow(QMainWindow):
         self.tabs = named(QTabWidget(), "tools", "Tools")
         self.tabs.setDocumentMode(True)
         self.tool_pages = tools
-        titles = {"grading": "Grading (Ctrl+1)", "dose": "Dose (Ctrl+2)", "taper": "Taper (Ctrl+3)"}
+        titles = {
+            "grading": "Grading (Ctrl+1)",
+            "dose": "Dose (Ctrl+2)",
+            "taper": "Taper (Ctrl+3)",
+            "episode": "Episode (Ctrl+4)",
+        }
         for key, page in tools.items():
             self.tabs.addTab(page, titles[key])
+            self.tabs.setTabToolTip(self.tabs.count() - 1, titles[key])
+        # Where four tabs do not fit (200% text beside the teaching panel) their titles are
+        # shortened ("Episode (Ct…"), every tab still in sight: no scroll arrows to hunt for.
+        self.tabs.setElideMode(Qt.TextElideMode.ElideRight)
+        self.tabs.setUsesScrollButtons(False)
         central = QWidget()
         central.setObjectName("central")
         box = QVBoxLayout(central)
@@ -59,6 +83,10 @@ class MainWindow(QMainWindow):
 
         self.status_profile = named(ElidedLabel(), "statusProfile", "Active profile and ruleset")
         self.statusBar().setObjectName("statusBar")
+        # EPI-REASSESS (issue 24): the next assessment due, overdue marked.
+        self.status_due = named(QLabel(), "statusDue", "Next assessment due")
+        self.status_due.hide()
+        self.statusBar().addPermanentWidget(self.status_due)
         self.statusBar().addPermanentWidget(self.status_profile, 1)
 
         bar = self.menuBar()

@@ -113,6 +113,10 @@ class ManagementPanel(QFrame):
         self.disclaimer.setProperty("role", "hint")
         self.summary = wrapped_label("", "managementSummary", "Management for the current grades")
         self.improving = ImprovingQuestion()
+        # EPI-TREND beside the question (issue 24): shown, never an answer to it.
+        self.trend = wrapped_label("", "improvingTrend", "The trend since the last dose")
+        self.trend.setProperty("role", "hint")
+        self.trend.hide()
         self.error = FieldErrorLabel("managementError", "Management input error")
         self.no_treatment = wrapped_label("", "noTreatment", "No treatment suggested")
         self.no_treatment.setProperty("role", "noTreatment")
@@ -128,6 +132,7 @@ class ManagementPanel(QFrame):
         box.addWidget(self.disclaimer)
         box.addWidget(self.summary)
         box.addWidget(self.improving)
+        box.addWidget(self.trend)
         box.addWidget(self.error)
         box.addWidget(self.no_treatment)
         box.addLayout(self.items_box)

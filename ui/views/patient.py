@@ -48,6 +48,10 @@ class PatientBar(QFrame):
         self.now_button = self.assessed.now_button
         self.now_button.setObjectName("assessedNow")
         self.assessed.mode.show()
+        # Day 0 (issue 24, EPI-DAY): the infusion date, entered once; every assessment then
+        # shows day +N.
+        self.day0 = ValidatedField("day0", "Day 0: infusion date (YYYY-MM-DD, optional)")
+        self.day0.edit.setPlaceholderText("YYYY-MM-DD")
 
         self.weight_conversion.setProperty("role", "hint")
         weight_row = QHBoxLayout()
@@ -62,6 +66,7 @@ class PatientBar(QFrame):
             ("A&ge", self.age.edit, None, 1),
             ("Pro&duct", self.product, None, 2),
             ("&Assessed at", self.assessed_at, time_row, 3),
+            ("Day &0", self.day0.edit, None, 2),
             ("Patient &label", self.label, None, 2),
         ]
         #: Each cell (caption over its fields) is a widget, so the bar can lay them out in
@@ -87,6 +92,8 @@ class PatientBar(QFrame):
                 cell.addLayout(layout)
             elif buddy is self.age.edit:
                 cell.addWidget(self.age)
+            elif buddy is self.day0.edit:
+                cell.addWidget(self.day0)
             else:
                 cell.addWidget(buddy)
             cell.addStretch(1)
@@ -94,8 +101,10 @@ class PatientBar(QFrame):
         self.rows = 0
         self._arrange(1)
 
-    #: Two rows: weight, age and product above; the time and the patient label below.
-    SPLIT = 3
+    #: Two rows (row, column, row span, column span of each cell, in the cells' order):
+    #: weight, age, product and day 0 above; the time and the patient label below, each
+    #: spanning two columns.
+    TWO_ROWS = ((0, 0, 1, 1), (0, 1, 1, 1), (0, 2, 1, 1), (1, 0, 1, 2), (0, 3, 1, 1), (1, 2, 1, 2))
 
     def _arrange(self, rows: int) -> None:
         if rows == self.rows:
@@ -106,13 +115,11 @@ class PatientBar(QFrame):
         for column in range(self.grid.columnCount()):
             self.grid.setColumnStretch(column, 0)
         for i, (box, stretch) in enumerate(self.cells):
-            if rows == 1 or i < self.SPLIT:
+            if rows == 1:
                 self.grid.addWidget(box, 0, i)
                 self.grid.setColumnStretch(i, stretch)
             else:
-                # the second row's two cells share the width: time first, then the label
-                span = (0, 2) if i == self.SPLIT else (2, 1)
-                self.grid.addWidget(box, 1, span[0], 1, span[1])
+                self.grid.addWidget(box, *self.TWO_ROWS[i])
         self.updateGeometry()
 
     def _one_row_width(self) -> int:
@@ -127,12 +134,16 @@ class PatientBar(QFrame):
         hint = super().minimumSizeHint()
         margins = self.grid.contentsMargins()
         spacing = max(0, self.grid.horizontalSpacing())
-        weight, age, product, assessed, label = (
+        weight, age, product, assessed, day0, label = (
             box.minimumSizeHint().width() for box, _ in self.cells
         )
-        # the grid's columns in two rows: the time spans weight and age, the label sits
-        # under the product
-        width = max(weight + spacing + age, assessed) + spacing + max(product, label)
+        # the grid's columns in two rows: the time spans weight and age, the label spans
+        # product and day 0
+        width = (
+            max(weight + spacing + age, assessed)
+            + spacing
+            + max(product + spacing + day0, label)
+        )
         return QSize(width + margins.left() + margins.right(), hint.height())
 
     def resizeEvent(self, event: QResizeEvent) -> None:

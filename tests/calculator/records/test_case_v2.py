@@ -165,3 +165,20 @@ def test_refusal_is_an_input_error_not_a_crash() -> None:
     with pytest.raises(InputError) as exc:
         load_episode_case({"patient": {}})
     assert exc.value.fields[0].field == "format"
+
+
+def test_a_taper_counts_in_the_case_time_zone_and_the_note_is_made() -> None:
+    """One clock per case (as version 1): a taper without its own ``time_zone`` takes the
+    case's; the note of such a case was an internal error before (issue 24)."""
+    doc = {
+        "format": "crs-calc-case/2",
+        "time_zone": "Europe/Berlin",
+        "patient": {"weight_kg": 70, "age_years": 45},
+        "assessments": [{"at": "2026-11-21T08:00"}],
+        "taper": {"regimen": "TAPER-MP1G", "start": "2026-11-22T16:00"},
+    }
+    loaded = load_episode_case(doc)
+    assert loaded.taper is not None
+    assert loaded.taper.time_zone == "Europe/Berlin"
+    code, out = cli_json(["note"], doc)
+    assert code == 0, out

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication
 from tests.ui.helpers import type_text
 from ui.case.local_clock import from_core
 from ui.controllers.app import AppController
-from ui.controllers.case import CaseError, build_case
+from ui.controllers.case import build_case
 from ui.timeentry import parse_time
 
 TODAY = datetime(2026, 11, 21, 14, 0)
@@ -126,7 +126,7 @@ def test_one_clock_across_dose_log_management_panel_and_pdf(app_controller, qtbo
     snapshot = c.session.keeper.snapshot()  # what the autosave writes
     assert snapshot is not None
     assert snapshot.case is not None
-    assert snapshot.case["at"] == "2026-11-21T10:00"
+    assert snapshot.case["assessments"][-1]["at"] == "2026-11-21T10:00"
     record = c.records.handoff()
     assert record is not None
     text = record.document.toPlainText()
@@ -150,11 +150,11 @@ def test_a_late_dose_is_asked_about_and_kept(app_controller, qtbot, monkeypatch)
     assert c.dose.dose_times == [datetime(2026, 11, 21, 9, 0)]
     assert c.state.at() == datetime(2026, 11, 21, 9, 0)
     case = build_case(c)
-    assert [from_core(d) for d in case.tocilizumab_doses] == [datetime(2026, 11, 21, 9, 0)]
+    assert [g.at for g in case.given] == [datetime(2026, 11, 21, 9, 0)]
     snapshot = c.session.keeper.snapshot()  # what the autosave writes
     assert snapshot is not None
     assert snapshot.case is not None
-    assert snapshot.case["tocilizumab_doses"] == ["2026-11-21T09:00"]
+    assert [g["at"] for g in snapshot.case["given"]] == ["2026-11-21T09:00"]
     record = c.records.handoff()
     assert record is not None
     text = record.document.toPlainText()
@@ -187,20 +187,20 @@ def test_a_late_dose_declined_is_not_added_and_its_time_stays_typed(
 def test_a_dose_after_the_assessment_time_is_refused_by_name_not_dropped(
     app_controller, qtbot
 ) -> None:
-    """Moving "Assessed at" before a logged dose: the save names the dose."""
+    """Moving "Assessed at" before a logged dose: the dose is marked, never dropped; the
+    case (version 2) keeps it, counted from its own time (episode.md)."""
     c = app_controller
     _patient(c)
     c.dose.add_dose(datetime(2026, 11, 21, 9, 0))
     _type_time(qtbot, c.window.patient_bar.assessed_at, "0730")
-    with pytest.raises(CaseError, match=r"tocilizumab_doses\[0\]"):
-        build_case(c)
+    assert [g.at for g in build_case(c).given] == [datetime(2026, 11, 21, 9, 0)]
     assert c.dose.dose_times == [datetime(2026, 11, 21, 9, 0)]
     assert "Dose 1 (2026-11-21 09:00) is later than at" in c.dose.view.log_error.error_text()
     bar = c.window.patient_bar
     assert "is earlier than dose 1 (2026-11-21 09:00)" in bar.assessed.error_text()
     qtbot.mouseClick(bar.now_button, Qt.MouseButton.LeftButton)
     assert bar.assessed.error_text() == ""
-    assert [from_core(d) for d in build_case(c).tocilizumab_doses] == [datetime(2026, 11, 21, 9, 0)]
+    assert [g.at for g in build_case(c).given] == [datetime(2026, 11, 21, 9, 0)]
 
 
 def test_a_future_dose_on_the_live_clock_is_marked_at_the_field(app_controller, qtbot) -> None:
@@ -224,12 +224,15 @@ def test_a_fahrenheit_and_pound_case_reopens_in_its_units(app_controller, tmp_pa
     assert c.save_case(path)
     saved = json.loads(path.read_text(encoding="utf-8"))
     assert saved["units"] == {"temperature": "F", "weight": "lb"}
-    assert saved["crs"]["temperature_c"] == pytest.approx(39.111111, abs=1e-6)
+    crs_saved = saved["assessments"][0]["crs"]
+    assert crs_saved["temperature_c"] == pytest.approx(39.111111, abs=1e-6)
     c.new_case()
     crs.temperature_unit.setCurrentText("°C")
     bar.weight_unit.setCurrentText("kg")
     assert c.open_case(path)
     assert crs.temperature_unit.currentText() == "°F"
+    assert crs.temperature.edit.text() == ""  # the wizard opens blank (issue 24)
+    c.episode.start_from_last()  # the last assessment back in its unit, on request
     assert crs.temperature.edit.text() == "102.4"
     assert bar.weight_unit.currentText() == "lb"
     assert bar.weight.text() == "154"

@@ -175,7 +175,7 @@ def test_arguments_leave_room_for_more_modes() -> None:
 def test_screenshot_writes_one_png_per_tool(qapp, tmp_path, capsys) -> None:
     assert main(["--screenshot", str(tmp_path)]) == 0
     names = sorted(p.name for p in tmp_path.iterdir())
-    assert names == ["dose.png", "grading.png", "taper.png"]
+    assert names == ["dose.png", "episode.png", "grading.png", "taper.png"]
     assert all((tmp_path / n).stat().st_size > 10_000 for n in names)
     assert "grading.png" in capsys.readouterr().out
 
