@@ -14,7 +14,6 @@ from __future__ import annotations
 import os
 import sys
 
-from calculator.edge.batch import run_batch
 from calculator.edge.cli import EXIT_INTERNAL, EXIT_OK, run
 from calculator.edge.safe_io import MIB, bounded_lines, read_stream
 
@@ -45,6 +44,9 @@ def main() -> int:
     argv = sys.argv[1:]
     try:
         if argv[:1] == ["batch"]:
+            # Imported for a batch only: a single call never pays for it (issue 26).
+            from calculator.edge.batch import run_batch
+
             code = run_batch(argv[1:], bounded_lines(sys.stdin.buffer, MIB), _write_line)
         else:
             code, text = run(argv, _read_stdin)

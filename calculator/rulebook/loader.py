@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import tomllib
-from importlib import resources
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from pydantic import Field, PrivateAttr, model_validator
 
@@ -19,8 +19,26 @@ from calculator.rulebook.taper import TaperRules
 from calculator.rulebook.teaching import TeachingRules
 from calculator.rulebook.verification import VerificationRules
 
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
+
 DATA_PACKAGE = "calculator.rulebook"
 DATA_DIR = "data"
+
+
+def package_folder() -> Path | Traversable:
+    """The rulebook package's folder (its code and, under ``data/``, the rule data).
+
+    A plain folder on disk (a checkout, a wheel, the frozen bundle: its spec ships the data
+    and the rulebook's sources beside the modules) is read as a path: listing and reading it
+    through ``importlib.resources`` cost every command-line call about 2 ms (issue 26).
+    Anywhere else (a zip import) it is asked, as before."""
+    here = Path(__file__).resolve().parent
+    if (here / DATA_DIR).is_dir():
+        return here
+    from importlib import resources
+
+    return resources.files(DATA_PACKAGE)
 
 
 class RulesetInfo(FrozenModel):
@@ -120,7 +138,7 @@ class Ruleset(FrozenModel):
 
 def read_data_files() -> list[tuple[str, bytes]]:
     """The data files, sorted by name, as raw bytes (what the sha256 covers)."""
-    folder = resources.files(DATA_PACKAGE).joinpath(DATA_DIR)
+    folder = package_folder().joinpath(DATA_DIR)
     files = [f for f in folder.iterdir() if f.name.endswith(".toml")]
     return [(f.name, f.read_bytes()) for f in sorted(files, key=lambda f: f.name)]
 
