@@ -22,7 +22,6 @@ import os
 import sys
 from typing import BinaryIO
 
-from calculator.edge.batch import run_batch
 from calculator.edge.cli import EXIT_INTERNAL, EXIT_OK, run
 from calculator.edge.errors import InputError
 from calculator.edge.safe_io import MIB, bounded_lines, read_stream
@@ -93,6 +92,9 @@ def main() -> int:
     _fill_closed_descriptors()
     try:
         if argv[:1] == ["batch"]:
+            # Imported for a batch only: a single call never pays for it (issue 26).
+            from calculator.edge.batch import run_batch
+
             stdin = _stdin()
             lines = None if stdin is None else bounded_lines(stdin, MIB)
             code = run_batch(argv[1:], lines, _write_line)

@@ -43,7 +43,6 @@ import pickle
 import sys
 import types
 import typing
-from importlib import resources
 from pathlib import Path
 from typing import Any, Final
 
@@ -55,11 +54,11 @@ from calculator.edge.safe_io import MIB, read_bounded, read_package_files, write
 from calculator.rulebook.base import FrozenModel
 from calculator.rulebook.loader import (
     DATA_DIR,
-    DATA_PACKAGE,
     Ruleset,
     fingerprint,
     load_ruleset,
     merge_tables,
+    package_folder,
     read_data_files,
 )
 
@@ -71,13 +70,13 @@ _RULEBOOK_PREFIX: Final = "calculator.rulebook."
 
 
 def snapshot_path() -> Path:
-    return Path(str(resources.files(DATA_PACKAGE).joinpath(DATA_DIR, FILE_NAME)))
+    return Path(str(package_folder().joinpath(DATA_DIR, FILE_NAME)))
 
 
 def code_digest() -> str | None:
     """sha256 of the rulebook's source files, or None where they cannot be read (then no
     snapshot is trusted). The frozen bundle ships them beside the data for this."""
-    folder = resources.files(DATA_PACKAGE)
+    folder = package_folder()
     try:
         # Bounded like every file read (a FIFO among them must not hang the start).
         sources = read_package_files(folder, ".py")

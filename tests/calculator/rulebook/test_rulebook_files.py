@@ -28,11 +28,7 @@ CHILD = textwrap.dedent(
     resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
     from calculator.rulebook import loader
     here = Path(sys.argv[1])
-    class Here:
-        @staticmethod
-        def files(package):
-            return here
-    loader.resources = Here  # the package's data folder is the copy in tmp_path
+    loader.package_folder = lambda: here  # the package's data folder is the copy in tmp_path
     if len(sys.argv) > 2:
         exec(sys.argv[2])
         sys.exit(0)

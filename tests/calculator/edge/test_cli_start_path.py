@@ -1,0 +1,97 @@
+"""One command-line call imports its own domain and not the others (issue 26): counts
+modules, never times (speed lives in bench/cli.py)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[3]
+
+# Runs `python -m calculator ARGV` as the command line does and, at exit, writes the names of
+# the modules it had imported to standard error (its last line).
+CALL = """
+import atexit, json, runpy, sys
+atexit.register(lambda: print(json.dumps(sorted(sys.modules)), file=sys.stderr))
+sys.argv = ["calculator", *sys.argv[1:]]
+runpy.run_module("calculator", run_name="__main__", alter_sys=True)
+"""
+
+#: What no single grading, dose or recommend call needs: the records (case, note, episode,
+#: audit), the teaching models, the pharmacy double check, the taper planner, the crosswalk,
+#: the batch, and nothing of the app or Qt.
+HEAVY = (
+    "calculator.records",
+    "calculator.teaching",
+    "calculator.verification",
+    "calculator.taper",
+    "calculator.crosswalk",
+    "calculator.edge.batch",
+    "ui",
+    "PySide6",
+)
+
+CALLS = {
+    "grade-crs": ({"temperature_c": 39.5, "oxygen": "facemask"}, "calculator.grading.crs"),
+    "grade-icans": ({"age_years": 54, "ice_score": 6}, "calculator.grading.icans"),
+    "dose": (
+        {"drug": "tocilizumab", "weight_kg": 72.5, "age_years": 61},
+        "calculator.dosing.commands",
+    ),
+    "recommend": ({"crs_grade": 2, "icans_grade": 1}, "calculator.management.command"),
+}
+
+#: Besides HEAVY: a grading call needs no dosing or management, a dose call no grading or
+#: management.
+ALSO_OFF = {
+    "grade-crs": ("calculator.dosing", "calculator.management", "calculator.grading.icans"),
+    "grade-icans": ("calculator.dosing", "calculator.management", "calculator.grading.crs"),
+    "dose": ("calculator.grading", "calculator.management"),
+    "recommend": (),
+}
+
+
+def _imported(argv: list[str], payload: object) -> tuple[int, dict[str, object], set[str]]:
+    done = subprocess.run(
+        [sys.executable, "-c", CALL, *argv],
+        cwd=REPO,
+        input=json.dumps(payload),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    modules = set(json.loads(done.stderr.strip().splitlines()[-1]))
+    return done.returncode, json.loads(done.stdout), modules
+
+
+def _under(modules: set[str], packages: tuple[str, ...]) -> list[str]:
+    return sorted(m for m in modules if any(m == p or m.startswith(p + ".") for p in packages))
+
+
+@pytest.mark.parametrize("command", sorted(CALLS))
+def test_one_call_imports_only_its_own_domain(command: str) -> None:
+    payload, own = CALLS[command]
+    code, answer, modules = _imported([command], payload)
+    assert code == 0, answer
+    assert "ruleset" in answer  # it answered, through the core
+    assert own in modules  # the walk sees what the call did import
+    assert _under(modules, HEAVY + ALSO_OFF[command]) == []
+
+
+def test_a_batch_imports_the_batch() -> None:
+    # The same walk sees a module that is imported: the batch, for a batch.
+    done = subprocess.run(
+        [sys.executable, "-c", CALL, "batch"],
+        cwd=REPO,
+        input='{"command": "grade-crs", "input": {"temperature_c": 39.5}}\n',
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert "calculator.edge.batch" in json.loads(done.stderr.strip().splitlines()[-1])
