@@ -110,6 +110,7 @@ sys.exit(ui.shell.app.main(["--exit-after-startup"]))
 
 HEAVY = (
     "ui.records.documents",
+    "ui.records.paper",
     "PySide6.QtPrintSupport",
     "ui.controllers.verification_controller",
     "ui.views.verification_view",

@@ -22,7 +22,8 @@ from PySide6.QtWidgets import QApplication
 from calculator.records.case_v2 import dump_episode_case, load_episode_case
 from ui.controllers.app import AppController
 from ui.controllers.case import apply_case, build_case
-from ui.records.documents import handoff_from_case, write_pdf
+from ui.records.handoff import handoff_from_case
+from ui.records.paper import write_pdf
 from ui.shell.app import application
 
 DAY0 = datetime(2026, 11, 19)

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication
 
 from tests.ui.helpers import fill_patient, type_text
 from ui.controllers.app import AppController
-from ui.records.documents import CHART_NAME, CHART_SIZE
+from ui.records.note_page import CHART_NAME, CHART_SIZE
 
 
 def _findings(c: AppController, temperature: str, norepinephrine: bool = False) -> None:

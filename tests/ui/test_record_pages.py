@@ -21,7 +21,10 @@ from calculator.records.note_model import Item, NoteDocument, Row, Section
 from calculator.teaching import Answer, Attempt, builtin_scenario, scenario_profile, score_attempt
 from calculator.words import count
 from ui.records import documents as records
-from ui.records.documents import RecordMeta, handoff_record, pdf_bytes, pdf_page_count
+from ui.records import paper, taper_checklist
+from ui.records.documents import RecordMeta
+from ui.records.note_page import handoff_record
+from ui.records.paper import pdf_bytes, pdf_page_count
 from ui.teaching import debrief
 from ui.teaching.views import WATERMARK
 
@@ -43,13 +46,13 @@ def _long_handoff(label: str = "bed 12") -> records.Record:
 
 def _bands_drawn(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     drawn: list[str] = []
-    real = records.draw_band
+    real = paper.draw_band
 
     def spy(painter, rect, text):  # type: ignore[no-untyped-def]
         drawn.append(text)
         real(painter, rect, text)
 
-    monkeypatch.setattr(records, "draw_band", spy)
+    monkeypatch.setattr(paper, "draw_band", spy)
     return drawn
 
 
@@ -171,8 +174,8 @@ def test_record_doses_read_as_the_dose_panel_shows_them() -> None:
     from ui.units import fmt
 
     for mg in (656.1, 560.0, 1234567.0, 0.25):
-        assert records._fmt_mg(mg) == f"{fmt(mg)} mg"
-    assert records._fmt_mg(1234567.0) == "1234567 mg"
+        assert taper_checklist._fmt_mg(mg) == f"{fmt(mg)} mg"
+    assert taper_checklist._fmt_mg(1234567.0) == "1234567 mg"
 
 
 def test_a_one_dose_taper_says_one_administration(qapp: QGuiApplication) -> None:
@@ -192,6 +195,6 @@ def test_a_one_dose_taper_says_one_administration(qapp: QGuiApplication) -> None
     )
     assert len(plan.administrations) == 1
     meta = RecordMeta("taper-checklist", "Taper", rs.info, "p", NOW)
-    text = records.taper_checklist(plan, meta).document.toPlainText()
+    text = taper_checklist.taper_checklist(plan, meta).document.toPlainText()
     assert "1 administration." in text
     assert "1 administrations" not in text

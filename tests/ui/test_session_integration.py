@@ -120,7 +120,7 @@ def test_print_handoff_goes_through_the_print_dialog(make, crs_calc_home, monkey
         printed.append(record.meta.kind)
         return True
 
-    monkeypatch.setattr("ui.records.documents.print_with_dialog", fake_print)
+    monkeypatch.setattr("ui.records.paper.print_with_dialog", fake_print)
     c.window.action_print_handoff.trigger()
     assert printed == ["handoff"]
     assert entries(crs_calc_home / "audit.jsonl")[-1]["event"] == "print"

@@ -32,7 +32,7 @@ from ui.controllers.verification_controller import (
     VerificationController,
     parse_vials,
 )
-from ui.records.documents import pdf_page_count
+from ui.records.paper import pdf_page_count
 from ui.shell.app import application
 from ui.store.settings import Settings
 from ui.views.verification_view import VerificationView

@@ -75,7 +75,7 @@ class RecordsController(QObject):
             return None
         # The active profile decides (it may be an institution profile, not a built-in one).
         data.pop("profile", None)
-        from ui.records.documents import handoff_from_case
+        from ui.records.handoff import handoff_from_case
 
         try:
             handoff = handoff_from_case(
@@ -100,7 +100,8 @@ class RecordsController(QObject):
                 f"The taper plan has a problem; fix the marked field first.\n\n{err.message}",
             )
             return None
-        from ui.records.documents import RecordMeta, audit_head, taper_checklist
+        from ui.records.documents import RecordMeta, audit_head
+        from ui.records.taper_checklist import taper_checklist
 
         meta = RecordMeta(
             "taper-checklist",
@@ -133,7 +134,7 @@ class RecordsController(QObject):
             if not chosen:
                 return None
             path = Path(chosen)
-        from ui.records.documents import write_pdf
+        from ui.records.paper import write_pdf
 
         try:
             data = write_pdf(record, path, self._settings().printer.page_size)
@@ -151,7 +152,7 @@ class RecordsController(QObject):
         if record is None:
             return False
         p = self._settings().printer
-        from ui.records.documents import make_printer, print_with_dialog
+        from ui.records.paper import make_printer, print_with_dialog
 
         printer = make_printer(p.page_size, p.printer_name, p.copies)
         if not print_with_dialog(record, printer, self.app.window):

@@ -333,7 +333,7 @@ class TaperController(QObject):
 
     def origin(self) -> tuple[str | None, tuple[TaperStepInput, ...] | None]:
         """The regimen the plan came from and, once its steps were edited, the steps it
-        gave; (None, None) for own steps (ui.records.documents.taper_checklist names the edit)."""
+        gave; (None, None) for own steps (ui.records.taper_checklist names the edit)."""
         rid = self.view.regimen.currentData()
         if rid == OWN_STEPS:
             return None, None

@@ -26,18 +26,13 @@ from calculator.rulebook import Ruleset
 from calculator.rulebook.profiles import Profile
 from calculator.verification import Comparison, VerifyInput, VerifyResult, verify_dose
 from ui.case.local_clock import to_core, zone_of
-from ui.records.documents import (
-    Record,
-    RecordMeta,
+from ui.records.documents import Record, RecordMeta, audit_head, log_record
+from ui.records.paper import make_printer, print_with_dialog, write_pdf
+from ui.records.verification_record import (
     VerificationPeople,
-    audit_head,
     comparison_word,
     decision_word,
-    log_record,
-    make_printer,
-    print_with_dialog,
     verification_record,
-    write_pdf,
 )
 from ui.store.settings import Settings
 from ui.units import explain, parse_number

@@ -123,7 +123,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     if args.export_pdf is not None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        from ui.records.documents import export_pdf_cli
+        from ui.records.handoff import export_pdf_cli
 
         return export_pdf_cli(*args.export_pdf)
 

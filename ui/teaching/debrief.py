@@ -31,14 +31,11 @@ from calculator.teaching import Attempt, ScoreResult, scenario_profile, score_at
 from calculator.teaching.key import checkpoint_crosswalk
 from calculator.teaching.score import CheckpointScore
 from calculator.words import when
-from ui.records.documents import (
-    PRODUCT,
-    STYLE,
+from ui.records.documents import PRODUCT, STYLE, PageSizeName, document
+from ui.records.paper import (
     Bands,
     BandStyle,
     PagePainter,
-    PageSizeName,
-    document,
     document_pdf,
     make_printer,
     page_layout,

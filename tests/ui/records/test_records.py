@@ -20,24 +20,12 @@ from calculator.taper.models import TaperInput
 from calculator.taper.planner import plan_taper
 from calculator.verification import VerifyInput, verify_dose
 from tests.ui.helpers import run_ui
-from ui.records.documents import (
-    RecordMeta,
-    VerificationPeople,
-    audit_head,
-    export_case_pdf,
-    handoff_from_case,
-    handoff_record,
-    log_record,
-    make_printer,
-    note_html,
-    pages,
-    pdf_bytes,
-    pdf_page_count,
-    render,
-    taper_checklist,
-    verification_record,
-    write_pdf,
-)
+from ui.records.documents import RecordMeta, audit_head, log_record
+from ui.records.handoff import export_case_pdf, handoff_from_case
+from ui.records.note_page import handoff_record, note_html
+from ui.records.paper import make_printer, pages, pdf_bytes, pdf_page_count, render, write_pdf
+from ui.records.taper_checklist import taper_checklist
+from ui.records.verification_record import VerificationPeople, verification_record
 
 NOW = datetime(2026, 11, 21, 9, 30)
 RS = ruleset()
@@ -330,7 +318,7 @@ def test_note_html_renders_the_structure_without_parsing_markdown() -> None:
 
 
 def test_long_columns_get_the_room_and_dates_do_not_wrap() -> None:
-    from ui.records.documents import _column_widths
+    from ui.records.note_page import _column_widths
 
     table = Table(
         headers=("Date", "Doses", "Daily total"),
