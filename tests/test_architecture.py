@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # What the map keeps at the top of each package; everything else lives in a group.
 TOP_LEVEL = {
     "calculator": {"__init__", "__main__", "local_time", "results", "units", "words"},
-    "ui": {"__init__", "__main__", "models", "timeentry", "trace", "units", "widgets"},
+    "ui": {"__init__", "__main__", "models", "timeentry", "trace", "units"},
 }
 
 _IMPORT_EACH = """

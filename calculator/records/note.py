@@ -35,6 +35,7 @@ from calculator.records.episode_command import (
 )
 from calculator.records.episode_note import episode_section
 from calculator.records.note_model import Group, Item, NoteDocument, Row, Section, Table
+from calculator.records.note_scales import other_scales
 from calculator.records.note_words import ACTIONS, case_units, crs_rows, icans_rows, weight, yes_no
 from calculator.results import CoreResult, unique
 from calculator.rulebook import FrozenModel, Ruleset, ruleset
@@ -283,73 +284,6 @@ def _grades(crs: CrsResult | None, icans: IcansResult | None) -> Section:
     return Section(key="grades", title="Grades", groups=tuple(groups))
 
 
-def _other_scales(case: CaseDocument, xw: CrosswalkResult) -> Section:
-    """XW rules: what was entered for the older scales, then each scale's grade (a range
-    names what would decide it) with its deciding criterion."""
-    assert case.crosswalk is not None
-    entered = case.crosswalk.model_dump(exclude_none=True)
-    doses = entered.pop("vasopressor_doses", {})
-    found = [_finding_row(k, v) for k, v in (*entered.items(), *doses.items())]
-    rows = []
-    for scale in xw.scales.values():
-        if scale.status != "graded":
-            rows.append(Row(label=scale.name, value=f"{scale.grade_text}: {scale.reason}"))
-            continue
-        why = "; ".join(c.text for c in scale.deciding) or "no criterion met"
-        value = f"{scale.grade_text} ({why})"
-        if scale.needs:
-            value += f"; would decide: {', '.join(scale.needs)}"
-        rules = unique(r for c in scale.deciding for r in c.rules) or (scale.rule,)
-        rows.append(Row(label=scale.name, value=value, rules=rules))
-    return Section(
-        key="other_scales",
-        title="Other scales (the ASTCT grade above drives the plan)",
-        remark="The same findings graded by the scales that preceded ASTCT 2019.",
-        groups=(Group(title="Entered for the other scales", rows=tuple(found)),),
-        rows=tuple(rows),
-    )
-
-
-#: How the note names each finding of the older scales, and its unit.
-XW_WORDS: dict[str, tuple[str, str]] = {
-    "fio2_pct": ("FiO2", "%"),
-    "norepinephrine_ug_min": ("Norepinephrine", " µg/min"),
-    "epinephrine_ug_min": ("Epinephrine", " µg/min"),
-    "phenylephrine_ug_min": ("Phenylephrine", " µg/min"),
-    "dopamine_ug_kg_min": ("Dopamine", " µg/kg/min"),
-    "vasopressin_u_min": ("Vasopressin", " U/min"),
-    "vasopressor_hours": ("Vasopressors needed for", " h"),
-    "high_dose_hours_met": ("High doses for >= 3 h", ""),
-    "organ_toxicity_grade": ("Organ toxicity, CTCAE grade", ""),
-    "transaminase_grade": ("Transaminases, CTCAE grade", ""),
-    "creatinine_grade": ("Creatinine, CTCAE grade", ""),
-    "coagulopathy_products": ("Coagulopathy needing FFP, cryoprecipitate or fibrinogen", ""),
-    "hospitalised_for_crs": ("Hospitalised for CRS", ""),
-    "iv_therapy": ("IV therapy", ""),
-    "life_threatening": ("Life-threatening consequences", ""),
-    "multiple_fluid_boluses": ("Multiple fluid boluses", ""),
-    "seizure_generalised": ("Seizure generalised", ""),
-    "csf_pressure_raised": ("CSF opening pressure judged raised", ""),
-    "symptoms": ("Symptoms needing symptomatic treatment", ""),
-    "head_of_government_named": ("Names the head of government", ""),
-    "papilloedema_stage": ("Papilloedema, Frisen stage", ""),
-    "csf_opening_pressure_mmhg": ("CSF opening pressure", " mmHg"),
-}
-
-
-def _finding_row(key: str, value: object) -> Row:
-    label, unit = XW_WORDS.get(key, (key, ""))
-    return Row(label=label, value=f"{_plain(value)}{unit if not isinstance(value, bool) else ''}")
-
-
-def _plain(value: object) -> str:
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float):
-        return fmt(value)
-    return str(value)
-
-
 def _tocilizumab(toci: TocilizumabDose, schedule: ScheduleResult) -> Section:
     vials = " + ".join(f"{v.count} x {v.strength_mg} mg" for v in toci.vials)
     limits = schedule.limits
@@ -501,7 +435,7 @@ def build_document(
     sections = [_entered(case, rs), *([episode] if episode is not None else [])]
     sections.append(_grades(crs, icans))
     if xw is not None and case.crosswalk is not None:
-        sections.append(_other_scales(case, xw))
+        sections.append(other_scales(case, xw))
     sections += [_tocilizumab(toci, schedule), _actions(rec)]
     if taper is not None:
         sections.append(_taper(taper))
