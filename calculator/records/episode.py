@@ -19,7 +19,7 @@ Every interval goes through ``calculator.local_time`` (real hours in ``time_zone
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -188,6 +188,31 @@ def _dose_words(g: Given) -> str:
     return f"{g.drug}{amount} at {when(g.at)}{mark}"
 
 
+#: Grading is a pure function of (findings, masking dose, profile, ruleset), and the app asks
+#: again after every Record assessment (issue 24: 500 rows regraded each time): results are
+#: kept across calls, keyed by the ruleset object itself (its identity, checked on every hit,
+#: so a ruleset changed in memory never meets another's result) and bounded in number.
+_GRADED: dict[tuple[object, ...], tuple[Ruleset, CrsResult | IcansResult]] = {}
+_GRADED_MAX = 4096
+
+
+def _graded_once(
+    key: tuple[object, ...],
+    rs: Ruleset,
+    compute: Callable[..., CrsResult | IcansResult],
+    *args: object,
+) -> CrsResult | IcansResult:
+    full = (id(rs), *key)
+    hit = _GRADED.get(full)
+    if hit is not None and hit[0] is rs:
+        return hit[1]
+    if len(_GRADED) >= _GRADED_MAX:
+        _GRADED.clear()
+    result = compute(*args)
+    _GRADED[full] = (rs, result)
+    return result
+
+
 def grade_assessments(
     case: CaseDocumentV2, profile: Profile, rs: Ruleset, given: Sequence[Given]
 ) -> tuple[Graded, ...]:
@@ -211,16 +236,22 @@ def grade_assessments(
             by_dose = k if k and not a.crs.fever_masked else 0
             crs = crs_seen.get((a.crs, by_dose))
             if crs is None:
-                if by_dose:
-                    crs = _masked(a.crs, maskers[by_dose - 1], profile, rs)
+                dose = maskers[by_dose - 1] if by_dose else None
+                crs_key: tuple[object, ...] = ("crs", profile, a.crs, dose)
+                if dose is not None:
+                    graded = _graded_once(crs_key, rs, _masked, a.crs, dose, profile, rs)
                 else:
-                    crs = grade_crs(a.crs, profile, rs)
-                crs_seen[(a.crs, by_dose)] = crs
+                    graded = _graded_once(crs_key, rs, grade_crs, a.crs, profile, rs)
+                assert isinstance(graded, CrsResult)
+                crs = crs_seen[(a.crs, by_dose)] = graded
         icans = None
         if a.icans is not None:
             icans = icans_seen.get(a.icans)
             if icans is None:
-                icans = icans_seen[a.icans] = grade_icans(a.icans, profile, rs)
+                icans_key: tuple[object, ...] = ("icans", profile, a.icans)
+                graded_i = _graded_once(icans_key, rs, grade_icans, a.icans, profile, rs)
+                assert isinstance(graded_i, IcansResult)
+                icans = icans_seen[a.icans] = graded_i
         out.append(
             Graded(
                 at=a.at,
