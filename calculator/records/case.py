@@ -111,20 +111,27 @@ class CaseDocument(FrozenModel):
         return self.made_at or self.at
 
 
-def check_format(value: object) -> None:
-    """Refuse an unknown format, or a newer version than this app reads, by name."""
+def format_version(value: object, newest: int = CASE_FORMAT_VERSION) -> int:
+    """The version of a case document's ``format`` (``crs-calc-case/N``, ASCII digits, at most
+    nine), refused by name (ValueError) when it is not one, or newer than ``newest``."""
+    current = f"{CASE_FORMAT_NAME}/{newest}"
     if not isinstance(value, str):
-        raise ValueError(f"must be the text {CASE_FORMAT!r}")
+        raise ValueError(f"must be the text {current!r}")
     match = _FORMAT.fullmatch(value)
-    if match is None:
-        raise ValueError(f"{value!r} is not a case document format this app reads ({CASE_FORMAT})")
+    if match is None or match.group(1).startswith("0"):
+        raise ValueError(f"{value[:60]!r} is not a case document format this app reads ({current})")
     version = int(match.group(1))
-    if version > CASE_FORMAT_VERSION:
+    if version > newest:
         raise ValueError(
-            f"{value!r} is a newer case format than this app reads ({CASE_FORMAT}): "
+            f"{value[:60]!r} is a newer case format than this app reads ({current}): "
             "open it with a newer version of the app"
         )
-    if version != CASE_FORMAT_VERSION:
+    return version
+
+
+def check_format(value: object) -> None:
+    """Refuse an unknown format, or another version than 1, by name."""
+    if format_version(value) != CASE_FORMAT_VERSION:
         raise ValueError(f"{value!r} is not a case document format this app reads ({CASE_FORMAT})")
 
 

@@ -13,7 +13,6 @@ naming its field).
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from typing import Any, Literal
 
@@ -26,7 +25,7 @@ from calculator.edge.inputs import LocalDateTime, format_datetime, validate
 from calculator.grading.crs import CrsInput
 from calculator.grading.icans import IcansInput
 from calculator.local_time import check_local, zone_from_name
-from calculator.records.case import MAX_LABEL, CasePatient, CaseUnits, load_case
+from calculator.records.case import MAX_LABEL, CasePatient, CaseUnits, format_version, load_case
 from calculator.records.case import CaseDocument as CaseDocumentV1
 from calculator.rulebook import FrozenModel
 from calculator.rulebook.episode import GivenDrug
@@ -35,8 +34,6 @@ from calculator.taper.models import TaperInput
 CASE_FORMAT_V1 = "crs-calc-case/1"
 CASE_FORMAT_V2 = "crs-calc-case/2"
 CASE_FORMAT_VERSION = 2
-# ASCII digits only (\d takes "²" and "١" too), at most 9: a longer one is refused, not parsed.
-_FORMAT = re.compile(r"crs-calc-case/([0-9]{1,9})")
 
 #: Guards against a pasting error, not clinical limits (episode.md).
 MAX_ASSESSMENTS = 2000
@@ -175,20 +172,10 @@ class CaseDocumentV2(FrozenModel):
 
 def case_version(value: object) -> int:
     """The version of a case document's ``format``; refused by name unless 1 or 2."""
-    if not isinstance(value, str):
-        raise InputError.for_field("format", f"must be the text {CASE_FORMAT_V2!r}")
-    match = _FORMAT.fullmatch(value)
-    if match is None or match.group(1).startswith("0"):
-        raise InputError.for_field(
-            "format", f"{value[:60]!r} is not a case document format this app reads"
-        )
-    version = int(match.group(1))
-    if version > CASE_FORMAT_VERSION:
-        raise InputError.for_field(
-            "format",
-            f"{value!r} is a newer case format than this app reads ({CASE_FORMAT_V2}): "
-            "open it with a newer version of the app",
-        )
+    try:
+        version = format_version(value, newest=CASE_FORMAT_VERSION)
+    except ValueError as exc:
+        raise InputError.for_field("format", str(exc)) from None
     if version not in (1, 2):
         raise InputError.for_field("format", f"{value!r} is not a case document format")
     return version
