@@ -172,6 +172,23 @@ def test_the_main_window_fits_with_the_patient_label_and_undo_remove_in_sight(
     assert dose.undo_remove.isEnabled()
     _in_sight(dose.undo_remove, w)
     _nothing_cut(w)
+    # The Episode view (issue 24) with a recorded row: chart, flowsheet and its buttons.
+    # Recordable findings: the nasal cannula without its flow and ICE ticked without an item
+    # are refused by the core, and a refused finding is never recorded.
+    crs = app.grading.view.crs_inputs
+    crs.oxygen.setCurrentIndex(crs.oxygen.findData("room_air"))
+    app.grading.view.icans_inputs.ice.setChecked(False)
+    assert app.episode.record(), app.episode.bar.error.error_text()
+    w.tabs.setCurrentWidget(w.tool_pages["episode"])
+    _settle()
+    episode = app.episode.view
+    assert episode.model.rowCount() == 1
+    # A readable plot: at least three lines of its font high (at 200% of an 11 pt desktop
+    # font the wrapped summary above it takes some of its four-line minimum).
+    assert episode.chart.height() >= 3 * episode.chart.fontMetrics().height()
+    for control in (episode.open_row, episode.remove_row, episode.undo_row, episode.words):
+        _in_sight(control, w)
+    _nothing_cut(w)
 
 
 def test_the_teaching_window_fits_with_commit_in_sight(font: float, qtbot: QtBot) -> None:
