@@ -13,6 +13,7 @@ naming its field).
 
 from __future__ import annotations
 
+import itertools
 from datetime import datetime
 from typing import Any, Literal
 
@@ -24,7 +25,7 @@ from calculator.edge.errors import Contradiction, InputError
 from calculator.edge.inputs import LocalDateTime, format_datetime, validate
 from calculator.grading.crs import CrsInput
 from calculator.grading.icans import IcansInput
-from calculator.local_time import check_local, zone_from_name
+from calculator.local_time import check_local, format_local, instant, zone_from_name
 from calculator.records.case import MAX_LABEL, CasePatient, CaseUnits, format_version, load_case
 from calculator.records.case import CaseDocument as CaseDocumentV1
 from calculator.rulebook import FrozenModel
@@ -201,7 +202,9 @@ def from_v1(case: CaseDocumentV1) -> CaseDocumentV2:
         if name in case.model_fields_set:
             value = getattr(case, name)
             data[name] = _wall(value) if isinstance(value, datetime) else value
-    return CaseDocumentV2(**data)
+    case_v2 = CaseDocumentV2(**data)
+    refuse_reordered(case_v2)
+    return case_v2
 
 
 def _wall(at: datetime) -> datetime:
@@ -230,7 +233,31 @@ def load_episode_case(data: Any) -> CaseDocumentV2:
             check_local(a.at, zone, f"assessments[{i}].at")
         for j, g in enumerate(case.given):
             check_local(g.at, zone, f"given[{j}].at")
+    refuse_reordered(case)
     return case
+
+
+def refuse_reordered(case: CaseDocumentV2) -> None:
+    """Version 2 keeps local wall times and the episode orders them as written. In the hour
+    the clocks go back, two times can be written in one order and happen in the other (02:45
+    before the change, 02:15 after it): such a case is refused by name rather than read with
+    a dose on the wrong side of an assessment. One time in that hour alone is fine."""
+    zone = zone_from_name(case.time_zone)
+    if zone is None:
+        return
+    times = [(case.day0, "day0")] if case.day0 is not None else []
+    times += [(a.at, f"assessments[{i}].at") for i, a in enumerate(case.assessments)]
+    times += [(g.at, f"given[{j}].at") for j, g in enumerate(case.given)]
+    times.sort(key=lambda t: t[0])  # the wall order (Python ignores fold)
+    for (a, _), (b, field) in itertools.pairwise(times):
+        real_a, real_b = instant(a.replace(tzinfo=zone)), instant(b.replace(tzinfo=zone))
+        if real_b < real_a or (a == b and real_a != real_b):
+            raise InputError.for_field(
+                field,
+                f"{format_local(b.replace(tzinfo=zone))} is in the hour the clocks go back and "
+                "happened before a time written earlier than it: an episode cannot order these "
+                "times yet (give one of them outside that hour)",
+            )
 
 
 def _refuse_too_many(data: dict[str, Any]) -> None:

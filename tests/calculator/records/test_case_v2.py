@@ -182,3 +182,37 @@ def test_a_taper_counts_in_the_case_time_zone_and_the_note_is_made() -> None:
     assert loaded.taper.time_zone == "Europe/Berlin"
     code, out = cli_json(["note"], doc)
     assert code == 0, out
+
+
+REPEATED_HOUR = {
+    "format": "crs-calc-case/1",
+    "patient": {"weight_kg": 70, "age_years": 54},
+    "time_zone": "Europe/Berlin",
+    "crs": {"temperature_c": 39.0},
+}
+
+
+def test_times_written_in_one_order_and_happening_in_the_other_are_refused_by_name() -> None:
+    """The night the clocks go back: a dose at 02:45 before the change happened before an
+    assessment at 02:15 after it. Read on the wall clock the dose would fall after the
+    assessment (no masking, not in the plan): refused, naming the dose, never misread."""
+    reordered = {
+        **REPEATED_HOUR,
+        "at": "2026-10-25T02:15+01:00",
+        "tocilizumab_doses": ["2026-10-25T02:45+02:00"],
+    }
+    assert refused_fields(reordered) == ["given[0].at"]
+    code, data = cli_json(["note"], reordered)
+    assert code == 2
+    assert data["error"]["fields"][0]["field"] == "given[0].at"
+
+
+def test_one_time_in_the_repeated_hour_in_its_order_is_read() -> None:
+    in_order = {
+        **REPEATED_HOUR,
+        "at": "2026-10-25T03:00",
+        "tocilizumab_doses": ["2026-10-25T02:30+01:00"],
+    }
+    code, data = cli_json(["episode"], in_order)
+    assert code == 0, data
+    assert data["summary"]["tocilizumab"]["doses"]
