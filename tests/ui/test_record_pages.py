@@ -76,6 +76,7 @@ def test_a_handoff_without_a_label_says_so_on_every_page(
 ) -> None:
     drawn = _bands_drawn(monkeypatch)
     pdf_bytes(_long_handoff(label=""))
+    assert len(drawn) >= 4  # a head and a foot on each of at least two pages
     assert all("no patient label entered" in head for head in drawn[0::2])
 
 

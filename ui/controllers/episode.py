@@ -38,7 +38,7 @@ from ui.case.state import CaseState
 from ui.views.episode import EpisodeView, FlowRow
 from ui.views.episode_chart import ChartData, chart_from_episode, dose_words
 from ui.views.record_bar import RecordBar
-from ui.widgets import ValidatedField
+from ui.widgets import ValidatedField, repolish
 
 #: A case document of these assessments (validated by the core), or the core's message.
 MakeCase = Callable[[Sequence[Assessment | dict[str, Any]]], CaseDocumentV2 | str]
@@ -390,6 +390,7 @@ class EpisodeController(QObject):
         self.due_overdue = overdue
         label.setText(("⚠ " if overdue else "") + "Next assessment: " + self.due_text)
         label.setProperty("role", "warning" if overdue else "")
+        repolish(label)  # the overdue style shows only once the style is applied again
         label.setVisible(bool(self.due_text))
 
     # --- helpers ---------------------------------------------------------------------

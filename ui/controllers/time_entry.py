@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from calculator.edge.errors import InputError
@@ -36,6 +36,7 @@ def ask_repeated(parent: QWidget, at: datetime, zone: ZoneInfo) -> datetime | No
     box.setObjectName("repeatedTimeQuestion")
     box.setIcon(QMessageBox.Icon.Question)
     box.setWindowTitle("This time occurs twice")
+    box.setTextFormat(Qt.TextFormat.PlainText)  # the zone's name comes from a case file
     box.setText(
         f"{shown(at)} occurs twice tonight in {zone.key}: the clocks go back one hour.\n\n"
         "Which one do you mean?"

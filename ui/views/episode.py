@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.views.episode_chart import EpisodeChart
-from ui.widgets import named, wrapped_label
+from ui.widgets import named, plain_tip, wrapped_label
 
 COLUMNS = (
     "Time",
@@ -77,7 +77,7 @@ class FlowsheetModel(QAbstractTableModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return row.cells[index.column()]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return row.tip or None
+            return plain_tip(row.tip) if row.tip else None  # the assessor's comment
         return None
 
     def headerData(

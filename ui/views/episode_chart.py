@@ -68,7 +68,8 @@ class ChartData:
     points: tuple[ChartPoint, ...] = ()
     doses: tuple[ChartDose, ...] = ()
     day0: datetime | None = None
-    fever_c: float = 38.0
+    #: The fever line (CRS-FEVER's threshold from the rule data); None: no line drawn.
+    fever_c: float | None = None
     description: str = ""
     #: Day labels (midnight, "day +N" or the date), computed once per episode.
     days: tuple[tuple[datetime, str], ...] = field(default=())
@@ -320,11 +321,11 @@ def paint_episode(
         y = y_temp(c)
         painter.setPen(QPen(QColor("#333333")))
         painter.drawText(QPointF(area.left() + 2, y + fm.ascent() / 2), f"{c}.0")
-    fever = QPen(TEMP_COLOUR, 1, Qt.PenStyle.DashLine)
-    painter.setPen(fever)
-    y38 = y_temp(data.fever_c)
-    painter.drawLine(QPointF(left, y38), QPointF(right, y38))
-    painter.drawText(QPointF(right + 3, y38 + fm.ascent() / 2), f"{data.fever_c:g} °C")
+    if data.fever_c is not None:
+        painter.setPen(QPen(TEMP_COLOUR, 1, Qt.PenStyle.DashLine))
+        y38 = y_temp(data.fever_c)
+        painter.drawLine(QPointF(left, y38), QPointF(right, y38))
+        painter.drawText(QPointF(right + 3, y38 + fm.ascent() / 2), f"{data.fever_c:g} °C")
     # Grade axis.
     painter.setPen(QPen(QColor("#333333")))
     step_g = max(1, math.ceil(line / max((bottom - grade_top) / 4.0, 1e-6)))

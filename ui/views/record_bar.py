@@ -8,7 +8,6 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButto
 from calculator.records.case_v2 import MAX_INITIALS
 from ui.widgets import FieldErrorLabel, named, wrapped_label
 
-RECORD_SHORTCUT = "Ctrl+Return"
 
 
 class RecordBar(QFrame):

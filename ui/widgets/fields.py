@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.widgets.text import MessageLabel, named, repolish
+from ui.widgets.text import MessageLabel, named, plain_tip, repolish
 
 W = TypeVar("W", bound=QWidget)
 L = TypeVar("L", bound=QLabel)
@@ -155,7 +155,7 @@ class WholeSpin(QSpinBox):
         if message == self._refusal:
             return
         self._refusal = message
-        self.setToolTip(message)
+        self.setToolTip(plain_tip(message))  # it quotes what was typed
         self.setAccessibleDescription(f"Refused: {message}" if message else "")
         self.setProperty("invalid", bool(message))
         repolish(self)
