@@ -25,8 +25,14 @@ DAY = timedelta(hours=24)
 MINUTE = timedelta(minutes=1)
 
 
+def in_window(since: timedelta) -> bool:
+    """Whether a dose given ``since`` ago counts in the 24 h window of TOCI-MAX: at or
+    after it, less than 24 h before (the ledger of an episode counts the same way)."""
+    return timedelta(0) <= since < DAY
+
+
 def _in_window(doses: list[datetime], t: datetime, zone: ZoneInfo | None = None) -> int:
-    return sum(1 for x in doses if timedelta(0) <= elapsed(x, t, zone) < DAY)
+    return sum(1 for x in doses if in_window(elapsed(x, t, zone)))
 
 
 def _ceil_minute(t: datetime, zone: ZoneInfo | None = None) -> datetime:

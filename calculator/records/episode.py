@@ -29,10 +29,11 @@ from zoneinfo import ZoneInfo
 from calculator.dosing import ScheduleInput, ScheduleResult, tocilizumab_schedule
 from calculator.dosing.models import OutDateTime, ScheduleLimits
 from calculator.dosing.numbers import round_half_up
+from calculator.dosing.schedule import in_window
 from calculator.dosing.steroids import EQUIVALENT_PLACES, exact_equivalent_mg
 from calculator.grading.crs import CrsInput, CrsResult, grade_crs
 from calculator.grading.icans import IcansInput, IcansResult, grade_icans
-from calculator.local_time import add_hours, elapsed_hours
+from calculator.local_time import add_hours, elapsed, elapsed_hours
 from calculator.management.models import MAX_GRADE1_DAYS
 from calculator.records.case_v2 import Assessment, CaseDocumentV2, Given
 from calculator.rulebook import FrozenModel, Ruleset
@@ -373,26 +374,20 @@ def ledger(
     toci = [g for g in given if g.drug == "tocilizumab"]
     last_at = case.last.at
     as_of = max([last_at, *(g.at for g in toci)])
-    zoned: dict[str, str] = {}
-    if case.time_zone is not None and "time_zone" in ScheduleInput.model_fields:
-        # The zone-aware repeat-dose clock (issue 20) counts real hours, as the ledger must.
-        zoned["time_zone"] = case.time_zone
+    # The zone-aware repeat-dose clock (issue 20) counts real hours, as the ledger must.
     schedule = tocilizumab_schedule(
-        ScheduleInput.model_validate(
-            {
-                "doses": tuple(_in_zone(g.at, zone) for g in toci),
-                "at": _in_zone(as_of, zone),
-                **zoned,
-            }
+        ScheduleInput(
+            doses=tuple(_in_zone(g.at, zone) for g in toci),
+            at=_in_zone(as_of, zone),
+            time_zone=case.time_zone,
         ),
         profile,
         rs,
     )
-    window = 24.0
 
     def recent(g: Given) -> bool:
-        # (t - 24 h, t] as the repeat-dose clock counts it, in real hours.
-        return g.at <= last_at and elapsed_hours(g.at, last_at, zone) < window
+        # The repeat-dose clock's own window (dosing.schedule.in_window), in real hours.
+        return in_window(elapsed(g.at, last_at, zone))
 
     doses = tuple(
         LedgerDose(
