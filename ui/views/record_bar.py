@@ -9,7 +9,6 @@ from calculator.records.case_v2 import MAX_INITIALS
 from ui.widgets import FieldErrorLabel, named, wrapped_label
 
 
-
 class RecordBar(QFrame):
     def __init__(self) -> None:
         super().__init__()
