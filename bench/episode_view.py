@@ -3,7 +3,8 @@
     QT_QPA_PLATFORM=offscreen .venv/bin/python bench/episode_view.py [--runs 30]
 
 - With 500 recorded rows: Record assessment, then the recompute (core ``make_episode``,
-  flowsheet, chart data) and one repaint of the chart (goal: under 16 ms at p95).
+  flowsheet, chart data) and everything it leaves to the event loop (layout, the flowsheet
+  and the chart painted) (goal: under 16 ms at p95).
 - Scrolling and zooming the chart: one repaint after a zoom step and after a scroll step
   (goal: under 16 ms at p95, a frame at 60 Hz).
 - A case of 2,000 assessments opened: read, apply to every tool, the episode computed,
@@ -75,14 +76,20 @@ def after_record(runs: int) -> list[float]:
     times: list[float] = []
     chart = c.episode.view.chart
     crs = c.grading.view.crs_inputs
+    painted = chart.paints
     for i in range(runs):
         c.state.set_at(T0 + timedelta(hours=500 + i))
         crs.temperature.edit.setText(f"{38 + (i % 10) / 10:.1f}")
         crs.temperature.edit.textEdited.emit(crs.temperature.edit.text())
+        QApplication.processEvents()  # the typing's own work done before the clock starts
         start = time.perf_counter()
         assert c.episode.record(), c.grading.view.record_bar.error.error_text()
-        chart.repaint()
+        # Everything the Record left to the event loop: layout, the flowsheet and the
+        # chart painted (once each, as on screen).
+        QApplication.processEvents()
         times.append((time.perf_counter() - start) * 1000)
+        assert chart.paints > painted, "the chart was not painted"
+        painted = chart.paints
     c.window.close()
     return times
 

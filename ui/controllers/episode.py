@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -31,12 +32,18 @@ from PySide6.QtWidgets import QLabel
 import calculator
 from calculator.local_time import instant
 from calculator.records.case_v2 import Assessment, CaseDocumentV2
-from calculator.records.episode import day_number, next_due, row_values
+from calculator.records.episode import Graded, day_number, next_due, row_values
 from calculator.records.episode_command import EpisodeResult, make_episode
 from calculator.rulebook import Ruleset
 from ui.case.state import CaseState
 from ui.views.episode import EpisodeView, FlowRow
-from ui.views.episode_chart import ChartData, chart_from_episode, dose_words
+from ui.views.episode_chart import (
+    ChartData,
+    ChartPoint,
+    chart_from_points,
+    chart_point,
+    dose_words,
+)
 from ui.views.record_bar import RecordBar
 from ui.widgets import ValidatedField, repolish
 
@@ -50,6 +57,35 @@ _ROW = re.compile(r"assessments\[(\d+)\]")
 
 def _short(at: datetime) -> str:
     return at.strftime(TIME)
+
+
+@dataclass(frozen=True)
+class _RowKey:
+    """What one flowsheet row is made from."""
+
+    assessment: Assessment
+    graded: Graded | None
+    day0: datetime | None
+    doses: tuple[str, ...]
+
+    def same(self, other: _RowKey) -> bool:
+        # A row is worded from the assessment and its two grades (frozen models: the same
+        # objects give the same words); a regrade into new objects is simply worded again.
+        g, h = self.graded, other.graded
+        return (
+            self.assessment is other.assessment
+            and (g is None) == (h is None)
+            and (g is None or h is None or (g.crs is h.crs and g.icans is h.icans))
+            and self.day0 == other.day0
+            and self.doses == other.doses
+        )
+
+
+@dataclass(frozen=True)
+class _Row:
+    key: _RowKey
+    flow: FlowRow
+    point: ChartPoint
 
 
 class EpisodeController(QObject):
@@ -91,6 +127,10 @@ class EpisodeController(QObject):
         self.editing: int | None = None
         self.result: EpisodeResult | None = None
         self.last_recompute_ms = 0.0
+        #: The flowsheet row and chart point of each assessment as last shown, with what
+        #: they were made from: a row is made again only when its inputs changed.
+        self._rows_memo: list[_Row] = []
+        self._instants: dict[tuple[datetime, int, str | None], datetime] = {}
         bar.record.clicked.connect(self.record)
         bar.start_from_last.clicked.connect(self.start_from_last)
         bar.cancel_correction.clicked.connect(self.cancel_correction)
@@ -275,7 +315,7 @@ class EpisodeController(QObject):
             return
         row, a = self.removed.pop()
         self.assessments.insert(min(row, len(self.assessments)), a)
-        self.assessments.sort(key=lambda x: instant(self.state.core(x.at)))
+        self.assessments.sort(key=lambda x: self._instant(x.at))
         self.view.undo_row.setEnabled(bool(self.removed))
         self._log("put back", {"row": row + 1, "new": _dump(a)})
         self._say(f"Assessment {row + 1} ({_short(a.at)}) put back.")
@@ -320,8 +360,9 @@ class EpisodeController(QObject):
     def _show(self, case: CaseDocumentV2 | None, result: EpisodeResult | None) -> None:
         v = self.view
         given = list(case.given) if case is not None else []
-        given.sort(key=lambda g: instant(self.state.core(g.at)))
-        rows: list[FlowRow] = []
+        given.sort(key=lambda g: self._instant(g.at))
+        memo = self._rows_memo
+        made: list[_Row] = []
         prev: datetime | None = None
         k = 0
         for i, a in enumerate(self.assessments):
@@ -332,28 +373,13 @@ class EpisodeController(QObject):
                     doses.append(dose_words(given[k]))
                 k += 1
             prev = a.at
-            day = day_number(a.at, self.day0)
-            values = row_values(g, a) if g is not None else {}
-            rows.append(
-                FlowRow(
-                    (
-                        _short(a.at),
-                        "" if day is None else f"{day:+d}",
-                        _temp(a),
-                        values.get("vasopressors", ""),
-                        values.get("oxygen", ""),
-                        values.get("CRS grade", ""),
-                        values.get("ICE/CAPD", ""),
-                        values.get("ICANS grade", ""),
-                        "; ".join(doses),
-                        a.by,
-                    ),
-                    a.comment,
-                )
-            )
-        v.model.set_rows(rows)
+            key = _RowKey(a, g, self.day0, tuple(doses))
+            old = memo[i] if i < len(memo) else None
+            made.append(old if old is not None and old.key.same(key) else self._row(key))
+        self._rows_memo = made
+        v.model.set_rows([r.flow for r in made])
         chart = (
-            chart_from_episode(case, result, self.rs.crs.fever.fever_min_c)
+            chart_from_points(tuple(r.point for r in made), case, self.rs.crs.fever.fever_min_c)
             if case is not None
             else ChartData(description="The chart is empty: the episode cannot be computed.")
         )
@@ -374,6 +400,27 @@ class EpisodeController(QObject):
                 f"ICANS: {_syndrome(s.icans)}. Tocilizumab: {s.tocilizumab.total} dose(s)."
             )
         self.show_due()
+
+    def _row(self, key: _RowKey) -> _Row:
+        a, g = key.assessment, key.graded
+        day = day_number(a.at, key.day0)
+        values = row_values(g, a) if g is not None else {}
+        flow = FlowRow(
+            (
+                _short(a.at),
+                "" if day is None else f"{day:+d}",
+                _temp(a),
+                values.get("vasopressors", ""),
+                values.get("oxygen", ""),
+                values.get("CRS grade", ""),
+                values.get("ICE/CAPD", ""),
+                values.get("ICANS grade", ""),
+                "; ".join(key.doses),
+                a.by,
+            ),
+            a.comment,
+        )
+        return _Row(key, flow, chart_point(a, g))
 
     def show_due(self) -> None:
         """EPI-REASSESS against the live clock (re-checked every 30 s)."""
@@ -396,7 +443,18 @@ class EpisodeController(QObject):
     # --- helpers ---------------------------------------------------------------------
 
     def _later(self, a: datetime, b: datetime) -> bool:
-        return instant(self.state.core(a)) > instant(self.state.core(b))
+        return self._instant(a) > self._instant(b)
+
+    def _instant(self, at: datetime) -> datetime:
+        """``at`` (a wall time with its fold) as a real instant in the case's zone, kept:
+        the flowsheet orders 500 rows and their doses on every Record."""
+        key = (at, at.fold, self.state.zone_name)  # datetime equality ignores the fold
+        hit = self._instants.get(key)
+        if hit is None:
+            if len(self._instants) > 20_000:
+                self._instants.clear()
+            hit = self._instants[key] = instant(self.state.core(at))
+        return hit
 
     def _refuse(self, message: str) -> None:
         # The core names assessments[i]; the flowsheet shows row i + 1.

@@ -60,9 +60,28 @@ class FlowsheetModel(QAbstractTableModel):
         self.rows: list[FlowRow] = []
 
     def set_rows(self, rows: list[FlowRow]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
+        """The rows as they are now. Only what changed is announced: a Record adds one row
+        at the end (a reset would make the view lay out and repaint all 500 again), a
+        correction changes one; anything else (a removal, a new case) resets."""
+        old = self.rows
+        same = 0
+        for a, b in zip(old, rows, strict=False):
+            if a != b:
+                break
+            same += 1
+        if same == len(old) and len(rows) > len(old):
+            self.beginInsertRows(QModelIndex(), len(old), len(rows) - 1)
+            self.rows = rows
+            self.endInsertRows()
+        elif len(rows) == len(old):
+            last = max((i for i in range(same, len(rows)) if rows[i] != old[i]), default=-1)
+            self.rows = rows
+            if last >= same:
+                self.dataChanged.emit(self.index(same, 0), self.index(last, len(COLUMNS) - 1))
+        else:
+            self.beginResetModel()
+            self.rows = rows
+            self.endResetModel()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.rows)

@@ -32,8 +32,8 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from calculator.records.case_v2 import CaseDocumentV2, Given
-from calculator.records.episode import STEROIDS
+from calculator.records.case_v2 import Assessment, CaseDocumentV2, Given
+from calculator.records.episode import STEROIDS, Graded
 from calculator.records.episode_command import EpisodeResult
 
 #: The fever line drawn on the chart: CRS-FEVER's threshold, passed in by the controller
@@ -409,33 +409,38 @@ def dose_words(g: Given) -> str:
     return f"{g.drug}{amount} {g.at:%H:%M}{mark}"
 
 
+def chart_point(a: Assessment, graded: Graded | None) -> ChartPoint:
+    """One assessment on the chart (``graded``: the core's grades, None: not graded)."""
+    return ChartPoint(
+        a.at,
+        a.crs.temperature_c if a.crs is not None else None,
+        graded.crs.grade if graded is not None and graded.crs is not None else None,
+        graded.icans.grade if graded is not None and graded.icans is not None else None,
+    )
+
+
 def chart_from_episode(
     case: CaseDocumentV2, result: EpisodeResult | None, fever_c: float
 ) -> ChartData:
     """The chart's content from the case and the core's grades (None: not graded)."""
     points = tuple(
-        ChartPoint(
-            a.at,
-            a.crs.temperature_c if a.crs is not None else None,
-            _grade(result, i, "crs"),
-            _grade(result, i, "icans"),
-        )
+        chart_point(a, result.assessments[i] if result is not None else None)
         for i, a in enumerate(case.assessments)
     )
+    return chart_from_points(points, case, fever_c)
+
+
+def chart_from_points(
+    points: tuple[ChartPoint, ...], case: CaseDocumentV2, fever_c: float
+) -> ChartData:
+    """The chart's content from points made already (the app keeps them per row, so a
+    Record assessment makes one point, not 500) and the case's doses."""
     doses = tuple(
         ChartDose(g.at, g.drug, dose_words(g))
         for g in sorted(case.given, key=lambda g: g.at)
         if g.drug == "tocilizumab" or g.drug in STEROIDS
     )
     return ChartData(points, doses, case.day0, fever_c, describe(points, doses, case.day0))
-
-
-def _grade(result: EpisodeResult | None, i: int, which: str) -> int | None:
-    if result is None:
-        return None
-    g = result.assessments[i]
-    part = g.crs if which == "crs" else g.icans
-    return None if part is None else part.grade
 
 
 def describe(
