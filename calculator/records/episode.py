@@ -227,17 +227,25 @@ def grade_assessments(
     crs_seen: dict[tuple[CrsInput, int], CrsResult] = {}
     icans_seen: dict[IcansInput, IcansResult] = {}
     out: list[Graded] = []
+    # What a kept row must have been graded with besides its own findings: [0] no masking
+    # dose, [i] masking by maskers[i - 1].
+    contexts = [_row_context(case.day0, m) for m in (None, *maskers)]
     k = 0  # maskers[:k] are at or before the current assessment (both in time order)
     for a in case.assessments:
         while k < len(maskers) and maskers[k].at <= a.at:
             k += 1
+        # Masking by a dose: keyed by the dose, whose words the explanation carries.
+        by_dose = k if k and a.crs is not None and not a.crs.fever_masked else 0
+        dose = maskers[by_dose - 1] if by_dose else None
+        context = contexts[by_dose]
+        kept = _kept_row(a, rs, profile, context)
+        if kept is not None:
+            out.append(kept)
+            continue
         crs = None
         if a.crs is not None:
-            # Masking by a dose: keyed by the dose, whose words the explanation carries.
-            by_dose = k if k and not a.crs.fever_masked else 0
             crs = crs_seen.get((a.crs, by_dose))
             if crs is None:
-                dose = maskers[by_dose - 1] if by_dose else None
                 crs_key: tuple[object, ...] = ("crs", profile, a.crs, dose)
                 if dose is not None:
                     graded = _graded_once(crs_key, rs, _masked, a.crs, dose, profile, rs)
@@ -253,18 +261,54 @@ def grade_assessments(
                 graded_i = _graded_once(icans_key, rs, grade_icans, a.icans, profile, rs)
                 assert isinstance(graded_i, IcansResult)
                 icans = icans_seen[a.icans] = graded_i
-        out.append(
-            Graded(
-                at=a.at,
-                day=day_number(a.at, case.day0),
-                by=a.by,
-                crs=crs,
-                icans=icans,
-                improving=a.improving,
-                comment=a.comment,
-            )
+        row = Graded(
+            at=a.at,
+            day=day_number(a.at, case.day0),
+            by=a.by,
+            crs=crs,
+            icans=icans,
+            improving=a.improving,
+            comment=a.comment,
         )
+        _keep_row(a, rs, profile, context, row)
+        out.append(row)
     return tuple(out)
+
+
+#: Graded rows kept across calls, keyed by the assessment object's identity: the app asks
+#: again after every Record with the very same 500 assessment objects, and hashing each
+#: one's findings (or its profile) again costs more than the rest of the episode. A row is
+#: used only when the same objects meet again (assessment, ruleset, profile: each entry
+#: holds them, so an identity is never reused while kept) with an equal day 0 and masking
+#: dose (with their folds: datetime equality ignores the fold, the words do not).
+_ROWS: dict[int, tuple[Assessment, Ruleset, Profile, tuple[object, ...], Graded]] = {}
+_ROWS_MAX = 8192
+
+
+def _row_context(day0: datetime | None, masker: Given | None) -> tuple[object, ...]:
+    # Plain values (compared in C, 500 times a call); the folds apart, as equality of
+    # datetimes ignores them.
+    out: tuple[object, ...] = (day0, None if day0 is None else day0.fold)
+    if masker is not None:
+        out += (*masker.__dict__.values(), masker.at.fold)
+    return out
+
+
+def _kept_row(
+    a: Assessment, rs: Ruleset, profile: Profile, context: tuple[object, ...]
+) -> Graded | None:
+    hit = _ROWS.get(id(a))
+    if hit is None or hit[0] is not a or hit[1] is not rs or hit[2] is not profile:
+        return None
+    return hit[4] if hit[3] == context else None
+
+
+def _keep_row(
+    a: Assessment, rs: Ruleset, profile: Profile, context: tuple[object, ...], row: Graded
+) -> None:
+    if len(_ROWS) >= _ROWS_MAX:
+        _ROWS.clear()
+    _ROWS[id(a)] = (a, rs, profile, context, row)
 
 
 def _masked(inp: CrsInput, dose: Given, profile: Profile, rs: Ruleset) -> CrsResult:

@@ -359,8 +359,10 @@ class EpisodeController(QObject):
 
     def _show(self, case: CaseDocumentV2 | None, result: EpisodeResult | None) -> None:
         v = self.view
-        given = list(case.given) if case is not None else []
-        given.sort(key=lambda g: self._instant(g.at))
+        given = sorted(
+            ((self._instant(g.at), g) for g in (case.given if case is not None else ())),
+            key=lambda pair: pair[0],
+        )
         memo = self._rows_memo
         made: list[_Row] = []
         prev: datetime | None = None
@@ -368,11 +370,13 @@ class EpisodeController(QObject):
         for i, a in enumerate(self.assessments):
             g = result.assessments[i] if result is not None else None
             doses: list[str] = []
-            while k < len(given) and not self._later(given[k].at, a.at):
-                if prev is None or self._later(given[k].at, prev):
-                    doses.append(dose_words(given[k]))
+            at = self._instant(a.at)
+            # The doses given after the row before and at or before this one.
+            while k < len(given) and given[k][0] <= at:
+                if prev is None or given[k][0] > prev:
+                    doses.append(dose_words(given[k][1]))
                 k += 1
-            prev = a.at
+            prev = at
             key = _RowKey(a, g, self.day0, tuple(doses))
             old = memo[i] if i < len(memo) else None
             made.append(old if old is not None and old.key.same(key) else self._row(key))
