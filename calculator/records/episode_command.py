@@ -8,6 +8,7 @@ overdue (EPI-REASSESS); without it, the last assessment's time.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -17,7 +18,7 @@ from calculator.edge.inputs import LocalDateTime, format_datetime, validate
 from calculator.edge.profile_files import builtin_profile
 from calculator.local_time import check_local, zone_from_name
 from calculator.management import RecommendInput, RecommendResult, recommend
-from calculator.records.case_v2 import CaseDocumentV2, load_episode_case
+from calculator.records.case_v2 import CaseDocumentV2, Given, load_episode_case
 from calculator.records.episode import (
     Graded,
     HistoryFacts,
@@ -36,6 +37,7 @@ from calculator.records.episode import (
 from calculator.results import CoreResult, unique, verification_warnings
 from calculator.rulebook import FrozenModel, Ruleset
 from calculator.rulebook.profiles import Profile
+from calculator.words import when
 
 if TYPE_CHECKING:
     from calculator.edge.cli import Context
@@ -143,6 +145,7 @@ def make_episode(
                 warnings += part.warnings
     warnings += schedule.warnings
     warnings += rec.warnings
+    warnings += _after_last(given, last.at, summary.tocilizumab.next_allowed_at, ep.ledger.id)
     rule_ids = unique(rules)
     warnings += verification_warnings(rs, [ep.ledger.id, ep.reassess.id])
     return EpisodeResult(
@@ -181,3 +184,20 @@ def episode_command(payload: dict[str, Any], ctx: Context) -> EpisodeResult:
     document, now = split_now(payload)
     case = load_episode_case(document)
     return make_episode(case, case_profile(case.profile, ctx), ctx.rs, now)
+
+
+def _after_last(
+    given: Sequence[Given], last_at: datetime, next_at: datetime | None, rule: str
+) -> list[str]:
+    """EPI-LEDGER across the parts: the plan is for the last assessment and counts the
+    doses up to it, while the ledger counts every dose. A tocilizumab dose recorded after
+    the last assessment would otherwise read as "may be given now" beside a ledger that
+    says otherwise: said once, with the ledger's next time."""
+    later = [g.at for g in given if g.drug == "tocilizumab" and g.at > last_at]
+    if not later:
+        return []
+    nxt = f"; by the ledger the next dose is not before {when(next_at)}" if next_at else ""
+    return [
+        f"{rule}: tocilizumab given at {', '.join(when(t) for t in later)}, after the last "
+        f"assessment ({when(last_at)}): the plan for that assessment does not count it{nxt}."
+    ]

@@ -162,15 +162,22 @@ def make_note(
 
 def has_history(case: CaseDocumentV2) -> bool:
     """Whether the case says more than a version 1 document can: more than one assessment,
-    day 0, or a dose with more than a time (another drug, an amount, initials, a
-    prophylactic mark). Only then does the note carry the Episode section, so that a
+    day 0, a dose with more than a time (another drug, an amount, initials, a
+    prophylactic mark), or a dose after the last assessment (the sections about "now" list
+    the doses up to it: without the Episode section's ledger a later dose would be left
+    out of the note). Only then does the note carry the Episode section, so that a
     version 1 case and its version 2 reading give the same note (and the typical handoff
     stays one page)."""
+    last = case.last.at
     return (
         len(case.assessments) > 1
         or case.day0 is not None
         or any(
-            g.drug != "tocilizumab" or g.dose_mg is not None or g.by or g.prophylactic
+            g.drug != "tocilizumab"
+            or g.dose_mg is not None
+            or g.by
+            or g.prophylactic
+            or g.at > last
             for g in case.given
         )
     )

@@ -231,3 +231,29 @@ def test_the_episode_section_only_when_the_case_says_more_than_version_1() -> No
         code, out = cli_json(["note"], {**one, **more})
         assert code == 0
         assert "## Episode" in out["markdown"], more
+
+
+def test_a_dose_after_the_last_assessment_is_never_left_out_of_the_note() -> None:
+    """Found by test_no_dose_is_ever_dropped: one assessment and a plain tocilizumab dose a
+    minute after it gave a note without the dose (the sections about the last assessment
+    list the doses up to it, and no Episode section was written). The Episode section's
+    ledger lists it, and a warning says the plan for that assessment does not count it
+    while the ledger does (EPI-LEDGER)."""
+    later = case([assessment(0, FEVER)], [dose("tocilizumab", 1)])
+    code, out = cli_json(["note"], later)
+    assert code == 0, out
+    md = out["markdown"]
+    episode = md.split("## Episode", 1)[1].split("\n## ", 1)[0]
+    assert "2026-11-20 09:00" in episode
+    assert (
+        "EPI-LEDGER: tocilizumab given at 2026-11-20 09:00, after the last assessment "
+        "(2026-11-20 08:00): the plan for that assessment does not count it; by the ledger "
+        "the next dose is not before 2026-11-20 17:00."
+    ) in out["warnings"]
+    code, ep = cli_json(["episode"], later)
+    assert code == 0
+    assert any("after the last assessment" in w for w in ep["warnings"])
+    # A dose at or before the assessment: counted by the plan, nothing to warn of.
+    code, ep = cli_json(["episode"], case([assessment(0, FEVER)], [dose("tocilizumab", 0)]))
+    assert code == 0
+    assert not any("after the last assessment" in w for w in ep["warnings"])
