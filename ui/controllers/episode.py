@@ -22,7 +22,6 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -39,7 +38,6 @@ from ui.case.state import CaseState
 from ui.views.episode import EpisodeView, FlowRow
 from ui.views.episode_chart import (
     ChartData,
-    ChartPoint,
     chart_from_points,
     chart_point,
     dose_words,
@@ -59,33 +57,55 @@ def _short(at: datetime) -> str:
     return at.strftime(TIME)
 
 
-@dataclass(frozen=True)
-class _RowKey:
-    """What one flowsheet row is made from."""
-
-    assessment: Assessment
-    graded: Graded | None
-    day0: datetime | None
-    doses: tuple[str, ...]
-
-    def same(self, other: _RowKey) -> bool:
-        # A row is worded from the assessment and its two grades (frozen models: the same
-        # objects give the same words); a regrade into new objects is simply worded again.
-        g, h = self.graded, other.graded
-        return (
-            self.assessment is other.assessment
-            and (g is None) == (h is None)
-            and (g is None or h is None or (g.crs is h.crs and g.icans is h.icans))
-            and self.day0 == other.day0
-            and self.doses == other.doses
-        )
-
-
-@dataclass(frozen=True)
 class _Row:
-    key: _RowKey
-    flow: FlowRow
-    point: ChartPoint
+    """One flowsheet row and chart point as shown, with what they were made from: the
+    assessment and its two grades (frozen models: the same objects give the same words;
+    a regrade into new objects is simply worded again), day 0 and the doses beside it."""
+
+    __slots__ = ("assessment", "crs", "day0", "doses", "flow", "graded", "icans", "point")
+
+    def __init__(
+        self,
+        a: Assessment,
+        g: Graded | None,
+        day0: datetime | None,
+        doses: tuple[str, ...],
+    ) -> None:
+        self.assessment = a
+        self.graded = g is not None
+        self.crs = g.crs if g is not None else None
+        self.icans = g.icans if g is not None else None
+        self.day0 = day0
+        self.doses = doses
+        day = day_number(a.at, day0)
+        values = row_values(g, a) if g is not None else {}
+        self.flow = FlowRow(
+            (
+                _short(a.at),
+                "" if day is None else f"{day:+d}",
+                _temp(a),
+                values.get("vasopressors", ""),
+                values.get("oxygen", ""),
+                values.get("CRS grade", ""),
+                values.get("ICE/CAPD", ""),
+                values.get("ICANS grade", ""),
+                "; ".join(doses),
+                a.by,
+            ),
+            a.comment,
+        )
+        self.point = chart_point(a, g)
+
+    def made_from(
+        self, a: Assessment, g: Graded | None, day0: datetime | None, doses: tuple[str, ...]
+    ) -> bool:
+        return (
+            self.assessment is a
+            and self.graded == (g is not None)
+            and (g is None or (self.crs is g.crs and self.icans is g.icans))
+            and self.day0 == day0
+            and self.doses == doses
+        )
 
 
 class EpisodeController(QObject):
@@ -377,9 +397,12 @@ class EpisodeController(QObject):
                     doses.append(dose_words(given[k][1]))
                 k += 1
             prev = at
-            key = _RowKey(a, g, self.day0, tuple(doses))
+            said = tuple(doses)
             old = memo[i] if i < len(memo) else None
-            made.append(old if old is not None and old.key.same(key) else self._row(key))
+            if old is not None and old.made_from(a, g, self.day0, said):
+                made.append(old)
+            else:
+                made.append(_Row(a, g, self.day0, said))
         self._rows_memo = made
         v.model.set_rows([r.flow for r in made])
         chart = (
@@ -404,27 +427,6 @@ class EpisodeController(QObject):
                 f"ICANS: {_syndrome(s.icans)}. Tocilizumab: {s.tocilizumab.total} dose(s)."
             )
         self.show_due()
-
-    def _row(self, key: _RowKey) -> _Row:
-        a, g = key.assessment, key.graded
-        day = day_number(a.at, key.day0)
-        values = row_values(g, a) if g is not None else {}
-        flow = FlowRow(
-            (
-                _short(a.at),
-                "" if day is None else f"{day:+d}",
-                _temp(a),
-                values.get("vasopressors", ""),
-                values.get("oxygen", ""),
-                values.get("CRS grade", ""),
-                values.get("ICE/CAPD", ""),
-                values.get("ICANS grade", ""),
-                "; ".join(key.doses),
-                a.by,
-            ),
-            a.comment,
-        )
-        return _Row(key, flow, chart_point(a, g))
 
     def show_due(self) -> None:
         """EPI-REASSESS against the live clock (re-checked every 30 s)."""

@@ -61,6 +61,9 @@ class PatientController(QObject):
         view.minus_hour.clicked.connect(self.hour_earlier)
         state.clock_changed.connect(self._show_clock)
         self._blocked = False
+        # Live and set take the same room: switching (every Record assessment goes back to
+        # live) never moves the window under the pointer, nor makes it lay out again.
+        view.assessed.mode.reserve(max(LIVE_TEXT, SET_TEXT, key=len))
         self._show_clock()
         self.state.set_patient(self._fields(), emit=False)
 

@@ -66,7 +66,7 @@ class FlowsheetModel(QAbstractTableModel):
         old = self.rows
         same = 0
         for a, b in zip(old, rows, strict=False):
-            if a != b:
+            if a is not b and a != b:
                 break
             same += 1
         if same == len(old) and len(rows) > len(old):

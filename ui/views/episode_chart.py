@@ -11,6 +11,7 @@ Why QPainter and not a plotting library: see ARCHITECTURE.md ("The episode chart
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import math
 from collections.abc import Sequence
@@ -73,6 +74,9 @@ class ChartData:
     description: str = ""
     #: Day labels (midnight, "day +N" or the date), computed once per episode.
     days: tuple[tuple[datetime, str], ...] = field(default=())
+    #: Each point's hours from the chart's origin, computed once per episode (a paint
+    #: finds the visible points by bisection instead of measuring all 500).
+    point_hours: tuple[float, ...] = field(default=())
 
 
 def day_label(at: datetime, day0: datetime | None) -> str:
@@ -255,6 +259,7 @@ def with_days(data: ChartData, t0: datetime) -> ChartData:
         data.fever_c,
         data.description,
         day_marks(t0, max(times), data.day0),
+        tuple(_hours(t0, p.at) for p in data.points),
     )
 
 
@@ -332,14 +337,21 @@ def paint_episode(
     for g in range(0, 5, step_g):
         painter.drawText(QPointF(area.left() + 2, y_grade(g) + fm.ascent() / 2), f"G{g}")
     painter.setClipRect(QRectF(left, top - 2, right - left, bottom - top + 4))
-    visible = [p for p in data.points if -span <= _hours(t0, p.at) - t0_h <= 2 * span]
+    hours = data.point_hours
+    if len(hours) != len(data.points):
+        hours = tuple(_hours(t0, p.at) for p in data.points)
+    # The points in and around the window (times are in order: bisection, not a scan).
+    first = bisect.bisect_left(hours, t0_h - span)
+    end = bisect.bisect_right(hours, t0_h + 2 * span)
+    scale = (right - left) / span
+
+    def x_at(h: float) -> float:
+        return left + (h - t0_h) * scale
+
+    visible = [(x_at(hours[i]), data.points[i]) for i in range(first, end)]
     # Temperature points and line.
     poly = QPolygonF(
-        [
-            QPointF(x_of(p.at), y_temp(p.temperature_c))
-            for p in visible
-            if p.temperature_c is not None
-        ]
+        [QPointF(x, y_temp(p.temperature_c)) for x, p in visible if p.temperature_c is not None]
     )
     # Many points at once (a long episode zoomed out): no smoothing and no dots, so a
     # scroll or zoom step stays within a frame; zoomed in, each point is marked.
@@ -355,11 +367,11 @@ def paint_episode(
     for which, colour, offset in (("crs", CRS_COLOUR, 0.0), ("icans", ICANS_COLOUR, 0.08)):
         steps: list[QPointF] = []
         prev: float | None = None
-        for p in visible:
+        for x, p in visible:
             grade = p.crs if which == "crs" else p.icans
             if grade is None:
                 continue
-            x, y = x_of(p.at), y_grade(grade + offset)
+            y = y_grade(grade + offset)
             if prev is not None:
                 steps.append(QPointF(x, prev))
             steps.append(QPointF(x, y))
@@ -368,7 +380,10 @@ def paint_episode(
             steps.append(QPointF(min(right, x_of(data.points[-1].at) + 2), prev))
         painter.setPen(QPen(colour, 2))
         painter.setBrush(Qt.BrushStyle.NoBrush)
+        # Steps are level and upright lines: no smoothing needed, and it costs a frame.
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         painter.drawPolyline(QPolygonF(steps))
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, not dense)
     # Dose markers: a triangle on the time axis, tocilizumab green, steroids amber.
     for d in data.doses:
         x = x_of(d.at)

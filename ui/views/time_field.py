@@ -4,10 +4,10 @@ ui/controllers/time_entry.py."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from ui.timeentry import HINT
-from ui.widgets import ValidatedField, named
+from ui.widgets import MessageLabel, ValidatedField, named
 
 
 class TimeField(QWidget):
@@ -26,7 +26,7 @@ class TimeField(QWidget):
             QPushButton("−1 h"), f"{object_name}MinusHour", f"{accessible_name} one hour earlier"
         )
         self.now_button = named(QPushButton("Now"), f"{object_name}Now", now_tip)
-        self.mode = named(QLabel(), f"{object_name}Mode", f"{accessible_name}: live or set")
+        self.mode = named(MessageLabel(), f"{object_name}Mode", f"{accessible_name}: live or set")
         self.mode.setProperty("role", "hint")
         # Wraps under the field rather than widen the patient bar (a 200% font).
         self.mode.setWordWrap(True)
