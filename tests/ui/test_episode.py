@@ -252,7 +252,10 @@ def test_day0_is_entered_once_and_every_row_shows_day_n(app_controller) -> None:
 def test_trend_beside_improving_and_next_due_in_the_status_area(app_controller, clock) -> None:
     c = app_controller
     fill_patient(c)
+    # Nothing recorded: nothing falls due, and no timer wakes the app to say so.
+    assert not c.episode.due_timer.isActive()
     _record_at(c, datetime(2026, 11, 21, 8, 0), "39.5", norepinephrine=True)
+    assert c.episode.due_timer.isActive()
     c.dose.add_dose(datetime(2026, 11, 21, 9, 0))
     _record_at(c, datetime(2026, 11, 21, 12, 0), "38.2")
     trend = c.grading.view.management.trend
@@ -269,6 +272,9 @@ def test_trend_beside_improving_and_next_due_in_the_status_area(app_controller, 
     c.episode.show_due()
     assert status.text().startswith("⚠")
     assert "vital signs OVERDUE since 2026-11-21 16:00" in status.text()
+    c.new_case()  # another patient: no episode, no timer
+    assert not status.isVisibleTo(c.window)
+    assert not c.episode.due_timer.isActive()
 
 
 def test_a_version_1_file_is_said_once_and_saved_as_version_2_only_on_save(

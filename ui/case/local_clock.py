@@ -23,6 +23,7 @@ from PySide6.QtCore import QElapsedTimer, QTimeZone
 from calculator.edge.errors import InputError
 from calculator.local_time import zone_from_name
 from calculator.rulebook import FrozenModel
+from calculator.words import duration, when
 
 Monotonic = Callable[[], float]
 
@@ -82,11 +83,15 @@ class ClockJump(FrozenModel):
     seconds_back: float
 
     def text(self) -> str:
-        minutes = round(self.seconds_back / 60)
-        h, m = divmod(minutes, 60)
-        amount = f"{h} h {m} min" if h and m else (f"{h} h" if h else f"{m} min")
+        # Times of day, with their dates when the jump crossed midnight.
+        same_day = self.expected.date() == self.now.date()
+        before, after = (
+            (f"{t:%H:%M}" for t in (self.expected, self.now))
+            if same_day
+            else (when(t) for t in (self.expected, self.now))
+        )
         return (
-            f"The computer's clock went back by {amount} (from {self.expected:%H:%M} to "
-            f"{self.now:%H:%M}). Nothing you entered was changed; the countdown keeps "
+            f"The computer's clock went back by {duration(self.seconds_back / 3600)} (from "
+            f"{before} to {after}). Nothing you entered was changed; the countdown keeps "
             "counting real time. Check the computer's date, time and time zone."
         )

@@ -164,7 +164,6 @@ class EpisodeController(QObject):
         self.due_timer.setObjectName("episodeDueTimer")
         self.due_timer.setInterval(30_000)
         self.due_timer.timeout.connect(self.show_due)
-        self.due_timer.start()
         self.due_text = ""
         self.due_overdue = False
 
@@ -435,7 +434,10 @@ class EpisodeController(QObject):
         if r is None:
             self.due_text, self.due_overdue = "", False
             label.hide()
+            self.due_timer.stop()  # nothing recorded: nothing falls due
             return
+        if not self.due_timer.isActive():
+            self.due_timer.start()
         zone = self.state.zone
         due = next_due(r.assessments, r.summary.crs, r.summary.icans, self.now(), self.rs, zone)
         overdue = any(d is not None and d.overdue for d in (due.vital_signs, due.ice_capd))

@@ -236,3 +236,21 @@ def test_a_fahrenheit_and_pound_case_reopens_in_its_units(app_controller, tmp_pa
     assert crs.temperature.edit.text() == "102.4"
     assert bar.weight_unit.currentText() == "lb"
     assert bar.weight.text() == "154"
+
+
+def test_a_clock_jump_is_said_in_the_words_durations_take_everywhere() -> None:
+    from ui.case.local_clock import ClockJump
+
+    same_day = ClockJump(
+        expected=datetime(2026, 11, 21, 10, 1),
+        now=datetime(2026, 11, 21, 8, 46),
+        seconds_back=75 * 60,
+    )
+    assert "went back by 1 h 15 min (from 10:01 to 08:46)" in same_day.text()
+    # Across midnight the dates are said too: "from 00:30 to 23:30" alone reads as forward.
+    overnight = ClockJump(
+        expected=datetime(2026, 11, 22, 0, 30),
+        now=datetime(2026, 11, 21, 23, 30),
+        seconds_back=3600,
+    )
+    assert "went back by 1 h (from 2026-11-22 00:30 to 2026-11-21 23:30)" in overnight.text()
