@@ -442,7 +442,7 @@ def build_document(
     sections = [_entered(case, rs), *([episode] if episode is not None else [])]
     sections.append(_grades(crs, icans))
     if xw is not None and case.crosswalk is not None:
-        sections.append(other_scales(case, xw))
+        sections.append(other_scales(case, xw, rs))
     sections += [_tocilizumab(toci, schedule), _actions(rec)]
     if taper is not None:
         sections.append(_taper(taper))

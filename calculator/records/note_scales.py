@@ -9,15 +9,19 @@ from calculator.dosing.numbers import fmt
 from calculator.records.case import CaseDocument
 from calculator.records.note_model import Group, Row, Section
 from calculator.results import unique
+from calculator.rulebook import Ruleset
 
 
-def other_scales(case: CaseDocument, xw: CrosswalkResult) -> Section:
+def other_scales(case: CaseDocument, xw: CrosswalkResult, rs: Ruleset) -> Section:
     """XW rules: what was entered for the older scales, then each scale's grade (a range
     names what would decide it) with its deciding criterion."""
     assert case.crosswalk is not None
     entered = case.crosswalk.model_dump(exclude_none=True)
     doses = entered.pop("vasopressor_doses", {})
-    found = [_finding_row(k, v) for k, v in (*entered.items(), *doses.items())]
+    # XW-HIGHDOSE's time at high dose, from the rule data (never a number of the note's own).
+    hours = rs.crosswalk.high_dose.hours_min
+    words = XW_WORDS | {"high_dose_hours_met": (f"High doses for >= {fmt(hours)} h", "")}
+    found = [_finding_row(k, v, words) for k, v in (*entered.items(), *doses.items())]
     rows = []
     for scale in xw.scales.values():
         if scale.status != "graded":
@@ -47,7 +51,6 @@ XW_WORDS: dict[str, tuple[str, str]] = {
     "dopamine_ug_kg_min": ("Dopamine", " µg/kg/min"),
     "vasopressin_u_min": ("Vasopressin", " U/min"),
     "vasopressor_hours": ("Vasopressors needed for", " h"),
-    "high_dose_hours_met": ("High doses for >= 3 h", ""),
     "organ_toxicity_grade": ("Organ toxicity, CTCAE grade", ""),
     "transaminase_grade": ("Transaminases, CTCAE grade", ""),
     "creatinine_grade": ("Creatinine, CTCAE grade", ""),
@@ -65,8 +68,8 @@ XW_WORDS: dict[str, tuple[str, str]] = {
 }
 
 
-def _finding_row(key: str, value: object) -> Row:
-    label, unit = XW_WORDS.get(key, (key, ""))
+def _finding_row(key: str, value: object, words: dict[str, tuple[str, str]]) -> Row:
+    label, unit = words.get(key, (key, ""))
     return Row(label=label, value=f"{_plain(value)}{unit if not isinstance(value, bool) else ''}")
 
 

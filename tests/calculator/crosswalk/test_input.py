@@ -166,3 +166,27 @@ def test_note_refuses_a_crosswalk_contradiction_by_name() -> None:
     assert code == 2
     fields = {f["field"] for f in data["error"]["fields"]}
     assert "crosswalk.vasopressor_doses.dopamine_ug_kg_min" in fields
+
+
+def test_the_notes_high_dose_time_is_the_rule_datas() -> None:
+    """XW-HIGHDOSE's time at high dose is said from the rule data, never a number of the
+    note's own: with the data's 3 h, and with another value in a changed ruleset."""
+    from calculator import builtin_profile, ruleset
+    from calculator.records.case import load_case
+    from calculator.records.note import make_note
+
+    case = load_case(
+        {
+            **NOTE_CASE,
+            "crs": {"temperature_c": 39.2, "vasopressors": ["norepinephrine"]},
+            "crosswalk": {"high_dose_hours_met": True},
+        }
+    )
+    rs = ruleset()
+    profile = builtin_profile(rs, None)
+    assert "- High doses for >= 3 h: yes" in make_note(case, profile, rs).markdown
+    high = rs.crosswalk.high_dose.model_copy(update={"hours_min": 6.0})
+    other = rs.model_copy(
+        update={"crosswalk": rs.crosswalk.model_copy(update={"high_dose": high})}
+    )
+    assert "- High doses for >= 6 h: yes" in make_note(case, profile, other).markdown
