@@ -186,7 +186,5 @@ def test_the_notes_high_dose_time_is_the_rule_datas() -> None:
     profile = builtin_profile(rs, None)
     assert "- High doses for >= 3 h: yes" in make_note(case, profile, rs).markdown
     high = rs.crosswalk.high_dose.model_copy(update={"hours_min": 6.0})
-    other = rs.model_copy(
-        update={"crosswalk": rs.crosswalk.model_copy(update={"high_dose": high})}
-    )
+    other = rs.model_copy(update={"crosswalk": rs.crosswalk.model_copy(update={"high_dose": high})})
     assert "- High doses for >= 6 h: yes" in make_note(case, profile, other).markdown
