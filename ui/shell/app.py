@@ -147,26 +147,47 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(path)
         return 0
 
-    from ui.controllers.app import AppController
-    from ui.store.storage import locate
+    from ui.shell.start import Start
+    from ui.views.main_window import MainWindow, carry_style_sheet
 
     app = unstyled_application(args.font_scale)
-    # Settings, autosave and audit log (start-up checks included); the headless modes
-    # above never touch them.
-    controller = AppController(locations=locate())
-    window = controller.window
-    # The Teaching menu (its scenarios and the core's teaching models) is not needed for the
-    # first paint: it is added at the event loop's first idle moment after it (issue 14).
-    after_first_paint(window, lambda: _install_teaching(controller))
+    # Painted first (issue 26): the patient bar, the menus and "Loading rules…"; the rules,
+    # the tools and the session are built into it at the first idle moment after its paint.
+    window = MainWindow()
+    carry_style_sheet(window)
     if args.exit_after_startup:
+        # Installed before the build's filter, so asked after it: the tools are built
+        # (start-up checks included) before it quits.
         quitter = _QuitOnFirstPaint(window)
         window.installEventFilter(quitter)
+
+    def ready(controller: object) -> None:
+        # The Teaching menu (its scenarios and the core's teaching models) is not needed for
+        # the first paint (issue 14); the recovery question waits for the built window.
+        _install_teaching(controller)
+        if not args.exit_after_startup:
+            # Asked once the window is up; a start-up benchmark never waits on a question.
+            QTimer.singleShot(0, controller.session.offer_recovery)  # type: ignore[attr-defined]
+
+    start = Start(window, _build_app, ready)
+    after_first_paint(window, start.run)
     window.fit_to_screen()
     window.show()
-    if not args.exit_after_startup:
-        # Asked once the window is up; a start-up benchmark never waits on a question.
-        QTimer.singleShot(0, controller.session.offer_recovery)
-    return app.exec()
+    code = app.exec()
+    start.raise_failure()
+    return code
+
+
+def _build_app(window: QObject) -> object:
+    """The rules, the tools, their controllers and the session, built into ``window``.
+    Settings, autosave and audit log (start-up checks included): the headless modes never
+    touch them."""
+    from ui.controllers.app import AppController
+    from ui.store.storage import locate
+    from ui.views.main_window import MainWindow
+
+    assert isinstance(window, MainWindow)
+    return AppController(locations=locate(), window=window)
 
 
 def _teach(scenario: Path, screenshot: Path | None, font_scale: float) -> int:
