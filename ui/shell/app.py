@@ -76,10 +76,36 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: bench/bundle.py's clock (time.time()) when it spawned this process; with it, the first
+#: paint of --exit-after-startup is reported on stderr (the bundle cannot be probed).
+BENCH_SPAWNED = "CRS_BENCH_PAINT"
+
+
+def _report_first_paint() -> None:
+    """One JSON line on stderr: milliseconds from the bench's spawn to the first paint, and
+    the peak memory so far (MiB). Only when the bench asks (``BENCH_SPAWNED``)."""
+    spawned = os.environ.get(BENCH_SPAWNED)
+    if not spawned:
+        return
+    import json
+    import time
+
+    seen: dict[str, float] = {"paint_ms": (time.time() - float(spawned)) * 1000}
+    try:
+        import resource
+
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        seen["rss_mib"] = peak / (2**20 if sys.platform == "darwin" else 1024)
+    except ImportError:  # not on Windows
+        pass
+    print(json.dumps(seen), file=sys.stderr, flush=True)
+
+
 class _QuitOnFirstPaint(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Paint:
             watched.removeEventFilter(self)
+            _report_first_paint()
             QTimer.singleShot(0, QApplication.quit)
         return False
 
