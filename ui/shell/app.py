@@ -176,7 +176,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from ui.shell.start import Start
     from ui.views.main_window import MainWindow, carry_style_sheet
 
-    app = unstyled_application(args.font_scale)
+    app = unstyled_application(args.font_scale, icon=False)
     # Painted first (issue 26): the patient bar, the menus and "Loading rules…"; the rules,
     # the tools and the session are built into it at the first idle moment after its paint.
     window = MainWindow()
@@ -209,10 +209,14 @@ def _build_app(window: QObject) -> object:
     Settings, autosave and audit log (start-up checks included): the headless modes never
     touch them."""
     from ui.controllers.app import AppController
+    from ui.shell.application import set_icon
     from ui.store.storage import locate
     from ui.views.main_window import MainWindow
 
     assert isinstance(window, MainWindow)
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        set_icon(app)
     return AppController(locations=locate(), window=window)
 
 

@@ -117,6 +117,31 @@ code = ui.shell.app.main(["--exit-after-startup"])
 print(json.dumps({**seen, "code": code}))
 """
 
+# The recovery question (and so any case opened at start) waits for the built tools, and
+# the icon is set by then.
+RECOVERY_WAITS = """
+import json
+from PySide6.QtWidgets import QApplication
+import ui.controllers.session
+import ui.shell.app
+
+seen = {}
+
+
+def offer_recovery(self, *args):
+    window = self.app.window
+    seen["loading"] = window.loading
+    seen["pages"] = [window.tabs.widget(i).objectName() for i in range(window.tabs.count())]
+    seen["icon"] = not QApplication.instance().windowIcon().isNull()
+    QApplication.instance().quit()
+    return False
+
+
+ui.controllers.session.Session.offer_recovery = offer_recovery
+code = ui.shell.app.main([])
+print(json.dumps({**seen, "code": code}))
+"""
+
 BUILD_THE_APP = """
 import json, sys
 from ui.shell.app import application
@@ -179,6 +204,14 @@ def test_the_first_paint_shows_loading_and_no_tool_then_the_tools_come(
     assert ready["same_window"]
     assert ready["pages"] == ["gradingView", "doseView", "taperView", "episodeView"]
     assert ready["status"].startswith("Profile ")
+
+
+def test_the_recovery_question_waits_for_the_tools(crs_calc_home: Path) -> None:
+    seen = _run_child(RECOVERY_WAITS)
+    assert seen["code"] == 0
+    assert seen["loading"] is False
+    assert seen["pages"] == ["gradingView", "doseView", "taperView", "episodeView"]
+    assert seen["icon"] is True
 
 
 def test_keys_typed_while_the_tools_are_built_reach_their_field(  # type: ignore[no-untyped-def]
