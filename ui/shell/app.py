@@ -76,6 +76,9 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: When the tools are built if the window has not been painted by then (milliseconds).
+BUILD_UNPAINTED_MS = 1000
+
 #: bench/bundle.py's clock (time.time()) when it spawned this process; with it, the first
 #: paint of --exit-after-startup is reported on stderr (the bundle cannot be probed).
 BENCH_SPAWNED = "CRS_BENCH_PAINT"
@@ -197,6 +200,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     start = Start(window, _build_app, ready)
     after_first_paint(window, start.run)
+    # A window that is not painted (started minimized, on another desktop) still gets its
+    # tools, its autosave and the recovery question: run() builds once, whichever is first.
+    QTimer.singleShot(BUILD_UNPAINTED_MS, start.run)
     window.fit_to_screen()
     window.show()
     code = app.exec()

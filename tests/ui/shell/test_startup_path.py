@@ -142,6 +142,39 @@ code = ui.shell.app.main([])
 print(json.dumps({**seen, "code": code}))
 """
 
+# A window never painted (started minimized) still gets its tools and the recovery question.
+NEVER_PAINTED = """
+import json
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+import ui.controllers.session
+import ui.shell.app
+
+seen = {}
+
+
+def offer_recovery(self, *args):
+    seen["pages"] = [self.app.window.tabs.widget(i).objectName() for i in range(4)]
+    QApplication.instance().quit()
+    return False
+
+
+ui.controllers.session.Session.offer_recovery = offer_recovery
+ui.shell.app.after_first_paint = lambda window, callback: None  # the paint never comes
+make_application = ui.shell.app.unstyled_application
+
+
+def application(*args, **kwargs):
+    app = make_application(*args, **kwargs)
+    QTimer.singleShot(20000, app.quit)  # the test's own limit: no tools by then
+    return app
+
+
+ui.shell.app.unstyled_application = application
+code = ui.shell.app.main([])
+print(json.dumps({**seen, "code": code}))
+"""
+
 BUILD_THE_APP = """
 import json, sys
 from ui.shell.app import application
@@ -212,6 +245,12 @@ def test_the_recovery_question_waits_for_the_tools(crs_calc_home: Path) -> None:
     assert seen["loading"] is False
     assert seen["pages"] == ["gradingView", "doseView", "taperView", "episodeView"]
     assert seen["icon"] is True
+
+
+def test_a_window_never_painted_still_gets_its_tools(crs_calc_home: Path) -> None:
+    seen = _run_child(NEVER_PAINTED)
+    assert seen["code"] == 0
+    assert seen.get("pages") == ["gradingView", "doseView", "taperView", "episodeView"]
 
 
 def test_keys_typed_while_the_tools_are_built_reach_their_field(  # type: ignore[no-untyped-def]
