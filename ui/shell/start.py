@@ -73,11 +73,18 @@ class HeldInput(QObject):
             self._held.append((watched, copy))
         return True
 
-    def release(self) -> None:
-        """Stop holding; deliver what was held (posted, so after the current event)."""
+    def stop(self) -> None:
+        """Stop holding (what was held is kept for ``deliver``). Called before the build:
+        an application-wide filter in Python would be asked about each of the many events
+        of building the tools (tens of milliseconds), and while the build runs the event
+        loop delivers no input anyway."""
         if self._app is not None:
             self._app.removeEventFilter(self)
             self._app = None
+
+    def release(self) -> None:
+        """Stop holding; deliver what was held (posted, so after the current event)."""
+        self.stop()
         held, self._held = self._held, []
         for receiver, event in held:
             # The field typed into, unless it went with the page it was on.
@@ -108,6 +115,7 @@ class Start(QObject):
     def run(self) -> None:
         if self.controller is not None or self.failure is not None:
             return
+        self.held.stop()
         try:
             self.controller = self._build(self._window)
         except BaseException as exc:  # raised again by raise_failure, after the loop ends
