@@ -7,7 +7,9 @@
    (what ``python -m ui --exit-after-startup`` runs; a fresh CRS_CALC_HOME) and a Qt
    hello-world (QMainWindow + QLabel). Each child reports, at its main window's first paint,
    the wall time since it was spawned and its CPU time; the parent adds spawn to exit (the
-   app's includes the work deferred to after the first paint, e.g. the Teaching menu).
+   app's includes the work deferred to after the first paint: since issue 26 the app paints
+   its window before it loads the rules and builds the tools, and quits once they are built,
+   so its spawn to exit is the time until the tools are usable).
    Medians, and the first-paint ratio.
 2. What the first paint costs, counted (robust on a loaded machine, unlike wall time): the
    modules imported by then, the heavy ones among them (records/PDF, print support, the

@@ -25,6 +25,25 @@ class Model(BaseModel):
 Model.model_validate({"x": 1}).model_dump_json()
 """
 
+# For the bundles (bench/bundle.py): like crs-calc --exit-after-startup with CRS_BENCH_PAINT
+# set (ui.shell.app._report_first_paint), one JSON line on stderr at the first paint: the
+# time since the bench spawned the process and the peak memory so far.
+PAINT_REPORT = """\
+import json, os, sys, time
+
+
+def report_first_paint():
+    seen = {"paint_ms": (time.time() - float(os.environ["CRS_BENCH_PAINT"])) * 1000}
+    try:
+        import resource
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        seen["rss_mib"] = peak / (2**20 if sys.platform == "darwin" else 1024)
+    except ImportError:
+        pass
+    print(json.dumps(seen), file=sys.stderr, flush=True)
+"""
+REPORT_AT_PAINT = "report_first_paint()"
+
 _HELLO = """
 import sys
 

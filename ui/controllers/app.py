@@ -80,12 +80,16 @@ class AppController(QObject):
         locations: Locations | None = None,
         zone: str | None = SYSTEM_ZONE,
         monotonic: Monotonic | None = None,
+        *,
+        window: MainWindow | None = None,
     ) -> None:
         """``locations``: where settings, autosave and the audit log live (``ui.store.storage.
         locate()`` in the running app); None keeps nothing on disk (screenshots, benches).
         ``zone``: the IANA zone of the case's times, the system's unless given (tests;
         None: no zone, wall-clock arithmetic);
-        ``monotonic``: the real-time clock the countdown and the jump check run on."""
+        ``monotonic``: the real-time clock the countdown and the jump check run on;
+        ``window``: a main window painted before the rules were loaded (``MainWindow()``
+        without tools, issue 26): the tools are built into it instead of a new one."""
         super().__init__()
         self.clock = clock
         self.rs = calculator.ruleset()
@@ -106,8 +110,12 @@ class AppController(QObject):
             "taper": TaperView(),
             "episode": EpisodeView(),
         }
-        self.window = MainWindow(tools)
-        self.window.setParent(None)
+        if window is None:
+            self.window = MainWindow(tools)
+            self.window.setParent(None)
+        else:
+            window.set_tools(tools)  # shown already: re-parenting would hide it
+            self.window = window
         # Parented to the window: its live-clock timer ends with the widgets it updates.
         self.state = CaseState(clock, self.window, zone=zone, monotonic=monotonic)
         self.patient = PatientController(self.window.patient_bar, self.state)

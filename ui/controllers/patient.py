@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from typing import get_args
 
 from PySide6.QtCore import QObject, SignalInstance
 
 from calculator.local_time import add_hours
+from calculator.rulebook.management import Product
 from ui.case.local_clock import from_core
 from ui.case.state import CaseState
 from ui.controllers.time_entry import TimeEntry
@@ -44,6 +46,7 @@ class PatientController(QObject):
         self.view = view
         self.state = state
         self._errors: dict[str, dict[str, str]] = {}
+        view.set_products(get_args(Product))
         self.weight = UnitField(
             view.weight.edit,
             view.weight_unit,

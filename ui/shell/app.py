@@ -76,10 +76,39 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: When the tools are built if the window has not been painted by then (milliseconds).
+BUILD_UNPAINTED_MS = 1000
+
+#: bench/bundle.py's clock (time.time()) when it spawned this process; with it, the first
+#: paint of --exit-after-startup is reported on stderr (the bundle cannot be probed).
+BENCH_SPAWNED = "CRS_BENCH_PAINT"
+
+
+def _report_first_paint() -> None:
+    """One JSON line on stderr: milliseconds from the bench's spawn to the first paint, and
+    the peak memory so far (MiB). Only when the bench asks (``BENCH_SPAWNED``)."""
+    spawned = os.environ.get(BENCH_SPAWNED)
+    if not spawned:
+        return
+    import json
+    import time
+
+    seen: dict[str, float] = {"paint_ms": (time.time() - float(spawned)) * 1000}
+    try:
+        import resource
+
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        seen["rss_mib"] = peak / (2**20 if sys.platform == "darwin" else 1024)
+    except ImportError:  # not on Windows
+        pass
+    print(json.dumps(seen), file=sys.stderr, flush=True)
+
+
 class _QuitOnFirstPaint(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Paint:
             watched.removeEventFilter(self)
+            _report_first_paint()
             QTimer.singleShot(0, QApplication.quit)
         return False
 
@@ -147,26 +176,54 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(path)
         return 0
 
-    from ui.controllers.app import AppController
-    from ui.store.storage import locate
+    from ui.shell.start import Start
+    from ui.views.main_window import MainWindow, carry_style_sheet
 
-    app = unstyled_application(args.font_scale)
-    # Settings, autosave and audit log (start-up checks included); the headless modes
-    # above never touch them.
-    controller = AppController(locations=locate())
-    window = controller.window
-    # The Teaching menu (its scenarios and the core's teaching models) is not needed for the
-    # first paint: it is added at the event loop's first idle moment after it (issue 14).
-    after_first_paint(window, lambda: _install_teaching(controller))
+    app = unstyled_application(args.font_scale, icon=False)
+    # Painted first (issue 26): the patient bar, the menus and "Loading rules…"; the rules,
+    # the tools and the session are built into it at the first idle moment after its paint.
+    window = MainWindow()
+    carry_style_sheet(window)
     if args.exit_after_startup:
+        # Installed before the build's filter, so asked after it: the tools are built
+        # (start-up checks included) before it quits.
         quitter = _QuitOnFirstPaint(window)
         window.installEventFilter(quitter)
+
+    def ready(controller: object) -> None:
+        # The Teaching menu (its scenarios and the core's teaching models) is not needed for
+        # the first paint (issue 14); the recovery question waits for the built window.
+        _install_teaching(controller)
+        if not args.exit_after_startup:
+            # Asked once the window is up; a start-up benchmark never waits on a question.
+            QTimer.singleShot(0, controller.session.offer_recovery)  # type: ignore[attr-defined]
+
+    start = Start(window, _build_app, ready)
+    after_first_paint(window, start.run)
+    # A window that is not painted (started minimized, on another desktop) still gets its
+    # tools, its autosave and the recovery question: run() builds once, whichever is first.
+    QTimer.singleShot(BUILD_UNPAINTED_MS, start.run)
     window.fit_to_screen()
     window.show()
-    if not args.exit_after_startup:
-        # Asked once the window is up; a start-up benchmark never waits on a question.
-        QTimer.singleShot(0, controller.session.offer_recovery)
-    return app.exec()
+    code = app.exec()
+    start.raise_failure()
+    return code
+
+
+def _build_app(window: QObject) -> object:
+    """The rules, the tools, their controllers and the session, built into ``window``.
+    Settings, autosave and audit log (start-up checks included): the headless modes never
+    touch them."""
+    from ui.controllers.app import AppController
+    from ui.shell.application import set_icon
+    from ui.store.storage import locate
+    from ui.views.main_window import MainWindow
+
+    assert isinstance(window, MainWindow)
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        set_icon(app)
+    return AppController(locations=locate(), window=window)
 
 
 def _teach(scenario: Path, screenshot: Path | None, font_scale: float) -> int:

@@ -44,12 +44,35 @@ def carry_style_sheet(window: QWidget) -> None:
     show; dialogs parented to the window inherit it.
     """
     app = QApplication.instance()
-    if isinstance(app, QApplication) and not app.styleSheet():
+    # A window given its sheet already (painted first, its tools built later) keeps it:
+    # setting it again would re-polish every widget.
+    if isinstance(app, QApplication) and not app.styleSheet() and not window.styleSheet():
         window.setStyleSheet(resources.read_text("style.qss"))
 
 
+TITLES = {
+    "grading": "Grading (Ctrl+1)",
+    "dose": "Dose (Ctrl+2)",
+    "taper": "Taper (Ctrl+3)",
+    "episode": "Episode (Ctrl+4)",
+}
+#: Said where the tools will be, and in the status line, while the rules load (issue 26).
+LOADING = "Loading rules…"
+
+
+def _loading_page(key: str) -> QWidget:
+    """What a tab holds until its tool is built: the words "Loading rules…", no field and
+    no result (nothing on it can be read as an answer)."""
+    page = named(QLabel(LOADING), f"loading_{key}", f"{TITLES[key]}: loading rules")
+    page.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    return page
+
+
 class MainWindow(QMainWindow):
-    def __init__(self, tools: dict[str, QWidget]) -> None:
+    def __init__(self, tools: dict[str, QWidget] | None = None) -> None:
+        """``tools``: the pages, by key of TOOLS. None: the window as it is painted first at
+        start-up (issue 26): the patient bar, the menus and a "Loading rules…" page per tool,
+        the status line saying so; ``set_tools`` puts the built tools in their place."""
         super().__init__()
         self.setObjectName("mainWindow")
         self.setWindowTitle("CRS Bedside Calculator")
@@ -57,16 +80,13 @@ class MainWindow(QMainWindow):
         self.patient_bar = PatientBar()
         self.tabs = named(QTabWidget(), "tools", "Tools")
         self.tabs.setDocumentMode(True)
+        self.loading = tools is None
+        if tools is None:
+            tools = {key: _loading_page(key) for key, _ in TOOLS}
         self.tool_pages = tools
-        titles = {
-            "grading": "Grading (Ctrl+1)",
-            "dose": "Dose (Ctrl+2)",
-            "taper": "Taper (Ctrl+3)",
-            "episode": "Episode (Ctrl+4)",
-        }
         for key, page in tools.items():
-            self.tabs.addTab(page, titles[key])
-            self.tabs.setTabToolTip(self.tabs.count() - 1, titles[key])
+            self.tabs.addTab(page, TITLES[key])
+            self.tabs.setTabToolTip(self.tabs.count() - 1, TITLES[key])
         # Where four tabs do not fit (200% text beside the teaching panel) their titles are
         # shortened ("Episode (Ct…"), every tab still in sight: no scroll arrows to hunt for.
         self.tabs.setElideMode(Qt.TextElideMode.ElideRight)
@@ -88,6 +108,8 @@ class MainWindow(QMainWindow):
         self.status_due.hide()
         self.statusBar().addPermanentWidget(self.status_due)
         self.statusBar().addPermanentWidget(self.status_profile, 1)
+        if self.loading:
+            self.status_profile.setText(LOADING)
 
         bar = self.menuBar()
         bar.setObjectName("menuBar")
@@ -142,6 +164,23 @@ class MainWindow(QMainWindow):
             self.help_menu, "&Sources and rules…", "actionSources", QKeySequence.HelpContents
         )
         self.action_about = self._action(self.help_menu, "&About", "actionAbout")
+
+    def set_tools(self, tools: dict[str, QWidget]) -> None:
+        """Put the built tools in place of the "Loading rules…" pages, each in its tab (the
+        tab shown stays shown). Only for a window made without tools."""
+        if set(tools) != set(self.tool_pages):
+            raise ValueError(f"tools {sorted(tools)} do not match {sorted(self.tool_pages)}")
+        current = self.tabs.currentIndex()
+        for key, page in tools.items():
+            old = self.tool_pages[key]
+            index = self.tabs.indexOf(old)
+            self.tabs.removeTab(index)
+            self.tabs.insertTab(index, page, TITLES[key])
+            self.tabs.setTabToolTip(index, TITLES[key])
+            old.deleteLater()
+        self.tool_pages = dict(tools)
+        self.tabs.setCurrentIndex(current)
+        self.loading = False
 
     def fit_to_screen(self) -> None:
         """Size the window to the screen's free area (less taskbar and title bar), so the

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import get_args
+from collections.abc import Iterable
 
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QResizeEvent
@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from calculator.rulebook.management import Product
 from ui.views.time_field import TimeField
 from ui.widgets import ValidatedField, named
 
@@ -36,8 +35,6 @@ class PatientBar(QFrame):
         self.age = ValidatedField("age", "Age in years", unit="years")
         self.product = named(QComboBox(), "product", "Product or therapy (optional)")
         self.product.addItem("(not given)", "")
-        for key in get_args(Product):
-            self.product.addItem(key, key)
         # "Assessed at" is the case's time: one line edit (one Tab stop, type "0730"),
         # -1 h, and Now (back to the live clock); the line under it says live or set.
         self.assessed = TimeField(
@@ -101,6 +98,13 @@ class PatientBar(QFrame):
         self.rows = 0
         self._arrange(1)
 
+    def set_products(self, products: Iterable[str]) -> None:
+        """The products to choose from (after "(not given)"): the rule data's names, given
+        by the controller, so the bar is painted before the rules are loaded (issue 26)."""
+        for key in products:
+            if self.product.findData(key) < 0:
+                self.product.addItem(key, key)
+
     #: Two rows (row, column, row span, column span of each cell, in the cells' order):
     #: weight, age, product and day 0 above; the time and the patient label below, each
     #: spanning two columns.
@@ -140,9 +144,7 @@ class PatientBar(QFrame):
         # the grid's columns in two rows: the time spans weight and age, the label spans
         # product and day 0
         width = (
-            max(weight + spacing + age, assessed)
-            + spacing
-            + max(product + spacing + day0, label)
+            max(weight + spacing + age, assessed) + spacing + max(product + spacing + day0, label)
         )
         return QSize(width + margins.left() + margins.right(), hint.height())
 
