@@ -45,6 +45,7 @@ class PatientBar(QFrame):
         self.now_button = self.assessed.now_button
         self.now_button.setObjectName("assessedNow")
         self.assessed.mode.show()
+        self.assessed.mode.reserve()  # its line is there before the clock is: no jump
         # Day 0 (issue 24, EPI-DAY): the infusion date, entered once; every assessment then
         # shows day +N.
         self.day0 = ValidatedField("day0", "Day 0: infusion date (YYYY-MM-DD, optional)")
