@@ -185,3 +185,36 @@ def test_saved_case_and_reopened_keep_the_panels_findings(app_controller, tmp_pa
     assert panel.choices["life_threatening"].value() is False
     assert panel.choices["creatinine_grade"].value() == 1
     assert panel.rows["ctcae5"].grade.text() == "3"
+
+
+def test_the_high_dose_time_is_the_rule_datas_in_the_label_and_the_table(
+    app_controller, qtbot
+) -> None:
+    """XW-HIGHDOSE's time at high dose comes from the rule data: the finding's label and
+    the table's "would decide" say it; a panel given another time says that one."""
+    from PySide6.QtWidgets import QLabel
+
+    from ui.views.crosswalk import CrosswalkPanel
+
+    c = app_controller
+    hours = c.rs.crosswalk.high_dose.hours_min
+    panel = _view(c).crosswalk
+    combo = panel.choices["high_dose_hours_met"].combo
+    assert combo.accessibleName() == f"High doses running for >= {hours:g} h"
+    assert any(
+        label.buddy() is combo and label.text() == f"High doses running for >= {hours:g} h"
+        for label in panel.findChildren(QLabel)
+    )
+    crs = _view(c).crs_inputs
+    type_text(crs.temperature.edit, "39.2")
+    crs.hypotension.setChecked(True)
+    crs.vasopressors["norepinephrine"].setChecked(True)
+    panel.toggle.setChecked(True)
+    needs = " ".join(row.needs.text() for row in panel.rows.values())
+    assert f"High doses running for >= {hours:g} h" in needs
+    other = CrosswalkPanel([("lee2014", "Lee 2014")], 6.0)
+    qtbot.addWidget(other)
+    assert other.choices["high_dose_hours_met"].combo.accessibleName() == (
+        "High doses running for >= 6 h"
+    )
+    assert other.words["high_dose_hours_met"] == "High doses running for >= 6 h"

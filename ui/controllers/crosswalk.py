@@ -202,7 +202,7 @@ class CrosswalkController(QObject):
                 if deciding
                 else f"no criterion met ({scale.rule})"
             )
-            row.needs.setText("; ".join(finding_words(n) for n in scale.needs))
+            row.needs.setText("; ".join(finding_words(n, self.panel.words) for n in scale.needs))
             row.needs.setToolTip(", ".join(scale.needs))
         self.panel.warnings.setText("\n".join(result.warnings))
         self.panel.concordance.setText(

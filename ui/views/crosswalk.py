@@ -49,7 +49,8 @@ DOSE_FIELDS = frozenset(
 )
 #: Yes / no findings (each starts "not entered": XW-UNKNOWN).
 CHOICE_FIELDS: tuple[tuple[str, str], ...] = (
-    ("high_dose_hours_met", "High doses running for >= 3 h"),
+    # The hours are XW-HIGHDOSE's, from the rule data (the panel is given them).
+    ("high_dose_hours_met", "High doses running for >= {hours} h"),
     ("symptoms", "Symptoms needing symptomatic treatment"),
     ("hospitalised_for_crs", "Hospitalised for CRS symptoms"),
     ("iv_therapy", "IV therapy (not fluid resuscitation)"),
@@ -78,10 +79,10 @@ FINDING_WORDS: dict[str, str] = {
 }
 
 
-def finding_words(field: str) -> str:
+def finding_words(field: str, words: dict[str, str]) -> str:
     """A finding's label for the table: "Creatinine, CTCAE grade" for creatinine_grade."""
     key = field.removeprefix("vasopressor_doses.")
-    return FINDING_WORDS.get(key, field)
+    return words.get(key, field)
 
 
 def _camel(key: str) -> str:
@@ -142,7 +143,7 @@ class ScaleRow:
 class CrosswalkPanel(Collapsible):
     """The 'Other scales' section: findings, the scales table, the agreement figures."""
 
-    def __init__(self, scales: list[tuple[str, str]]) -> None:
+    def __init__(self, scales: list[tuple[str, str]], high_dose_hours: float) -> None:
         super().__init__("Other scales (Lee 2014, CTCAE, Penn, MSKCC, CARTOX)", "otherScales")
         self.setAccessibleName("Other scales")
         self.intro = wrapped_label(
@@ -169,7 +170,11 @@ class CrosswalkPanel(Collapsible):
             choice = ChoiceField(key, label, [(str(g), g) for g in range(top + 1)])
             self.choices[key] = choice
             _add_row(left, _buddy(label, choice), choice)
-        for key, label in CHOICE_FIELDS:
+        hours = f"{high_dose_hours:g}"
+        #: How the table names each finding (FINDING_WORDS with the rule data's hours).
+        self.words = {k: v.format(hours=hours) for k, v in FINDING_WORDS.items()}
+        for key, template in CHOICE_FIELDS:
+            label = template.format(hours=hours)
             choice = ChoiceField(key, label, [("yes", True), ("no", False)])
             self.choices[key] = choice
             _add_row(right, _buddy(label, choice), choice)

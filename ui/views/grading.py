@@ -414,13 +414,14 @@ class GradingView(QWidget):
     ) -> None:
         super().__init__()
         self.setObjectName("gradingView")
-        if scales is None:
-            from calculator import ruleset
+        from calculator import ruleset
 
-            scales = [(r.scale, r.name) for r in ruleset().crosswalk.scales()]
+        xw = ruleset().crosswalk
+        if scales is None:
+            scales = [(r.scale, r.name) for r in xw.scales()]
         # 'Other scales' (issue 25): collapsed, under both findings columns, so it never
         # stands between the findings and the ASTCT grade.
-        self.crosswalk = CrosswalkPanel(scales)
+        self.crosswalk = CrosswalkPanel(scales, xw.high_dose.hours_min)
         self.crs_inputs = CrsInputs()
         self.icans_inputs = IcansInputs(ice_items, capd_items)
         self.crs_result = ResultCard("CRS", "crs")
