@@ -14,10 +14,11 @@ from calculator.rulebook.loader import Ruleset, load_ruleset, read_data_files
 @cache
 def ruleset() -> Ruleset:
     """The product's ruleset, read and validated once per process: from the build's
-    snapshot when its key matches the data and code as they are now, else in full."""
+    snapshot when its key matches the data and code as they are now (each rule section
+    loaded and checked on first use), else in full."""
     # Imported here: the snapshot reads errors and safe_io, which import the rulebook's base
     # (and so this package) while the package is still being initialised.
-    from calculator.rulebook.snapshot import load_snapshot
+    from calculator.rulebook.snapshot import open_snapshot
 
     files = read_data_files()
-    return load_snapshot(files) or load_ruleset(files)
+    return open_snapshot(files) or load_ruleset(files)
