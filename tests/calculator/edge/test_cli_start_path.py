@@ -55,6 +55,27 @@ ALSO_OFF = {
 }
 
 
+#: Issue 26: the rule sections' schemas a call does not read are not imported either (the
+#: ruleset loads a section on first read), nor full validation (the snapshot is used).
+SECTION_SCHEMAS = {
+    "grading": "calculator.rulebook.grading",
+    "dosing": "calculator.rulebook.dosing",
+    "taper": "calculator.rulebook.taper",
+    "management": "calculator.rulebook.management",
+    "verification": "calculator.rulebook.verification",
+    "teaching": "calculator.rulebook.teaching",
+    "crosswalk": "calculator.rulebook.crosswalk",
+    "episode": "calculator.rulebook.episode",
+}
+READS = {
+    "grade-crs": {"grading"},
+    "grade-icans": {"grading"},
+    "dose": {"dosing"},
+    # MGT-* doses come from the dose panel; EPI-24H/EPI-72H from the episode rules.
+    "recommend": {"management", "dosing", "episode"},
+}
+
+
 def _imported(argv: list[str], payload: object) -> tuple[int, dict[str, object], set[str]]:
     done = subprocess.run(
         [sys.executable, "-c", CALL, *argv],
@@ -81,6 +102,24 @@ def test_one_call_imports_only_its_own_domain(command: str) -> None:
     assert "ruleset" in answer  # it answered, through the core
     assert own in modules  # the walk sees what the call did import
     assert _under(modules, HEAVY + ALSO_OFF[command]) == []
+
+
+@pytest.mark.parametrize("command", sorted(CALLS))
+def test_one_call_imports_only_the_rule_sections_it_reads(command: str) -> None:
+    payload, _ = CALLS[command]
+    code, answer, modules = _imported([command], payload)
+    assert code == 0, answer
+    read = {SECTION_SCHEMAS[name] for name in READS[command]}
+    assert read <= modules  # the walk sees the sections the call did read
+    unread = set(SECTION_SCHEMAS.values()) - read
+    assert sorted(modules & (unread | {"calculator.rulebook.full"})) == []
+
+
+def test_the_version_reads_no_rule_section() -> None:
+    code, answer, modules = _imported(["--version"], {})
+    assert code == 0, answer
+    assert set(answer["ruleset"]) == {"version", "sha256"}
+    assert sorted(modules & {*SECTION_SCHEMAS.values(), "calculator.rulebook.full"}) == []
 
 
 def test_a_batch_imports_the_batch() -> None:
