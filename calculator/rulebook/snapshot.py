@@ -37,10 +37,10 @@ the program writes at run time: a bad one is ignored, never moved, and
 
 from __future__ import annotations
 
+import _pickle  # the C unpickler alone: `pickle` itself is for the build (dump_snapshot)
 import hashlib
 import importlib
 import io
-import pickle
 import sys
 import threading
 import types
@@ -100,7 +100,7 @@ def snapshot_key(data_sha256: str, code_sha256: str) -> bytes:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest().encode()
 
 
-class _RulebookOnly(pickle.Unpickler):
+class _RulebookOnly(_pickle.Unpickler):
     """Unpickles rulebook models and plain data only: any other global (a function, a class
     from elsewhere) is refused, so a tampered snapshot cannot run code. A rulebook module
     not imported yet (a section's schema, loaded on first use) is imported by its name
@@ -111,7 +111,7 @@ class _RulebookOnly(pickle.Unpickler):
             found = getattr(importlib.import_module(module), name, None)
             if isinstance(found, type) and issubclass(found, FrozenModel):
                 return found
-        raise pickle.UnpicklingError(f"{module}.{name} is not a rulebook model")
+        raise _pickle.UnpicklingError(f"{module}.{name} is not a rulebook model")
 
 
 #: The modules whose models a snapshot may hold: the core's and each section's schema.
@@ -363,6 +363,8 @@ def dump_snapshot(ruleset: Ruleset, files: list[tuple[str, bytes]] | None = None
     """The snapshot of ``ruleset`` (validated in full from ``files``, the data files as
     they are now when not given): the core and each section pickled on its own, so a
     command unpickles (and imports the schema of) only the sections it reads."""
+    import pickle
+
     code = code_digest()
     if code is None:
         raise RuntimeError("the rulebook's source files cannot be read: no snapshot made")
