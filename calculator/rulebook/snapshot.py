@@ -45,11 +45,13 @@ import sys
 import threading
 import types
 import typing
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 import pydantic
 import pydantic_core
+from pydantic.fields import FieldInfo
 
 from calculator.edge.errors import InputError
 from calculator.edge.safe_io import MIB, parse_toml, read_bounded, read_package_files, write_atomic
@@ -307,41 +309,94 @@ def _same_as_data(value: Any, annotation: Any, raw: Any) -> bool:
     return False
 
 
+class _Field(NamedTuple):
+    key: str  # as written in the data (the alias)
+    name: str
+    annotation: Any
+    required: bool
+    default: Any  # _MISSING: made by a factory, asked each time
+    info: FieldInfo
+
+
+class _Plan(NamedTuple):
+    """What comparing a model of one class with its data needs, worked out once per class
+    (it depends on the schema only): the before-validators, the fields by key."""
+
+    before: tuple[Callable[[Any], Any], ...]
+    names: frozenset[str]
+    keys: dict[str, str]
+    fields: tuple[_Field, ...]
+
+
+_PLANS: dict[type[FrozenModel], _Plan | None] = {}
+
+
+def _plan(cls: type[FrozenModel]) -> _Plan | None:
+    """None for a schema this check does not understand (then: validate in full)."""
+    try:
+        return _PLANS[cls]
+    except KeyError:
+        plan = _PLANS[cls] = _make_plan(cls)
+        return plan
+
+
+def _make_plan(cls: type[FrozenModel]) -> _Plan | None:
+    decorators = cls.__pydantic_decorators__
+    if decorators.field_validators or decorators.root_validators:
+        return None
+    before = [d for d in decorators.model_validators.values() if d.info.mode != "after"]
+    if len(before) > 1 or any(d.info.mode != "before" for d in before):
+        return None
+    fields: list[_Field] = []
+    for name, info in cls.model_fields.items():
+        if info.validation_alias not in (None, info.alias):
+            return None
+        required = info.is_required()
+        default = (
+            _MISSING
+            if required or info.default_factory is not None
+            else info.get_default(call_default_factory=False)
+        )
+        fields.append(_Field(info.alias or name, name, info.annotation, required, default, info))
+    return _Plan(
+        before=tuple(d.func for d in before),
+        names=frozenset(cls.model_fields),
+        keys={f.key: f.name for f in fields},
+        fields=tuple(fields),
+    )
+
+
 def _same_model(value: Any, cls: type[FrozenModel], raw: Any) -> bool:
     if type(value) is not cls or type(raw) is not dict:
         return False
-    decorators = cls.__pydantic_decorators__
-    if decorators.field_validators or decorators.root_validators:
+    plan = _plan(cls)
+    if plan is None:
         return False  # a schema this check does not understand: validate in full
-    before = [d for d in decorators.model_validators.values() if d.info.mode != "after"]
-    if len(before) > 1 or any(d.info.mode != "before" for d in before):
-        return False
-    for decorator in before:
-        raw = decorator.func(raw)
+    for before in plan.before:
+        raw = before(raw)
         if type(raw) is not dict:
             return False
     state = vars(value)
-    fields = cls.model_fields
-    if set(state) != set(fields) or value.__pydantic_extra__ is not None:
+    if state.keys() != plan.names or value.__pydantic_extra__ is not None:
         return False
     if value.__pydantic_private__ is not None:
         return False
-    keys = {(field.alias or name): name for name, field in fields.items()}
-    if set(raw) - set(keys):
+    keys = plan.keys
+    if any(key not in keys for key in raw):
         return False  # validation would refuse an unknown key
     if value.__pydantic_fields_set__ != {keys[key] for key in raw}:
         return False
-    for key, name in keys.items():
-        field = fields[name]
-        if field.validation_alias not in (None, field.alias):
-            return False
-        given = raw.get(key, _MISSING)
+    for field in plan.fields:
+        given = raw.get(field.key, _MISSING)
         if given is _MISSING:
-            if field.is_required() or not _same_value(
-                state[name], field.get_default(call_default_factory=True)
-            ):
+            if field.required:
                 return False
-        elif not _same_as_data(state[name], field.annotation, given):
+            default = field.default
+            if default is _MISSING:
+                default = field.info.get_default(call_default_factory=True)
+            if not _same_value(state[field.name], default):
+                return False
+        elif not _same_as_data(state[field.name], field.annotation, given):
             return False
     return True
 
