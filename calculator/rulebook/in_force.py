@@ -2,6 +2,8 @@
 
 Its own module so that the loader (validation) and the snapshot (which needs the loader)
 never import each other: ``in_force -> snapshot -> loader`` and ``in_force -> loader``.
+The ruleset it gives holds each rule section once read (``lazy.Ruleset``): the same
+object for the whole process, whatever was read first.
 """
 
 from __future__ import annotations

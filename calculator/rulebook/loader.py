@@ -1,5 +1,9 @@
 """Read the rulebook data once, validate it, and fingerprint it.
 
+Full validation (every section's schema and the checks across sections) lives in
+``full.py`` and is imported only when the data must be validated in full; the ruleset the
+program holds is ``lazy.Ruleset`` (re-exported here).
+
 The data files are read like any other file (``calculator.edge.safe_io``): regular files only,
 each at most :data:`DATA_LIMIT`, TOML nested at most 64 levels. A FIFO or a link to
 ``/dev/zero`` among them (a damaged or tampered install) is a :class:`RuleDataError`

@@ -21,12 +21,21 @@ write the snapshot can pickle a changed ruleset (70 kg -> 5,600 mg tocilizumab) 
 right key (issue 20). The content is therefore bound to the data as well: after unpickling,
 every model is compared, field by field and type by type, with the parsed TOML it would be
 validated from (``_same_as_data``: the schema's own before-validators applied, absent
-fields equal to their defaults, no state beyond the fields; the ruleset's rule index is
-rebuilt, never taken from the file). Parsing the TOML costs about 8 ms; what the snapshot
-saves is building the validators (about 40 ms). So a snapshot can make start-up faster
-but never changes an answer: every number in force is the data's, whose sha256 is the one
-shown and printed. Any failure, whatever the damage, means full validation, never a
-traceback.
+fields equal to their defaults, no state beyond the fields; the rule index is built from
+the checked sections, never taken from the file). So a snapshot can make start-up faster
+but never changes an answer: every number in force is the data's, whose sha256 (computed
+from the files, never read from the snapshot) is the one shown and printed. Any failure,
+whatever the damage, means full validation, never a traceback.
+
+Per section (issue 26): building the classes of every section's schema cost every call
+about 35 ms, so the snapshot (format 2) holds the core (version, sources, profiles,
+PROFILE-BOUNDS) and each rule section pickled apart, and which data file holds which
+table. :func:`open_snapshot` (start-up) checks the key and the core at once; each section
+is imported, unpickled, and checked against its own table (its file parsed then, and
+found to hold exactly the tables listed for it) when the program first reads it
+(``calculator/rulebook/lazy.py``). A section unlike the data is validated in full then:
+the data's numbers, or the data's validation error, raised where the section is read.
+:func:`load_snapshot` judges the whole file at once (the self-test, the tests).
 
 The snapshot is part of the installed program (like the data it was made from), not a file
 the program writes at run time: a bad one is ignored, never moved, and
