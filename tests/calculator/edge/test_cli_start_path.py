@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -134,3 +135,51 @@ def test_a_batch_imports_the_batch() -> None:
         check=True,
     )
     assert "calculator.edge.batch" in json.loads(done.stderr.strip().splitlines()[-1])
+
+
+# Runs the command line as `python -m calculator` does and, at exit, writes whether the cyclic
+# garbage collector was on and how many objects start-up left frozen (out of its passes).
+GC_CALL = """
+import atexit, gc, json, runpy, sys
+atexit.register(lambda: print(json.dumps([gc.isenabled(), gc.get_freeze_count()]), file=sys.stderr))
+sys.argv = ["calculator", *sys.argv[1:]]
+runpy.run_module("calculator", run_name="__main__", alter_sys=True)
+"""
+
+
+def _collector(argv: list[str], stdin: str) -> list[Any]:
+    done = subprocess.run(
+        [sys.executable, "-c", GC_CALL, *argv],
+        cwd=REPO,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    state: list[Any] = json.loads(done.stderr.strip().splitlines()[-1])
+    return state
+
+
+def test_a_single_call_runs_without_the_cyclic_collector() -> None:
+    # Start-up makes no garbage worth walking (issue 26); one call ends soon after.
+    assert _collector(["grade-crs"], json.dumps(CALLS["grade-crs"][0])) == [False, 0]
+
+
+def test_a_batch_collects_again_leaving_start_up_out() -> None:
+    line = json.dumps({"command": "grade-crs", "input": {"temperature_c": 39.5}})
+    enabled, frozen = _collector(["batch"], line + "\n")
+    assert enabled is True  # 10,000 requests' garbage is collected as it comes
+    assert frozen > 10_000  # the modules and models start-up made are left out of it
+
+
+def test_importing_the_entry_module_leaves_the_collector_alone() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", "import gc, calculator.__main__; print(gc.isenabled())"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert done.stdout.strip() == "True"
