@@ -116,6 +116,20 @@ def test_one_call_imports_only_the_rule_sections_it_reads(command: str) -> None:
     assert sorted(modules & (unread | {"calculator.rulebook.full"})) == []
 
 
+@pytest.mark.parametrize("command", sorted(CALLS))
+def test_the_usual_call_builds_no_argument_parser(command: str) -> None:
+    # argparse and gettext's look-ups only where argparse must read the arguments.
+    payload, _ = CALLS[command]
+    code, answer, modules = _imported([command, "--profile", "asco-2021"], payload)
+    assert code == 0, answer
+    assert answer["profile"] == "asco-2021"
+    assert sorted(modules & {"argparse", "gettext", "pickle"}) == []
+    code, answer, modules = _imported([command, "--profile=asco-2021"], payload)
+    assert code == 0, answer
+    assert answer["profile"] == "asco-2021"
+    assert "argparse" in modules  # the same walk sees argparse when it is used
+
+
 def test_the_version_reads_no_rule_section() -> None:
     code, answer, modules = _imported(["--version"], {})
     assert code == 0, answer
