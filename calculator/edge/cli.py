@@ -3,13 +3,14 @@ exit code and text out. ``__main__`` does the reading and printing."""
 
 from __future__ import annotations
 
-import argparse
 import importlib
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
-from typing import Any, NoReturn
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any, NoReturn, TypeAlias
 
 from pydantic import BaseModel
 
@@ -20,6 +21,14 @@ from calculator.edge.safe_io import read_bounded
 from calculator.edge.version import __version__
 from calculator.rulebook import Ruleset, ruleset
 from calculator.rulebook.profiles import Profile
+
+if TYPE_CHECKING:
+    # argparse (and gettext, which it imports) is imported only when the parser is built:
+    # the usual call never builds it (simple_args, issue 26).
+    import argparse
+
+    #: How a command was asked: argparse's answer, or simple_args' for the usual call.
+    Options: TypeAlias = argparse.Namespace | SimpleNamespace
 
 EXIT_OK = 0
 EXIT_REFUSED = 2
@@ -34,7 +43,7 @@ class Context:
     rs: Ruleset
     profile: Profile
     profile_explicit: bool
-    options: argparse.Namespace
+    options: Options
 
 
 Handler = Callable[[dict[str, Any], Context], BaseModel | dict[str, Any] | str]
@@ -179,19 +188,25 @@ COMMANDS: dict[str, Command] = {
 }
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse that refuses with our JSON error instead of printing usage and exiting."""
+@cache
+def _parser_class() -> type[argparse.ArgumentParser]:
+    import argparse
 
-    def error(self, message: str) -> NoReturn:
-        raise InputError.for_field("arguments", message)
+    class _Parser(argparse.ArgumentParser):
+        """argparse that refuses with our JSON error instead of printing usage and exiting."""
 
-    def exit(self, status: int = 0, message: str | None = None) -> NoReturn:
-        # argparse never prints or exits from the core: help is answered as JSON by _run.
-        raise InputError.for_field("arguments", message or "cannot be read")
+        def error(self, message: str) -> NoReturn:
+            raise InputError.for_field("arguments", message)
+
+        def exit(self, status: int = 0, message: str | None = None) -> NoReturn:
+            # argparse never prints or exits from the core: help is answered as JSON by _run.
+            raise InputError.for_field("arguments", message or "cannot be read")
+
+    return _Parser
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+    parser = _parser_class()(
         prog="python -m calculator",
         description="CRS Bedside Calculator rules core: JSON in, JSON out.",
         add_help=False,  # argparse's help prints and exits; ours is a JSON answer
@@ -208,6 +223,52 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--profile-file", type=Path, help="an institution profile (TOML/JSON)")
     parser.add_argument("--ics", action="store_true", help="taper: write iCalendar instead of JSON")
     return parser
+
+
+#: The options of the usual call, each taking one value: the option -> its attribute.
+_VALUE_OPTIONS: dict[str, str] = {
+    "--input": "input",
+    "--profile": "profile",
+    "--profile-file": "profile_file",
+}
+
+
+def simple_args(argv: Sequence[str]) -> SimpleNamespace | None:
+    """The usual call, ``COMMAND [--input FILE] [--profile ID] [--profile-file FILE]
+    [--ics]`` (each option at most once, no value starting with "-"), read as argparse
+    reads it but without building the parser: its gettext look-ups cost every call about
+    1.5 ms (issue 26). Anything else (help, --version, audit-verify's path, "--opt=value",
+    abbreviations, repeats, a refusal) is None: argparse reads it."""
+    if not argv or argv[0] not in COMMANDS or argv[0] == "audit-verify":
+        return None
+    values: dict[str, Any] = {
+        "help": False,
+        "version": False,
+        "command": argv[0],
+        "path": None,
+        "anchor": None,
+        "input": None,
+        "profile": None,
+        "profile_file": None,
+        "ics": False,
+    }
+    seen: set[str] = set()
+    i = 1
+    while i < len(argv):
+        option = argv[i]
+        if option in seen:
+            return None
+        seen.add(option)
+        if option == "--ics":
+            values["ics"] = True
+            i += 1
+        elif option in _VALUE_OPTIONS and i + 1 < len(argv) and not argv[i + 1].startswith("-"):
+            value = argv[i + 1]
+            values[_VALUE_OPTIONS[option]] = value if option == "--profile" else Path(value)
+            i += 2
+        else:
+            return None
+    return SimpleNamespace(**values)
 
 
 def version_info(rs: Ruleset) -> dict[str, Any]:
@@ -254,12 +315,13 @@ def run(argv: Sequence[str], read_stdin: Callable[[], str | bytes]) -> tuple[int
 
 
 def _run(argv: Sequence[str], read_stdin: Callable[[], str | bytes]) -> str:
-    parser = build_parser()
-    opts = parser.parse_args(list(argv))
+    opts: Options | None = simple_args(argv)
+    if opts is None:
+        opts = build_parser().parse_args(list(argv))
     if opts.help:
         return render(
             {
-                "usage": parser.format_help(),
+                "usage": build_parser().format_help(),
                 "commands": {name: c.help for name, c in sorted(COMMANDS.items())},
             }
         )
@@ -287,7 +349,7 @@ def _run(argv: Sequence[str], read_stdin: Callable[[], str | bytes]) -> str:
 
 
 def answer(
-    command: str, payload: dict[str, Any], profile_id: str | None, options: argparse.Namespace
+    command: str, payload: dict[str, Any], profile_id: str | None, options: Options
 ) -> BaseModel | dict[str, Any] | str:
     """One request of a batch, through the same handler as the single command."""
     rs = ruleset()

@@ -1,5 +1,9 @@
 """Read the rulebook data once, validate it, and fingerprint it.
 
+Full validation (every section's schema and the checks across sections) lives in
+``full.py`` and is imported only when the data must be validated in full; the ruleset the
+program holds is ``lazy.Ruleset`` (re-exported here).
+
 The data files are read like any other file (``calculator.edge.safe_io``): regular files only,
 each at most :data:`DATA_LIMIT`, TOML nested at most 64 levels. A FIFO or a link to
 ``/dev/zero`` among them (a damaged or tampered install) is a :class:`RuleDataError`
@@ -14,18 +18,20 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-from pydantic import Field, PrivateAttr, model_validator
+from calculator.rulebook.lazy import Ruleset, RulesetInfo, RulesetMeta
 
-from calculator.rulebook.base import FrozenModel, Rule, RuleSection, Source
-from calculator.rulebook.crosswalk import CrosswalkRules
-from calculator.rulebook.dosing import DosingRules
-from calculator.rulebook.episode import EpisodeRules
-from calculator.rulebook.grading import CrsRules, IcansRules
-from calculator.rulebook.management import ManagementRules
-from calculator.rulebook.profiles import BoundsRules, Profile
-from calculator.rulebook.taper import TaperRules
-from calculator.rulebook.teaching import TeachingRules
-from calculator.rulebook.verification import VerificationRules
+__all__ = [
+    "DATA_LIMIT",
+    "RuleDataError",
+    "Ruleset",
+    "RulesetInfo",
+    "RulesetMeta",
+    "fingerprint",
+    "load_ruleset",
+    "merge_tables",
+    "package_folder",
+    "read_data_files",
+]
 
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
@@ -53,108 +59,6 @@ def package_folder() -> Path | Traversable:
         return here
 
     return resources.files(DATA_PACKAGE)
-
-
-class RulesetInfo(FrozenModel):
-    """What every result carries to say which rules made it."""
-
-    version: str
-    sha256: str
-
-
-class RulesetMeta(FrozenModel):
-    version: str = Field(pattern=r"^\d{4}\.\d{1,2}(\.\d+)?$")
-    name: str
-
-
-class Ruleset(FrozenModel):
-    """All the rule data of the product, validated as one piece."""
-
-    meta: RulesetMeta = Field(alias="ruleset")
-    sources: dict[str, Source]
-    crs: CrsRules
-    icans: IcansRules
-    dosing: DosingRules
-    taper: TaperRules
-    management: ManagementRules
-    verification: VerificationRules
-    bounds: BoundsRules
-    teaching: TeachingRules
-    crosswalk: CrosswalkRules
-    episode: EpisodeRules
-    default_profile: str = Field(alias="default")
-    profiles: dict[str, Profile]
-    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
-    _index: dict[str, Rule] = PrivateAttr(default_factory=dict)
-
-    def model_post_init(self, context: Any, /) -> None:
-        # Built eagerly, so that two equal rulesets also carry equal indexes.
-        self._index = {rule.id: rule for rule in self.all_rules()}
-
-    @model_validator(mode="before")
-    @classmethod
-    def _keys_into_records(cls, data: Any) -> Any:
-        if isinstance(data, dict):
-            data = dict(data)
-            for table, key_name in (("sources", "key"), ("profiles", "id")):
-                if isinstance(data.get(table), dict):
-                    data[table] = {
-                        k: {**v, key_name: k} if isinstance(v, dict) else v
-                        for k, v in data[table].items()
-                    }
-        return data
-
-    @model_validator(mode="after")
-    def _cross_references(self) -> Ruleset:
-        seen: dict[str, Rule] = {}
-        for rule in self.all_rules():
-            if rule.id in seen:
-                raise ValueError(f"rule ID {rule.id} appears twice")
-            seen[rule.id] = rule
-            for key in rule.sources:
-                if key not in self.sources:
-                    raise ValueError(f"rule {rule.id} cites unknown source {key!r}")
-        for figure in self.crosswalk.concordance:
-            if figure.source not in self.sources:
-                raise ValueError(f"crosswalk concordance cites unknown source {figure.source!r}")
-        if self.default_profile not in self.profiles:
-            raise ValueError(f"default profile {self.default_profile!r} is not defined")
-        for profile in self.profiles.values():
-            for key in profile.sources:
-                if key not in self.sources:
-                    raise ValueError(f"profile {profile.id} cites unknown source {key!r}")
-            for name, message in self.bounds.bounds.violations(profile):
-                raise ValueError(f"profile {profile.id}: {name} {message}")
-        for entry in self.verification.maximum.maxima:
-            if entry.rule not in seen:
-                raise ValueError(f"VERIFY-MAX names unknown rule {entry.rule}")
-            if entry.regimen is not None and entry.regimen not in {
-                reg.id for reg in getattr(seen[entry.rule], "regimens", ())
-            }:
-                raise ValueError(f"VERIFY-MAX: {entry.rule} has no regimen {entry.regimen}")
-        return self
-
-    @property
-    def info(self) -> RulesetInfo:
-        return RulesetInfo(version=self.meta.version, sha256=self.sha256)
-
-    def sections(self) -> tuple[RuleSection, ...]:
-        return tuple(
-            value
-            for name in type(self).model_fields
-            if isinstance(value := getattr(self, name), RuleSection)
-        )
-
-    def all_rules(self) -> tuple[Rule, ...]:
-        return tuple(rule for section in self.sections() for rule in section.rules())
-
-    def rule(self, rule_id: str) -> Rule:
-        """The rule with this ID (KeyError if none), from the index built at load: results
-        look rules up on every call, so this must not scan every section. Read from the
-        private store directly: ``self._index`` goes through pydantic's ``__getattr__``: about a
-        tenth of the time of an ``episode`` line in a batch (issue 26)."""
-        index: dict[str, Rule] = self.__pydantic_private__["_index"]  # type: ignore[index]
-        return index[rule_id]
 
 
 def read_data_files(folder: Traversable | None = None) -> list[tuple[str, bytes]]:
@@ -197,8 +101,13 @@ def merge_tables(files: list[tuple[str, bytes]]) -> dict[str, Any]:
 
 
 def load_ruleset(files: list[tuple[str, bytes]] | None = None) -> Ruleset:
-    """Validate rule data; raises pydantic.ValidationError naming the bad entry."""
+    """Validate rule data in full (every section's schema, and the checks across them);
+    raises pydantic.ValidationError naming the bad entry."""
+    # Imported here: it imports every section's schema, which a command taking its
+    # sections from the snapshot never needs (issue 26).
+    from calculator.rulebook.full import RulesetModel
+
     files = read_data_files() if files is None else files
     merged = merge_tables(files)
     merged["sha256"] = fingerprint(files)
-    return Ruleset.model_validate(merged)
+    return RulesetModel.model_validate(merged).ruleset()

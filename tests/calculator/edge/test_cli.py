@@ -9,9 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from calculator import __version__, ruleset
-from calculator.edge.cli import EXIT_OK, EXIT_REFUSED
+from calculator.edge.cli import EXIT_OK, EXIT_REFUSED, build_parser, simple_args
 from tests.calculator.helpers import PROFILES, cli, cli_json
 
 REPO = Path(__file__).resolve().parents[3]
@@ -266,3 +268,74 @@ def test_help_is_json() -> None:
     assert "grade-crs" in data["commands"]
     assert "grade-icans" in data["commands"]
     assert "--profile" in data["usage"]
+
+
+# --- the usual call read without argparse (issue 26) ---------------------------------------
+
+_TOKENS = st.sampled_from(
+    [
+        "grade-crs",
+        "dose",
+        "taper",
+        "audit-verify",
+        "batch",
+        "--input",
+        "--profile",
+        "--profile-file",
+        "--ics",
+        "--version",
+        "-h",
+        "--inp",
+        "--input=case.json",
+        "--",
+        "-",
+        "-1",
+        "",
+        "case.json",
+        "asco-2021",
+        "a b",
+    ]
+)
+
+
+@given(st.lists(_TOKENS, max_size=7))
+def test_the_usual_call_is_read_as_argparse_reads_it(argv: list[str]) -> None:
+    simple = simple_args(argv)
+    if simple is None:
+        return  # argparse reads it
+    assert vars(simple) == vars(build_parser().parse_args(argv))
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["grade-crs"],
+        ["dose", "--input", "case.json"],
+        ["taper", "--ics", "--profile", "asco-2021", "--input", ""],
+        ["recommend", "--profile-file", "site.toml"],
+    ],
+)
+def test_the_usual_calls_skip_the_parser(argv: list[str]) -> None:
+    simple = simple_args(argv)
+    assert simple is not None
+    assert vars(simple) == vars(build_parser().parse_args(argv))
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        [],
+        ["--version"],
+        ["-h"],
+        ["audit-verify", "log.jsonl"],
+        ["dose", "--input=case.json"],
+        ["dose", "--inp", "case.json"],
+        ["dose", "--input", "a", "--input", "b"],
+        ["dose", "--input", "-"],
+        ["dose", "extra"],
+        ["--input", "case.json", "dose"],
+        ["nonsense"],
+    ],
+)
+def test_anything_else_is_left_to_argparse(argv: list[str]) -> None:
+    assert simple_args(argv) is None

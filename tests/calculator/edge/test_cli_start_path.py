@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -55,6 +56,27 @@ ALSO_OFF = {
 }
 
 
+#: Issue 26: the rule sections' schemas a call does not read are not imported either (the
+#: ruleset loads a section on first read), nor full validation (the snapshot is used).
+SECTION_SCHEMAS = {
+    "grading": "calculator.rulebook.grading",
+    "dosing": "calculator.rulebook.dosing",
+    "taper": "calculator.rulebook.taper",
+    "management": "calculator.rulebook.management",
+    "verification": "calculator.rulebook.verification",
+    "teaching": "calculator.rulebook.teaching",
+    "crosswalk": "calculator.rulebook.crosswalk",
+    "episode": "calculator.rulebook.episode",
+}
+READS = {
+    "grade-crs": {"grading"},
+    "grade-icans": {"grading"},
+    "dose": {"dosing"},
+    # MGT-* doses come from the dose panel; EPI-24H/EPI-72H from the episode rules.
+    "recommend": {"management", "dosing", "episode"},
+}
+
+
 def _imported(argv: list[str], payload: object) -> tuple[int, dict[str, object], set[str]]:
     done = subprocess.run(
         [sys.executable, "-c", CALL, *argv],
@@ -83,6 +105,38 @@ def test_one_call_imports_only_its_own_domain(command: str) -> None:
     assert _under(modules, HEAVY + ALSO_OFF[command]) == []
 
 
+@pytest.mark.parametrize("command", sorted(CALLS))
+def test_one_call_imports_only_the_rule_sections_it_reads(command: str) -> None:
+    payload, _ = CALLS[command]
+    code, answer, modules = _imported([command], payload)
+    assert code == 0, answer
+    read = {SECTION_SCHEMAS[name] for name in READS[command]}
+    assert read <= modules  # the walk sees the sections the call did read
+    unread = set(SECTION_SCHEMAS.values()) - read
+    assert sorted(modules & (unread | {"calculator.rulebook.full"})) == []
+
+
+@pytest.mark.parametrize("command", sorted(CALLS))
+def test_the_usual_call_builds_no_argument_parser(command: str) -> None:
+    # argparse and gettext's look-ups only where argparse must read the arguments.
+    payload, _ = CALLS[command]
+    code, answer, modules = _imported([command, "--profile", "asco-2021"], payload)
+    assert code == 0, answer
+    assert answer["profile"] == "asco-2021"
+    assert sorted(modules & {"argparse", "gettext", "pickle"}) == []
+    code, answer, modules = _imported([command, "--profile=asco-2021"], payload)
+    assert code == 0, answer
+    assert answer["profile"] == "asco-2021"
+    assert "argparse" in modules  # the same walk sees argparse when it is used
+
+
+def test_the_version_reads_no_rule_section() -> None:
+    code, answer, modules = _imported(["--version"], {})
+    assert code == 0, answer
+    assert set(answer["ruleset"]) == {"version", "sha256"}
+    assert sorted(modules & {*SECTION_SCHEMAS.values(), "calculator.rulebook.full"}) == []
+
+
 def test_a_batch_imports_the_batch() -> None:
     # The same walk sees a module that is imported: the batch, for a batch.
     done = subprocess.run(
@@ -95,3 +149,51 @@ def test_a_batch_imports_the_batch() -> None:
         check=True,
     )
     assert "calculator.edge.batch" in json.loads(done.stderr.strip().splitlines()[-1])
+
+
+# Runs the command line as `python -m calculator` does and, at exit, writes whether the cyclic
+# garbage collector was on and how many objects start-up left frozen (out of its passes).
+GC_CALL = """
+import atexit, gc, json, runpy, sys
+atexit.register(lambda: print(json.dumps([gc.isenabled(), gc.get_freeze_count()]), file=sys.stderr))
+sys.argv = ["calculator", *sys.argv[1:]]
+runpy.run_module("calculator", run_name="__main__", alter_sys=True)
+"""
+
+
+def _collector(argv: list[str], stdin: str) -> list[Any]:
+    done = subprocess.run(
+        [sys.executable, "-c", GC_CALL, *argv],
+        cwd=REPO,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    state: list[Any] = json.loads(done.stderr.strip().splitlines()[-1])
+    return state
+
+
+def test_a_single_call_runs_without_the_cyclic_collector() -> None:
+    # Start-up makes no garbage worth walking (issue 26); one call ends soon after.
+    assert _collector(["grade-crs"], json.dumps(CALLS["grade-crs"][0])) == [False, 0]
+
+
+def test_a_batch_collects_again_leaving_start_up_out() -> None:
+    line = json.dumps({"command": "grade-crs", "input": {"temperature_c": 39.5}})
+    enabled, frozen = _collector(["batch"], line + "\n")
+    assert enabled is True  # 10,000 requests' garbage is collected as it comes
+    assert frozen > 10_000  # the modules and models start-up made are left out of it
+
+
+def test_importing_the_entry_module_leaves_the_collector_alone() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", "import gc, calculator.__main__; print(gc.isenabled())"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert done.stdout.strip() == "True"

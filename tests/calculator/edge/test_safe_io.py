@@ -203,3 +203,25 @@ def test_json_of_exactly_the_limit_is_accepted() -> None:
     assert parse_json(payload, "input")["s"].startswith("x")
     with pytest.raises(InputError):
         parse_json(payload + " ", "input")
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").is_file(), reason="needs Linux /proc")
+def test_a_file_larger_than_its_stated_size_is_read_whole_and_bounded() -> None:
+    # /proc files say 0 bytes and hold more: the read sized by the file's stated size
+    # (issue 26) reads on, and still stops at the limit.
+    proc = Path("/proc/self/status")
+    assert proc.stat().st_size == 0
+    text = read_bounded(proc, "status", MIB)
+    assert text.startswith(b"Name:")
+    assert text.endswith(b"\n")
+    with pytest.raises(InputError, match="larger than"):
+        read_bounded(proc, "status", 10)
+
+
+def test_a_file_at_the_limit_is_read_and_one_byte_more_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "f.json"
+    path.write_bytes(b"x" * 100)
+    assert read_bounded(path, "f", 100) == b"x" * 100
+    path.write_bytes(b"x" * 101)
+    with pytest.raises(InputError, match="larger than"):
+        read_bounded(path, "f", 100)

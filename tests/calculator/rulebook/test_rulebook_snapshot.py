@@ -178,14 +178,18 @@ def test_only_a_ruleset_of_rulebook_models_is_accepted(
     assert load_snapshot(files, path) is None
 
 
-def test_a_ruleset_with_another_fingerprint_is_refused(
+def test_the_sha256_shown_is_the_datas_never_the_snapshots(
     files: list[tuple[str, bytes]], tmp_path: Path
 ) -> None:
+    # Made from other bytes (a comment changed: the same rules), saved under today's key:
+    # the snapshot carries no sha256 of its own, so the one shown is today's files'.
     other = load_ruleset(replace_in_data("grading.toml", "# --- CRS", "# --- CRS."))
-    path = tmp_path / FILE_NAME
-    # The right key for today's files, but the pickled ruleset was made from other bytes.
-    path.write_bytes(_header(files) + pickle.dumps(other, protocol=5))
-    assert load_snapshot(files, path) is None
+    assert other.sha256 != fingerprint(files)
+    path = _forge_parts(files, tmp_path / FILE_NAME, full=other)
+    loaded = load_snapshot(files, path)
+    assert loaded is not None
+    assert loaded.sha256 == fingerprint(files)
+    assert loaded == load_ruleset(files)
 
 
 def test_ruleset_falls_back_to_full_validation(
@@ -207,11 +211,35 @@ def test_the_checkouts_snapshot_is_current(files: list[tuple[str, bytes]]) -> No
 
 # Issue 20: the key is made of public values, so it binds nothing. Whoever can write the
 # snapshot can pickle any ruleset under the right key; the content itself must be the data's.
+# Issue 26: the core and each section are pickled apart and checked apart, each when first
+# read; a forged section is validated in full then, never used.
 
 
 def _forge(files: list[tuple[str, bytes]], path: Path, payload: object) -> Path:
     path.write_bytes(_header(files) + pickle.dumps(payload, protocol=5))
     return path
+
+
+def _forge_parts(
+    data: list[tuple[str, bytes]],
+    path: Path,
+    /,
+    *,
+    full: loader.Ruleset | None = None,
+    core: object = None,
+    sections: dict[str, object] | None = None,
+    **parts: Any,
+) -> Path:
+    """A snapshot under today's key made of ``full``'s parts (today's ruleset if None),
+    with the core, some sections or other parts replaced as a forger could."""
+    full = load_ruleset(data) if full is None else full
+    made = pickle.loads(dump_snapshot(full, data).split(b"\n", 2)[2])
+    if core is not None:
+        made["core"] = pickle.dumps(core, protocol=5)
+    for name, section in (sections or {}).items():
+        made["sections"][name] = pickle.dumps(section, protocol=5)
+    made.update(parts)
+    return _forge(data, path, made)
 
 
 def _toci_mg(rs: loader.Ruleset, weight_kg: float = 70) -> float:
@@ -235,11 +263,13 @@ def test_a_rekeyed_snapshot_with_another_dose_changes_no_dose(
     # The forgery carries today's sha256: the status line and records would print it.
     forged = changed.model_copy(update={"sha256": fingerprint(files)})
     assert _toci_mg(forged) != 560  # the forgery would matter if it were used
-    path = _forge(files, tmp_path / FILE_NAME, forged)
+    path = _forge_parts(files, tmp_path / FILE_NAME, full=forged)
     assert load_snapshot(files, path) is None
     in_force = _ruleset_from(path, monkeypatch)
+    assert in_force.loaded_sections() == ()  # the core was the data's: the snapshot is used
     assert _toci_mg(in_force) == 560  # 70 kg x 8 mg/kg, the data's number
     assert in_force.sha256 == fingerprint(files)
+    assert in_force.dosing == load_ruleset(files).dosing
 
 
 def _with_state(model: Any, **state: Any) -> Any:
@@ -250,67 +280,98 @@ def _with_state(model: Any, **state: Any) -> Any:
     return copy
 
 
-def _with_cap(full: loader.Ruleset, cap: Any) -> loader.Ruleset:
-    return full.model_copy(update={"dosing": full.dosing.model_copy(update={"toci_cap": cap})})
+def _cap(full: loader.Ruleset, cap: Any) -> dict[str, object]:
+    return {"dosing": full.dosing.model_copy(update={"toci_cap": cap})}
 
 
-def _forgeries(full: loader.Ruleset) -> dict[str, Any]:
+def _forgeries(full: loader.Ruleset) -> dict[str, dict[str, Any]]:
+    """Each forgery: the parts it replaces (``core`` or ``sections``)."""
     cap = full.dosing.toci_cap
+    dosing = full.dosing
+    core = full.core()
     return {
-        "a number in a nested rule": _with_cap(
-            full, cap.model_copy(update={"max_mg_per_infusion": cap.max_mg_per_infusion * 10})
-        ),
-        "an int where the data has a float": _with_cap(
-            full, cap.model_copy(update={"max_mg_per_infusion": int(cap.max_mg_per_infusion)})
-        ),
-        "a list where validation gives a tuple": _with_cap(
-            full, cap.model_copy(update={"sources": list(cap.sources)})
-        ),
-        "an extra attribute": _with_state(full, __dict__={**vars(full), "all_rules": ()}),
-        "a field missing": _with_state(
-            full, __dict__={k: v for k, v in vars(full).items() if k != "teaching"}
-        ),
-        "a profile added": full.model_copy(
-            update={"profiles": {**full.profiles, "forged": full.profiles[DEFAULT]}}
-        ),
-        "fields set that the data does not set": _with_state(full, __pydantic_fields_set__=set()),
-        "a nested model of another class": _with_cap(full, full.crs.fever),
+        "a number in a nested rule": {
+            "sections": _cap(
+                full,
+                cap.model_copy(update={"max_mg_per_infusion": cap.max_mg_per_infusion * 10}),
+            )
+        },
+        "an int where the data has a float": {
+            "sections": _cap(
+                full, cap.model_copy(update={"max_mg_per_infusion": int(cap.max_mg_per_infusion)})
+            )
+        },
+        "a list where validation gives a tuple": {
+            "sections": _cap(full, cap.model_copy(update={"sources": list(cap.sources)}))
+        },
+        "an extra attribute": {
+            "sections": {"dosing": _with_state(dosing, __dict__={**vars(dosing), "rules": ()})}
+        },
+        "a field missing": {
+            "sections": {
+                "dosing": _with_state(
+                    dosing, __dict__={k: v for k, v in vars(dosing).items() if k != "toci_cap"}
+                )
+            }
+        },
+        "a profile added": {
+            "core": core.model_copy(
+                update={"profiles": {**core.profiles, "forged": core.profiles[DEFAULT]}}
+            )
+        },
+        "the default profile changed": {
+            "core": core.model_copy(
+                update={"default_profile": next(p for p in core.profiles if p != DEFAULT)}
+            )
+        },
+        "fields set that the data does not set": {
+            "sections": {"dosing": _with_state(dosing, __pydantic_fields_set__=set())}
+        },
+        "a nested model of another class": {"sections": _cap(full, full.crs.fever)},
+        "a section in another's place": {"sections": {"dosing": full.taper}},
     }
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        "a number in a nested rule",
-        "an int where the data has a float",
-        "a list where validation gives a tuple",
-        "an extra attribute",
-        "a field missing",
-        "a profile added",
-        "fields set that the data does not set",
-        "a nested model of another class",
-    ],
-)
+FORGERIES = [
+    "a number in a nested rule",
+    "an int where the data has a float",
+    "a list where validation gives a tuple",
+    "an extra attribute",
+    "a field missing",
+    "a profile added",
+    "the default profile changed",
+    "fields set that the data does not set",
+    "a nested model of another class",
+    "a section in another's place",
+]
+
+
+@pytest.mark.parametrize("name", FORGERIES)
 def test_a_rekeyed_snapshot_unlike_the_data_is_refused(
-    name: str, files: list[tuple[str, bytes]], tmp_path: Path
+    name: str, files: list[tuple[str, bytes]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     full = load_ruleset(files)
-    forged = _forgeries(full)[name]
-    assert load_snapshot(files, _forge(files, tmp_path / FILE_NAME, forged)) is None
+    path = _forge_parts(files, tmp_path / FILE_NAME, **_forgeries(full)[name])
+    assert load_snapshot(files, path) is None
+    # At start-up: a forged core means full validation at once; a forged section, full
+    # validation when it is first read. Either way the numbers are the data's.
+    in_force = _ruleset_from(path, monkeypatch)
+    assert in_force == full
+    assert _toci_mg(in_force) == 560
 
 
-def test_the_rule_index_is_rebuilt_not_unpickled(
-    files: list[tuple[str, bytes]], tmp_path: Path
-) -> None:
+def test_the_rules_map_is_only_a_hint(files: list[tuple[str, bytes]], tmp_path: Path) -> None:
     full = load_ruleset(files)
-    other = full.rule("TOCI-DOSE")
-    # The fields are the data's, but the private index names another rule for TOCI-CAP.
-    forged = _with_state(full, __pydantic_private__={"_index": {**full._index, "TOCI-CAP": other}})
-    assert forged.rule("TOCI-CAP") == other
-    loaded = load_snapshot(files, _forge(files, tmp_path / FILE_NAME, forged))
+    made = pickle.loads(dump_snapshot(full, files).split(b"\n", 2)[2])
+    # TOCI-CAP said to be a grading rule, TOCI-DOSE's rule said to be nowhere.
+    rules = {**made["rules"], "TOCI-CAP": "crs"}
+    del rules["TOCI-DOSE"]
+    loaded = snapshot.open_snapshot(files, _forge_parts(files, tmp_path / FILE_NAME, rules=rules))
     assert loaded is not None
-    assert loaded == full
-    assert loaded.rule("TOCI-CAP") == full.rule("TOCI-CAP") != other
+    assert loaded.rule("TOCI-CAP") == full.rule("TOCI-CAP")
+    assert loaded.rule("TOCI-DOSE") == full.rule("TOCI-DOSE")
+    with pytest.raises(KeyError):
+        loaded.rule("NOT-A-RULE")
 
 
 @pytest.mark.parametrize(
@@ -318,7 +379,7 @@ def test_the_rule_index_is_rebuilt_not_unpickled(
     [
         pytest.param({"__dict__": {}}, id="no fields at all"),
         pytest.param({"__pydantic_fields_set__": None}, id="fields set not a set"),
-        pytest.param({"__pydantic_private__": None}, id="no private state"),
+        pytest.param({"__pydantic_private__": {"_index": {}}}, id="private state"),
     ],
 )
 def test_a_snapshot_with_the_right_key_and_broken_state_falls_back(
@@ -327,7 +388,49 @@ def test_a_snapshot_with_the_right_key_and_broken_state_falls_back(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    broken = _with_state(load_ruleset(files), **state)
-    path = _forge(files, tmp_path / FILE_NAME, broken)
-    assert load_snapshot(files, path) is None or state == {"__pydantic_private__": None}
-    assert _ruleset_from(path, monkeypatch) == load_ruleset(files)
+    full = load_ruleset(files)
+    for forged in (
+        {"core": _with_state(full.core(), **state)},
+        {"sections": {"episode": _with_state(full.episode, **state)}},
+    ):
+        path = _forge_parts(files, tmp_path / FILE_NAME, **forged)
+        assert load_snapshot(files, path) is None
+        assert _ruleset_from(path, monkeypatch) == full
+
+
+@pytest.mark.parametrize(
+    "listed",
+    [
+        pytest.param(lambda t: {**t, "grading.toml": ["crs"]}, id="a table unlisted"),
+        pytest.param(lambda t: {**t, "taper.toml": ["taper", "crs"]}, id="a table in two files"),
+        pytest.param(lambda t: dict(list(t.items())[1:]), id="a file unlisted"),
+        pytest.param(lambda t: {**t, "extra.toml": []}, id="a file that is not there"),
+        pytest.param(lambda t: {**t, "grading.toml": ["crs", "icans", "x"]}, id="an unknown table"),
+    ],
+)
+def test_a_snapshot_that_places_tables_elsewhere_is_refused(
+    listed: Any, files: list[tuple[str, bytes]], tmp_path: Path
+) -> None:
+    made = pickle.loads(dump_snapshot(load_ruleset(files), files).split(b"\n", 2)[2])
+    path = _forge_parts(files, tmp_path / FILE_NAME, files=listed(made["files"]))
+    assert snapshot.open_snapshot(files, path) is None
+
+
+def test_a_file_holding_other_tables_than_listed_falls_back(
+    files: list[tuple[str, bytes]], tmp_path: Path
+) -> None:
+    # The snapshot says crs and icans are in episode.toml and episode in grading.toml: the
+    # files themselves say otherwise when parsed, so each of those sections is validated
+    # in full (and is the data's).
+    made = pickle.loads(dump_snapshot(load_ruleset(files), files).split(b"\n", 2)[2])
+    listed = {**made["files"], "grading.toml": ["episode"], "episode.toml": ["crs", "icans"]}
+    loaded = snapshot.open_snapshot(files, _forge_parts(files, tmp_path / FILE_NAME, files=listed))
+    assert loaded is not None
+    assert loaded.crs == load_ruleset(files).crs
+    assert loaded.episode == load_ruleset(files).episode
+    refused = snapshot.open_snapshot(
+        files, _forge_parts(files, tmp_path / FILE_NAME, files=listed), fallback=False
+    )
+    assert refused is not None
+    with pytest.raises(Exception, match="not the data's"):
+        refused.crs  # noqa: B018
