@@ -73,6 +73,10 @@ NOT_AT_FIRST_PAINT = (
     "calculator.management",
     "calculator.dosing",
     "calculator.taper",
+    # The rulebook package gives its base models at once, the ruleset on first use.
+    "calculator.rulebook.in_force",
+    "calculator.rulebook.loader",
+    "calculator.rulebook.lazy",
 )
 
 # The real start (ui.shell.app.main, as `python -m ui --exit-after-startup`), probed at the
