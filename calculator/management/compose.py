@@ -385,7 +385,6 @@ def _tocilizumab(group: list[Proposal], ctx: Context, plan: Plan) -> Action | No
 def _onset_72h(proposals: tuple[Proposal, ...], ctx: Context, plan: Plan) -> list[Proposal]:
     """EPI-72H over MGT-CRS1's dexamethasone line (see the module docstring)."""
     rs = ctx.rs
-    rule = rs.episode.h72
     crs1 = rs.management.crs1.id
     onset = ctx.inp.crs_onset_after_day0_h
     out: list[Proposal] = []
@@ -393,6 +392,7 @@ def _onset_72h(proposals: tuple[Proposal, ...], ctx: Context, plan: Plan) -> lis
         if p.rule != crs1 or p.spec.code != "dexamethasone":
             out.append(p)
             continue
+        rule = rs.episode.h72  # read (and loaded) only where it decides a line
         limit = f"{rule.onset_within_h:g} h"
         if onset is None:
             # The line's own words already carry the condition; the plan says what decides it.

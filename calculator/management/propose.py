@@ -150,9 +150,11 @@ def _after_24h(
     At its grade, once ``after_h`` have passed since the first tocilizumab dose given for
     CRS, the answer "not improving" manages CRS as grade 3 (MGT-CRS3); unanswered, the
     question is due and MGT-IMPROVING shows what each answer leads to."""
-    rule = rs.episode.h24
     hours = inp.hours_since_first_tocilizumab
-    if inp.crs_grade != rule.at_crs_grade or managed != rule.at_crs_grade or hours is None:
+    if hours is None:
+        return managed  # no history fact: the episode rules are not read (nor loaded)
+    rule = rs.episode.h24
+    if inp.crs_grade != rule.at_crs_grade or managed != rule.at_crs_grade:
         return managed
     if hours < rule.after_h:
         return managed

@@ -72,8 +72,10 @@ READS = {
     "grade-crs": {"grading"},
     "grade-icans": {"grading"},
     "dose": {"dosing"},
-    # MGT-* doses come from the dose panel; EPI-24H/EPI-72H from the episode rules.
-    "recommend": {"management", "dosing", "episode"},
+    # MGT-* doses come from the dose panel; EPI-24H/EPI-72H (the episode rules) only when
+    # a history fact or an MGT-CRS1 dexamethasone line is there to decide: CRS 2 without
+    # facts reads neither.
+    "recommend": {"management", "dosing"},
 }
 
 
