@@ -215,3 +215,22 @@ def test_the_autosave_keeps_which_of_a_repeated_hour() -> None:
     back = _app_time(text, zone)
     assert (back, back.fold) == (second, 1)
     assert _minutes(datetime(2026, 11, 21, 8, 0)) == "2026-11-21T08:00"  # as before
+
+
+def test_times_in_the_hour_the_clocks_go_back_are_shown_apart(app_controller) -> None:
+    """The two 02:30s of 25 October in Berlin: the app writes which one, with the offset
+    the records print (calculator.words.when), wherever it words a time by itself (here
+    the dose panel's "counted at"); a time outside that hour is written as before. (A case
+    of version 2 cannot hold such a time yet: Record refuses it by name, see above.)"""
+    c = app_controller
+    bar = c.window.patient_bar
+    type_text(bar.weight.edit, "70")
+    type_text(bar.age.edit, "54")
+    first, second = datetime(2026, 10, 25, 2, 30), datetime(2026, 10, 25, 2, 30, fold=1)
+    assert c.state.when(first) == "2026-10-25 02:30 (+02:00)"
+    assert c.state.when(second) == "2026-10-25 02:30 (+01:00)"
+    assert c.state.when(datetime(2026, 10, 25, 8, 0)) == "2026-10-25 08:00"
+    for at, offset in ((first, "+02:00"), (second, "+01:00")):
+        c.state.set_at(at)
+        limits = c.dose.view.limits.text()
+        assert f"Counted at the assessment time 2026-10-25 02:30 ({offset}) (set)" in limits

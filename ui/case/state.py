@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from calculator.words import when
 from ui.case.local_clock import (
     JUMP_BACK_SECONDS,
     SYSTEM_ZONE,
@@ -101,7 +102,8 @@ class CaseState(QObject):
         """The user set the assessment time: every tool uses it from now on. Returns
         whether the case time changed (set to the time it already has: nothing heard)."""
         at = minute(at)
-        if at == self._set_at:
+        # The fold too: the two 02:30s of the hour the clocks go back compare equal.
+        if self._set_at is not None and (at, at.fold) == (self._set_at, self._set_at.fold):
             return False
         self._set_at = at
         self._clock_moved()
@@ -117,6 +119,11 @@ class CaseState(QObject):
     def core(self, at: datetime) -> datetime:
         """``at`` as the core reads it with ``time_zone`` (see ui.case.local_clock)."""
         return to_core(at, self.zone)
+
+    def when(self, at: datetime) -> str:
+        """``at`` in words, as every record writes it (``calculator.words.when``): in the
+        hour the clocks go back, with its offset, so the two 02:30s read apart."""
+        return when(self.core(at))
 
     def set_zone(self, name: str | None) -> None:
         """The zone of the case's times (an opened case's ``time_zone``)."""

@@ -494,12 +494,12 @@ class AppController(QObject):
             # Live: the computer's clock reads earlier than a logged dose (it went back);
             # "Now" cannot help and nobody typed anything wrong.
             field.set_error(
-                f"is earlier than dose {i + 1} ({d.strftime('%Y-%m-%d %H:%M')}): the "
+                f"is earlier than dose {i + 1} ({self.state.when(d)}): the "
                 "computer's clock went back; check it, or set the assessment time"
             )
             return
         field.set_error(
-            f"is earlier than dose {i + 1} ({d.strftime('%Y-%m-%d %H:%M')}): "
+            f"is earlier than dose {i + 1} ({self.state.when(d)}): "
             "set a later time or Now, or the dose clock cannot count it"
         )
 

@@ -16,6 +16,7 @@ the log says the computer's clock went back and keeps every dose.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal, get_args
@@ -48,8 +49,6 @@ from ui.timeentry import shown
 from ui.units import fmt, kg_to_lb
 from ui.views.dose import DoseView
 from ui.widgets import plain_tip, question_box
-
-DATE_TIME = "%Y-%m-%d %H:%M"
 
 LateChoice = Literal["now", "dose"]
 
@@ -560,7 +559,8 @@ class DoseController(QObject):
                 if running is not None:
                     v.countdown.setText(running)
                 return
-            v.log_error.set_error("; ".join(_log_message(m, self.dose_times) for m in messages))
+            said = (_log_message(m, self.dose_times, self.state.when) for m in messages)
+            v.log_error.set_error("; ".join(said))
             return
         v.log_error.set_error(None)
         # The app keeps local times naive (fold kept): the core's aware ones come back so.
@@ -588,7 +588,7 @@ class DoseController(QObject):
         )
         v.limits.setText(
             f"Profile {self.profile.id}: at least {fmt(lim.min_interval_h)} h between doses. "
-            f"Counted at the assessment time {now.strftime(DATE_TIME)}"
+            f"Counted at the assessment time {self.state.when(now)}"
             f"{' (live)' if self.state.live else ' (set)'}."
         )
         v.reasons.set_items(result.reasons, "Why")
@@ -644,9 +644,9 @@ def _only_later_than_at(messages: list[FieldMessage]) -> bool:
     )
 
 
-def _log_message(m: FieldMessage, doses: list[datetime]) -> str:
+def _log_message(m: FieldMessage, doses: list[datetime], shown: Callable[[datetime], str]) -> str:
     if m.field.startswith("doses[") and m.field.endswith("]"):
         index = int(m.field[6:-1])
         if 0 <= index < len(doses):
-            return f"Dose {index + 1} ({doses[index].strftime(DATE_TIME)}) {m.message}"
+            return f"Dose {index + 1} ({shown(doses[index])}) {m.message}"
     return f"{m.field}: {m.message}"

@@ -49,12 +49,7 @@ from ui.widgets import ValidatedField, repolish
 MakeCase = Callable[[Sequence[Assessment | dict[str, Any]]], CaseDocumentV2 | str]
 #: (what happened, details) -> None, or the sentence to show when it could not be logged.
 Audit = Callable[[str, dict[str, Any]], str | None]
-TIME = "%Y-%m-%d %H:%M"
 _ROW = re.compile(r"assessments\[(\d+)\]")
-
-
-def _short(at: datetime) -> str:
-    return at.strftime(TIME)
 
 
 class _Row:
@@ -70,6 +65,7 @@ class _Row:
         g: Graded | None,
         day0: datetime | None,
         doses: tuple[str, ...],
+        shown: Callable[[datetime], str],
     ) -> None:
         self.assessment = a
         self.graded = g is not None
@@ -81,7 +77,7 @@ class _Row:
         values = row_values(g, a) if g is not None else {}
         self.flow = FlowRow(
             (
-                _short(a.at),
+                shown(a.at),
                 "" if day is None else f"{day:+d}",
                 _temp(a),
                 values.get("vasopressors", ""),
@@ -204,7 +200,7 @@ class EpisodeController(QObject):
                 return
             if self.assessments and self.assessments[0].at < day0:
                 field.error.setText(
-                    f"Day 0 is after the first assessment ({_short(self.assessments[0].at)})"
+                    f"Day 0 is after the first assessment ({self._when(self.assessments[0].at)})"
                 )
                 field.error.show()
                 return
@@ -232,8 +228,8 @@ class EpisodeController(QObject):
             return self._save_correction(wizard)
         if self.assessments and not self._later(wizard["at"], self.assessments[-1].at):
             self._refuse(
-                f"Assessed at {_short(wizard['at'])} is not later than the last recorded "
-                f"assessment ({_short(self.assessments[-1].at)}): set a later time or Now."
+                f"Assessed at {self._when(wizard['at'])} is not later than the last recorded "
+                f"assessment ({self._when(self.assessments[-1].at)}): set a later time or Now."
             )
             return False
         made = self._make_case([*self.assessments, wizard])
@@ -247,7 +243,7 @@ class EpisodeController(QObject):
         self._log("recorded", {"row": len(self.assessments), "new": _dump(new)})
         self._fill_wizard(None)
         self.state.follow_live()
-        self._say(f"Assessment {len(self.assessments)} ({_short(new.at)}) recorded.")
+        self._say(f"Assessment {len(self.assessments)} ({self._when(new.at)}) recorded.")
         self.recompute(made)
         self.edited.emit()
         return True
@@ -260,7 +256,7 @@ class EpisodeController(QObject):
         self._fill_wizard(self.assessments[-1])
         self._say(
             f"The wizard holds a copy of assessment {len(self.assessments)} "
-            f"({_short(self.assessments[-1].at)}): change what is different, then Record."
+            f"({self._when(self.assessments[-1].at)}): change what is different, then Record."
         )
 
     # --- open / correct, remove / undo ------------------------------------------------
@@ -278,8 +274,8 @@ class EpisodeController(QObject):
         self.bar.cancel_correction.show()
         self.bar.start_from_last.setEnabled(False)
         self._say(
-            f"Assessment {row + 1} ({_short(a.at)}) is open in the Grading wizard: correct it, "
-            "then Save correction (the audit log keeps the old and new values)."
+            f"Assessment {row + 1} ({self._when(a.at)}) is open in the Grading wizard: correct "
+            "it, then Save correction (the audit log keeps the old and new values)."
         )
 
     def _save_correction(self, wizard: dict[str, Any]) -> bool:
@@ -298,7 +294,7 @@ class EpisodeController(QObject):
         self._end_correction()
         self._fill_wizard(None)
         self.state.follow_live()
-        self._say(f"Assessment {row + 1} ({_short(new.at)}) corrected.")
+        self._say(f"Assessment {row + 1} ({self._when(new.at)}) corrected.")
         self.recompute()
         self.edited.emit()
         return True
@@ -325,7 +321,9 @@ class EpisodeController(QObject):
         self.removed.append((row, removed))
         self.view.undo_row.setEnabled(True)
         self._log("removed", {"row": row + 1, "old": _dump(removed)})
-        self._say(f"Assessment {row + 1} ({_short(removed.at)}) removed. Undo remove puts it back.")
+        self._say(
+            f"Assessment {row + 1} ({self._when(removed.at)}) removed. Undo remove puts it back."
+        )
         self.recompute()
         self.edited.emit()
 
@@ -337,7 +335,7 @@ class EpisodeController(QObject):
         self.assessments.sort(key=lambda x: self._instant(x.at))
         self.view.undo_row.setEnabled(bool(self.removed))
         self._log("put back", {"row": row + 1, "new": _dump(a)})
-        self._say(f"Assessment {row + 1} ({_short(a.at)}) put back.")
+        self._say(f"Assessment {row + 1} ({self._when(a.at)}) put back.")
         self.recompute()
         self.edited.emit()
 
@@ -401,7 +399,7 @@ class EpisodeController(QObject):
             if old is not None and old.made_from(a, g, self.day0, said):
                 made.append(old)
             else:
-                made.append(_Row(a, g, self.day0, said))
+                made.append(_Row(a, g, self.day0, said, self._when))
         self._rows_memo = made
         v.model.set_rows([r.flow for r in made])
         chart = (
@@ -422,8 +420,9 @@ class EpisodeController(QObject):
         else:
             s = result.summary
             v.summary.setText(
-                f"{len(self.assessments)} assessments. CRS: {_syndrome(s.crs)}. "
-                f"ICANS: {_syndrome(s.icans)}. Tocilizumab: {s.tocilizumab.total} dose(s)."
+                f"{len(self.assessments)} assessments. CRS: {_syndrome(s.crs, self._when)}. "
+                f"ICANS: {_syndrome(s.icans, self._when)}. "
+                f"Tocilizumab: {s.tocilizumab.total} dose(s)."
             )
         self.show_due()
 
@@ -449,6 +448,9 @@ class EpisodeController(QObject):
         label.setVisible(bool(self.due_text))
 
     # --- helpers ---------------------------------------------------------------------
+
+    def _when(self, at: datetime) -> str:
+        return self.state.when(at)  # with its offset in the hour the clocks go back
 
     def _later(self, a: datetime, b: datetime) -> bool:
         return self._instant(a) > self._instant(b)
@@ -493,8 +495,8 @@ def _temp(a: Assessment) -> str:
     return f"{a.crs.temperature_c:g}"
 
 
-def _syndrome(s: Any) -> str:
+def _syndrome(s: Any, shown: Callable[[datetime], str]) -> str:
     if s.current_grade is None:
         return "not assessed"
-    top = f", maximum {s.max_grade.grade} at {_short(s.max_grade.at)}" if s.max_grade else ""
+    top = f", maximum {s.max_grade.grade} at {shown(s.max_grade.at)}" if s.max_grade else ""
     return f"grade {s.current_grade.grade} now{top}"

@@ -473,8 +473,8 @@ class TaperController(QObject):
             " The last step is open-ended: its length is your choice." if r.open_ended else ""
         )
         v.summary.setText(
-            f"{len(r.administrations)} administrations from {r.start:%Y-%m-%d %H:%M} to "
-            f"{r.ends_at:%Y-%m-%d %H:%M}.{open_note}"
+            f"{len(r.administrations)} administrations from {self.state.when(r.start)} to "
+            f"{self.state.when(r.ends_at)}.{open_note}"
         )
         v.chart.set_points([(d.date[5:], d.daily_dexamethasone_equivalent_mg) for d in r.days])
         t = v.days

@@ -25,6 +25,7 @@ from calculator.records.audit import AuditLogError, Event
 from calculator.rulebook import Ruleset
 from calculator.rulebook.profiles import Profile
 from calculator.verification import Comparison, VerifyInput, VerifyResult, verify_dose
+from calculator.words import when
 from ui.case.local_clock import to_core, zone_of
 from ui.records.documents import Record, RecordMeta, audit_head, log_record
 from ui.records.paper import make_printer, print_with_dialog, write_pdf
@@ -325,6 +326,10 @@ class VerificationController(QObject):
         """The order's time, to the minute (the dialog's clock field)."""
         return self.view.order_at.dateTime().toPython().replace(second=0, microsecond=0)
 
+    def _when(self, at: datetime) -> str:
+        """A time as the records write it, with its offset in the hour the clocks go back."""
+        return when(to_core(at, zone_of(self.ctx.time_zone())))
+
     def _doses_up_to_order(self) -> list[datetime]:
         zone = zone_of(self.ctx.time_zone())
         order = to_core(self.order_time(), zone)
@@ -333,12 +338,12 @@ class VerificationController(QObject):
     def _show_doses_given(self, *_: object) -> None:
         doses = sorted(self.ctx.doses_given())
         counted = self._doses_up_to_order()
-        text = ", ".join(f"{d:%Y-%m-%d %H:%M}" for d in doses) if doses else "none recorded"
+        text = ", ".join(self._when(d) for d in doses) if doses else "none recorded"
         later = len(doses) - len(counted)
         if later:
             # Never left out in silence: the clock is read at the order's time.
             text += (
-                f" ({later} after the order time {self.order_time():%Y-%m-%d %H:%M}, "
+                f" ({later} after the order time {self._when(self.order_time())}, "
                 "not counted by the repeat-dose check)"
             )
         self.view.doses_given.setText(f"Tocilizumab this episode (dose log): {text}")
@@ -397,7 +402,7 @@ class VerificationController(QObject):
         entered_by = v.order_initials.text().strip() or "(not entered)"
         verifier = v.initials.text().strip() or "(not entered)"
         v.set_summary(
-            f"Patient {label} · order {self.order_time():%Y-%m-%d %H:%M} · "
+            f"Patient {label} · order {self._when(self.order_time())} · "
             f"prescriber's order entered by {entered_by}, verified by {verifier}"
         )
         notes = [f"Tolerance {result.tolerance_pct:g}% (from {result.tolerance_from})."]
