@@ -59,7 +59,7 @@ class RecordMeta:
         """The head and foot of page ``page`` of ``count``: the record, the patient and
         when it was made on every page, and the page number."""
         label = f"patient label: {self.label}" if self.label else "no patient label entered"
-        made = when(self.made_at.replace(second=0, microsecond=0))
+        made = record_time(self.made_at)
         head = f"{self.title} · {label} · made {made}"
         return head, f"{PRODUCT} · {self.title} · page {page} of {count}"
 
@@ -68,7 +68,7 @@ class RecordMeta:
         rows = [
             f"{PRODUCT} {html.escape(self.app_version)} · ruleset "
             f"{html.escape(self.ruleset.version)} (sha256 <tt>{self.ruleset.sha256}</tt>) · "
-            f"profile {html.escape(self.profile)} · made {self.made_at:%Y-%m-%d %H:%M}{label}. "
+            f"profile {html.escape(self.profile)} · made {record_time(self.made_at)}{label}. "
             "Suggestions and calculations are not orders: clinical judgement and the local "
             "protocol decide."
         ]
@@ -166,3 +166,9 @@ def audit_head(log: Path | None) -> ChainHead | None:
     except (audit.AuditLogError, OSError):  # e.g. a folder where the log should be
         return None
     return ChainHead(count=seq, sha256=sha256)
+
+
+def record_time(at: datetime) -> str:
+    """A record's time to the minute, as the note writes times (``calculator.words.when``:
+    in the hour the clocks go back, with its offset)."""
+    return when(at.replace(second=0, microsecond=0))

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from calculator.records.note_taper import plan_origin
 from calculator.taper.models import TaperResult, TaperStepInput
 from calculator.words import count
-from ui.records.documents import Record, RecordMeta, document
+from ui.records.documents import Record, RecordMeta, document, record_time
 from ui.units import fmt
 
 
@@ -62,8 +62,8 @@ def taper_checklist(
     totals = ", ".join(f"{drug} {_fmt_mg(mg)}" for drug, mg in plan.totals_mg.items())
     parts = [
         f"<h1>Steroid taper checklist{label}</h1>",
-        f"<p>Regimen: <b>{html.escape(origin)}</b>. Starts {plan.start:%Y-%m-%d %H:%M}, last dose "
-        f"{plan.ends_at:%Y-%m-%d %H:%M}; {count(len(plan.administrations), 'administration')}. "
+        f"<p>Regimen: <b>{html.escape(origin)}</b>. Starts {record_time(plan.start)}, last dose "
+        f"{record_time(plan.ends_at)}; {count(len(plan.administrations), 'administration')}. "
         f"Totals: {html.escape(totals)}; dexamethasone equivalent "
         f"{_fmt_mg(plan.dexamethasone_equivalent_mg)}.</p>",
     ]

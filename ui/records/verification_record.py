@@ -9,7 +9,7 @@ from datetime import datetime
 
 from calculator.rulebook import Ruleset, ruleset
 from calculator.verification import Comparison, VerifyResult, VialCount, fmt_vials
-from ui.records.documents import Record, RecordMeta, document
+from ui.records.documents import Record, RecordMeta, document, record_time
 from ui.records.taper_checklist import _fmt_mg, _table
 
 
@@ -149,7 +149,7 @@ def verification_record(
     label = html.escape(meta.label) if meta.label else "(no label entered)"
     parts = [
         "<h1>Pharmacy double check</h1>",
-        f"<p>Patient label: <b>{label}</b> · order time: <b>{order_at:%Y-%m-%d %H:%M}</b></p>",
+        f"<p>Patient label: <b>{label}</b> · order time: <b>{record_time(order_at)}</b></p>",
         f'<p class="h1">Decision: {html.escape(word)}</p>',
         f"<ul>{reasons}</ul>" if reasons else "",
         _table(
@@ -168,7 +168,7 @@ def verification_record(
     parts.append(f"<p>Rules: {html.escape(', '.join(result.rules))}.</p>")
     parts.append(
         f"<p>Prescriber's order entered by: <b>{entered_by}</b> · independent entry by the "
-        f"verifier: <b>{verifier}</b> · checked at {meta.made_at:%Y-%m-%d %H:%M}.</p>"
+        f"verifier: <b>{verifier}</b> · checked at {record_time(meta.made_at)}.</p>"
     )
     parts.append(meta.footer_html())
     details = {
