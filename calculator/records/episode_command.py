@@ -25,7 +25,6 @@ from calculator.records.episode import (
     HistoryLine,
     Summary,
     Trend,
-    grade_assessments,
     history_facts,
     ledger,
     next_due,
@@ -34,6 +33,7 @@ from calculator.records.episode import (
     summarise,
     trend,
 )
+from calculator.records.episode_grading import grade_assessments
 from calculator.results import CoreResult, unique, verification_warnings
 from calculator.rulebook import FrozenModel, Ruleset
 from calculator.rulebook.profiles import Profile

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from calculator import builtin_profile, ruleset
 from calculator.grading.crs import grade_crs
-from calculator.records import episode as episode_module
+from calculator.records import episode_grading as episode_module
 from calculator.records.case_v2 import load_episode_case
 from calculator.records.episode_command import make_episode
 from tests.calculator.records.episode_helpers import FEVER, assessment, case, dose, hours
