@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
 
 from ui.store.storage import ENV_HOME
@@ -24,6 +25,14 @@ def type_text(edit: QLineEdit, text: str) -> None:
     """Replace the text as a user would: setText plus the textEdited signal."""
     edit.setText(text)
     edit.textEdited.emit(text)
+
+
+def type_time(qtbot, edit: QLineEdit, text: str) -> None:  # type: ignore[no-untyped-def]
+    """Type a time as a nurse does ("0730", "-2h") and press Enter."""
+    edit.setFocus()
+    edit.selectAll()
+    qtbot.keyClicks(edit, text)
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
 
 
 def fill_patient(c: AppController, weight: str = "70", age: str = "45") -> None:

@@ -8,11 +8,10 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from calculator.records.case import load_case
-from tests.ui.helpers import type_text
+from tests.ui.helpers import type_text, type_time
 from ui.case.local_clock import SYSTEM_ZONE, system_zone_name, to_core
 from ui.case.state import CaseState
 from ui.controllers.app import AppController
@@ -47,12 +46,6 @@ def _app(qtbot, clocks: Clocks, zone: str | None = "Europe/Berlin") -> AppContro
     return c
 
 
-def _type_time(qtbot, edit, text: str) -> None:  # type: ignore[no-untyped-def]
-    edit.setFocus()
-    edit.selectAll()
-    qtbot.keyClicks(edit, text)
-    qtbot.keyClick(edit, Qt.Key.Key_Return)
-
 
 def test_spring_forward_night_countdown_is_eight_real_hours(qapp: QApplication, qtbot) -> None:  # type: ignore[no-untyped-def]
     clocks = Clocks(datetime(2026, 3, 29, 3, 0))  # 03:00 CEST, an hour after the change
@@ -70,10 +63,10 @@ def test_a_skipped_time_is_refused_at_its_field_in_the_cores_words(
 ) -> None:
     clocks = Clocks(datetime(2026, 3, 29, 4, 0))
     c = _app(qtbot, clocks)
-    _type_time(qtbot, c.dose.view.dose_time, "0230")
+    type_time(qtbot, c.dose.view.dose_time, "0230")
     assert c.dose.dose_times == []
     assert "does not exist in Europe/Berlin" in c.dose.view.time_field.field.error_text()
-    _type_time(qtbot, c.window.patient_bar.assessed_at, "0215")
+    type_time(qtbot, c.window.patient_bar.assessed_at, "0215")
     assert c.state.live  # not taken
     assert "does not exist" in c.window.patient_bar.assessed.field.error_text()
 
@@ -92,7 +85,7 @@ def test_a_repeated_time_is_asked_about_and_kept_with_its_offset(
         return at.replace(fold=1)
 
     monkeypatch.setattr("ui.controllers.time_entry.ask_repeated", second)
-    _type_time(qtbot, c.dose.view.dose_time, "0230")
+    type_time(qtbot, c.dose.view.dose_time, "0230")
     assert asked == [datetime(2026, 10, 25, 2, 30)]  # asked once, though Enter is heard twice
     assert len(c.dose.dose_times) == 1
     assert c.dose.dose_times[0].fold == 1
@@ -111,7 +104,7 @@ def test_a_repeated_time_declined_is_not_added(
 ) -> None:
     c = _app(qtbot, Clocks(datetime(2026, 10, 25, 4, 0)))
     monkeypatch.setattr("ui.controllers.time_entry.ask_repeated", lambda *a: None)
-    _type_time(qtbot, c.dose.view.dose_time, "0230")
+    type_time(qtbot, c.dose.view.dose_time, "0230")
     assert c.dose.dose_times == []
     assert "occurs twice" in c.dose.view.time_field.field.error_text()
 

@@ -12,7 +12,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from tests.ui.helpers import type_text
+from tests.ui.helpers import type_text, type_time
 from ui.case.local_clock import from_core
 from ui.controllers.app import AppController
 from ui.controllers.case import build_case
@@ -32,13 +32,6 @@ def _patient(c: AppController) -> None:
     ic.ice.setChecked(True)
     ic.ice.score.setValue(10)  # ICANS is graded only once assessed: ICE 10 typed
 
-
-def _type_time(qtbot, edit, text: str) -> None:  # type: ignore[no-untyped-def]
-    """Type a time as a nurse does and press Enter."""
-    edit.setFocus()
-    edit.selectAll()
-    qtbot.keyClicks(edit, text)
-    qtbot.keyClick(edit, Qt.Key.Key_Return)
 
 
 @pytest.mark.parametrize(
@@ -70,7 +63,7 @@ def test_assessed_at_is_live_until_set_then_now_goes_back(app_controller, clock,
     clock[0] = datetime(2026, 11, 21, 14, 5)
     c.state.tick()
     assert bar.assessed_at.text() == "2026-11-21 14:05"  # follows the clock while live
-    _type_time(qtbot, bar.assessed_at, "0730")
+    type_time(qtbot, bar.assessed_at, "0730")
     assert not c.state.live
     assert c.state.at() == datetime(2026, 11, 21, 7, 30)
     assert bar.assessed_at.text() == "2026-11-21 07:30"
@@ -89,7 +82,7 @@ def test_assessed_at_is_live_until_set_then_now_goes_back(app_controller, clock,
 def test_a_bad_quick_time_is_marked_and_kept(app_controller, qtbot) -> None:
     c = app_controller
     bar = c.window.patient_bar
-    _type_time(qtbot, bar.assessed_at, "7h")
+    type_time(qtbot, bar.assessed_at, "7h")
     assert bar.assessed_at.text() == "7h"
     assert "not a time" in bar.assessed.error_text()
     assert c.state.live
@@ -113,7 +106,7 @@ def test_one_clock_across_dose_log_management_panel_and_pdf(app_controller, qtbo
     c = app_controller
     _patient(c)
     c.dose.add_dose(datetime(2026, 11, 21, 8, 0))
-    _type_time(qtbot, c.window.patient_bar.assessed_at, "1000")  # wall clock 14:00
+    type_time(qtbot, c.window.patient_bar.assessed_at, "1000")  # wall clock 14:00
     at = datetime(2026, 11, 21, 10, 0)
     view = c.dose.view
     # The dose log counts down at the assessment time, not on the wall clock.
@@ -137,7 +130,7 @@ def test_one_clock_across_dose_log_management_panel_and_pdf(app_controller, qtbo
 def test_a_late_dose_is_asked_about_and_kept(app_controller, qtbot, monkeypatch) -> None:
     c = app_controller
     _patient(c)
-    _type_time(qtbot, c.window.patient_bar.assessed_at, "0730")
+    type_time(qtbot, c.window.patient_bar.assessed_at, "0730")
     asked: list[tuple[datetime, datetime]] = []
 
     def move_to_dose(parent, dose_at, case_at, can_now):  # type: ignore[no-untyped-def]
@@ -145,7 +138,7 @@ def test_a_late_dose_is_asked_about_and_kept(app_controller, qtbot, monkeypatch)
         return "dose"
 
     monkeypatch.setattr("ui.controllers.dose.ask_late_dose", move_to_dose)
-    _type_time(qtbot, c.dose.view.dose_time, "0900")
+    type_time(qtbot, c.dose.view.dose_time, "0900")
     assert asked == [(datetime(2026, 11, 21, 9, 0), datetime(2026, 11, 21, 7, 30))]
     assert c.dose.dose_times == [datetime(2026, 11, 21, 9, 0)]
     assert c.state.at() == datetime(2026, 11, 21, 9, 0)
@@ -164,9 +157,9 @@ def test_a_late_dose_is_asked_about_and_kept(app_controller, qtbot, monkeypatch)
 
 def test_a_late_dose_can_move_the_assessment_to_now(app_controller, qtbot, monkeypatch) -> None:
     c = app_controller
-    _type_time(qtbot, c.window.patient_bar.assessed_at, "0730")
+    type_time(qtbot, c.window.patient_bar.assessed_at, "0730")
     monkeypatch.setattr("ui.controllers.dose.ask_late_dose", lambda *a, **k: "now")
-    _type_time(qtbot, c.dose.view.dose_time, "0900")
+    type_time(qtbot, c.dose.view.dose_time, "0900")
     assert c.dose.dose_times == [datetime(2026, 11, 21, 9, 0)]
     assert c.state.live
     assert c.state.at() == datetime(2026, 11, 21, 14, 0)
@@ -176,9 +169,9 @@ def test_a_late_dose_declined_is_not_added_and_its_time_stays_typed(
     app_controller, qtbot, monkeypatch
 ) -> None:
     c = app_controller
-    _type_time(qtbot, c.window.patient_bar.assessed_at, "0730")
+    type_time(qtbot, c.window.patient_bar.assessed_at, "0730")
     monkeypatch.setattr("ui.controllers.dose.ask_late_dose", lambda *a, **k: None)
-    _type_time(qtbot, c.dose.view.dose_time, "0900")
+    type_time(qtbot, c.dose.view.dose_time, "0900")
     assert c.dose.dose_times == []
     assert c.state.at() == datetime(2026, 11, 21, 7, 30)
     assert c.dose.view.dose_time.text() == "0900"
@@ -192,7 +185,7 @@ def test_a_dose_after_the_assessment_time_is_refused_by_name_not_dropped(
     c = app_controller
     _patient(c)
     c.dose.add_dose(datetime(2026, 11, 21, 9, 0))
-    _type_time(qtbot, c.window.patient_bar.assessed_at, "0730")
+    type_time(qtbot, c.window.patient_bar.assessed_at, "0730")
     assert [g.at for g in build_case(c).given] == [datetime(2026, 11, 21, 9, 0)]
     assert c.dose.dose_times == [datetime(2026, 11, 21, 9, 0)]
     assert "Dose 1 (2026-11-21 09:00) is later than at" in c.dose.view.log_error.error_text()
@@ -205,7 +198,7 @@ def test_a_dose_after_the_assessment_time_is_refused_by_name_not_dropped(
 
 def test_a_future_dose_on_the_live_clock_is_marked_at_the_field(app_controller, qtbot) -> None:
     c = app_controller
-    _type_time(qtbot, c.dose.view.dose_time, "2000")
+    type_time(qtbot, c.dose.view.dose_time, "2000")
     assert c.dose.dose_times == []
     assert "later than now (2026-11-21 14:00)" in c.dose.view.time_field.error_text()
     assert c.dose.view.dose_time.text() == "2000"
