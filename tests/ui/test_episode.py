@@ -376,3 +376,47 @@ def test_start_from_last_keeps_an_ice_total_given_without_its_items(app_controll
     c.episode.start_from_last()
     assert c.grading.icans_result is not None
     assert c.grading.icans_result.score == 7
+
+
+def test_other_drugs_doses_from_a_case_are_listed_kept_and_gone_with_new(
+    app_controller, tmp_path: Path
+) -> None:
+    """A case file's corticosteroid dose is shown in the dose log (never kept out of
+    sight), cannot be selected or removed there (it is not a tocilizumab dose), is saved
+    again as it was, and goes with File > New (another patient)."""
+    c = app_controller
+    path = tmp_path / "case.json"
+    path.write_text(
+        json.dumps(
+            {
+                "format": "crs-calc-case/2",
+                "patient": {"label": "Bed 3", "weight_kg": 70, "age_years": 54},
+                "assessments": [{"at": "2026-11-21T08:00", "crs": {"temperature_c": 39.0}}],
+                "given": [
+                    {"drug": "tocilizumab", "at": "2026-11-21T09:00", "dose_mg": 560},
+                    {"drug": "dexamethasone", "at": "2026-11-21T10:00", "dose_mg": 10, "by": "CD"},
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
+    assert c.open_case(path)
+    log = c.dose.view.doses
+    texts = [log.item(i).text() for i in range(log.count())]
+    assert texts == [
+        "Dose 1: 2026-11-21 09:00 (560 mg)",
+        "Dexamethasone 10 mg: 2026-11-21 10:00, by CD (from the case)",
+    ]
+    steroid = log.item(1)
+    assert not steroid.flags() & Qt.ItemFlag.ItemIsSelectable
+    log.setCurrentRow(1)
+    c.dose.remove_selected()
+    assert [g["drug"] for g in c.dose.given()] == ["tocilizumab", "dexamethasone"]
+    assert c.save_case(tmp_path / "again.json")
+    saved = json.loads((tmp_path / "again.json").read_text(encoding="utf-8"))
+    assert {"drug": "dexamethasone", "at": "2026-11-21T10:00", "dose_mg": 10.0, "by": "CD"} in (
+        saved["given"]
+    )
+    c.new_case()
+    assert c.dose.given() == []
+    assert c.dose.view.doses.count() == 0

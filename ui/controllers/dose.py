@@ -23,7 +23,7 @@ from typing import Any, Literal, get_args
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QListWidgetItem, QMessageBox, QWidget
 
 import calculator
 from calculator.dosing import (
@@ -457,6 +457,16 @@ class DoseController(QObject):
         self.view.doses.clear()
         for i, d in enumerate(self.dose_times):
             self.view.doses.addItem(f"Dose {i + 1}: {when(self.state.core(d))}{self._words(d)}")
+        # The other drugs' doses the case holds (corticosteroids and others, from a file):
+        # shown, never hidden, but not part of the tocilizumab log (nothing to remove here).
+        for g in sorted(self.other_given, key=lambda g: self._key(g.at)):
+            amount = f" {fmt(g.dose_mg)} mg" if g.dose_mg is not None else ""
+            by = f", by {g.by}" if g.by else ""
+            item = QListWidgetItem(
+                f"{g.drug.capitalize()}{amount}: {when(self.state.core(g.at))}{by} (from the case)"
+            )
+            item.setFlags(Qt.ItemFlag.ItemIsEnabled)  # not selectable: not a tocilizumab dose
+            self.view.doses.addItem(item)
 
     def _words(self, at: datetime) -> str:
         detail = self.details.get(at)
