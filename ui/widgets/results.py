@@ -47,6 +47,7 @@ class GradeBadge(QLabel):
         self.setFont(scaled_font(self.font(), BADGE_FACTOR, bold=True))
         self.setTextFormat(Qt.TextFormat.RichText)
         self._plain = ""
+        self._heights: dict[tuple[str, int, str], float] = {}
         # Grow with wrapped text (a two-line stale badge, a 200% font): the policy must keep
         # height-for-width, which a plain setSizePolicy(h, v) would drop.
         policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
@@ -92,11 +93,19 @@ class GradeBadge(QLabel):
         return shown
 
     def _doc_height(self, rich: str, width: int) -> float:
-        doc = QTextDocument()
-        doc.setDefaultFont(self.font())
-        doc.setHtml(rich)
-        doc.setTextWidth(max(1, width))
-        return doc.size().height()
+        # Kept by text, width and font: a layout asks heightForWidth dozens of times a
+        # pass, and each answer laid out four rich-text documents (about 2 ms a keystroke).
+        key = (rich, width, self.font().key())
+        height = self._heights.get(key)
+        if height is None:
+            doc = QTextDocument()
+            doc.setDefaultFont(self.font())
+            doc.setHtml(rich)
+            doc.setTextWidth(max(1, width))
+            if len(self._heights) > 256:
+                self._heights.clear()
+            height = self._heights[key] = doc.size().height()
+        return height
 
     def _room(self, width: int) -> int:
         """The height the badge keeps whatever it says, beyond what it says now: as tall
