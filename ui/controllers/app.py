@@ -229,8 +229,9 @@ class AppController(QObject):
     def _fill_wizard(self, a: Assessment | None) -> None:
         """The wizard from one assessment (Start from last, Open / correct), or blank."""
         _text, unit = self.grading.temperature.typed()
-        apply_assessment(self, a, unit)
-        self.grading.recompute()
+        with self.grading.held():  # graded once, with every field in place
+            apply_assessment(self, a, unit)
+            self.grading.recompute()
 
     def _patient_for_episode(self, ctx: PatientContext) -> None:
         key = (ctx.weight_kg, ctx.age_years, ctx.product, ctx.label)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import html
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -62,6 +63,8 @@ class GradingController(QObject):
         self.crs_assessed = False
         self.icans_assessed = False
         self.last_recompute_ms = 0.0
+        self._held = 0
+        self._pending = False
         crs = view.crs_inputs
         self.temperature = UnitField(
             crs.temperature.edit,
@@ -104,7 +107,23 @@ class GradingController(QObject):
 
     # --- recompute ---------------------------------------------------------------------
 
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        """Grade once when the block ends, not at every field it sets: the wizard filled
+        or blanked at once (Record assessment, Start from last, Open / correct)."""
+        self._held += 1
+        try:
+            yield
+        finally:
+            self._held -= 1
+            if not self._held and self._pending:
+                self._pending = False
+                self.recompute()
+
     def recompute(self, *_: object) -> None:
+        if self._held:
+            self._pending = True
+            return
         start = time.perf_counter()
         self._grade_crs()
         self._grade_icans()
