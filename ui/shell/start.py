@@ -111,10 +111,14 @@ class Start(QObject):
         self.held = HeldInput(window)
         self.controller: object | None = None
         self.failure: BaseException | None = None
+        self._building = False
 
     def run(self) -> None:
-        if self.controller is not None or self.failure is not None:
+        # Once: the first paint and the unpainted-window timer both call this, and a box
+        # shown while building (a nested event loop) must not start a second build.
+        if self.controller is not None or self.failure is not None or self._building:
             return
+        self._building = True
         self.held.stop()
         try:
             self.controller = self._build(self._window)

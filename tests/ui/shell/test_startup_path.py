@@ -305,6 +305,26 @@ def test_a_failed_build_is_raised_not_left_loading(qtbot) -> None:  # type: igno
         start.raise_failure()
 
 
+def test_the_tools_are_built_once_even_when_asked_again_while_building(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """The first paint and the unpainted-window timer both start the build; a box shown
+    while building runs a nested event loop, where the timer could start it again."""
+    window = MainWindow()
+    qtbot.addWidget(window)
+    builds: list[int] = []
+    start: Start
+
+    def build(w: object) -> object:
+        builds.append(1)
+        start.run()  # as the timer would, from a nested event loop
+        return object()
+
+    start = Start(window, build)
+    start.run()
+    start.run()
+    assert builds == [1]
+    assert start.controller is not None
+
+
 def test_after_first_paint_waits_for_the_paint(qtbot) -> None:  # type: ignore[no-untyped-def]
     window = QMainWindow()
     qtbot.addWidget(window)
