@@ -378,12 +378,12 @@ def test_start_from_last_keeps_an_ice_total_given_without_its_items(app_controll
     assert c.grading.icans_result.score == 7
 
 
-def test_other_drugs_doses_from_a_case_are_listed_kept_and_gone_with_new(
+def test_other_drugs_doses_from_a_case_are_listed_removable_and_gone_with_new(
     app_controller, tmp_path: Path
 ) -> None:
-    """A case file's corticosteroid dose is shown in the dose log (never kept out of
-    sight), cannot be selected or removed there (it is not a tocilizumab dose), is saved
-    again as it was, and goes with File > New (another patient)."""
+    """A case file's corticosteroid dose is in the dose log under the tocilizumab doses
+    (never kept out of sight), can be removed and put back like any dose, is saved again as
+    it was, and goes with File > New (another patient)."""
     c = app_controller
     path = tmp_path / "case.json"
     path.write_text(
@@ -405,12 +405,13 @@ def test_other_drugs_doses_from_a_case_are_listed_kept_and_gone_with_new(
     texts = [log.item(i).text() for i in range(log.count())]
     assert texts == [
         "Dose 1: 2026-11-21 09:00 (560 mg)",
-        "Dexamethasone 10 mg: 2026-11-21 10:00, by CD (from the case)",
+        "Dexamethasone: 2026-11-21 10:00 (10 mg, by CD)",
     ]
-    steroid = log.item(1)
-    assert not steroid.flags() & Qt.ItemFlag.ItemIsSelectable
     log.setCurrentRow(1)
     c.dose.remove_selected()
+    assert [g["drug"] for g in c.dose.given()] == ["tocilizumab"]
+    assert c.dose.dose_times == [datetime(2026, 11, 21, 9, 0)]  # the clock's dose stays
+    c.dose.undo_remove()
     assert [g["drug"] for g in c.dose.given()] == ["tocilizumab", "dexamethasone"]
     assert c.save_case(tmp_path / "again.json")
     saved = json.loads((tmp_path / "again.json").read_text(encoding="utf-8"))
@@ -420,3 +421,41 @@ def test_other_drugs_doses_from_a_case_are_listed_kept_and_gone_with_new(
     c.new_case()
     assert c.dose.given() == []
     assert c.dose.view.doses.count() == 0
+
+
+def test_the_ledger_records_a_corticosteroid_for_the_episode_not_the_clock(
+    app_controller,
+) -> None:
+    """The dose log is the ledger of the case's ``given`` (spec episode.md "In the app"):
+    a dexamethasone dose recorded there is in the episode (EPI-STEROID's exposure, the
+    flowsheet, the chart's markers, EPI-TREND since it), while the repeat-dose clock counts
+    tocilizumab alone (EPI-LEDGER)."""
+    c = app_controller
+    fill_patient(c)
+    _record_at(c, datetime(2026, 11, 21, 8, 0), "39.5", norepinephrine=True)
+    v = c.dose.view
+    v.dose_drug.setCurrentIndex(v.dose_drug.findData("dexamethasone"))
+    type_text(v.dose_amount, "10")
+    type_text(v.dose_by, "CD")
+    v.dose_time.setText("0900")
+    assert c.dose.add_dose_from_view()
+    assert c.dose.dose_times == []  # not a tocilizumab dose: the clock has none
+    assert c.dose.view.eligibility.text() != ""
+    assert "Dexamethasone: 2026-11-21 09:00 (10 mg, by CD) added." in v.log_notice.text()
+    assert c.dose.given() == [
+        {"drug": "dexamethasone", "at": datetime(2026, 11, 21, 9, 0), "dose_mg": 10.0, "by": "CD"}
+    ]
+    _record_at(c, datetime(2026, 11, 21, 12, 0), "38.2")
+    result = c.episode.result
+    assert result is not None
+    steroids = result.summary.corticosteroids
+    assert steroids.doses == 1
+    assert result.summary.tocilizumab.total == 0
+    assert "dexamethasone 10 mg 09:00" in c.episode.view.model.rows[1].cells[8]
+    assert [d.drug for d in c.episode.view.chart.data.doses] == ["dexamethasone"]
+    assert result.trend.since_drug == "dexamethasone"
+    # An amount the case cannot hold is refused at the amount, nothing added.
+    type_text(v.dose_amount, "-5")
+    v.dose_time.setText("1000")
+    assert not c.dose.add_dose_from_view()
+    assert len(c.dose.given()) == 1

@@ -23,7 +23,7 @@ from typing import Any, Literal, get_args
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QListWidgetItem, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 import calculator
 from calculator.dosing import (
@@ -40,6 +40,7 @@ from calculator.edge.inputs import validate
 from calculator.local_time import add_hours, elapsed, instant, is_later
 from calculator.records.case_v2 import MAX_GIVEN_MG, Given
 from calculator.rulebook.dosing import Drug
+from calculator.rulebook.episode import GivenDrug
 from calculator.words import when
 from ui.case.local_clock import from_core
 from ui.case.state import CaseState
@@ -153,13 +154,19 @@ class DoseController(QObject):
         self._regimens = regimens().regimens
         for drug in get_args(Drug):
             view.drug.addItem(drug.capitalize(), drug)
+        # The ledger takes every drug the case's ``given`` may hold (EPI-LEDGER, EPI-STEROID);
+        # tocilizumab first: the repeat-dose clock counts it alone.
+        for given_drug in get_args(GivenDrug):
+            view.dose_drug.addItem(given_drug.capitalize(), given_drug)
         view.drug.currentIndexChanged.connect(self._drug_changed)
         view.regimen.currentIndexChanged.connect(self.recompute)
         view.add_dose.clicked.connect(self.add_dose_from_view)
         view.remove_dose.clicked.connect(self.remove_selected)
         view.undo_remove.clicked.connect(self.undo_remove)
         view.undo_shortcut.activated.connect(self.undo_remove)
-        self.removed: list[tuple[datetime, DoseDetail | None]] = []
+        #: What Remove took out, last first: a tocilizumab dose (time, detail) or another
+        #: drug's dose (its Given), for Undo.
+        self.removed: list[tuple[datetime, DoseDetail | None] | Given] = []
         self.time = TimeEntry(view.time_field, state.wall_clock, lambda: state.zone)
         #: (monotonic seconds, real seconds left) of the last answer: the countdown runs on
         #: from it on the monotonic clock, whatever the wall clock does.
@@ -383,6 +390,9 @@ class DoseController(QObject):
         detail = self._typed_detail()
         if detail is None:
             return False
+        drug = self.view.dose_drug.currentData()
+        if drug != "tocilizumab":
+            return self._add_other(str(drug), at, detail)
         if at in self.dose_times and not ask_duplicate(self.view, at):
             return False
         wall = self.state.wall_now()
@@ -420,6 +430,15 @@ class DoseController(QObject):
 
     def remove_selected(self) -> None:
         row = self.view.doses.currentRow()
+        other = row - len(self.dose_times)
+        if 0 <= other < len(self.other_given):
+            g = self.other_given[other]
+            self.other_given = tuple(x for i, x in enumerate(self.other_given) if i != other)
+            self.removed.append(g)
+            self.view.undo_remove.setEnabled(True)
+            self._fill_log()
+            self._say(f"{self._given_words(g)} removed. Undo: Ctrl+Z or Undo remove.")
+            return
         if 0 <= row < len(self.dose_times):
             self._hold = False
             removed = self.dose_times.pop(row)
@@ -433,8 +452,13 @@ class DoseController(QObject):
         """Put the last removed dose back (Ctrl+Z or "Undo remove")."""
         if not self.removed:
             return
-        at, detail = self.removed.pop()
+        last = self.removed.pop()
         self.view.undo_remove.setEnabled(bool(self.removed))
+        if isinstance(last, Given):
+            self._keep_other(last)
+            self._say(f"{self._given_words(last)} put back.")
+            return
+        at, detail = last
         self.add_dose(at, detail)
         self._say(f"Dose {self.dose_times.index(at) + 1} ({shown(at)}) put back.")
 
@@ -457,16 +481,53 @@ class DoseController(QObject):
         self.view.doses.clear()
         for i, d in enumerate(self.dose_times):
             self.view.doses.addItem(f"Dose {i + 1}: {when(self.state.core(d))}{self._words(d)}")
-        # The other drugs' doses the case holds (corticosteroids and others, from a file):
-        # shown, never hidden, but not part of the tocilizumab log (nothing to remove here).
-        for g in sorted(self.other_given, key=lambda g: self._key(g.at)):
-            amount = f" {fmt(g.dose_mg)} mg" if g.dose_mg is not None else ""
-            by = f", by {g.by}" if g.by else ""
-            item = QListWidgetItem(
-                f"{g.drug.capitalize()}{amount}: {when(self.state.core(g.at))}{by} (from the case)"
+        # The other drugs' doses (corticosteroids and others), under the tocilizumab ones
+        # the repeat-dose clock counts, in time order (Remove maps rows to them).
+        for g in self.other_given:
+            self.view.doses.addItem(self._given_words(g))
+
+    def _given_words(self, g: Given) -> str:
+        parts = [f"{fmt(g.dose_mg)} mg" if g.dose_mg is not None else ""]
+        parts += [f"by {g.by}" if g.by else "", "prophylactic" if g.prophylactic else ""]
+        said = ", ".join(p for p in parts if p)
+        return f"{g.drug.capitalize()}: {when(self.state.core(g.at))}" + (
+            f" ({said})" if said else ""
+        )
+
+    def _add_other(self, drug: str, at: datetime, detail: DoseDetail) -> bool:
+        """A dose of another drug into the ledger (EPI-STEROID counts corticosteroids): the
+        same checks of the time; no repeat-dose clock, so no question about the assessment
+        time."""
+        wall = self.state.wall_now()
+        if self._later(at, wall):
+            self.view.time_field.field.set_error(
+                f"is later than now ({shown(wall)}): record only doses given"
             )
-            item.setFlags(Qt.ItemFlag.ItemIsEnabled)  # not selectable: not a tocilizumab dose
-            self.view.doses.addItem(item)
+            return False
+        payload: dict[str, Any] = {"drug": drug, "at": at, "by": detail.by}
+        if detail.dose_mg is not None:
+            payload["dose_mg"] = detail.dose_mg
+        if detail.prophylactic:
+            payload["prophylactic"] = True
+        try:
+            g = validate(Given, payload)
+        except calculator.InputError as exc:
+            self.view.ledger_error.set_error(exc.message)
+            return False
+        self._keep_other(g)
+        self.view.dose_amount.clear()
+        self.view.dose_prophylactic.setChecked(False)
+        self._last_added = at
+        self._guard.start(QApplication.doubleClickInterval())
+        self.time.show(at, force=True)
+        self._say(f"{self._given_words(g)} added.")
+        return True
+
+    def _keep_other(self, g: Given) -> None:
+        kept = [*self.other_given, g]
+        kept.sort(key=lambda x: self._key(x.at))  # stable: same-time doses keep their order
+        self.other_given = tuple(kept)
+        self._fill_log()
 
     def _words(self, at: datetime) -> str:
         detail = self.details.get(at)
@@ -526,7 +587,9 @@ class DoseController(QObject):
     def set_given(self, given: tuple[Given, ...]) -> None:
         """Fill the ledger from a case's ``given`` (tocilizumab into the log, the rest kept)."""
         toci = [g for g in given if g.drug == "tocilizumab"]
-        self.other_given = tuple(g for g in given if g.drug != "tocilizumab")
+        others = [g for g in given if g.drug != "tocilizumab"]
+        others.sort(key=lambda g: self._key(g.at))
+        self.other_given = tuple(others)
         self.details = {
             g.at: DoseDetail(dose_mg=g.dose_mg, by=g.by, prophylactic=g.prophylactic) for g in toci
         }

@@ -24,6 +24,7 @@ from ui.views.time_field import TimeField
 from ui.widgets import (
     FieldErrorLabel,
     MessageList,
+    NoWheelCombo,
     RuleLinks,
     named,
     rich,
@@ -109,7 +110,7 @@ class DoseView(QWidget):
         card.addStretch(1)
 
         # --- the tocilizumab dose log ---------------------------------------------------
-        log = QGroupBox("Tocilizumab dose log (this episode)")
+        log = QGroupBox("Dose log (this episode)")
         log.setObjectName("doseLog")
         self.log_box = log
         # One line edit ("0730" is 07:30 today; Enter adds the dose), -1 h, Now.
@@ -127,7 +128,13 @@ class DoseView(QWidget):
             QPushButton("&Undo remove"), "undoRemove", "Put the removed dose back (Ctrl+Z)"
         )
         self.undo_remove.setEnabled(False)
-        # The ledger (issue 24): amount, initials and the prophylactic mark of each dose.
+        # The ledger (issue 24): the drug, amount, initials and the prophylactic mark of
+        # each dose (the controller lists the drugs the case's ``given`` may hold).
+        self.dose_drug = named(
+            NoWheelCombo(),
+            "doseGivenDrug",
+            "Drug given (the repeat-dose clock counts tocilizumab only)",
+        )
         self.dose_amount = named(QLineEdit(), "doseAmount", "Amount given in mg (optional)")
         self.dose_amount.setPlaceholderText("mg (optional)")
         self.dose_by = named(QLineEdit(), "doseBy", "Initials of who gave it (optional)")
@@ -171,6 +178,8 @@ class DoseView(QWidget):
         add_row.addWidget(self.remove_dose)
         add_row.addWidget(self.undo_remove)
         lv = QVBoxLayout(log)
+        lv.addWidget(_buddy("Drug give&n", self.dose_drug))
+        lv.addWidget(self.dose_drug)
         lv.addWidget(_buddy("D&ose given at", self.dose_time))
         lv.addWidget(self.time_field)
         lv.addLayout(detail_row)
@@ -197,6 +206,7 @@ class DoseView(QWidget):
             self.drug,
             self.regimen,
             self.rules,
+            self.dose_drug,
             self.dose_time,
             self.time_field.minus_hour,
             self.time_field.now_button,
