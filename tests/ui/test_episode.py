@@ -404,7 +404,7 @@ def test_other_drugs_doses_from_a_case_are_listed_removable_and_gone_with_new(
     log = c.dose.view.doses
     texts = [log.item(i).text() for i in range(log.count())]
     assert texts == [
-        "Dose 1: 2026-11-21 09:00 (560 mg)",
+        "Tocilizumab dose 1: 2026-11-21 09:00 (560 mg)",
         "Dexamethasone: 2026-11-21 10:00 (10 mg, by CD)",
     ]
     log.setCurrentRow(1)
@@ -440,6 +440,8 @@ def test_the_ledger_records_a_corticosteroid_for_the_episode_not_the_clock(
     v.dose_time.setText("0900")
     assert c.dose.add_dose_from_view()
     assert c.dose.dose_times == []  # not a tocilizumab dose: the clock has none
+    # The next entry is tocilizumab again unless another drug is chosen on purpose.
+    assert v.dose_drug.currentData() == "tocilizumab"
     assert c.dose.view.eligibility.text() != ""
     assert "Dexamethasone: 2026-11-21 09:00 (10 mg, by CD) added." in v.log_notice.text()
     assert c.dose.given() == [
@@ -455,7 +457,9 @@ def test_the_ledger_records_a_corticosteroid_for_the_episode_not_the_clock(
     assert [d.drug for d in c.episode.view.chart.data.doses] == ["dexamethasone"]
     assert result.trend.since_drug == "dexamethasone"
     # An amount the case cannot hold is refused at the amount, nothing added.
+    v.dose_drug.setCurrentIndex(v.dose_drug.findData("methylprednisolone"))
     type_text(v.dose_amount, "-5")
     v.dose_time.setText("1000")
     assert not c.dose.add_dose_from_view()
     assert len(c.dose.given()) == 1
+    assert v.ledger_error.error_text() != ""

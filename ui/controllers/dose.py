@@ -411,8 +411,7 @@ class DoseController(QObject):
             else:
                 self.state.set_at(at)
         self.add_dose(at, detail)
-        self.view.dose_amount.clear()
-        self.view.dose_prophylactic.setChecked(False)
+        self._entry_done()
         self._last_added = at
         self._guard.start(QApplication.doubleClickInterval())
         self.time.show(at, force=True)
@@ -480,7 +479,9 @@ class DoseController(QObject):
         self.doses_changed.emit(list(self.dose_times))
         self.view.doses.clear()
         for i, d in enumerate(self.dose_times):
-            self.view.doses.addItem(f"Dose {i + 1}: {when(self.state.core(d))}{self._words(d)}")
+            self.view.doses.addItem(
+                f"Tocilizumab dose {i + 1}: {when(self.state.core(d))}{self._words(d)}"
+            )
         # The other drugs' doses (corticosteroids and others), under the tocilizumab ones
         # the repeat-dose clock counts, in time order (Remove maps rows to them).
         for g in self.other_given:
@@ -515,13 +516,20 @@ class DoseController(QObject):
             self.view.ledger_error.set_error(exc.message)
             return False
         self._keep_other(g)
-        self.view.dose_amount.clear()
-        self.view.dose_prophylactic.setChecked(False)
+        self._entry_done()
         self._last_added = at
         self._guard.start(QApplication.doubleClickInterval())
         self.time.show(at, force=True)
         self._say(f"{self._given_words(g)} added.")
         return True
+
+    def _entry_done(self) -> None:
+        """Ready for the next entry: amount and mark cleared, and the drug back to
+        tocilizumab, so that another drug is always chosen on purpose (a tocilizumab dose
+        left under the last drug would be missed by the repeat-dose clock)."""
+        self.view.dose_amount.clear()
+        self.view.dose_prophylactic.setChecked(False)
+        self.view.dose_drug.setCurrentIndex(self.view.dose_drug.findData("tocilizumab"))
 
     def _keep_other(self, g: Given) -> None:
         kept = [*self.other_given, g]
