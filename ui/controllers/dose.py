@@ -129,6 +129,24 @@ class DoseDetail:
     by: str = ""
     prophylactic: bool = False
 
+    def entry(self, drug: str, at: datetime) -> dict[str, Any]:
+        """The dose as an entry of the case document's ``given`` (only what was typed)."""
+        out: dict[str, Any] = {"drug": drug, "at": at}
+        if self.dose_mg is not None:
+            out["dose_mg"] = self.dose_mg
+        if self.by:
+            out["by"] = self.by
+        if self.prophylactic:
+            out["prophylactic"] = True
+        return out
+
+    def words(self) -> str:
+        """`` (560 mg, by CD, prophylactic)``, or nothing when nothing was typed."""
+        parts = [f"{fmt(self.dose_mg)} mg" if self.dose_mg is not None else ""]
+        parts += [f"by {self.by}" if self.by else "", "prophylactic" if self.prophylactic else ""]
+        said = ", ".join(p for p in parts if p)
+        return f" ({said})" if said else ""
+
 
 class DoseController(QObject):
     dose_computed = Signal(object)  # TocilizumabDose | AgentDose
@@ -395,11 +413,7 @@ class DoseController(QObject):
             return self._add_other(str(drug), at, detail)
         if at in self.dose_times and not ask_duplicate(self.view, at):
             return False
-        wall = self.state.wall_now()
-        if self._later(at, wall):
-            self.view.time_field.field.set_error(
-                f"is later than now ({shown(wall)}): record only doses given"
-            )
+        if self._in_future(at):
             return False
         if self._later(at, self.state.at()):
             # The dose is not later than the wall clock (checked above), so "now" keeps it.
@@ -411,10 +425,7 @@ class DoseController(QObject):
             else:
                 self.state.set_at(at)
         self.add_dose(at, detail)
-        self._entry_done()
-        self._last_added = at
-        self._guard.start(QApplication.doubleClickInterval())
-        self.time.show(at, force=True)
+        self._entry_done(at)
         self._say(f"Dose {self.dose_times.index(at) + 1} ({shown(at)}) added.")
         return True
 
@@ -488,45 +499,43 @@ class DoseController(QObject):
             self.view.doses.addItem(self._given_words(g))
 
     def _given_words(self, g: Given) -> str:
-        parts = [f"{fmt(g.dose_mg)} mg" if g.dose_mg is not None else ""]
-        parts += [f"by {g.by}" if g.by else "", "prophylactic" if g.prophylactic else ""]
-        said = ", ".join(p for p in parts if p)
-        return f"{g.drug.capitalize()}: {when(self.state.core(g.at))}" + (
-            f" ({said})" if said else ""
-        )
+        detail = DoseDetail(dose_mg=g.dose_mg, by=g.by, prophylactic=g.prophylactic)
+        return f"{g.drug.capitalize()}: {when(self.state.core(g.at))}{detail.words()}"
 
     def _add_other(self, drug: str, at: datetime, detail: DoseDetail) -> bool:
         """A dose of another drug into the ledger (EPI-STEROID counts corticosteroids): the
         same checks of the time; no repeat-dose clock, so no question about the assessment
         time."""
-        wall = self.state.wall_now()
-        if self._later(at, wall):
-            self.view.time_field.field.set_error(
-                f"is later than now ({shown(wall)}): record only doses given"
-            )
+        if self._in_future(at):
             return False
-        payload: dict[str, Any] = {"drug": drug, "at": at, "by": detail.by}
-        if detail.dose_mg is not None:
-            payload["dose_mg"] = detail.dose_mg
-        if detail.prophylactic:
-            payload["prophylactic"] = True
         try:
-            g = validate(Given, payload)
+            g = validate(Given, detail.entry(drug, at))
         except calculator.InputError as exc:
             self.view.ledger_error.set_error(exc.message)
             return False
         self._keep_other(g)
-        self._entry_done()
-        self._last_added = at
-        self._guard.start(QApplication.doubleClickInterval())
-        self.time.show(at, force=True)
+        self._entry_done(at)
         self._say(f"{self._given_words(g)} added.")
         return True
 
-    def _entry_done(self) -> None:
+    def _in_future(self, at: datetime) -> bool:
+        """A dose later than the wall clock is refused at the time field: only doses given."""
+        wall = self.state.wall_now()
+        if not self._later(at, wall):
+            return False
+        self.view.time_field.field.set_error(
+            f"is later than now ({shown(wall)}): record only doses given"
+        )
+        return True
+
+    def _entry_done(self, at: datetime) -> None:
         """Ready for the next entry: amount and mark cleared, and the drug back to
         tocilizumab, so that another drug is always chosen on purpose (a tocilizumab dose
-        left under the last drug would be missed by the repeat-dose clock)."""
+        left under the last drug would be missed by the repeat-dose clock). A second click
+        on Add within a double click's time does not add the same dose again."""
+        self._last_added = at
+        self._guard.start(QApplication.doubleClickInterval())
+        self.time.show(at, force=True)
         self.view.dose_amount.clear()
         self.view.dose_prophylactic.setChecked(False)
         self.view.dose_drug.setCurrentIndex(self.view.dose_drug.findData("tocilizumab"))
@@ -538,16 +547,7 @@ class DoseController(QObject):
         self._fill_log()
 
     def _words(self, at: datetime) -> str:
-        detail = self.details.get(at)
-        if detail is None:
-            return ""
-        parts = [f"{fmt(detail.dose_mg)} mg" if detail.dose_mg is not None else ""]
-        parts += [
-            f"by {detail.by}" if detail.by else "",
-            "prophylactic" if detail.prophylactic else "",
-        ]
-        said = ", ".join(p for p in parts if p)
-        return f" ({said})" if said else ""
+        return self.details.get(at, DoseDetail()).words()
 
     # --- the ledger (issue 24, EPI-LEDGER) --------------------------------------------
 
@@ -578,18 +578,9 @@ class DoseController(QObject):
     def given(self) -> list[dict[str, Any]]:
         """The ledger as the case document's ``given``: the logged tocilizumab doses with
         what was typed for them, then the other drugs' doses the case came with."""
-        out: list[dict[str, Any]] = []
-        for at in self.dose_times:
-            entry: dict[str, Any] = {"drug": "tocilizumab", "at": at}
-            detail = self.details.get(at)
-            if detail is not None:
-                if detail.dose_mg is not None:
-                    entry["dose_mg"] = detail.dose_mg
-                if detail.by:
-                    entry["by"] = detail.by
-                if detail.prophylactic:
-                    entry["prophylactic"] = True
-            out.append(entry)
+        out = [
+            self.details.get(at, DoseDetail()).entry("tocilizumab", at) for at in self.dose_times
+        ]
         return out + [g.model_dump(exclude_defaults=True) for g in self.other_given]
 
     def set_given(self, given: tuple[Given, ...]) -> None:
