@@ -36,6 +36,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 from calculator.records.case_v2 import Assessment, CaseDocumentV2, Given
 from calculator.records.episode import STEROIDS, Graded
 from calculator.records.episode_command import EpisodeResult
+from calculator.words import when
 
 #: The fever line drawn on the chart: CRS-FEVER's threshold, passed in by the controller
 #: from the rule data (the chart never holds a clinical number of its own).
@@ -414,9 +415,6 @@ def paint_episode(
         x += 18 + fm.horizontalAdvance(text) + 16
 
 
-def _short(at: datetime) -> str:
-    return at.strftime("%Y-%m-%d %H:%M")
-
 
 def dose_words(g: Given) -> str:
     amount = f" {g.dose_mg:g} mg" if g.dose_mg is not None else ""
@@ -465,19 +463,19 @@ def describe(
     if not points:
         return "The chart is empty: no assessment recorded."
     temps = [(p.temperature_c, p.at) for p in points if p.temperature_c is not None]
-    parts = [f"{len(points)} assessments from {_short(points[0].at)} to {_short(points[-1].at)}"]
+    parts = [f"{len(points)} assessments from {when(points[0].at)} to {when(points[-1].at)}"]
     if day0 is not None:
         parts.append(f"day +{(points[-1].at.date() - day0.date()).days} at the last")
     if temps:
-        top, when = max(temps, key=lambda t: t[0])
-        parts.append(f"highest temperature {top:g} °C at {_short(when)}")
+        top, top_at = max(temps, key=lambda t: t[0])
+        parts.append(f"highest temperature {top:g} °C at {when(top_at)}")
     for name, values in (
         ("CRS", [(p.crs, p.at) for p in points if p.crs is not None]),
         ("ICANS", [(p.icans, p.at) for p in points if p.icans is not None]),
     ):
         if values:
             steps = [values[0]] + [b for a, b in itertools.pairwise(values) if b[0] != a[0]]
-            said = ", ".join(f"{g} at {_short(at)}" for g, at in steps[-6:])
+            said = ", ".join(f"{g} at {when(at)}" for g, at in steps[-6:])
             parts.append(f"{name} grade {said}")
     if doses:
         parts.append("doses: " + "; ".join(f"{d.text} ({d.at:%Y-%m-%d})" for d in doses[-8:]))
