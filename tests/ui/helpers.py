@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -33,6 +34,23 @@ def type_time(qtbot, edit: QLineEdit, text: str) -> None:  # type: ignore[no-unt
     edit.selectAll()
     qtbot.keyClicks(edit, text)
     qtbot.keyClick(edit, Qt.Key.Key_Return)
+
+
+def findings(c: AppController, temperature: str, norepinephrine: bool = False) -> None:
+    """CRS findings typed into the wizard: a temperature, norepinephrine ticked or not."""
+    crs = c.grading.view.crs_inputs
+    type_text(crs.temperature.edit, temperature)
+    crs.vasopressors["norepinephrine"].setChecked(norepinephrine)
+    c.grading.recompute()
+
+
+def record_at(
+    c: AppController, at: datetime, temperature: str, norepinephrine: bool = False
+) -> None:
+    """An assessment at ``at`` recorded with Record assessment (issue 24); it must be."""
+    c.state.set_at(at)
+    findings(c, temperature, norepinephrine)
+    assert c.episode.record(), c.grading.view.record_bar.error.error_text()
 
 
 def fill_patient(c: AppController, weight: str = "70", age: str = "45") -> None:

@@ -13,22 +13,9 @@ from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QImage, QTextDocument
 from PySide6.QtWidgets import QApplication
 
-from tests.ui.helpers import fill_patient, type_text
+from tests.ui.helpers import fill_patient, findings, record_at, type_text
 from ui.controllers.app import AppController
 from ui.records.note_page import CHART_NAME, CHART_SIZE
-
-
-def _findings(c: AppController, temperature: str, norepinephrine: bool = False) -> None:
-    crs = c.grading.view.crs_inputs
-    type_text(crs.temperature.edit, temperature)
-    crs.vasopressors["norepinephrine"].setChecked(norepinephrine)
-    c.grading.recompute()
-
-
-def _record_at(c: AppController, at: datetime, temperature: str, **kw: bool) -> None:
-    c.state.set_at(at)
-    _findings(c, temperature, **kw)
-    assert c.episode.record(), c.grading.view.record_bar.error.error_text()
 
 
 def _audit(c: AppController) -> list[dict]:  # type: ignore[type-arg]
@@ -46,7 +33,7 @@ def test_record_adds_what_the_wizard_shows_then_starts_blank_on_the_live_clock(
     bar = c.grading.view.record_bar
     type_text(bar.initials, "AB")
     c.state.set_at(datetime(2026, 11, 21, 10, 0))
-    _findings(c, "39.5", norepinephrine=True)
+    findings(c, "39.5", norepinephrine=True)
     assert c.grading.crs_result is not None
     c.window.activateWindow()
     qtbot.keyClick(c.window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
@@ -78,9 +65,9 @@ def test_nothing_entered_is_not_recorded_and_a_time_not_later_is_refused(app_con
     bar = c.grading.view.record_bar
     assert not c.episode.record()
     assert "Nothing is entered" in bar.error.error_text()
-    _record_at(c, datetime(2026, 11, 21, 10, 0), "38.5")
+    record_at(c, datetime(2026, 11, 21, 10, 0), "38.5")
     c.state.set_at(datetime(2026, 11, 21, 10, 0))
-    _findings(c, "39")
+    findings(c, "39")
     assert not c.episode.record()
     assert "not later than the last recorded assessment" in bar.error.error_text()
     assert len(c.episode.assessments) == 1
@@ -92,7 +79,7 @@ def test_start_from_last_copies_the_last_assessment_only_when_asked(app_controll
     fill_patient(c)
     bar = c.grading.view.record_bar
     assert not bar.start_from_last.isEnabled()
-    _record_at(c, datetime(2026, 11, 21, 10, 0), "39.2", norepinephrine=True)
+    record_at(c, datetime(2026, 11, 21, 10, 0), "39.2", norepinephrine=True)
     crs = c.grading.view.crs_inputs
     assert crs.temperature.edit.text() == ""  # never copied by default
     assert bar.start_from_last.isEnabled()
@@ -112,14 +99,14 @@ def test_a_row_is_corrected_in_the_wizard_and_the_audit_log_keeps_old_and_new(
 ) -> None:
     c = app_controller
     fill_patient(c)
-    _record_at(c, datetime(2026, 11, 21, 9, 0), "39.5")
-    _record_at(c, datetime(2026, 11, 21, 12, 0), "38.4")
+    record_at(c, datetime(2026, 11, 21, 9, 0), "39.5")
+    record_at(c, datetime(2026, 11, 21, 12, 0), "38.4")
     view = c.episode.view
     view.table.selectRow(0)
     view.open_row.click()
     assert c.state.at() == datetime(2026, 11, 21, 9, 0)
     assert c.grading.view.crs_inputs.temperature.edit.text() == "39.5"
-    _findings(c, "37.9")
+    findings(c, "37.9")
     assert c.episode.record()
     temps = [a.crs.temperature_c for a in c.episode.assessments if a.crs is not None]
     assert temps == [37.9, 38.4]
@@ -135,8 +122,8 @@ def test_a_row_is_corrected_in_the_wizard_and_the_audit_log_keeps_old_and_new(
 def test_a_correction_that_breaks_the_order_is_refused_by_name(app_controller) -> None:
     c = app_controller
     fill_patient(c)
-    _record_at(c, datetime(2026, 11, 21, 9, 0), "39.5")
-    _record_at(c, datetime(2026, 11, 21, 12, 0), "38.4")
+    record_at(c, datetime(2026, 11, 21, 9, 0), "39.5")
+    record_at(c, datetime(2026, 11, 21, 12, 0), "38.4")
     c.episode.view.table.selectRow(0)
     c.episode.open_selected()
     c.state.set_at(datetime(2026, 11, 21, 13, 0))  # later than row 2
@@ -149,8 +136,8 @@ def test_a_correction_that_breaks_the_order_is_refused_by_name(app_controller) -
 def test_a_row_is_removed_and_undo_puts_it_back(app_controller) -> None:
     c = app_controller
     fill_patient(c)
-    _record_at(c, datetime(2026, 11, 21, 9, 0), "39.5")
-    _record_at(c, datetime(2026, 11, 21, 12, 0), "38.4")
+    record_at(c, datetime(2026, 11, 21, 9, 0), "39.5")
+    record_at(c, datetime(2026, 11, 21, 12, 0), "38.4")
     view = c.episode.view
     view.table.selectRow(0)
     view.remove_row.click()
@@ -169,7 +156,7 @@ def test_reopening_continues_the_episode_with_countdowns_from_now(
     fill_patient(c)
     c.state.set_at(datetime(2026, 11, 21, 11, 0))
     c.dose.add_dose(datetime(2026, 11, 21, 10, 0))
-    _record_at(c, datetime(2026, 11, 21, 11, 0), "39.5")
+    record_at(c, datetime(2026, 11, 21, 11, 0), "39.5")
     path = tmp_path / "case.json"
     assert c.save_case(path)
     c.new_case()
@@ -213,7 +200,7 @@ def test_the_dose_log_is_a_ledger_of_amount_time_initials_and_mark(
     ]
     # The repeat-dose clock runs from the ledger (the prophylactic dose counts: EPI-LEDGER).
     assert c.dose.view.eligibility.text() == "Next: 2026-11-21 17:00"
-    _record_at(c, datetime(2026, 11, 21, 10, 0), "38.5")
+    record_at(c, datetime(2026, 11, 21, 10, 0), "38.5")
     path = tmp_path / "case.json"
     assert c.save_case(path)
     saved = json.loads(path.read_text(encoding="utf-8"))
@@ -240,7 +227,7 @@ def test_day0_is_entered_once_and_every_row_shows_day_n(app_controller) -> None:
     day0 = c.window.patient_bar.day0
     day0.edit.setText("2026-11-20")
     day0.edit.editingFinished.emit()
-    _record_at(c, datetime(2026, 11, 21, 9, 0), "39.5")
+    record_at(c, datetime(2026, 11, 21, 9, 0), "39.5")
     assert c.episode.view.model.rows[0].cells[1] == "+1"
     assert "day +1" in c.episode.view.description.text()
     day0.edit.setText("21/11")
@@ -254,10 +241,10 @@ def test_trend_beside_improving_and_next_due_in_the_status_area(app_controller, 
     fill_patient(c)
     # Nothing recorded: nothing falls due, and no timer wakes the app to say so.
     assert not c.episode.due_timer.isActive()
-    _record_at(c, datetime(2026, 11, 21, 8, 0), "39.5", norepinephrine=True)
+    record_at(c, datetime(2026, 11, 21, 8, 0), "39.5", norepinephrine=True)
     assert c.episode.due_timer.isActive()
     c.dose.add_dose(datetime(2026, 11, 21, 9, 0))
-    _record_at(c, datetime(2026, 11, 21, 12, 0), "38.2")
+    record_at(c, datetime(2026, 11, 21, 12, 0), "38.2")
     trend = c.grading.view.management.trend
     assert trend.isVisibleTo(c.window)
     assert trend.text().startswith("EPI-TREND: since tocilizumab")
@@ -307,9 +294,9 @@ def test_a_version_1_file_is_said_once_and_saved_as_version_2_only_on_save(
 def test_the_handoff_carries_the_episode_section(app_controller) -> None:
     c = app_controller
     fill_patient(c)
-    _record_at(c, datetime(2026, 11, 21, 8, 0), "39.5", norepinephrine=True)
+    record_at(c, datetime(2026, 11, 21, 8, 0), "39.5", norepinephrine=True)
     c.dose.add_dose(datetime(2026, 11, 21, 9, 0))
-    _record_at(c, datetime(2026, 11, 21, 12, 0), "38.2")
+    record_at(c, datetime(2026, 11, 21, 12, 0), "38.2")
     record = c.records.handoff()
     assert record is not None
     text = record.document.toPlainText()
@@ -325,7 +312,7 @@ def test_the_handoff_carries_the_episode_section(app_controller) -> None:
 def test_the_episode_view_fits_and_is_reached_by_ctrl_4(app_controller, qtbot) -> None:
     c = app_controller
     fill_patient(c)
-    _record_at(c, datetime(2026, 11, 21, 9, 0), "39.5")
+    record_at(c, datetime(2026, 11, 21, 9, 0), "39.5")
     c.window.resize(1366, 700)
     c.window.activateWindow()
     qtbot.keyClick(c.window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
@@ -345,9 +332,9 @@ def test_autosave_and_recovery_hold_the_whole_episode_and_the_wizard_apart(
 
     c = app_controller
     fill_patient(c)
-    _record_at(c, datetime(2026, 11, 21, 9, 0), "39.5")
-    _record_at(c, datetime(2026, 11, 21, 12, 0), "38.4")
-    _findings(c, "38.0")  # typed in the wizard, not recorded
+    record_at(c, datetime(2026, 11, 21, 9, 0), "39.5")
+    record_at(c, datetime(2026, 11, 21, 12, 0), "38.4")
+    findings(c, "38.0")  # typed in the wizard, not recorded
     snap = c.session.keeper.snapshot()
     assert snap is not None
     assert snap.case is not None
@@ -432,7 +419,7 @@ def test_the_ledger_records_a_corticosteroid_for_the_episode_not_the_clock(
     tocilizumab alone (EPI-LEDGER)."""
     c = app_controller
     fill_patient(c)
-    _record_at(c, datetime(2026, 11, 21, 8, 0), "39.5", norepinephrine=True)
+    record_at(c, datetime(2026, 11, 21, 8, 0), "39.5", norepinephrine=True)
     v = c.dose.view
     v.dose_drug.setCurrentIndex(v.dose_drug.findData("dexamethasone"))
     type_text(v.dose_amount, "10")
@@ -447,7 +434,7 @@ def test_the_ledger_records_a_corticosteroid_for_the_episode_not_the_clock(
     assert c.dose.given() == [
         {"drug": "dexamethasone", "at": datetime(2026, 11, 21, 9, 0), "dose_mg": 10.0, "by": "CD"}
     ]
-    _record_at(c, datetime(2026, 11, 21, 12, 0), "38.2")
+    record_at(c, datetime(2026, 11, 21, 12, 0), "38.2")
     result = c.episode.result
     assert result is not None
     steroids = result.summary.corticosteroids

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from PySide6.QtCore import QModelIndex
 
-from tests.ui.helpers import fill_patient, type_text
+from tests.ui.helpers import fill_patient, record_at, type_text
 from ui.controllers.app import AppController
 from ui.views.episode import FlowRow, FlowsheetModel
 
@@ -46,13 +46,6 @@ def test_the_flowsheet_model_announces_only_what_changed() -> None:
     assert model.rowCount(QModelIndex()) == 3
 
 
-def _record_at(c: AppController, at: datetime, temperature: str) -> None:
-    c.state.set_at(at)
-    type_text(c.grading.view.crs_inputs.temperature.edit, temperature)
-    c.grading.recompute()
-    assert c.episode.record(), c.grading.view.record_bar.error.error_text()
-
-
 def _as_if_built_anew(c: AppController) -> None:
     shown = ([r.cells for r in c.episode.view.model.rows], c.episode.view.chart.data.points)
     c.episode._rows_memo = []  # what a view built from nothing would show
@@ -64,9 +57,9 @@ def _as_if_built_anew(c: AppController) -> None:
 def test_after_every_kind_of_edit_the_view_reads_as_if_built_anew(app_controller) -> None:
     c = app_controller
     fill_patient(c)
-    _record_at(c, datetime(2026, 11, 21, 8, 0), "38.5")
-    _record_at(c, datetime(2026, 11, 21, 10, 0), "39.5")
-    _record_at(c, datetime(2026, 11, 21, 12, 0), "39.0")
+    record_at(c, datetime(2026, 11, 21, 8, 0), "38.5")
+    record_at(c, datetime(2026, 11, 21, 10, 0), "39.5")
+    record_at(c, datetime(2026, 11, 21, 12, 0), "39.0")
     _as_if_built_anew(c)
     assert len(c.episode.view.model.rows) == 3
     # A dose between the first two rows: the second row's doses, and the masking of later
