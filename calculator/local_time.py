@@ -157,6 +157,13 @@ def check_local(at: datetime, zone: ZoneInfo | None, field: str) -> datetime:
     return wall.replace(tzinfo=zone, fold=found.index(given))
 
 
+def in_zone(at: datetime, zone: ZoneInfo | None) -> datetime:
+    """A wall time of a case (naive, ``fold`` kept) as the aware time in its zone, which the
+    zoned clocks read: a time in a repeated hour keeps which of the two it was. An aware
+    time, or no zone: as it is."""
+    return at.replace(tzinfo=zone) if zone is not None and at.tzinfo is None else at
+
+
 def instant(at: datetime) -> datetime:
     """The value to order and subtract by: the UTC instant of an aware time, the wall
     time itself of a naive one (wall-clock arithmetic, as without a zone)."""

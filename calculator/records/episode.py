@@ -33,7 +33,7 @@ from calculator.dosing.schedule import in_window
 from calculator.dosing.steroids import EQUIVALENT_PLACES, exact_equivalent_mg
 from calculator.grading.crs import CrsResult
 from calculator.grading.icans import IcansResult
-from calculator.local_time import add_hours, elapsed, elapsed_hours
+from calculator.local_time import add_hours, elapsed, elapsed_hours, in_zone
 from calculator.management.models import MAX_GRADE1_DAYS
 from calculator.records.case_v2 import Assessment, CaseDocumentV2, Given
 from calculator.rulebook import FrozenModel, Ruleset
@@ -259,12 +259,6 @@ def _moment(s: tuple[datetime, int, int | None] | None) -> Moment | None:
 # --- doses ---------------------------------------------------------------------------------
 
 
-def _in_zone(at: datetime, zone: ZoneInfo | None) -> datetime:
-    """A wall time of the case (naive, ``fold`` kept) as the aware time the zoned repeat-dose
-    clock reads: a time in a repeated hour keeps which of the two it was."""
-    return at.replace(tzinfo=zone) if zone is not None and at.tzinfo is None else at
-
-
 def ledger(
     case: CaseDocumentV2,
     given: Sequence[Given],
@@ -280,8 +274,8 @@ def ledger(
     # The zone-aware repeat-dose clock (issue 20) counts real hours, as the ledger must.
     schedule = tocilizumab_schedule(
         ScheduleInput(
-            doses=tuple(_in_zone(g.at, zone) for g in toci),
-            at=_in_zone(as_of, zone),
+            doses=tuple(in_zone(g.at, zone) for g in toci),
+            at=in_zone(as_of, zone),
             time_zone=case.time_zone,
         ),
         profile,

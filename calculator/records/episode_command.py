@@ -16,7 +16,7 @@ from calculator.dosing.models import OutDateTime
 from calculator.edge.errors import InputError
 from calculator.edge.inputs import LocalDateTime, format_datetime, validate
 from calculator.edge.profile_files import builtin_profile
-from calculator.local_time import check_local, zone_from_name
+from calculator.local_time import check_local, in_zone, zone_from_name
 from calculator.management import RecommendInput, RecommendResult, recommend
 from calculator.records.case_v2 import CaseDocumentV2, Given, load_episode_case
 from calculator.records.episode import (
@@ -104,11 +104,14 @@ def make_episode(
             weight_kg=case.patient.weight_kg,
             age_years=case.patient.age_years,
             product=case.patient.product,
+            # The plan's repeat-dose clock counts real hours in the case's zone, as the
+            # ledger's does (a night the clocks change is an hour shorter or longer).
+            time_zone=case.time_zone,
             # EPI-LEDGER: every dose counts, prophylactic ones included.
             tocilizumab_doses=tuple(
-                g.at for g in given if g.drug == "tocilizumab" and g.at <= last.at
+                in_zone(g.at, zone) for g in given if g.drug == "tocilizumab" and g.at <= last.at
             ),
-            at=last.at,
+            at=in_zone(last.at, zone),
             improving=last.improving,
             seizure=any(
                 a.icans is not None and a.icans.seizure != "none" for a in case.assessments

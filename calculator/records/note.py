@@ -23,7 +23,7 @@ from calculator.edge.errors import InputError
 from calculator.edge.inputs import validate
 from calculator.grading.crs import CrsResult
 from calculator.grading.icans import IcansResult
-from calculator.local_time import zone_from_name
+from calculator.local_time import in_zone, zone_from_name
 from calculator.management import DISCLAIMER, Action, RecommendResult
 from calculator.records.case import CASE_FORMAT, CaseDocument, CasePatient, load_case
 from calculator.records.case_v2 import CaseDocumentV2, from_v1, load_episode_case
@@ -192,9 +192,8 @@ def last_assessment_view(case: CaseDocumentV2) -> CaseDocument:
     zone = zone_from_name(case.time_zone)
 
     def zoned(at: datetime) -> datetime:
-        # Version 1 reads its times in its zone: the wall time with which of a repeated
-        # hour's two it was (fold), as an aware time.
-        return at.replace(tzinfo=zone) if zone is not None and at.tzinfo is None else at
+        # Version 1 reads its times in its zone, as aware times (the fold kept).
+        return in_zone(at, zone)
 
     data: dict[str, Any] = {
         "format": CASE_FORMAT,

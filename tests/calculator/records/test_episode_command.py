@@ -257,3 +257,28 @@ def test_a_dose_after_the_last_assessment_is_never_left_out_of_the_note() -> Non
     code, ep = cli_json(["episode"], case([assessment(0, FEVER)], [dose("tocilizumab", 0)]))
     assert code == 0
     assert not any("after the last assessment" in w for w in ep["warnings"])
+
+
+def test_the_plan_counts_real_hours_in_the_case_zone_as_the_ledger_does() -> None:
+    """Found in review: the episode's plan got the doses without the case's zone, so on the
+    night the clocks go forward in New York a dose at 20:00 read as allowed again at 04:30
+    (7.5 real hours later, the interval is 8 h) while the ledger said 05:00. The plan, the
+    note's Tocilizumab section and the ledger now agree."""
+    doc = case(
+        [
+            {"at": "2027-03-13T19:00", "crs": CRS2},
+            {"at": "2027-03-14T04:30", "crs": CRS2},
+        ],
+        [{"drug": "tocilizumab", "at": "2027-03-13T20:00"}],
+        time_zone="America/New_York",
+    )
+    code, out = cli_json(["episode"], doc)
+    assert code == 0, out
+    assert out["summary"]["tocilizumab"]["next_allowed_at"] == "2027-03-14T05:00"
+    plan = out["recommendation"]["tocilizumab_schedule"]
+    assert plan["eligible"] is False
+    assert plan["next_eligible_at"] == "2027-03-14T05:00"
+    code, note = cli_json(["note"], doc)
+    assert code == 0, note
+    assert "2027-03-14 05:00" in note["markdown"]
+    assert "may be given now" not in note["markdown"]
