@@ -21,7 +21,7 @@ from calculator.rulebook.crosswalk import ScaleKey
 VASOPRESSIN_MAX_U_MIN = 1.0
 MAX_VASOPRESSOR_HOURS = 24.0 * 365
 FIO2_RANGE_PCT = (21.0, 100.0)
-GRADE_RANGE = (0, 4)
+GRADE_RANGE = (0, 4)  # CTCAE v5.0 grades of a toxicity (grade 5, death, is `deceased`)
 PAPILLOEDEMA_STAGES = (0, 5)  # Frisen
 
 DOSE_AGENTS = {
@@ -108,9 +108,11 @@ class CrosswalkFindings(FrozenModel):
         default=None, ge=0, le=MAX_VASOPRESSOR_HOURS, allow_inf_nan=False, strict=True
     )
     high_dose_hours_met: StrictBool | None = None
-    organ_toxicity_grade: StrictInt | None = Field(default=None, ge=0, le=4)
-    transaminase_grade: StrictInt | None = Field(default=None, ge=0, le=4)
-    creatinine_grade: StrictInt | None = Field(default=None, ge=0, le=4)
+    organ_toxicity_grade: StrictInt | None = Field(
+        default=None, ge=GRADE_RANGE[0], le=GRADE_RANGE[1]
+    )
+    transaminase_grade: StrictInt | None = Field(default=None, ge=GRADE_RANGE[0], le=GRADE_RANGE[1])
+    creatinine_grade: StrictInt | None = Field(default=None, ge=GRADE_RANGE[0], le=GRADE_RANGE[1])
     coagulopathy_products: StrictBool | None = None
     hospitalised_for_crs: StrictBool | None = None
     iv_therapy: StrictBool | None = None
@@ -120,7 +122,9 @@ class CrosswalkFindings(FrozenModel):
     csf_pressure_raised: StrictBool | None = None
     symptoms: StrictBool | None = None
     head_of_government_named: StrictBool | None = None
-    papilloedema_stage: StrictInt | None = Field(default=None, ge=0, le=5)
+    papilloedema_stage: StrictInt | None = Field(
+        default=None, ge=PAPILLOEDEMA_STAGES[0], le=PAPILLOEDEMA_STAGES[1]
+    )
     csf_opening_pressure_mmhg: float | None = Field(
         default=None, ge=0, allow_inf_nan=False, strict=True
     )

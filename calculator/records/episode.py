@@ -567,11 +567,12 @@ def history_facts(
         )
     lev = [g for g in given if g.drug == "levetiracetam" and g.at <= at]
     if lev:
+        sz = rs.management.sz.id
         lines.append(
             HistoryLine(
                 fact="levetiracetam_running",
-                rule="MGT-SZ",
-                text=f"MGT-SZ: levetiracetam recorded from {when(lev[0].at)}: seizure "
+                rule=sz,
+                text=f"{sz}: levetiracetam recorded from {when(lev[0].at)}: seizure "
                 "prophylaxis is running.",
             )
         )

@@ -20,9 +20,6 @@ def fmt_number(value: float, decimals: int = DOSE_DECIMALS) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-_num = fmt_number
-
-
 def fmt_pct(pct: float) -> str:
     """Signed percentage to 0.1: +25%, -6.3%, +0%."""
     text = fmt_number(pct, 1)
