@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import event, given
 from hypothesis import strategies as st
 
 from calculator import __version__, ruleset
@@ -298,11 +298,25 @@ _TOKENS = st.sampled_from(
 )
 
 
-@given(st.lists(_TOKENS, max_size=7))
+@st.composite
+def _usual_calls(draw: st.DrawFn) -> list[str]:
+    """A command and its usual options, in any order and number (most runs of _TOKENS are
+    not a usual call, and simple_args rightly leaves them to argparse)."""
+    argv = [draw(st.sampled_from(["grade-crs", "grade-icans", "dose", "recommend", "taper"]))]
+    for option in draw(st.lists(st.sampled_from(["--input", "--profile", "--profile-file"]))):
+        argv += [option, draw(st.sampled_from(["case.json", "asco-2021", "", "a b"]))]
+    if argv[0] == "taper" and draw(st.booleans()):
+        argv.append("--ics")
+    return argv
+
+
+@given(st.one_of(st.lists(_TOKENS, max_size=7), _usual_calls()))
 def test_the_usual_call_is_read_as_argparse_reads_it(argv: list[str]) -> None:
     simple = simple_args(argv)
     if simple is None:
+        event("left to argparse")
         return  # argparse reads it
+    event("read without the parser")
     assert vars(simple) == vars(build_parser().parse_args(argv))
 
 
