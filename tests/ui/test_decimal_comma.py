@@ -186,3 +186,23 @@ def test_a_comma_in_a_whole_number_spin_box_is_refused_never_read_as_thousands(
     c.new_case()  # the next patient's form says nothing of the text refused before
     assert ice.score.refusal() == ""
     assert ice.typing_error.error_text() == ""
+
+
+@pytest.mark.parametrize("typed", ["1,000", "4_00", "8e2", "nan"])
+def test_the_dose_log_amount_is_read_as_every_typed_number_is(
+    app_controller: AppController, typed: str
+) -> None:
+    """Found in review: the dose log read its amount itself, so "1,000" was logged as
+    1.0 mg, "4_00" as 400 and "8e2" as 800. It now reads it with ui.units.read_number:
+    refused at the amount, nothing added; a decimal comma still reads as a point."""
+    c = app_controller
+    fill_patient(c)
+    v = c.dose.view
+    type_text(v.dose_amount, typed)
+    v.dose_time.setText("0900")
+    assert not c.dose.add_dose_from_view()
+    assert c.dose.given() == []
+    assert "Amount" in v.ledger_error.error_text()
+    type_text(v.dose_amount, "560,5")
+    assert c.dose.add_dose_from_view()
+    assert c.dose.given()[0]["dose_mg"] == 560.5

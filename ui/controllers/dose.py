@@ -47,7 +47,7 @@ from ui.case.state import CaseState
 from ui.controllers.time_entry import TimeEntry
 from ui.models import FieldMessage, PatientContext
 from ui.timeentry import shown
-from ui.units import fmt, kg_to_lb
+from ui.units import NotANumber, fmt, kg_to_lb, read_number
 from ui.views.dose import DoseView
 from ui.widgets import plain_tip, question_box
 
@@ -555,19 +555,21 @@ class DoseController(QObject):
         """The amount, initials and mark typed for the next dose; None (marked at the
         amount) when the amount is not a number of mg the case can hold."""
         v = self.view
-        text = v.dose_amount.text().strip().replace(",", ".")
-        amount: float | None = None
-        if text:
-            try:
-                amount = float(text)
-            except ValueError:
-                amount = None
-            if amount is None or not 0 < amount <= MAX_GIVEN_MG or amount != amount:
-                v.ledger_error.set_error(
-                    f"Amount: {text[:20]!r} is not an amount in mg (more than 0, at most "
-                    f"{fmt(MAX_GIVEN_MG)}); leave it blank if not known"
-                )
-                return None
+        text = v.dose_amount.text().strip()
+        # The app's one reading of typed numbers (ui.units.read_number): "1,000" is asked
+        # about, never read as 1.0 mg; "4_00" and "8e2" are not numbers.
+        try:
+            amount = read_number(text, "Amount")
+        except NotANumber as exc:
+            said = str(exc).rstrip(".")
+            v.ledger_error.set_error(f"{said} (not an amount in mg; leave it blank if not known).")
+            return None
+        if amount is not None and not 0 < amount <= MAX_GIVEN_MG:
+            v.ledger_error.set_error(
+                f"Amount: {text[:20]!r} is not an amount in mg (more than 0, at most "
+                f"{fmt(MAX_GIVEN_MG)}); leave it blank if not known"
+            )
+            return None
         v.ledger_error.set_error(None)
         return DoseDetail(
             dose_mg=amount,
