@@ -180,7 +180,7 @@ class EpisodeController(QObject):
         self.view.undo_row.setEnabled(False)
         self._end_correction()
         self.day0_field.edit.setText("" if day0 is None else day0.strftime("%Y-%m-%d"))
-        self.day0_field.error.hide()
+        self.day0_field.set_error(None)
         self._say("")
         self.recompute()
 
@@ -195,16 +195,14 @@ class EpisodeController(QObject):
             try:
                 day0 = datetime.strptime(text, "%Y-%m-%d")
             except ValueError:
-                field.error.setText("Day 0: type the infusion date as YYYY-MM-DD")
-                field.error.show()
+                field.set_error("Day 0: type the infusion date as YYYY-MM-DD")
                 return
             if self.assessments and self.assessments[0].at < day0:
-                field.error.setText(
+                field.set_error(
                     f"Day 0 is after the first assessment ({self._when(self.assessments[0].at)})"
                 )
-                field.error.show()
                 return
-        field.error.hide()
+        field.set_error(None)
         if day0 != self.day0:
             self.day0 = day0
             self.recompute()
@@ -295,7 +293,7 @@ class EpisodeController(QObject):
         self._fill_wizard(None)
         self.state.follow_live()
         self._say(f"Assessment {row + 1} ({self._when(new.at)}) corrected.")
-        self.recompute()
+        self.recompute(made)
         self.edited.emit()
         return True
 

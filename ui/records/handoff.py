@@ -19,7 +19,6 @@ from calculator.edge.inputs import parse_json_object
 from calculator.edge.profile_files import builtin_profile
 from calculator.records import audit
 from calculator.records.case_v2 import load_episode_case
-from calculator.records.episode_command import make_episode
 from calculator.records.note import NoteResult, has_history, make_note
 from calculator.rulebook import Ruleset, ruleset
 from calculator.rulebook.profiles import Profile
@@ -57,8 +56,8 @@ def handoff_from_case(
         # The Episode section's chart (issue 24), drawn as on screen, as a 2x image.
         from ui.views.episode_chart import chart_from_episode, chart_image
 
-        episode = make_episode(case, chosen, rs)
-        data = chart_from_episode(case, episode, rs.crs.fever.fever_min_c)
+        # The note's own episode (graded once; the chart needs only its grades).
+        data = chart_from_episode(case, note.episode, rs.crs.fever.fever_min_c)
         chart = chart_image(data, *CHART_SIZE)
     meta = RecordMeta(
         "handoff",

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from calculator.records.case_v2 import MAX_INITIALS
 from ui.views.time_field import TimeField
 from ui.widgets import (
     FieldErrorLabel,
@@ -139,7 +140,7 @@ class DoseView(QWidget):
         self.dose_amount.setPlaceholderText("mg (optional)")
         self.dose_by = named(QLineEdit(), "doseBy", "Initials of who gave it (optional)")
         self.dose_by.setPlaceholderText("initials")
-        self.dose_by.setMaxLength(20)
+        self.dose_by.setMaxLength(MAX_INITIALS)
         self.dose_prophylactic = named(
             QCheckBox("Prophylacti&c"), "doseProphylactic", "Given as prophylaxis, not for CRS"
         )
