@@ -82,7 +82,8 @@ def _text(at: datetime) -> str:
     return wall.strftime("%Y-%m-%dT%H:%M")
 
 
-def _offset_text(offset: timedelta | None) -> str:
+def offset_text(offset: timedelta | None) -> str:
+    """A UTC offset as people write it: ``+01:00``, ``-04:00`` (``?`` when unknown)."""
     if offset is None:
         return "?"
     minutes = round(offset.total_seconds() / 60)
@@ -139,7 +140,7 @@ def check_local(at: datetime, zone: ZoneInfo | None, field: str) -> datetime:
     given = at.utcoffset() if at.tzinfo is not None else None
     if given is None:
         if len(found) == 2:
-            a, b = (_offset_text(o) for o in found)
+            a, b = (offset_text(o) for o in found)
             raise InputError.for_field(
                 field,
                 f"{_text(wall)} occurs twice in {zone.key} (the clocks go back): write "
@@ -148,10 +149,10 @@ def check_local(at: datetime, zone: ZoneInfo | None, field: str) -> datetime:
             )
         return wall.replace(tzinfo=zone, fold=0)
     if given not in found:
-        used = " or ".join(_offset_text(o) for o in found)
+        used = " or ".join(offset_text(o) for o in found)
         raise InputError.for_field(
             field,
-            f"{_text(wall)}{_offset_text(given)} does not match {zone.key}, which is at "
+            f"{_text(wall)}{offset_text(given)} does not match {zone.key}, which is at "
             f"{used} at that time",
         )
     return wall.replace(tzinfo=zone, fold=found.index(given))
@@ -227,7 +228,7 @@ def format_local(at: datetime) -> str:
     so that it reads back as the same instant."""
     text = _text(at)
     if is_ambiguous(at):
-        return text + _offset_text(at.utcoffset())
+        return text + offset_text(at.utcoffset())
     return text
 
 
@@ -241,5 +242,5 @@ def when_local(at: datetime) -> str:
         else wall.strftime("%Y-%m-%d %H:%M")
     )
     if is_ambiguous(at):
-        return f"{text} ({_offset_text(at.utcoffset())})"
+        return f"{text} ({offset_text(at.utcoffset())})"
     return text

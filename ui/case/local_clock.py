@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import QElapsedTimer, QTimeZone
 
 from calculator.edge.errors import InputError
-from calculator.local_time import zone_from_name
+from calculator.local_time import in_zone, zone_from_name
 from calculator.rulebook import FrozenModel
 from calculator.words import duration, when
 
@@ -58,9 +58,7 @@ def zone_of(name: str | None) -> ZoneInfo | None:
 
 def to_core(at: datetime, zone: ZoneInfo | None) -> datetime:
     """An app time (naive, with its ``fold``) as the core reads it with ``time_zone``."""
-    if zone is None or at.tzinfo is not None:
-        return at
-    return at.replace(tzinfo=zone)
+    return in_zone(at, zone)
 
 
 def from_core(at: datetime) -> datetime:

@@ -41,7 +41,6 @@ from calculator.local_time import add_hours, elapsed, instant, is_later
 from calculator.records.case_v2 import MAX_GIVEN_MG, Given
 from calculator.rulebook.dosing import Drug
 from calculator.rulebook.episode import GivenDrug
-from calculator.words import when
 from ui.case.local_clock import from_core
 from ui.case.state import CaseState
 from ui.controllers.time_entry import TimeEntry
@@ -491,7 +490,7 @@ class DoseController(QObject):
         self.view.doses.clear()
         for i, d in enumerate(self.dose_times):
             self.view.doses.addItem(
-                f"Tocilizumab dose {i + 1}: {when(self.state.core(d))}{self._words(d)}"
+                f"Tocilizumab dose {i + 1}: {self.state.when(d)}{self._words(d)}"
             )
         # The other drugs' doses (corticosteroids and others), under the tocilizumab ones
         # the repeat-dose clock counts, in time order (Remove maps rows to them).
@@ -500,7 +499,7 @@ class DoseController(QObject):
 
     def _given_words(self, g: Given) -> str:
         detail = DoseDetail(dose_mg=g.dose_mg, by=g.by, prophylactic=g.prophylactic)
-        return f"{g.drug.capitalize()}: {when(self.state.core(g.at))}{detail.words()}"
+        return f"{g.drug.capitalize()}: {self.state.when(g.at)}{detail.words()}"
 
     def _add_other(self, drug: str, at: datetime, detail: DoseDetail) -> bool:
         """A dose of another drug into the ledger (EPI-STEROID counts corticosteroids): the
@@ -648,7 +647,7 @@ class DoseController(QObject):
         elif result.eligible:
             v.eligibility.setText("Eligible now")
         else:
-            v.eligibility.setText(f"Next: {when(self.state.core(result.next_eligible_at))}")
+            v.eligibility.setText(f"Next: {self.state.when(result.next_eligible_at)}")
         zone = self.state.zone
         left = None
         if result.next_eligible_at is not None and not result.eligible:

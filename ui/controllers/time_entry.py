@@ -16,17 +16,10 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from calculator.edge.errors import InputError
 from calculator.edge.inputs import outside_accepted_dates
-from calculator.local_time import check_local, offsets
+from calculator.local_time import check_local, offset_text, offsets
 from ui.case.state import Clock
 from ui.timeentry import HINT, parse_time, shown
 from ui.views.time_field import TimeField
-
-
-def _offset(seconds: float) -> str:
-    minutes = round(seconds / 60)
-    sign = "-" if minutes < 0 else "+"
-    h, m = divmod(abs(minutes), 60)
-    return f"{sign}{h:02d}:{m:02d}"
 
 
 def ask_repeated(parent: QWidget, at: datetime, zone: ZoneInfo) -> datetime | None:
@@ -42,11 +35,11 @@ def ask_repeated(parent: QWidget, at: datetime, zone: ZoneInfo) -> datetime | No
         "Which one do you mean?"
     )
     one = box.addButton(
-        f"The first {at:%H:%M} (UTC{_offset(first.total_seconds())}, before the change)",
+        f"The first {at:%H:%M} (UTC{offset_text(first)}, before the change)",
         QMessageBox.ButtonRole.AcceptRole,
     )
     two = box.addButton(
-        f"The second {at:%H:%M} (UTC{_offset(second.total_seconds())}, after the change)",
+        f"The second {at:%H:%M} (UTC{offset_text(second)}, after the change)",
         QMessageBox.ButtonRole.AcceptRole,
     )
     cancel = box.addButton("Neither: let me correct it", QMessageBox.ButtonRole.RejectRole)
