@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -373,7 +374,13 @@ def test_profile_bounds_every_refusal_names_the_whole_range_whichever_side(
     ],
 )
 def test_profile_bounds_just_inside_are_accepted(tmp_path: Path, text: str) -> None:
-    read_profile_file(ruleset(), write(tmp_path, "local.toml", text))
+    profile = read_profile_file(ruleset(), write(tmp_path, "local.toml", text))
+    # Accepted as written, not read and dropped: every value given is the profile's.
+    for line in text.strip().splitlines():
+        key, value = (part.strip() for part in line.split("=", 1))
+        held = getattr(profile, key)
+        expected = tomllib.loads(f"v = {value}")["v"]
+        assert held == expected, (key, held)
 
 
 def test_profile_bounds_hold_for_every_built_in_profile() -> None:
