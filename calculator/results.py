@@ -1,7 +1,5 @@
 """What every core result carries, so each number traces back to its rules."""
 
-from __future__ import annotations
-
 from collections.abc import Iterable
 
 from calculator.rulebook import FrozenModel, Ruleset, RulesetInfo

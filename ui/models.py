@@ -1,7 +1,5 @@
 """Models that travel on the app's signals (typed pydantic models, never loose dicts)."""
 
-from __future__ import annotations
-
 from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict

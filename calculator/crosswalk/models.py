@@ -2,9 +2,7 @@
 section 13). Every finding the older scales need is optional and ``None`` until entered
 (XW-UNKNOWN); the contradictions XW-UNKNOWN lists are refused naming both fields."""
 
-from __future__ import annotations
-
-from typing import Literal
+from typing import Literal, Self
 
 from pydantic import Field, StrictBool, StrictInt, model_validator
 
@@ -73,7 +71,7 @@ class VasopressorDoses(FrozenModel):
     )
 
     @model_validator(mode="after")
-    def _not_absurd(self) -> VasopressorDoses:
+    def _not_absurd(self) -> Self:
         hd = ruleset().crosswalk.high_dose
         limits = {
             "norepinephrine_ug_min": hd.norepinephrine_ug_min,
@@ -137,7 +135,7 @@ class CrosswalkInput(CrosswalkFindings):
     icans: IcansInput | None = None
 
     @model_validator(mode="after")
-    def _consistent(self) -> CrosswalkInput:
+    def _consistent(self) -> Self:
         """XW-UNKNOWN: the contradictions it lists, each refused naming both fields."""
         if self.crs is None and self.icans is None:
             raise Contradiction("give crs or icans findings (or both)", "crs", "icans")

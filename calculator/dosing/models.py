@@ -1,10 +1,8 @@
 """Inputs and results of the dose panel (cli-contract.md `dose`, `tocilizumab-schedule`,
 `regimens`, `convert-steroid`)."""
 
-from __future__ import annotations
-
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Self
 
 from pydantic import Field, PlainSerializer, model_validator
 
@@ -39,7 +37,7 @@ class DoseInput(FrozenModel):
     regimen: str | None = None
 
     @model_validator(mode="after")
-    def _regimen_of_drug(self) -> DoseInput:
+    def _regimen_of_drug(self) -> Self:
         if self.regimen is None:
             return self
         known = regimen_ids(ruleset(), self.drug)
@@ -159,7 +157,7 @@ class ScheduleInput(FrozenModel):
     at: LocalDateTime
 
     @model_validator(mode="after")
-    def _no_dose_after_at(self) -> ScheduleInput:
+    def _no_dose_after_at(self) -> Self:
         late = [i for i, d in enumerate(self.doses) if is_later(d, self.at)]
         if late:
             raise Contradiction(

@@ -1,9 +1,7 @@
 """Refusals with a plain message per field: what the command line and the app show."""
 
-from __future__ import annotations
-
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, Self
 
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
@@ -33,7 +31,7 @@ class InputError(Exception):
         self.fields = tuple(fields)
 
     @classmethod
-    def for_field(cls, field: str, message: str) -> InputError:
+    def for_field(cls, field: str, message: str) -> Self:
         return cls(f"{field}: {message}", [FieldError(field=field, message=message)])
 
     def to_json(self) -> dict[str, Any]:

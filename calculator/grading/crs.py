@@ -1,8 +1,6 @@
 """ASTCT CRS grade (CRS-FEVER, -MASK, -GATE, -G1..G5, -WORST, -VASO, -O2FLOW, -ORGAN, -COMFORT)."""
 
-from __future__ import annotations
-
-from typing import Literal
+from typing import Literal, Self
 
 from pydantic import Field, StrictBool, field_validator, model_validator
 
@@ -45,7 +43,7 @@ class CrsInput(FrozenModel):
         return value
 
     @model_validator(mode="after")
-    def _flow_fits_device(self) -> CrsInput:
+    def _flow_fits_device(self) -> Self:
         if self.oxygen == "nasal_cannula" and self.oxygen_flow_l_min is None:
             raise Contradiction("is required for a nasal cannula (L/min)", "oxygen_flow_l_min")
         if self.oxygen == "room_air" and self.oxygen_flow_l_min is not None:

@@ -1,9 +1,7 @@
 """ASTCT ICANS grade (ICANS-ICE, -LOC, -SZ, -MOTOR, -ICP, -WORST, -APHASIA, -EXCL, -G5,
 -CAPD, -CAPDAGE)."""
 
-from __future__ import annotations
-
-from typing import Literal
+from typing import Literal, Self
 
 from pydantic import (
     Field,
@@ -97,7 +95,7 @@ class IcansInput(FrozenModel):
         return value
 
     @model_validator(mode="after")
-    def _consistent(self) -> IcansInput:
+    def _consistent(self) -> Self:
         if self.ice_items is not None and self.ice_score is not None:
             if self.ice_items.total != self.ice_score:
                 raise Contradiction(

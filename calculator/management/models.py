@@ -1,8 +1,6 @@
 """Inputs and results of `recommend` (cli-contract.md)."""
 
-from __future__ import annotations
-
-from typing import Literal
+from typing import Literal, Self
 
 from pydantic import Field, StrictBool, StrictInt, model_validator
 
@@ -58,7 +56,7 @@ class RecommendInput(FrozenModel):
     levetiracetam_running: StrictBool = False
 
     @model_validator(mode="after")
-    def _consistent(self) -> RecommendInput:
+    def _consistent(self) -> Self:
         if self.at is not None:
             late = [i for i, d in enumerate(self.tocilizumab_doses) if is_later(d, self.at)]
             if late:

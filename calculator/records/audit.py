@@ -11,8 +11,6 @@ The time of each entry comes in as an argument: the core never reads the clock. 
 patient identifier is required; a label is stored exactly as entered.
 """
 
-from __future__ import annotations
-
 import contextlib
 import errno
 import hashlib

@@ -7,10 +7,8 @@ not give their own. ``made_at`` (optional) is when the note is made; the core ne
 the clock, so without it the note is stamped with ``at``.
 """
 
-from __future__ import annotations
-
 import re
-from typing import Any, Literal
+from typing import Any, Literal, Self
 
 from pydantic import Field, StrictBool, model_validator
 
@@ -92,7 +90,7 @@ class CaseDocument(FrozenModel):
         return data
 
     @model_validator(mode="after")
-    def _consistent(self) -> CaseDocument:
+    def _consistent(self) -> Self:
         check_format(self.format)
         late = [i for i, d in enumerate(self.tocilizumab_doses) if is_later(d, self.at)]
         if late:

@@ -11,11 +11,9 @@ Every local time is checked against ``time_zone`` (a skipped or repeated hour is
 naming its field).
 """
 
-from __future__ import annotations
-
 import itertools
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, Self
 
 from pydantic import Field, StrictBool, model_validator
 
@@ -124,7 +122,7 @@ class CaseDocumentV2(FrozenModel):
         return data
 
     @model_validator(mode="after")
-    def _consistent(self) -> CaseDocumentV2:
+    def _consistent(self) -> Self:
         if self.format != CASE_FORMAT_V2:
             raise Contradiction(f"must be {CASE_FORMAT_V2!r}", "format")
         if not self.assessments:

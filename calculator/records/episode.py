@@ -17,8 +17,6 @@ history facts the plan takes.
 Every interval goes through ``calculator.local_time`` (real hours in ``time_zone``).
 """
 
-from __future__ import annotations
-
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime

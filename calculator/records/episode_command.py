@@ -6,8 +6,6 @@ out, each part naming the rules that decided it (clinical-rules.md section 12).
 overdue (EPI-REASSESS); without it, the last assessment's time.
 """
 
-from __future__ import annotations
-
 from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -169,7 +167,7 @@ def make_episode(
     )
 
 
-def case_profile(case_profile_id: str | None, ctx: Context) -> Profile:
+def case_profile(case_profile_id: str | None, ctx: "Context") -> Profile:
     """The case's own profile unless --profile names another (then the two must agree)."""
     profile = ctx.profile
     if case_profile_id is not None:
@@ -182,7 +180,7 @@ def case_profile(case_profile_id: str | None, ctx: Context) -> Profile:
     return profile
 
 
-def episode_command(payload: dict[str, Any], ctx: Context) -> EpisodeResult:
+def episode_command(payload: dict[str, Any], ctx: "Context") -> EpisodeResult:
     """`python -m calculator episode`."""
     document, now = split_now(payload)
     case = load_episode_case(document)

@@ -11,8 +11,6 @@ nobody entered is not printed, "improving" only when answered, the taper only wh
 was planned.
 """
 
-from __future__ import annotations
-
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -511,7 +509,7 @@ def render_markdown(note: NoteDocument) -> str:
     return "\n".join(out)
 
 
-def note_command(payload: dict[str, Any], ctx: Context) -> NoteResult:
+def note_command(payload: dict[str, Any], ctx: "Context") -> NoteResult:
     """`python -m calculator note`: a case document of version 1 or 2, under the case's own
     profile unless --profile names another (then the two must agree). ``now`` is not a key
     of the note's input: the note is made at ``made_at`` (or the last assessment)."""

@@ -6,8 +6,6 @@ there. Each output renders the same structure in one place: Markdown for the com
 (``ui/records/documents.py``). Nothing parses a rendered note back.
 """
 
-from __future__ import annotations
-
 from typing import Literal
 
 from calculator.rulebook import FrozenModel

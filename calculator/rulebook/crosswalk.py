@@ -7,9 +7,7 @@ it gives on that scale. The exact set of criteria is fixed per scale here, so da
 drops or misspells one is refused at load rather than read as "no such criterion".
 """
 
-from __future__ import annotations
-
-from typing import ClassVar, Literal
+from typing import ClassVar, Literal, Self
 
 from pydantic import Field, model_validator
 
@@ -29,7 +27,7 @@ class ScaleRule(Rule):
     grades: dict[str, int]
 
     @model_validator(mode="after")
-    def _criteria_complete(self) -> ScaleRule:
+    def _criteria_complete(self) -> Self:
         missing = sorted(self.CRITERIA - set(self.grades))
         unknown = sorted(set(self.grades) - self.CRITERIA)
         if missing or unknown:
@@ -112,7 +110,7 @@ class CresRule(ScaleRule):
     csf_grade4_min_mmhg: float = Field(gt=0)
 
     @model_validator(mode="after")
-    def _bands_cover(self) -> CresRule:
+    def _bands_cover(self) -> Self:
         covered = sorted(s for b in self.cartox10_bands for s in range(b.low, b.high + 1))
         if covered != list(range(self.cartox10_max + 1)):
             raise ValueError("XW-CRES bands must cover each CARTOX-10 score exactly once")

@@ -11,9 +11,7 @@ mixed ("P / V for 20 mg"), and sits inside the rule that defines it, so it alway
 its rule ID.
 """
 
-from __future__ import annotations
-
-from typing import Literal
+from typing import Literal, Self
 
 from pydantic import Field, model_validator
 
@@ -66,7 +64,7 @@ class TociVialsRule(Rule):
     concentration_mg_per_ml: float = Field(gt=0)
 
     @model_validator(mode="after")
-    def _one_concentration(self) -> TociVialsRule:
+    def _one_concentration(self) -> Self:
         for v in self.vials:
             if abs(v.strength_mg / v.volume_ml - self.concentration_mg_per_ml) > 1e-9:
                 raise ValueError(
@@ -124,7 +122,7 @@ class PlausibleWeightRule(Rule):
     kg_per_lb: float = Field(gt=0)
 
     @model_validator(mode="after")
-    def _contiguous(self) -> PlausibleWeightRule:
+    def _contiguous(self) -> Self:
         if self.bands[0].from_years != 0:
             raise ValueError("the first age band must start at 0 years")
         for a, b in zip(self.bands, self.bands[1:], strict=False):
@@ -165,7 +163,7 @@ class Regimen(FrozenModel):
     status: EvidenceStatus | None = None
 
     @model_validator(mode="after")
-    def _one_way_of_dosing(self) -> Regimen:
+    def _one_way_of_dosing(self) -> Self:
         if (self.dose_mg is None) == (self.mg_per_kg is None):
             raise ValueError(f"regimen {self.id}: give exactly one of dose_mg and mg_per_kg")
         if self.dose_mg is not None and (self.max_dose_mg or self.max_daily_mg):
@@ -212,7 +210,7 @@ class SteroidEqRule(Rule):
     equivalent_mg: dict[SteroidDrug, float]
 
     @model_validator(mode="after")
-    def _all_drugs(self) -> SteroidEqRule:
+    def _all_drugs(self) -> Self:
         for value in self.equivalent_mg.values():
             if value <= 0:
                 raise ValueError("equivalent doses must be positive")
@@ -270,7 +268,7 @@ class DosingRules(RuleSection):
         )
 
     @model_validator(mode="after")
-    def _consistent(self) -> DosingRules:
+    def _consistent(self) -> Self:
         if self.toci_bag.step_kg != self.toci_dose.step_kg:
             raise ValueError("TOCI-BAG and TOCI-DOSE must share the weight step")
         ids = [r.id for rule in self.agent_rules() for r in rule.regimens]

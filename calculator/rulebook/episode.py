@@ -2,8 +2,6 @@
 EPI-RECUR, EPI-MASK, EPI-LAST, EPI-72H, EPI-24H, EPI-G1DAYS, EPI-TREND, EPI-REASSESS,
 EPI-LEDGER, EPI-STEROID in ``data/episode.toml``; spec episode.md)."""
 
-from __future__ import annotations
-
 from typing import Literal
 
 from pydantic import Field

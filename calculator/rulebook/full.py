@@ -5,7 +5,7 @@ usable snapshot (``load_ruleset``). It imports every section's schema, so nothin
 command's way imports it unless the data must be validated in full.
 """
 
-from __future__ import annotations
+from typing import Self
 
 from pydantic import ConfigDict, Field, model_validator
 
@@ -40,7 +40,7 @@ class RulesetModel(RulesetCore):
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
 
     @model_validator(mode="after")
-    def _cross_references(self) -> RulesetModel:
+    def _cross_references(self) -> Self:
         seen: dict[str, Rule] = {}
         for name in SECTION_ORDER:
             section: RuleSection = getattr(self, name)

@@ -1,8 +1,6 @@
 """Schemas of the grading rules (clinical-rules.md sections 1 and 2)."""
 
-from __future__ import annotations
-
-from typing import Literal
+from typing import Literal, Self
 
 from pydantic import Field, model_validator
 
@@ -75,7 +73,7 @@ class CrsRules(RuleSection):
         return (self.g1, self.g2, self.g3, self.g4, self.g5)
 
     @model_validator(mode="after")
-    def _grades_in_order(self) -> CrsRules:
+    def _grades_in_order(self) -> Self:
         if [r.grade for r in self.grade_rows()] != [1, 2, 3, 4, 5]:
             raise ValueError("CRS-G1..CRS-G5 must carry grades 1..5")
         return self
@@ -103,7 +101,7 @@ class IceRule(Rule):
     unable_grade: int = Field(ge=0, le=5)
 
     @model_validator(mode="after")
-    def _consistent(self) -> IceRule:
+    def _consistent(self) -> Self:
         if sum(self.items.values()) != self.max_score:
             raise ValueError("ICE item maxima must add up to max_score")
         if set(self.item_labels) != set(self.items):
@@ -137,7 +135,7 @@ class CapdRule(Rule):
         return f"never {low} … always {high}"
 
     @model_validator(mode="after")
-    def _consistent(self) -> CapdRule:
+    def _consistent(self) -> Self:
         _check_bands(self.bands, self.max_score)
         if len(self.items) != self.item_count:
             raise ValueError(f"CAPD lists {len(self.items)} items, not {self.item_count}")

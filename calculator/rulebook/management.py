@@ -5,9 +5,7 @@ strength (give / consider / avoid), the words shown, the dose engine regimen tha
 the dose, and the conditions (grades, product, profile settings) under which it applies.
 """
 
-from __future__ import annotations
-
-from typing import Literal
+from typing import Literal, Self
 
 from pydantic import Field, model_validator
 
@@ -87,7 +85,7 @@ class ActionSpec(FrozenModel):
     crs4_steroid_regimen: Literal["TAPER-MP1G", "TAPER-MP500"] | None = None
 
     @model_validator(mode="after")
-    def _coherent(self) -> ActionSpec:
+    def _coherent(self) -> Self:
         if (self.regimen or self.taper or self.every_h or self.once) and (
             self.code not in DRUG_CODES
         ):
@@ -118,7 +116,7 @@ class LadderRule(ManagementRule):
     rungs: tuple[Rung, ...] = Field(min_length=1)
 
     @model_validator(mode="after")
-    def _rungs_in_order(self) -> LadderRule:
+    def _rungs_in_order(self) -> Self:
         after = [r.after_doses for r in self.rungs]
         if after != sorted(set(after)):
             raise ValueError("rungs must be in increasing after_doses")

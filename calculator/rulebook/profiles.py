@@ -4,8 +4,6 @@ A profile never carries a clinical number of its own without naming the rule it
 sets; each field says which rule it parameterises.
 """
 
-from __future__ import annotations
-
 from typing import Annotated, Literal
 
 from pydantic import Field

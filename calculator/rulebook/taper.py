@@ -6,9 +6,7 @@ carry a ``then_taper`` block that the taper generator (TAPER-GEN) fills from the
 choices, rounding each dose to the strengths of TAPER-STRENGTHS.
 """
 
-from __future__ import annotations
-
-from typing import Literal
+from typing import Literal, Self
 
 from pydantic import Field, model_validator
 
@@ -39,7 +37,7 @@ class RegimenStep(FrozenModel):
     until: str = ""
 
     @model_validator(mode="after")
-    def _length_defined(self) -> RegimenStep:
+    def _length_defined(self) -> Self:
         if self.days is None and self.default_days is None and self.days_max is None:
             raise ValueError("a step without days needs default_days or a days_min/days_max range")
         if self.open_ended and not self.until:
@@ -77,7 +75,7 @@ class StrengthProduct(FrozenModel):
     note: str = ""
 
     @model_validator(mode="after")
-    def _how_to_round(self) -> StrengthProduct:
+    def _how_to_round(self) -> Self:
         if self.form == "tablet" and not self.strengths_mg:
             raise ValueError("tablets need strengths_mg")
         if self.form != "tablet" and self.dose_increment_mg is None:
@@ -94,7 +92,7 @@ class StrengthsRule(Rule):
         return next((p for p in self.products if p.drug == drug and p.route == route), None)
 
     @model_validator(mode="after")
-    def _one_per_route(self) -> StrengthsRule:
+    def _one_per_route(self) -> Self:
         keys = [(p.drug, p.route) for p in self.products]
         if len(keys) != len(set(keys)):
             raise ValueError("each drug and route may be listed once")

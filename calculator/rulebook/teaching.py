@@ -5,8 +5,6 @@ They say how many points an answer earns and what counts as a critical error; th
 answers themselves are always computed by the grading, dosing and management rules.
 """
 
-from __future__ import annotations
-
 from pydantic import Field
 
 from calculator.rulebook.base import Rule, RuleSection

@@ -9,8 +9,6 @@ safety rules of this product, and so are VERIFY-THREE, VERIFY-CASE and VERIFY-BL
 carries no number of its own.
 """
 
-from __future__ import annotations
-
 from typing import Literal
 
 from pydantic import Field

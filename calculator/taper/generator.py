@@ -12,8 +12,6 @@ dose, the direction of the taper). A dose that rounds to nothing ends the taper 
 and the result says so. The steps come back for the user to review and edit.
 """
 
-from __future__ import annotations
-
 import math
 from typing import Literal
 

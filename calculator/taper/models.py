@@ -1,9 +1,7 @@
 """Inputs and results of the taper planner (cli-contract.md `taper`)."""
 
-from __future__ import annotations
-
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Self
 
 from pydantic import Field, PlainSerializer, StrictBool, StrictInt, field_validator, model_validator
 
@@ -40,7 +38,7 @@ class TaperStepInput(FrozenModel):
     route: Route = "IV"
 
     @model_validator(mode="after")
-    def _one_dose(self) -> TaperStepInput:
+    def _one_dose(self) -> Self:
         if (self.dose_mg is None) == (self.dose_mg_per_kg is None):
             raise Contradiction("give dose_mg or dose_mg_per_kg (exactly one)", "dose_mg")
         if not _whole(self.days * 24 / self.every_h):
@@ -90,7 +88,7 @@ class TaperInput(FrozenModel):
         return value
 
     @model_validator(mode="after")
-    def _consistent(self) -> TaperInput:
+    def _consistent(self) -> Self:
         if (self.regimen is None) == (self.steps is None):
             raise Contradiction("give regimen or steps (exactly one)", "regimen", "steps")
         if self.steps is not None:

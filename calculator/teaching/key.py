@@ -7,8 +7,6 @@ dose for the patient (``dose``) and the next eligible time (``tocilizumab_schedu
 A rule change therefore changes every key that depends on it.
 """
 
-from __future__ import annotations
-
 import hashlib
 import json
 from typing import Any

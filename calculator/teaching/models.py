@@ -7,10 +7,8 @@ what the learner reads. Nothing in a scenario is an answer: the key is computed 
 core (``calculator.teaching.key``).
 """
 
-from __future__ import annotations
-
 import re
-from typing import Any, Literal, get_args
+from typing import Any, Literal, Self, get_args
 
 from pydantic import Field, StrictBool, StrictInt, field_validator, model_validator
 
@@ -80,7 +78,7 @@ class Checkpoint(FrozenModel):
         return value
 
     @model_validator(mode="after")
-    def _doses_given(self) -> Checkpoint:
+    def _doses_given(self) -> Self:
         late = [i for i, d in enumerate(self.tocilizumab_doses) if d > self.at]
         if late:
             raise Contradiction(
@@ -122,7 +120,7 @@ class Scenario(FrozenModel):
         return {**data, "checkpoints": fixed}
 
     @model_validator(mode="after")
-    def _in_order(self) -> Scenario:
+    def _in_order(self) -> Self:
         seen: dict[str, int] = {}
         for i, cp in enumerate(self.checkpoints):
             if cp.id in seen:
@@ -201,7 +199,7 @@ class Attempt(FrozenModel):
     answers: tuple[Answer, ...] = Field(default=(), max_length=MAX_CHECKPOINTS)
 
     @model_validator(mode="after")
-    def _answers_fit(self) -> Attempt:
+    def _answers_fit(self) -> Self:
         ids = [cp.id for cp in self.scenario.checkpoints]
         seen: set[str] = set()
         for i, answer in enumerate(self.answers):

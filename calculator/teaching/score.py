@@ -12,8 +12,6 @@ the learner: they are listed as "not reached" and count neither way (issue 22: "
 after 2 of 4 checkpoints).
 """
 
-from __future__ import annotations
-
 from datetime import datetime
 from typing import Any, Literal
 

@@ -1,8 +1,6 @@
 """A class summary over several scored attempts: learners x score, critical errors and
 the items most often missed, and the same as CSV (spec teaching.md, "Instructor")."""
 
-from __future__ import annotations
-
 import csv
 import io
 from collections import Counter

@@ -1,8 +1,6 @@
 """What the core computes for the order's drug, weight and age: the figures the order and
 the independent entry are compared with."""
 
-from __future__ import annotations
-
 from collections.abc import Callable
 
 from calculator import dosing

@@ -19,8 +19,6 @@ The maxima are read from the rules VERIFY-MAX names (TOCI-CAP, ANAK-PED, LEV-PRO
 MP-1G), never written here.
 """
 
-from __future__ import annotations
-
 from typing import Literal
 
 from calculator.edge.inputs import EchoedDateTime

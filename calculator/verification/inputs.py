@@ -1,9 +1,7 @@
 """The double check's inputs: the order as written, the verifier's independent entry, and
 the order's time and tolerance (cli-contract.md, verify-dose)."""
 
-from __future__ import annotations
-
-from typing import Any, Literal
+from typing import Any, Literal, Self
 
 from pydantic import Field, model_validator
 
@@ -82,7 +80,7 @@ class VerifyInput(FrozenModel):
     case_weight_kg: float | None = Field(default=None, gt=0, le=MAX_WEIGHT_KG, strict=True)
 
     @model_validator(mode="after")
-    def _consistent(self) -> VerifyInput:
+    def _consistent(self) -> Self:
         if self.doses_given and self.at is None:
             raise Contradiction(
                 "is required with doses_given: the time of the order the clock is read at",

@@ -1,8 +1,6 @@
 """One check of the double check as the result carries it: ``Comparison``, with the items,
 pairs and decisions it can name (VERIFY-DECISION)."""
 
-from __future__ import annotations
-
 from typing import Literal
 
 from calculator.rulebook import FrozenModel

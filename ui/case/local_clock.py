@@ -12,8 +12,6 @@ time has passed, so a wall clock set back by hand or by a time server is noticed
 plainly, and the countdown keeps counting real time.
 """
 
-from __future__ import annotations
-
 from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo

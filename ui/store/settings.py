@@ -7,8 +7,6 @@ copy of the old file is kept beside it. A file from a newer app is set aside too
 (that app can still read it), and this one starts with its defaults.
 """
 
-from __future__ import annotations
-
 import json
 import math
 import os
