@@ -4,8 +4,8 @@ STER-NOTEQ for the corticosteroids, and the regimen list."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from calculator.dosing.catalogue import drug_regimens as drug_regimens
 from calculator.dosing.catalogue import regimen_ids as regimen_ids
@@ -229,8 +229,7 @@ def _per_dose_limit(reg: Regimen) -> Decimal | None:
     return min(limits) if limits else None
 
 
-@dataclass(frozen=True)
-class _Prep:
+class _Prep(NamedTuple):
     vials: tuple[VialCount, ...]
     waste_mg: float
     volume_ml: float

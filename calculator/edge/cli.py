@@ -6,11 +6,10 @@ from __future__ import annotations
 import importlib
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from types import SimpleNamespace
-from typing import TYPE_CHECKING, Any, NoReturn, TypeAlias
+from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn, TypeAlias
 
 from pydantic import BaseModel
 
@@ -36,8 +35,7 @@ EXIT_FINDING = 1  # the command ran and found a fault (audit-verify: a broken ch
 EXIT_INTERNAL = 70  # a bug of ours: still JSON, never a traceback
 
 
-@dataclass(frozen=True)
-class Context:
+class Context(NamedTuple):
     """What a command runs against: the rules, the active profile, and how it was asked."""
 
     rs: Ruleset
@@ -49,8 +47,7 @@ class Context:
 Handler = Callable[[dict[str, Any], Context], BaseModel | dict[str, Any] | str]
 
 
-@dataclass(frozen=True)
-class Command:
+class Command(NamedTuple):
     """A command of the contract. ``target`` is "module:function", imported only when the
     command runs, so one call pays for its own domain and not for all of them."""
 

@@ -22,8 +22,8 @@ that did it (``Composed``):
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from typing import NamedTuple
 
 from calculator.dosing import ScheduleResult
 from calculator.management.doses import dex_equivalent_per_day, label, with_dose
@@ -39,19 +39,20 @@ from calculator.words import when as local_time
 ORDER: dict[str, int] = {"give": 0, "wait": 1, "consider": 2, "avoid": 3}
 
 
-@dataclass
 class Plan:
     """The composed plan: actions, the record of what was dropped or demoted, and the
-    rules and warnings composing added."""
+    rules and warnings composing added (filled as composing goes)."""
 
-    actions: list[Action] = field(default_factory=list)
-    composition: list[Composed] = field(default_factory=list)
-    rules: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    __slots__ = ("actions", "composition", "rules", "warnings")
+
+    def __init__(self) -> None:
+        self.actions: list[Action] = []
+        self.composition: list[Composed] = []
+        self.rules: list[str] = []
+        self.warnings: list[str] = []
 
 
-@dataclass(frozen=True)
-class Context:
+class Context(NamedTuple):
     inp: RecommendInput
     improving: bool | None
     profile: Profile
@@ -419,5 +420,5 @@ def _onset_72h(proposals: tuple[Proposal, ...], ctx: Context, plan: Plan) -> lis
             continue
         spec = p.spec.model_copy(update={"text": f"{p.spec.text} {words}"})
         _record(plan, p, ctx, "reworded", p.spec.strength, rule.id, words)
-        out.append(replace(p, spec=spec))
+        out.append(p._replace(spec=spec))
     return out

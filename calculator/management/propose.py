@@ -8,7 +8,7 @@ refractory ladder (MGT-REFR, gated by MGT-LADDER).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from calculator.management.models import RecommendInput
 from calculator.rulebook import Ruleset
@@ -17,8 +17,7 @@ from calculator.rulebook.profiles import Profile
 from calculator.words import count, duration
 
 
-@dataclass(frozen=True)
-class Proposal:
+class Proposal(NamedTuple):
     spec: ActionSpec
     rule: str
     #: Proposed only for the answer "not improving", which is not given yet (MGT-IMPROVING).
@@ -27,8 +26,7 @@ class Proposal:
     rung: bool = False
 
 
-@dataclass(frozen=True)
-class Proposals:
+class Proposals(NamedTuple):
     items: tuple[Proposal, ...]
     managed_crs_grade: int
     rules: tuple[str, ...]
