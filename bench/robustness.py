@@ -145,17 +145,21 @@ def issue20_cli_cases() -> list[tuple[str, list[str], bytes]]:
 # The child reports its own peak (VmHWM of /proc/self/status: this process image only).
 # ru_maxrss from wait4 would also count the bench's own memory at fork time, as Linux
 # carries the pre-exec peak over into the child's figure.
+# The call ends with os._exit (calculator.__main__.exit_now), so the report goes there, not
+# to atexit, which never runs.
 _PEAK_REPORTER = """
-import atexit, runpy, sys
-def _peak():
+import os, runpy, sys
+def _peak(code, _exit=os._exit):
     try:
         with open('/proc/self/status') as status:
             for line in status:
                 if line.startswith('VmHWM:'):
                     sys.stderr.write('PEAK_KB ' + line.split()[1] + chr(10))
-    except OSError:
+                    sys.stderr.flush()
+    except (OSError, ValueError):
         pass
-atexit.register(_peak)
+    _exit(code)
+os._exit = _peak
 sys.argv = ['calculator', *sys.argv[1:]]
 runpy.run_module('calculator', run_name='__main__', alter_sys=True)
 """

@@ -18,10 +18,11 @@ number.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import sys
-from typing import BinaryIO
+from typing import BinaryIO, NoReturn
 
 if __name__ == "__main__":
     # Start-up builds many objects and no garbage (the model classes, the ruleset): the
@@ -131,5 +132,22 @@ def main() -> int:
     return code
 
 
+def exit_now(code: int) -> NoReturn:
+    """End the process with ``code`` once the answer is out, without Python's own exit: that
+    frees, one by one, every object start-up made (the model classes, the rules), about
+    20 ms of a call (issue 26), and a call has nothing else to close: every command only
+    reads, and its answer has been written and flushed (main()). mypy ends the same way."""
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None:
+            with contextlib.suppress(OSError, ValueError):  # main() has reported it
+                stream.flush()
+    os._exit(code)
+
+
+def entry() -> NoReturn:
+    """The installed ``crs-calc-core`` command: ``python -m calculator``."""
+    exit_now(main())
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    exit_now(main())

@@ -108,6 +108,50 @@ def test_rules_piped_to_head_ends_quietly() -> None:
     assert err == b""
 
 
+@pytest.mark.parametrize(
+    ("argv", "stdin", "code"),
+    [(["rules"], "", 0), (["recommend"], '{"crs_grade": 9, "icans_grade": 0}', EXIT_REFUSED)],
+)
+def test_a_call_ends_with_its_own_code_and_every_byte_of_its_answer(
+    argv: list[str], stdin: str, code: int
+) -> None:
+    # __main__ ends with os._exit (exit_now): nothing may be lost on the way out, neither
+    # the exit code nor the end of an answer larger than a pipe holds (rules: 74 kB).
+    done = subprocess.run(
+        [sys.executable, "-m", "calculator", *argv],
+        cwd=REPO,
+        input=stdin.encode(),
+        capture_output=True,
+        check=False,
+        timeout=60,
+    )
+    expected_code, expected_text = run(argv, lambda: stdin)
+    assert (done.returncode, done.stdout.decode()) == (code, expected_text)
+    assert expected_code == code
+    assert done.stderr == b""
+
+
+def test_exit_now_writes_what_is_still_buffered_before_it_ends() -> None:
+    script = (
+        "import sys\n"
+        "from calculator.__main__ import exit_now\n"
+        "sys.stdout.write('answer')\n"
+        "sys.stderr.write('note')\n"
+        "exit_now(5)\n"
+    )
+    # Buffered as usual (PYTHONUNBUFFERED would hide a missing flush).
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        check=False,
+        timeout=60,
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (5, b"answer", b"note")
+
+
 @posix_only
 def test_profiles_to_dev_full_is_one_plain_line_and_exit_70() -> None:
     if not Path("/dev/full").exists():

@@ -13,11 +13,15 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[3]
 
-# Runs `python -m calculator ARGV` as the command line does and, at exit, writes the names of
-# the modules it had imported to standard error (its last line).
+# Runs `python -m calculator ARGV` as the command line does and, at exit (os._exit: the
+# call skips Python's own exit, so atexit would never run), writes the names of the modules
+# it had imported to standard error (its last line).
 CALL = """
-import atexit, json, runpy, sys
-atexit.register(lambda: print(json.dumps(sorted(sys.modules)), file=sys.stderr))
+import json, os, runpy, sys
+def _report_then_exit(code, _exit=os._exit):
+    print(json.dumps(sorted(sys.modules)), file=sys.stderr, flush=True)
+    _exit(code)
+os._exit = _report_then_exit
 sys.argv = ["calculator", *sys.argv[1:]]
 runpy.run_module("calculator", run_name="__main__", alter_sys=True)
 """
@@ -153,11 +157,16 @@ def test_a_batch_imports_the_batch() -> None:
     assert "calculator.edge.batch" in json.loads(done.stderr.strip().splitlines()[-1])
 
 
-# Runs the command line as `python -m calculator` does and, at exit, writes whether the cyclic
-# garbage collector was on and how many objects start-up left frozen (out of its passes).
+# Runs the command line as `python -m calculator` does and, at exit (os._exit, as above),
+# writes whether the cyclic garbage collector was on and how many objects start-up left
+# frozen (out of its passes).
 GC_CALL = """
-import atexit, gc, json, runpy, sys
-atexit.register(lambda: print(json.dumps([gc.isenabled(), gc.get_freeze_count()]), file=sys.stderr))
+import gc, json, os, runpy, sys
+def _report_then_exit(code, _exit=os._exit):
+    state = [gc.isenabled(), gc.get_freeze_count()]
+    print(json.dumps(state), file=sys.stderr, flush=True)
+    _exit(code)
+os._exit = _report_then_exit
 sys.argv = ["calculator", *sys.argv[1:]]
 runpy.run_module("calculator", run_name="__main__", alter_sys=True)
 """
