@@ -148,6 +148,26 @@ def test_a_dose_not_due_yet_waits_with_its_time_never_avoid(app_controller) -> N
     assert "allowed from" not in card.text.text()  # said once, on its own line
 
 
+def test_a_next_dose_in_the_repeated_hour_says_which_one(app_controller, clock) -> None:
+    """Europe/Berlin goes back at 03:00 on 25 October 2026. A dose at 19:30 the evening
+    before allows the next 8 real hours later (TOCI-INTERVAL): the second 02:30 (+01:00).
+    "From 02:30" alone would read as the first one, an hour too early."""
+    c = app_controller
+    clock[0] = datetime(2026, 10, 25, 0, 30)
+    c.state.set_at(datetime(2026, 10, 25, 0, 30))
+    c.dose.set_doses([datetime(2026, 10, 24, 19, 30)])
+    _crs3_icans4(c)
+    panel = _panel(c)
+    panel.improving.set_value(False)
+    result = c.management.result
+    toci = next(a for a in result.actions if a.code == "tocilizumab")
+    assert toci.strength == "wait"
+    card = _card(panel, result, "tocilizumab")
+    assert card.when.text() == "Next tocilizumab dose allowed from 02:30 (+01:00)"
+    assert "allowed from" not in card.text.text()  # said once, on its own line
+    assert not re.search(r"02:30(?! \(\+01:00\))", card.text.text())
+
+
 def test_each_strength_has_its_own_word_and_colour(app_controller, qtbot) -> None:
     """Strength in words and colour: give/consider/wait/avoid each with its own style,
     every word readable on its own colour (WCAG AA contrast, 4.5:1, for normal text)."""

@@ -42,6 +42,21 @@ def plan(qapp: QGuiApplication) -> object:
     return plan_taper(inp, PROFILE, RS)
 
 
+def test_a_checklist_time_in_the_repeated_hour_carries_its_offset(
+    qapp: QGuiApplication,
+) -> None:
+    # Europe/Berlin goes back at 03:00 on 2026-10-25: daily from 03:30 the day before is
+    # 02:30 after 24 real hours, the second 02:30 (+01:00); the day after is plain again.
+    inp = validate(
+        TaperInput,
+        {"start": "2026-10-24T03:30", "regimen": "TAPER-MP1G", "time_zone": "Europe/Berlin"},
+    )
+    plan = plan_taper(inp, PROFILE, RS)
+    text = taper_checklist(plan, meta("taper-checklist")).document.toPlainText()
+    assert "Sun 2026-10-25\n02:30 (+01:00)\nmethylprednisolone" in text
+    assert "Mon 2026-10-26\n02:30\nmethylprednisolone" in text
+
+
 def verify_result(ordered: float = 800) -> object:
     payload = {
         "order": {
