@@ -115,9 +115,14 @@ def _crs3_icans4(c: AppController, weight: str = "70", age: str = "45") -> None:
     assert c.grading.grades() == Grades(crs=3, icans=4)
 
 
-def _waiting_dose_not_improving(c: AppController) -> ManagementPanel:
-    """CRS 3 + ICANS 4, a tocilizumab dose 2 h ago, not improving: the next dose waits."""
-    c.dose.set_doses([DOSE_2H_AGO])
+def _waiting_dose_not_improving(
+    c: AppController, dose: datetime = DOSE_2H_AGO, at: datetime | None = None
+) -> ManagementPanel:
+    """CRS 3 + ICANS 4 at ``at`` (else the clock's time), a tocilizumab dose at ``dose``
+    (2 h ago), not improving: the next dose waits."""
+    if at is not None:
+        c.state.set_at(at)
+    c.dose.set_doses([dose])
     _crs3_icans4(c)
     panel = _panel(c)
     panel.improving.set_value(False)
@@ -154,11 +159,9 @@ def test_a_next_dose_in_the_repeated_hour_says_which_one(app_controller, clock) 
     "From 02:30" alone would read as the first one, an hour too early."""
     c = app_controller
     clock[0] = datetime(2026, 10, 25, 0, 30)
-    c.state.set_at(datetime(2026, 10, 25, 0, 30))
-    c.dose.set_doses([datetime(2026, 10, 24, 19, 30)])
-    _crs3_icans4(c)
-    panel = _panel(c)
-    panel.improving.set_value(False)
+    panel = _waiting_dose_not_improving(
+        c, dose=datetime(2026, 10, 24, 19, 30), at=datetime(2026, 10, 25, 0, 30)
+    )
     result = c.management.result
     toci = next(a for a in result.actions if a.code == "tocilizumab")
     assert toci.strength == "wait"
@@ -415,11 +418,9 @@ def test_the_wait_time_is_said_for_the_assessment_day_after_the_clock_moves(
     (TOCI-INTERVAL). At 01:00 on that day it reads "02:00"; moved back to 19:00 the day
     before, the plan is the same but the words must carry the date."""
     c = app_controller
-    c.state.set_at(datetime(2026, 11, 22, 1, 0))
-    c.dose.set_doses([datetime(2026, 11, 21, 18, 0)])
-    _crs3_icans4(c)
-    panel = _panel(c)
-    panel.improving.set_value(False)
+    panel = _waiting_dose_not_improving(
+        c, dose=datetime(2026, 11, 21, 18, 0), at=datetime(2026, 11, 22, 1, 0)
+    )
     first = c.management.result
     assert _card(panel, first, "tocilizumab").when.text() == (
         "Next tocilizumab dose allowed from 02:00"
