@@ -26,6 +26,15 @@ def _device(crs: CrsInput) -> str:
     return DEVICE_WORDS.get(crs.oxygen, crs.oxygen.replace("_", " "))
 
 
+def _with_devices(rule: str, crs: CrsInput, rs: Ruleset) -> tuple[str, ...]:
+    """``rule``, and XW-DEVICES where the oxygen is positive pressure without intubation
+    (its ``positive_pressure`` list, mechanical ventilation aside: CPAP, BiPAP)."""
+    devices = rs.crosswalk.devices
+    if crs.oxygen in devices.positive_pressure and crs.oxygen != "mechanical_ventilation":
+        return (rule, devices.id)
+    return (rule,)
+
+
 def fever(inp: CrosswalkInput, rs: Ruleset, tally: Tally, grade: int, rule: str) -> None:
     """Temperature at or above CRS-FEVER's threshold; not entered could give ``grade``."""
     temp = _crs(inp).temperature_c
@@ -50,7 +59,7 @@ def fio2(
     Any oxygen proves the lower grade; FiO2 not entered could give the higher (XW-RANGE:
     never estimated from L/min). CPAP and BiPAP are graded by FiO2 too (XW-DEVICES)."""
     crs = _crs(inp)
-    rules = (rule, rs.crosswalk.devices.id) if crs.oxygen in ("cpap", "bipap") else (rule,)
+    rules = _with_devices(rule, crs, rs)
     device = _device(crs)
     if inp.fio2_pct is None:
         tally.add(low, f"oxygen by {device}, FiO2 not entered", *rules)
@@ -243,7 +252,7 @@ def penn(inp: CrosswalkInput, rs: Ruleset, hd: HighDose) -> Tally:
     if crs.oxygen == "mechanical_ventilation":
         tally.add(r.grade("mechanical_ventilation"), "mechanical ventilation", r.id)
     elif crs.oxygen != "room_air":
-        rules = (r.id, rs.crosswalk.devices.id) if crs.oxygen in ("cpap", "bipap") else (r.id,)
+        rules = _with_devices(r.id, crs, rs)
         tally.add(r.grade("supplemental_oxygen"), f"supplemental oxygen ({_device(crs)})", *rules)
     return tally
 
