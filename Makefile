@@ -55,6 +55,7 @@ test: lint typecheck imports pytest trace
 
 lint: $(STAMP)
 	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
 
 typecheck: $(STAMP)
 	$(PY) -m mypy calculator

@@ -46,7 +46,6 @@ def _app(qtbot, clocks: Clocks, zone: str | None = "Europe/Berlin") -> AppContro
     return c
 
 
-
 def test_spring_forward_night_countdown_is_eight_real_hours(qapp: QApplication, qtbot) -> None:  # type: ignore[no-untyped-def]
     clocks = Clocks(datetime(2026, 3, 29, 3, 0))  # 03:00 CEST, an hour after the change
     c = _app(qtbot, clocks)

@@ -35,7 +35,6 @@ PDF_RESOLUTION_DPI = 300
 PRODUCT = "CRS Bedside Calculator"
 
 
-
 def _entries(count: int) -> str:
     return f"{count} entry" if count == 1 else f"{count} entries"
 

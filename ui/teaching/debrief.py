@@ -132,10 +132,14 @@ def reached_text(score: ScoreResult) -> str:
     if score.not_reached:
         return f"{text}; not reached (not scored): {', '.join(score.not_reached)}."
     return f"{text}."
+
+
 def _answered(cp: CheckpointScore) -> str:
     if not cp.reached:
         return "not reached (not scored)"
     return f"answered in {_minutes(cp.seconds)}" if cp.answered else "not answered"
+
+
 def debrief_html(score: ScoreResult, attempt: Attempt) -> str:
     """The debrief as HTML (the same on screen and on paper)."""
     e = html.escape
@@ -163,8 +167,7 @@ def debrief_html(score: ScoreResult, attempt: Attempt) -> str:
         parts.append("<h2>Critical errors: none</h2>")
     for cp, scenario_cp in zip(score.checkpoints, attempt.scenario.checkpoints, strict=True):
         parts.append(
-            f"<h2>{e(cp.id)} · {when(cp.at)} · {cp.points} of {cp.possible} · "
-            f"{_answered(cp)}</h2>"
+            f"<h2>{e(cp.id)} · {when(cp.at)} · {cp.points} of {cp.possible} · {_answered(cp)}</h2>"
         )
         parts.append(f"<p class='compact'><i>{e(scenario_cp.narrative)}</i></p>")
         rows = []

@@ -415,7 +415,6 @@ def paint_episode(
         x += 18 + fm.horizontalAdvance(text) + 16
 
 
-
 def dose_words(g: Given) -> str:
     amount = f" {g.dose_mg:g} mg" if g.dose_mg is not None else ""
     mark = " (prophylactic)" if g.prophylactic else ""

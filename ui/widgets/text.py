@@ -166,8 +166,6 @@ class FieldErrorLabel(MessageLabel):
         return self.text().removeprefix("✖ ") if not self.isHidden() else ""
 
 
-
-
 class ElidedLabel(QLabel):
     """One line that ends in "…" when the window is too narrow, instead of being cut
     mid-word at the edge; text() and the accessible description keep the whole text.

@@ -33,7 +33,6 @@ def _patient(c: AppController) -> None:
     ic.ice.score.setValue(10)  # ICANS is graded only once assessed: ICE 10 typed
 
 
-
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
