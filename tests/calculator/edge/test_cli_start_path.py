@@ -13,18 +13,37 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[3]
 
-# Runs `python -m calculator ARGV` as the command line does and, at exit (os._exit: the
-# call skips Python's own exit, so atexit would never run), writes the names of the modules
-# it had imported to standard error (its last line).
-CALL = """
-import json, os, runpy, sys
+# Runs `python -m calculator ARGV` as the command line does and, at its exit (os._exit: the
+# call skips Python's own exit, so atexit would never run), writes the value of {report} as
+# JSON to standard error (its last line).
+HARNESS = """
+import gc, json, os, runpy, sys
 def _report_then_exit(code, _exit=os._exit):
-    print(json.dumps(sorted(sys.modules)), file=sys.stderr, flush=True)
+    print(json.dumps({report}), file=sys.stderr, flush=True)
     _exit(code)
 os._exit = _report_then_exit
 sys.argv = ["calculator", *sys.argv[1:]]
 runpy.run_module("calculator", run_name="__main__", alter_sys=True)
 """
+#: What the harness reports: the modules the call had imported; whether the cyclic garbage
+#: collector was on and how many objects start-up left frozen (out of its passes).
+MODULES = "sorted(sys.modules)"
+COLLECTOR = "[gc.isenabled(), gc.get_freeze_count()]"
+
+
+def _run(report: str, argv: list[str], stdin: str) -> tuple[int, str, Any]:
+    """Exit code, standard output and the harness's report of one call."""
+    done = subprocess.run(
+        [sys.executable, "-c", HARNESS.format(report=report), *argv],
+        cwd=REPO,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    return done.returncode, done.stdout, json.loads(done.stderr.strip().splitlines()[-1])
+
 
 #: What no single grading, dose or recommend call needs: the records (case, note, episode,
 #: audit), the teaching models, the pharmacy double check, the taper planner, the crosswalk,
@@ -84,17 +103,8 @@ READS = {
 
 
 def _imported(argv: list[str], payload: object) -> tuple[int, dict[str, object], set[str]]:
-    done = subprocess.run(
-        [sys.executable, "-c", CALL, *argv],
-        cwd=REPO,
-        input=json.dumps(payload),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    modules = set(json.loads(done.stderr.strip().splitlines()[-1]))
-    return done.returncode, json.loads(done.stdout), modules
+    code, out, modules = _run(MODULES, argv, json.dumps(payload))
+    return code, json.loads(out), set(modules)
 
 
 def _under(modules: set[str], packages: tuple[str, ...]) -> list[str]:
@@ -145,45 +155,16 @@ def test_the_version_reads_no_rule_section() -> None:
 
 def test_a_batch_imports_the_batch() -> None:
     # The same walk sees a module that is imported: the batch, for a batch.
-    done = subprocess.run(
-        [sys.executable, "-c", CALL, "batch"],
-        cwd=REPO,
-        input='{"command": "grade-crs", "input": {"temperature_c": 39.5}}\n',
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    assert "calculator.edge.batch" in json.loads(done.stderr.strip().splitlines()[-1])
-
-
-# Runs the command line as `python -m calculator` does and, at exit (os._exit, as above),
-# writes whether the cyclic garbage collector was on and how many objects start-up left
-# frozen (out of its passes).
-GC_CALL = """
-import gc, json, os, runpy, sys
-def _report_then_exit(code, _exit=os._exit):
-    state = [gc.isenabled(), gc.get_freeze_count()]
-    print(json.dumps(state), file=sys.stderr, flush=True)
-    _exit(code)
-os._exit = _report_then_exit
-sys.argv = ["calculator", *sys.argv[1:]]
-runpy.run_module("calculator", run_name="__main__", alter_sys=True)
-"""
+    line = '{"command": "grade-crs", "input": {"temperature_c": 39.5}}\n'
+    code, _, modules = _run(MODULES, ["batch"], line)
+    assert code == 0
+    assert "calculator.edge.batch" in modules
 
 
 def _collector(argv: list[str], stdin: str) -> list[Any]:
-    done = subprocess.run(
-        [sys.executable, "-c", GC_CALL, *argv],
-        cwd=REPO,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    state: list[Any] = json.loads(done.stderr.strip().splitlines()[-1])
-    return state
+    code, _, state = _run(COLLECTOR, argv, stdin)
+    assert code == 0
+    return list(state)
 
 
 def test_a_single_call_runs_without_the_cyclic_collector() -> None:
