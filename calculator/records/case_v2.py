@@ -12,7 +12,7 @@ naming its field).
 """
 
 import itertools
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Literal, Self
 
 from pydantic import Field, StrictBool, model_validator
@@ -23,7 +23,7 @@ from calculator.edge.errors import Contradiction, InputError
 from calculator.edge.inputs import LocalDateTime, format_datetime, validate
 from calculator.grading.crs import CrsInput
 from calculator.grading.icans import IcansInput
-from calculator.local_time import check_local, format_local, instant, zone_from_name
+from calculator.local_time import check_local, elapsed, format_local, in_zone, zone_from_name
 from calculator.records.case import MAX_LABEL, CasePatient, CaseUnits, format_version, load_case
 from calculator.records.case import CaseDocument as CaseDocumentV1
 from calculator.rulebook import FrozenModel
@@ -172,12 +172,9 @@ class CaseDocumentV2(FrozenModel):
 def case_version(value: object) -> int:
     """The version of a case document's ``format``; refused by name unless 1 or 2."""
     try:
-        version = format_version(value, newest=CASE_FORMAT_VERSION)
+        return format_version(value, newest=CASE_FORMAT_VERSION)  # 1 to the newest, 2
     except ValueError as exc:
         raise InputError.for_field("format", str(exc)) from None
-    if version not in (1, 2):
-        raise InputError.for_field("format", f"{value!r} is not a case document format")
-    return version
 
 
 def from_v1(case: CaseDocumentV1) -> CaseDocumentV2:
@@ -248,11 +245,11 @@ def refuse_reordered(case: CaseDocumentV2) -> None:
     times += [(g.at, f"given[{j}].at") for j, g in enumerate(case.given)]
     times.sort(key=lambda t: t[0])  # the wall order (Python ignores fold)
     for (a, _), (b, field) in itertools.pairwise(times):
-        real_a, real_b = instant(a.replace(tzinfo=zone)), instant(b.replace(tzinfo=zone))
-        if real_b < real_a or (a == b and real_a != real_b):
+        gap = elapsed(a, b, zone)
+        if gap < timedelta(0) or (a == b and gap):
             raise InputError.for_field(
                 field,
-                f"{format_local(b.replace(tzinfo=zone))} is in the hour the clocks go back and "
+                f"{format_local(in_zone(b, zone))} is in the hour the clocks go back and "
                 "happened before a time written earlier than it: an episode cannot order these "
                 "times yet (give one of them outside that hour)",
             )

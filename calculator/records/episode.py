@@ -181,6 +181,14 @@ def sorted_given(case: CaseDocumentV2) -> list[Given]:
     return sorted(case.given, key=lambda g: g.at)
 
 
+def tocilizumab_up_to(
+    given: Sequence[Given], at: datetime, zone: ZoneInfo | None
+) -> tuple[datetime, ...]:
+    """The tocilizumab doses of ``given`` at or before ``at``, as times in ``zone``: the
+    doses the plan for an assessment at ``at`` counts (EPI-LEDGER counts every dose)."""
+    return tuple(in_zone(g.at, zone) for g in given if g.drug == "tocilizumab" and g.at <= at)
+
+
 def dose_words(g: Given) -> str:
     """A dose as the episode's explanations name it (EPI-MASK, EPI-TREND)."""
     amount = f" {g.dose_mg:g} mg" if g.dose_mg is not None else ""

@@ -29,6 +29,7 @@ from calculator.records.episode import (
     sorted_given,
     steroid_exposure,
     summarise,
+    tocilizumab_up_to,
     trend,
 )
 from calculator.records.episode_grading import grade_assessments
@@ -106,9 +107,7 @@ def make_episode(
             # ledger's does (a night the clocks change is an hour shorter or longer).
             time_zone=case.time_zone,
             # EPI-LEDGER: every dose counts, prophylactic ones included.
-            tocilizumab_doses=tuple(
-                in_zone(g.at, zone) for g in given if g.drug == "tocilizumab" and g.at <= last.at
-            ),
+            tocilizumab_doses=tocilizumab_up_to(given, last.at, zone),
             at=in_zone(last.at, zone),
             improving=last.improving,
             seizure=any(

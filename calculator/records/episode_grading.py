@@ -108,7 +108,8 @@ def grade_assessments(
 #: one's findings (or its profile) again costs more than the rest of the episode. A row is
 #: used only when the same objects meet again (assessment, ruleset, profile: each entry
 #: holds them, so an identity is never reused while kept) with an equal day 0 and masking
-#: dose (with their folds: datetime equality ignores the fold, the words do not).
+#: dose (with their folds: datetime equality ignores the fold, real hours in the case's zone
+#: do not).
 _ROWS: dict[int, tuple[Assessment, Ruleset, Profile, tuple[object, ...], Graded]] = {}
 _ROWS_MAX = 8192
 

@@ -25,6 +25,7 @@ from calculator.local_time import in_zone, zone_from_name
 from calculator.management import DISCLAIMER, Action, RecommendResult
 from calculator.records.case import CASE_FORMAT, CaseDocument, CasePatient, load_case
 from calculator.records.case_v2 import CaseDocumentV2, from_v1, load_episode_case
+from calculator.records.episode import sorted_given, tocilizumab_up_to
 from calculator.records.episode_command import (
     EpisodeResult,
     case_profile,
@@ -187,25 +188,18 @@ def last_assessment_view(case: CaseDocumentV2) -> CaseDocument:
     assessment are in the Episode section's ledger, not here."""
     last = case.last
     p = case.patient
+    # Version 1 reads its times in its zone, as aware times (the fold kept).
     zone = zone_from_name(case.time_zone)
-
-    def zoned(at: datetime) -> datetime:
-        # Version 1 reads its times in its zone, as aware times (the fold kept).
-        return in_zone(at, zone)
 
     data: dict[str, Any] = {
         "format": CASE_FORMAT,
         "patient": CasePatient(
             label=p.label, weight_kg=p.weight_kg, age_years=p.age_years, product=p.product
         ),
-        "at": zoned(last.at),
+        "at": in_zone(last.at, zone),
         "crs": last.crs,
         "icans": last.icans,
-        "tocilizumab_doses": tuple(
-            zoned(g.at)
-            for g in sorted(case.given, key=lambda g: g.at)
-            if g.drug == "tocilizumab" and g.at <= last.at
-        ),
+        "tocilizumab_doses": tocilizumab_up_to(sorted_given(case), last.at, zone),
         "units": case.units,
     }
     if "improving" in last.model_fields_set:
@@ -215,7 +209,7 @@ def last_assessment_view(case: CaseDocumentV2) -> CaseDocument:
     for name in ("made_at", "profile", "taper", "time_zone"):
         if name in case.model_fields_set:
             value = getattr(case, name)
-            data[name] = zoned(value) if isinstance(value, datetime) else value
+            data[name] = in_zone(value, zone) if isinstance(value, datetime) else value
     return CaseDocument(**data)
 
 
