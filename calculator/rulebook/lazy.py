@@ -12,7 +12,7 @@ snapshot, ``calculator/rulebook/snapshot.py``). Which sections were loaded never
   ruleset is made;
 - a section is loaded at most once, under a lock, and kept: every read gives the same
   object, in any order, from any thread (the episode grading cache keys on the ruleset's
-  identity, ``calculator/records/episode.py``);
+  identity, ``calculator/records/episode_grading.py``);
 - a section that cannot be taken from the snapshot is validated in full then, and a
   failure is raised then, loudly (the command line's exit 70, as at start before).
 

@@ -18,14 +18,13 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-from calculator.rulebook.lazy import Ruleset, RulesetInfo, RulesetMeta
+from calculator.rulebook.lazy import Ruleset, RulesetInfo
 
 __all__ = [
     "DATA_LIMIT",
     "RuleDataError",
     "Ruleset",
     "RulesetInfo",
-    "RulesetMeta",
     "fingerprint",
     "load_ruleset",
     "merge_tables",

@@ -258,9 +258,11 @@ def _open_snapshot(
         return None  # a table missing, unknown or in two files: validate in full
     if not _plain(blobs, bytes) or set(blobs) != set(SECTIONS) or not _plain(rules, str):
         return None
+    if type(parts["core"]) is not bytes:
+        return None
     tables = _Tables(files, listed)
     core = _unpickle(parts["core"])
-    if type(core) is not RulesetCore or type(parts["core"]) is not bytes:
+    if type(core) is not RulesetCore:
         return None
     if not _same_model(core, RulesetCore, {table: tables.table(table) for table in CORE_TABLES}):
         return None

@@ -218,3 +218,17 @@ def test_the_fallback_validates_each_forged_section_once(
     assert rs.dosing == full.dosing
     assert rs.taper == full.taper
     assert calls == [1]  # one full validation served both forged sections
+
+
+def test_the_four_lists_of_the_sections_agree() -> None:
+    # A section added to the full schema but not to SECTIONS would make every snapshot
+    # fail its table check: start-up would validate in full each time, silently slower.
+    from calculator.rulebook.full import RulesetModel
+    from calculator.rulebook.lazy import SECTION_ORDER, SECTIONS, Ruleset, RulesetCore, _Section
+
+    described = [name for name, value in vars(Ruleset).items() if isinstance(value, _Section)]
+    full = set(RulesetModel.model_fields) - set(RulesetCore.model_fields) - {"sha256"}
+    assert described == list(SECTIONS)
+    assert full == set(SECTIONS)
+    assert [name for name in SECTION_ORDER if name != "bounds"] == list(SECTIONS)
+    assert "bounds" in SECTION_ORDER
