@@ -27,10 +27,10 @@ def _device(crs: CrsInput) -> str:
 
 
 def _with_devices(rule: str, crs: CrsInput, rs: Ruleset) -> tuple[str, ...]:
-    """``rule``, and XW-DEVICES where the oxygen is positive pressure without intubation
-    (its ``positive_pressure`` list, mechanical ventilation aside: CPAP, BiPAP)."""
+    """``rule``, and XW-DEVICES where the oxygen is on its ``positive_pressure`` list (the
+    scales that call this grade mechanical ventilation on its own row first: CPAP, BiPAP)."""
     devices = rs.crosswalk.devices
-    if crs.oxygen in devices.positive_pressure and crs.oxygen != "mechanical_ventilation":
+    if crs.oxygen in devices.positive_pressure:
         return (rule, devices.id)
     return (rule,)
 

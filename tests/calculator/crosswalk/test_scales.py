@@ -7,10 +7,6 @@ from typing import Any
 
 import pytest
 
-from calculator import ruleset
-from calculator.crosswalk.crs_scales import _with_devices
-from calculator.edge.inputs import validate
-from calculator.grading.crs import CrsInput
 from tests.calculator.crosswalk.helpers import crs_xw, grade, icans_xw, xw
 
 NE = {"vasopressors": ["norepinephrine"], "hypotension": True}
@@ -65,20 +61,6 @@ def test_xw_devices_is_cited_for_positive_pressure_without_intubation(
     for scale in ("lee2014", "mskcc", "cartox", "penn"):
         rules = {rule for c in result.scales[scale].criteria for rule in c.rules}
         assert ("XW-DEVICES" in rules) is cited, (scale, rules)
-
-
-def test_xw_devices_reads_its_list_intubation_aside() -> None:
-    """The devices come from XW-DEVICES' positive_pressure list, never from a list in the
-    code; mechanical ventilation, on that list for CTCAE, is not "without intubation"."""
-    rs = ruleset()
-    assert set(rs.crosswalk.devices.positive_pressure) == {
-        "cpap",
-        "bipap",
-        "mechanical_ventilation",
-    }
-    for oxygen, expected in (("cpap", 2), ("bipap", 2), ("mechanical_ventilation", 1)):
-        crs = validate(CrsInput, {"oxygen": oxygen})
-        assert len(_with_devices("XW-LEE", crs, rs)) == expected
 
 
 CTCAE_ROWS: list[tuple[dict[str, Any], dict[str, Any], tuple[int, int]]] = [
