@@ -145,7 +145,9 @@ def exit_now(code: int) -> NoReturn:
 
 
 def entry() -> NoReturn:
-    """The installed ``crs-calc-core`` command: ``python -m calculator``."""
+    """The installed ``crs-calc-core`` command: ends as ``python -m calculator`` does. (It
+    loads with the garbage collector on: the installed script imports this module before it
+    calls this, so the ``__main__`` guard above does not run.)"""
     exit_now(main())
 
 
