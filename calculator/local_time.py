@@ -241,6 +241,12 @@ def when_local(at: datetime) -> str:
         if wall.second or wall.microsecond
         else wall.strftime("%Y-%m-%d %H:%M")
     )
+    return with_offset(text, at)
+
+
+def with_offset(text: str, at: datetime) -> str:
+    """``text`` (``at`` as its caller writes it) followed by ``at``'s offset when ``at`` is
+    in a repeated hour of its zone: ``02:30 (+01:00)``; the two 02:30s are an hour apart."""
     if is_ambiguous(at):
         return f"{text} ({offset_text(at.utcoffset())})"
     return text

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from calculator.local_time import when_local
+from calculator.local_time import when_local, with_offset
 
 
 def when(value: datetime) -> str:
@@ -20,6 +20,12 @@ def when(value: datetime) -> str:
     if value.second or value.microsecond:
         return value.strftime("%Y-%m-%d %H:%M:%S")
     return value.strftime("%Y-%m-%d %H:%M")
+
+
+def clock(at: datetime, pattern: str = "%H:%M") -> str:
+    """``at`` written with ``pattern`` (``02:30`` by default); in a repeated hour of its zone
+    with its offset, ``02:30 (+01:00)``, as :func:`when` writes it."""
+    return with_offset(at.strftime(pattern), at)
 
 
 def duration(hours: float) -> str:

@@ -11,9 +11,9 @@ from PySide6.QtCore import QObject, Signal
 
 import calculator
 from calculator.edge.inputs import validate
-from calculator.local_time import is_ambiguous, offset_text
 from calculator.management import RecommendInput, RecommendResult, recommend
 from calculator.management.models import Action
+from calculator.words import clock
 from ui.case.state import CaseState
 from ui.models import Grades, PatientContext
 from ui.trace import VERIFY
@@ -29,10 +29,7 @@ def when_text(moment: datetime, at: datetime) -> str:
     """16:00 on the day of the assessment, else with its date (Sun 22 Nov 04:00); a time of
     the core in the hour the clocks go back with its offset, 02:30 (+01:00), as every time
     a person reads (calculator.words.when): the two 02:30s are an hour apart."""
-    text = f"{moment:%H:%M}" if moment.date() == at.date() else f"{moment:%a %d %b %H:%M}"
-    if is_ambiguous(moment):
-        return f"{text} ({offset_text(moment.utcoffset())})"
-    return text
+    return clock(moment, "%H:%M" if moment.date() == at.date() else "%a %d %b %H:%M")
 
 
 _DATE_TIME = re.compile(r"\b(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})\b")

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable, Sequence
-from datetime import datetime
 
-from calculator.local_time import is_ambiguous, offset_text
 from calculator.records.note_taper import plan_origin
 from calculator.taper.models import TaperResult, TaperStepInput
-from calculator.words import count
+from calculator.words import clock, count
 from ui.records.documents import Record, RecordMeta, document, record_time
 from ui.units import fmt
 
@@ -38,14 +36,6 @@ def _fmt_mg(value: float) -> str:
     return f"{fmt(value)} mg"
 
 
-def _clock(at: datetime) -> str:
-    """The Time column: ``02:30``; in the hour the clocks go back, with its offset,
-    ``02:30 (+01:00)``, as every time a person reads (``calculator.words.when``): two
-    different doses would otherwise read the same."""
-    text = f"{at:%H:%M}"
-    return f"{text} ({offset_text(at.utcoffset())})" if is_ambiguous(at) else text
-
-
 def taper_checklist(
     plan: TaperResult,
     meta: RecordMeta,
@@ -60,7 +50,7 @@ def taper_checklist(
     rows = [
         (
             f"{a.at:%a %Y-%m-%d}",
-            _clock(a.at),
+            clock(a.at),  # in the hour the clocks go back, with its offset
             a.drug,
             _fmt_mg(a.dose_mg),
             a.route,
