@@ -200,8 +200,8 @@ def test_the_message_boxes_are_plain_text(
     assert question_box(None, "q", HOSTILE) == QMessageBox.StandardButton.No
     assert not session.ask_restore(None, HOSTILE)  # type: ignore[arg-type]
     ask_save(None, "closing")  # type: ignore[arg-type]
-    dose.ask_duplicate(None, NOW)  # type: ignore[arg-type]
-    dose.ask_late_dose(None, NOW, NOW, True)  # type: ignore[arg-type]
+    dose.ask_duplicate(None, "2026-11-21 14:00")  # type: ignore[arg-type]
+    dose.ask_late_dose(None, "2026-11-21 14:00", "2026-11-21 14:00", True)  # type: ignore[arg-type]
     assert len(boxes) == 7
     assert {fmt for fmt, _, _ in boxes} == {Qt.TextFormat.PlainText}
     assert [text for _, _, text in boxes[:4]] == [HOSTILE] * 4

@@ -45,7 +45,6 @@ from ui.case.local_clock import from_core
 from ui.case.state import CaseState
 from ui.controllers.time_entry import TimeEntry
 from ui.models import FieldMessage, PatientContext
-from ui.timeentry import shown
 from ui.units import NotANumber, fmt, kg_to_lb, read_number
 from ui.views.dose import DoseView
 from ui.widgets import plain_tip, question_box
@@ -53,24 +52,23 @@ from ui.widgets import plain_tip, question_box
 LateChoice = Literal["now", "dose"]
 
 
-def ask_late_dose(
-    parent: QWidget, dose_at: datetime, case_at: datetime, can_now: bool
-) -> LateChoice | None:
-    """The dose is later than the (set) assessment time: move the time, or do not add."""
+def ask_late_dose(parent: QWidget, dose_at: str, case_at: str, can_now: bool) -> LateChoice | None:
+    """The dose is later than the (set) assessment time: move the time, or do not add.
+    ``dose_at`` and ``case_at`` as the case says times (``CaseState.when``)."""
     box = QMessageBox(parent)
     box.setObjectName("lateDoseQuestion")
     box.setIcon(QMessageBox.Icon.Question)
     box.setTextFormat(Qt.TextFormat.PlainText)
     box.setWindowTitle("Dose later than the assessment time")
     box.setText(
-        f'The dose at {shown(dose_at)} is later than "Assessed at" {shown(case_at)}.\n\n'
+        f'The dose at {dose_at} is later than "Assessed at" {case_at}.\n\n'
         "The dose clock counts at the assessment time, so a later dose is not counted yet "
         "(the case would keep it). Move the assessment time "
         "so the dose is counted?"
     )
     now = box.addButton("Assessed at: now (live)", QMessageBox.ButtonRole.AcceptRole)
     now.setEnabled(can_now)
-    at_dose = box.addButton(f"Assessed at: {shown(dose_at)}", QMessageBox.ButtonRole.AcceptRole)
+    at_dose = box.addButton(f"Assessed at: {dose_at}", QMessageBox.ButtonRole.AcceptRole)
     cancel = box.addButton("Do not add", QMessageBox.ButtonRole.RejectRole)
     box.setDefaultButton(now if can_now else at_dose)
     box.setEscapeButton(cancel)
@@ -84,11 +82,12 @@ def ask_late_dose(
     return None
 
 
-def ask_duplicate(parent: QWidget, at: datetime) -> bool:
+def ask_duplicate(parent: QWidget, at: str) -> bool:
+    """``at`` as the case says times (``CaseState.when``)."""
     answer = question_box(
         parent,
         "Same dose time twice?",
-        f"A dose at {shown(at)} is already in the log. Add a second dose at the same time?",
+        f"A dose at {at} is already in the log. Add a second dose at the same time?",
         QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
         QMessageBox.StandardButton.No,
     )
@@ -410,13 +409,15 @@ class DoseController(QObject):
         drug = self.view.dose_drug.currentData()
         if drug != "tocilizumab":
             return self._add_other(str(drug), at, detail)
-        if at in self.dose_times and not ask_duplicate(self.view, at):
+        if at in self.dose_times and not ask_duplicate(self.view, self.state.when(at)):
             return False
         if self._in_future(at):
             return False
         if self._later(at, self.state.at()):
             # The dose is not later than the wall clock (checked above), so "now" keeps it.
-            choice = ask_late_dose(self.view, at, self.state.at(), can_now=True)
+            choice = ask_late_dose(
+                self.view, self.state.when(at), self.state.when(self.state.at()), can_now=True
+            )
             if choice is None:
                 return False
             if choice == "now":
@@ -425,7 +426,7 @@ class DoseController(QObject):
                 self.state.set_at(at)
         self.add_dose(at, detail)
         self._entry_done(at)
-        self._say(f"Dose {self.dose_times.index(at) + 1} ({shown(at)}) added.")
+        self._say(f"Dose {self.dose_times.index(at) + 1} ({self.state.when(at)}) added.")
         return True
 
     def _hour_earlier(self) -> None:
@@ -455,7 +456,9 @@ class DoseController(QObject):
             self.view.undo_remove.setEnabled(True)
             self._fill_log()
             self.recompute_schedule()
-            self._say(f"Dose {row + 1} ({shown(removed)}) removed. Undo: Ctrl+Z or Undo remove.")
+            self._say(
+                f"Dose {row + 1} ({self.state.when(removed)}) removed. Undo: Ctrl+Z or Undo remove."
+            )
 
     def undo_remove(self) -> None:
         """Put the last removed dose back (Ctrl+Z or "Undo remove")."""
@@ -469,7 +472,7 @@ class DoseController(QObject):
             return
         at, detail = last
         self.add_dose(at, detail)
-        self._say(f"Dose {self.dose_times.index(at) + 1} ({shown(at)}) put back.")
+        self._say(f"Dose {self.dose_times.index(at) + 1} ({self.state.when(at)}) put back.")
 
     def set_doses(self, doses: list[datetime]) -> None:
         self._hold = False
@@ -523,7 +526,7 @@ class DoseController(QObject):
         if not self._later(at, wall):
             return False
         self.view.time_field.field.set_error(
-            f"is later than now ({shown(wall)}): record only doses given"
+            f"is later than now ({self.state.when(wall)}): record only doses given"
         )
         return True
 
@@ -694,9 +697,9 @@ class DoseController(QObject):
     def _clock_went_back(self, now: datetime) -> str:
         first = next(i for i, d in enumerate(self.dose_times) if self._later(d, now))
         return (
-            f"The computer's clock went back: it reads {shown(now)}, earlier than dose "
-            f"{first + 1} ({shown(self.dose_times[first])}) in the log. Every dose is kept "
-            "and the countdown counts real time. Check the computer's clock."
+            f"The computer's clock went back: it reads {self.state.when(now)}, earlier than "
+            f"dose {first + 1} ({self.state.when(self.dose_times[first])}) in the log. Every "
+            "dose is kept and the countdown counts real time. Check the computer's clock."
         )
 
 
