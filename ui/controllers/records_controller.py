@@ -111,6 +111,7 @@ class RecordsController(QObject):
             app.clock(),
             app.patient.context().label,
             audit_head=audit_head(self._audit_log()),
+            zone=app.state.zone,
         )
         return taper_checklist(plan, meta, *app.taper.origin())
 

@@ -367,6 +367,7 @@ class VerificationController(QObject):
             # The chain head before this record's own entry, as on the handoff note and
             # the taper checklist: a paper copy can be matched to the log later.
             audit_head=audit_head(self.ctx.audit_log),
+            zone=zone_of(self.ctx.time_zone()),
         )
         self.result = result
         self.record = verification_record(

@@ -12,6 +12,7 @@ import html
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import (
@@ -21,6 +22,7 @@ from PySide6.QtGui import (
 )
 
 from calculator import __version__
+from calculator.local_time import in_zone
 from calculator.records import audit
 from calculator.records.audit import AuditEntry, ChainHead, Event, format_anchor
 from calculator.rulebook import RulesetInfo
@@ -53,21 +55,24 @@ class RecordMeta:
     #: The audit log's chain head when the record was made (the entry before this
     #: record's own), so a paper copy can be matched to the log; None: no log kept.
     audit_head: ChainHead | None = None
+    #: The case's zone: printed times carry their offset in the hour the clocks go back.
+    zone: ZoneInfo | None = None
 
     def bands(self, page: int, count: int) -> tuple[str, str]:
         """The head and foot of page ``page`` of ``count``: the record, the patient and
         when it was made on every page, and the page number."""
         label = f"patient label: {self.label}" if self.label else "no patient label entered"
-        made = record_time(self.made_at)
+        made = record_time(self.made_at, self.zone)
         head = f"{self.title} · {label} · made {made}"
         return head, f"{PRODUCT} · {self.title} · page {page} of {count}"
 
     def footer_html(self) -> str:
         label = f" · patient label: {html.escape(self.label)}" if self.label else ""
+        made = record_time(self.made_at, self.zone)
         rows = [
             f"{PRODUCT} {html.escape(self.app_version)} · ruleset "
             f"{html.escape(self.ruleset.version)} (sha256 <tt>{self.ruleset.sha256}</tt>) · "
-            f"profile {html.escape(self.profile)} · made {record_time(self.made_at)}{label}. "
+            f"profile {html.escape(self.profile)} · made {made}{label}. "
             "Suggestions and calculations are not orders: clinical judgement and the local "
             "protocol decide."
         ]
@@ -167,7 +172,7 @@ def audit_head(log: Path | None) -> ChainHead | None:
     return ChainHead(count=seq, sha256=sha256)
 
 
-def record_time(at: datetime) -> str:
+def record_time(at: datetime, zone: ZoneInfo | None = None) -> str:
     """A record's time to the minute, as the note writes times (``calculator.words.when``:
-    in the hour the clocks go back, with its offset)."""
-    return when(at.replace(second=0, microsecond=0))
+    in the hour the clocks go back, with its offset; a wall time is read in ``zone``)."""
+    return when(in_zone(at.replace(second=0, microsecond=0), zone))

@@ -17,6 +17,7 @@ from calculator.edge import safe_io
 from calculator.edge.errors import InputError
 from calculator.edge.inputs import parse_json_object
 from calculator.edge.profile_files import builtin_profile
+from calculator.local_time import zone_from_name
 from calculator.records import audit
 from calculator.records.case_v2 import load_episode_case
 from calculator.records.note import NoteResult, has_history, make_note
@@ -67,6 +68,7 @@ def handoff_from_case(
         now,
         case.patient.label,
         audit_head=audit_head(audit_log),
+        zone=zone_from_name(case.time_zone),
     )
     record = handoff_record(note.document, meta, chart)
     record.details.update(

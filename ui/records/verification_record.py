@@ -147,9 +147,10 @@ def verification_record(
     verifier = html.escape(people.verifier.strip()) or "(not entered)"
     entered_by = html.escape(people.order_entered_by.strip()) or "(not entered)"
     label = html.escape(meta.label) if meta.label else "(no label entered)"
+    ordered = record_time(order_at, meta.zone)
     parts = [
         "<h1>Pharmacy double check</h1>",
-        f"<p>Patient label: <b>{label}</b> · order time: <b>{record_time(order_at)}</b></p>",
+        f"<p>Patient label: <b>{label}</b> · order time: <b>{ordered}</b></p>",
         f'<p class="h1">Decision: {html.escape(word)}</p>',
         f"<ul>{reasons}</ul>" if reasons else "",
         _table(
@@ -168,7 +169,7 @@ def verification_record(
     parts.append(f"<p>Rules: {html.escape(', '.join(result.rules))}.</p>")
     parts.append(
         f"<p>Prescriber's order entered by: <b>{entered_by}</b> · independent entry by the "
-        f"verifier: <b>{verifier}</b> · checked at {record_time(meta.made_at)}.</p>"
+        f"verifier: <b>{verifier}</b> · checked at {record_time(meta.made_at, meta.zone)}.</p>"
     )
     parts.append(meta.footer_html())
     details = {

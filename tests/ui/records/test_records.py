@@ -6,6 +6,7 @@ import hashlib
 import json
 from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from PySide6.QtGui import QGuiApplication
@@ -28,6 +29,7 @@ from ui.records.taper_checklist import taper_checklist
 from ui.records.verification_record import VerificationPeople, verification_record
 
 NOW = datetime(2026, 11, 21, 9, 30)
+BERLIN = ZoneInfo("Europe/Berlin")
 RS = ruleset()
 PROFILE = RS.profiles[RS.default_profile]
 
@@ -55,6 +57,17 @@ def test_a_checklist_time_in_the_repeated_hour_carries_its_offset(
     text = taper_checklist(plan, meta("taper-checklist")).document.toPlainText()
     assert "Sun 2026-10-25\n02:30 (+01:00)\nmethylprednisolone" in text
     assert "Mon 2026-10-26\n02:30\nmethylprednisolone" in text
+
+
+def test_a_record_made_in_the_repeated_hour_says_which_one() -> None:
+    # The second 02:30 of 25 October in Berlin: the footer and the page bands read it
+    # apart from the first, as the screen does (CaseState.when).
+    second = datetime(2026, 10, 25, 2, 30, fold=1)
+    zoned = RecordMeta("handoff", "Handoff", RS.info, PROFILE.id, second, zone=BERLIN)
+    assert "made 2026-10-25 02:30 (+01:00)" in zoned.footer_html()
+    assert zoned.bands(1, 1)[0].endswith("made 2026-10-25 02:30 (+01:00)")
+    plain = RecordMeta("handoff", "Handoff", RS.info, PROFILE.id, second)
+    assert "made 2026-10-25 02:30." in plain.footer_html()  # no zone: a wall time, as before
 
 
 def verify_result(ordered: float = 800) -> object:
