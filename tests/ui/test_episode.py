@@ -429,7 +429,8 @@ def test_the_ledger_records_a_corticosteroid_for_the_episode_not_the_clock(
     assert c.dose.dose_times == []  # not a tocilizumab dose: the clock has none
     # The next entry is tocilizumab again unless another drug is chosen on purpose.
     assert v.dose_drug.currentData() == "tocilizumab"
-    assert c.dose.view.eligibility.text() != ""
+    # ...and a dexamethasone dose is not on the tocilizumab clock.
+    assert c.dose.view.eligibility.text() == "Eligible now"
     assert "Dexamethasone: 2026-11-21 09:00 (10 mg, by CD) added." in v.log_notice.text()
     assert c.dose.given() == [
         {"drug": "dexamethasone", "at": datetime(2026, 11, 21, 9, 0), "dose_mg": 10.0, "by": "CD"}
@@ -449,4 +450,4 @@ def test_the_ledger_records_a_corticosteroid_for_the_episode_not_the_clock(
     v.dose_time.setText("1000")
     assert not c.dose.add_dose_from_view()
     assert len(c.dose.given()) == 1
-    assert v.ledger_error.error_text() != ""
+    assert v.ledger_error.error_text().startswith("Amount: '-5' is not an amount in mg")

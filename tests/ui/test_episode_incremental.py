@@ -11,6 +11,7 @@ from PySide6.QtCore import QModelIndex
 
 from tests.ui.helpers import fill_patient, record_at, type_text
 from ui.controllers.app import AppController
+from ui.controllers.episode import _Row
 from ui.views.episode import FlowRow, FlowsheetModel
 
 
@@ -96,3 +97,19 @@ def test_after_every_kind_of_edit_the_view_reads_as_if_built_anew(app_controller
     view.undo_row.click()
     assert len(c.episode.view.model.rows) == 3
     _as_if_built_anew(c)
+
+
+def test_a_row_is_worded_again_when_only_its_doses_changed(app_controller) -> None:
+    # Each part a row is made from counts alone: a dose that leaves the row's grading as
+    # it was (the same grade objects) must still reach the row's doses cell.
+    c = app_controller
+    fill_patient(c)
+    record_at(c, datetime(2026, 11, 21, 8, 0), "39.5")
+    result = c.episode.result
+    assert result is not None
+    a, g = c.episode.assessments[0], result.assessments[0]
+    row = _Row(a, g, None, (), c.state.when)
+    assert row.made_from(a, g, None, ())
+    assert not row.made_from(a, g, None, ("dexamethasone 10 mg 07:00",))
+    assert not row.made_from(a, g, datetime(2026, 11, 20), ())
+    assert not row.made_from(a, None, None, ())

@@ -102,6 +102,7 @@ def at_paint(self, watched, event):
             "status": watched.status_profile.text(),
             "pages": pages(watched),
         }
+        seen["painted_window"] = watched
     return quit_on_paint(self, watched, event)
 
 
@@ -110,7 +111,7 @@ def ready(controller):
         "painted_before": "paint" in seen,
         "status": controller.window.status_profile.text(),
         "pages": pages(controller.window),
-        "same_window": controller.window.isVisible(),
+        "same_window": controller.window is seen.get("painted_window"),
     }
     install_teaching(controller)
 
@@ -118,6 +119,7 @@ def ready(controller):
 ui.shell.app._QuitOnFirstPaint.eventFilter = at_paint
 ui.shell.app._install_teaching = ready
 code = ui.shell.app.main(["--exit-after-startup"])
+seen.pop("painted_window", None)
 print(json.dumps({**seen, "code": code}))
 """
 
