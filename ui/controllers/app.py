@@ -95,14 +95,17 @@ class AppController(QObject):
         self.rs = calculator.ruleset()
         self.profile = calculator.builtin_profile(self.rs, None)
         self.institution_profiles: dict[str, calculator.Profile] = {}
-        ic = self.rs.icans
-        # Item wording and scoring direction come from the rule data (ICANS-ICE, ICANS-CAPD).
+        ic, xw = self.rs.icans, self.rs.crosswalk
+        # Item wording and scoring direction come from the rule data (ICANS-ICE, ICANS-CAPD),
+        # as do the older scales and XW-HIGHDOSE's hours.
         grading_view = GradingView(
             [(k, ic.ice.item_labels[k], top) for k, top in ic.ice.items.items()],
             [
                 (f"{item.label} ({ic.capd.scoring_text(i)})", ic.capd.item_max)
                 for i, item in enumerate(ic.capd.items)
             ],
+            [(r.scale, r.name) for r in xw.scales()],
+            xw.high_dose.hours_min,
         )
         tools: dict[str, QWidget] = {
             "grading": grading_view,

@@ -284,9 +284,11 @@ def apply_case(
 
 
 def apply_assessment(app: CaseTools, a: Assessment | None, temp_unit: str) -> list[str]:
-    """Put one assessment's findings into the wizard (None: every finding "not asked")."""
-    _apply_crs(app, None if a is None else a.crs, temp_unit)
-    notes = _apply_icans(app, None if a is None else a.icans)
+    """Put one assessment's findings into the wizard (None: every finding "not asked"),
+    graded once when every field is in place (``GradingController.held``)."""
+    with app.grading.held():
+        _apply_crs(app, None if a is None else a.crs, temp_unit)
+        notes = _apply_icans(app, None if a is None else a.icans)
     app.management.view.improving.set_value(None if a is None else a.improving)
     # The older scales' findings belong to the assessment they were entered with.
     findings = None if a is None else a.crosswalk

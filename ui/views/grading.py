@@ -410,18 +410,16 @@ class GradingView(QWidget):
         self,
         ice_items: list[tuple[str, str, int]],
         capd_items: list[tuple[str, int]],
-        scales: list[tuple[str, str]] | None = None,
+        scales: list[tuple[str, str]],
+        high_dose_hours: float,
     ) -> None:
+        """The wording comes from the rule data, given by the controller: the ICE and CAPD
+        items, the older scales (ID, name) and XW-HIGHDOSE's hours."""
         super().__init__()
         self.setObjectName("gradingView")
-        from calculator import ruleset
-
-        xw = ruleset().crosswalk
-        if scales is None:
-            scales = [(r.scale, r.name) for r in xw.scales()]
         # 'Other scales' (issue 25): collapsed, under both findings columns, so it never
         # stands between the findings and the ASTCT grade.
-        self.crosswalk = CrosswalkPanel(scales, xw.high_dose.hours_min)
+        self.crosswalk = CrosswalkPanel(scales, high_dose_hours)
         self.crs_inputs = CrsInputs()
         self.icans_inputs = IcansInputs(ice_items, capd_items)
         self.crs_result = ResultCard("CRS", "crs")
