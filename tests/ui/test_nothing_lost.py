@@ -9,7 +9,7 @@ from datetime import datetime
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
-from tests.ui.helpers import fill_patient, type_text
+from tests.ui.helpers import fill_patient, type_text, type_time
 from ui.controllers.app import AppController
 from ui.controllers.unsaved import ask_save
 
@@ -204,10 +204,7 @@ def test_a_double_click_on_add_dose_records_one_dose(app_controller, qtbot, monk
 def test_enter_in_the_dose_time_adds_the_dose(app_controller, qtbot) -> None:
     c = app_controller
     v = c.dose.view
-    v.dose_time.setFocus()
-    v.dose_time.selectAll()
-    qtbot.keyClicks(v.dose_time, "0800")
-    qtbot.keyClick(v.dose_time, Qt.Key.Key_Return)
+    type_time(qtbot, v.dose_time, "0800")
     assert c.dose.dose_times == [datetime(2026, 11, 21, 8, 0)]
     assert v.dose_time.text() == "2026-11-21 08:00"
     assert "Dose 1 (2026-11-21 08:00) added" in v.log_notice.text()

@@ -26,7 +26,6 @@ from calculator.rulebook.snapshot import (
     dump_snapshot,
     open_snapshot,
     snapshot_key,
-    write_snapshot,
 )
 from tests.calculator.helpers import replace_in_data
 
@@ -35,18 +34,8 @@ DOSE = {"drug": "tocilizumab", "weight_kg": 70, "age_years": 50}
 
 
 @pytest.fixture
-def files() -> list[tuple[str, bytes]]:
-    return read_data_files()
-
-
-@pytest.fixture
 def full(files: list[tuple[str, bytes]]) -> Ruleset:
     return load_ruleset(files)
-
-
-@pytest.fixture
-def saved(tmp_path: Path) -> Path:
-    return write_snapshot(tmp_path / FILE_NAME)
 
 
 def _opened(files: list[tuple[str, bytes]], path: Path) -> Ruleset:

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from calculator import DoseInput, TocilizumabDose, builtin_profile, dose
 from calculator.edge.inputs import validate
 from calculator.rulebook import in_force, loader, snapshot
-from calculator.rulebook.loader import fingerprint, load_ruleset, read_data_files
+from calculator.rulebook.loader import fingerprint, load_ruleset
 from calculator.rulebook.snapshot import (
     FILE_NAME,
     MAGIC,
@@ -25,7 +25,6 @@ from calculator.rulebook.snapshot import (
     load_snapshot,
     snapshot_key,
     snapshot_path,
-    write_snapshot,
 )
 from tests.calculator.helpers import DEFAULT, replace_in_data
 
@@ -41,16 +40,6 @@ class _Hostile:
 
     def __reduce__(self) -> tuple[Any, tuple[str]]:
         return (_record_call, ("hostile code ran",))
-
-
-@pytest.fixture
-def files() -> list[tuple[str, bytes]]:
-    return read_data_files()
-
-
-@pytest.fixture
-def saved(tmp_path: Path) -> Path:
-    return write_snapshot(tmp_path / FILE_NAME)
 
 
 def _header(files: list[tuple[str, bytes]]) -> bytes:
