@@ -441,8 +441,10 @@ class EpisodeController(QObject):
         self.due_text = due.text if due.active else ""
         self.due_overdue = overdue
         label.setText(("⚠ " if overdue else "") + "Next assessment: " + self.due_text)
-        label.setProperty("role", "warning" if overdue else "")
-        repolish(label)  # the overdue style shows only once the style is applied again
+        role = "warning" if overdue else ""
+        if label.property("role") != role:
+            label.setProperty("role", role)
+            repolish(label)  # the overdue style shows only once the style is applied again
         label.setVisible(bool(self.due_text))
 
     # --- helpers ---------------------------------------------------------------------

@@ -338,9 +338,8 @@ def paint_episode(
     for g in range(0, 5, step_g):
         painter.drawText(QPointF(area.left() + 2, y_grade(g) + fm.ascent() / 2), f"G{g}")
     painter.setClipRect(QRectF(left, top - 2, right - left, bottom - top + 4))
-    hours = data.point_hours
-    if len(hours) != len(data.points):
-        hours = tuple(_hours(t0, p.at) for p in data.points)
+    hours = data.point_hours  # each point's hours, worked out once (with_days)
+    assert len(hours) == len(data.points), "paint what with_days made"
     # The points in and around the window (times are in order: bisection, not a scan).
     first = bisect.bisect_left(hours, t0_h - span)
     end = bisect.bisect_right(hours, t0_h + 2 * span)
